@@ -1,0 +1,171 @@
+//! The content model as the Worker reads it from KV: already structured by
+//! the publisher (which parses the TOML front matter natively), so the Worker
+//! only deserializes JSON.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A named contact as the public may see it: never an address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Stable id (`gordon-mackay`), used in `/contact?to=<id>`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Optional role shown under the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The general inbox, preselected when no one is chosen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub general: bool,
+}
+
+/// One alert as stored under `alert:<slug>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRecord {
+    pub slug: String,
+    pub title: String,
+    /// Publication time; in the future means scheduled.
+    pub date: DateTime<Utc>,
+    #[serde(default)]
+    pub updated: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Listing, feed and meta-description text (plain).
+    pub summary: String,
+    /// Named contacts, resolved by the publisher (names and roles only).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub contact_note: Option<String>,
+    /// Explicit related alerts, resolved by the publisher.
+    #[serde(default)]
+    pub related: Vec<ListingEntry>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub image_alt: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The Markdown body, rendered on each request.
+    pub body: String,
+    /// Hash of the source file, the basis of the page's ETag.
+    pub hash: String,
+}
+
+impl AlertRecord {
+    /// Whether readers may see it at `now`: not a draft, date passed.
+    pub fn is_public(&self, now: DateTime<Utc>) -> bool {
+        !self.draft && self.date <= now
+    }
+
+    /// The listing entry for this alert.
+    pub fn entry(&self) -> ListingEntry {
+        ListingEntry {
+            slug: self.slug.clone(),
+            meta: ListingMeta {
+                title: self.title.clone(),
+                date: self.date.timestamp(),
+                updated: self.updated.map(|u| u.timestamp()),
+                category: self.category.clone(),
+                tags: self.tags.clone(),
+                summary: self.summary.clone(),
+            },
+        }
+    }
+}
+
+/// What a listing needs of one alert, stored as the metadata of each of its
+/// index keys, so a listing page is one `list()` with no `get` per item.
+/// Field names are short because KV metadata is capped at 1,024 bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingMeta {
+    #[serde(rename = "t")]
+    pub title: String,
+    /// Unix seconds.
+    #[serde(rename = "d")]
+    pub date: i64,
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<i64>,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(rename = "g", default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(rename = "s")]
+    pub summary: String,
+}
+
+/// A listing entry: the slug (from the key) and its metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingEntry {
+    pub slug: String,
+    #[serde(flatten)]
+    pub meta: ListingMeta,
+}
+
+impl ListingEntry {
+    pub fn date(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.meta.date, 0).unwrap_or_default()
+    }
+}
+
+/// Metadata of `alert:<slug>`: what the publisher needs to know what changed
+/// (`h`, the source hash) and which keys to delete when the alert moves
+/// (`k`, every other key of its key set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedMeta {
+    #[serde(rename = "h")]
+    pub hash: String,
+    #[serde(rename = "k", default)]
+    pub keys: Vec<String>,
+}
+
+/// Listing summaries are cut to this many characters to keep metadata small.
+pub const SUMMARY_MAX_CHARS: usize = 240;
+
+/// Cuts `text` to at most `max` characters at a word boundary, adding "…".
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || c == ',')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_at_word_boundary() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two three four", 12), "one two…");
+    }
+
+    #[test]
+    fn listing_meta_uses_short_names() {
+        let m = ListingMeta {
+            title: "T".into(),
+            date: 1,
+            updated: None,
+            category: None,
+            tags: vec![],
+            summary: "S".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"t":"T","d":1,"s":"S"}"#
+        );
+    }
+}

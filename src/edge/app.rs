@@ -1,0 +1,337 @@
+//! Dispatches each request on the routing table (`crate::routes`) and builds
+//! the pages. Handlers return `Result<Reply, AppError>`; `handle` turns
+//! errors into pages and finishes every response the same way.
+
+use super::config;
+use super::error::AppError;
+use super::reply::Reply;
+use super::store::Store;
+use crate::content::{AlertRecord, ListingEntry};
+use crate::http::{cache, types};
+use crate::keys;
+use crate::markdown;
+use crate::routes::{self, Method, Resolved, Route};
+use crate::views::{self, AlertPage, ListingPage, Site};
+use std::collections::HashMap;
+use worker::{Env, Request, Response};
+
+/// Alerts on a listing page.
+const PAGE_SIZE: usize = 10;
+/// Related articles under an alert.
+const RELATED: usize = 4;
+
+/// The current time in unix seconds (`SystemTime` is not available in wasm).
+pub fn now() -> i64 {
+    (worker::Date::now().as_millis() / 1000) as i64
+}
+
+pub async fn handle(mut req: Request, env: Env) -> Response {
+    let site = config::site(&env);
+    let method = Method::parse(req.method().as_ref());
+    let path = req.path();
+    let if_none_match = req.headers().get("If-None-Match").ok().flatten();
+    let turnstile = config::turnstile(&env);
+    let api = path.starts_with("/api/") || path.starts_with("/operator/");
+    let result = match routes::resolve(method, &path) {
+        Resolved::Found(route) => dispatch(route, method, &mut req, &env, &site).await,
+        Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
+        Resolved::NotFound => not_found(&env, &path).await,
+    };
+    let wants_json = api
+        || req
+            .headers()
+            .get("Content-Type")
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.starts_with("application/json"));
+    let reply = result.unwrap_or_else(|e| e.into_reply(&site, wants_json));
+    let turnstile_page = turnstile.is_some() && path == "/contact";
+    reply.finish(
+        method == Method::Head,
+        if_none_match.as_deref(),
+        turnstile_page,
+    )
+}
+
+async fn dispatch(
+    route: Route<'_>,
+    method: Method,
+    req: &mut Request,
+    env: &Env,
+    site: &Site,
+) -> Result<Reply, AppError> {
+    let query = query_map(req);
+    match route {
+        Route::Home => {
+            listing(
+                env,
+                site,
+                keys::INDEX_ALL,
+                "Latest alerts",
+                None,
+                "/",
+                &query,
+            )
+            .await
+        }
+        Route::Category(name) => {
+            let prefix = keys::category_prefix(name);
+            taxonomy(env, site, &prefix, name, "category", &query).await
+        }
+        Route::Tag(name) => {
+            let prefix = keys::tag_prefix(name);
+            taxonomy(env, site, &prefix, name, "tag", &query).await
+        }
+        Route::Alert(slug) => alert(env, site, slug, false).await,
+        Route::Preview(slug) => preview(env, site, slug, &query).await,
+        Route::ApiAlert(slug) => api_alert(env, site, slug).await,
+        Route::Contact if method == Method::Post => super::contact::submit(req, env, site).await,
+        Route::Contact => super::contact::form(req, env, site).await,
+        Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(site))),
+        Route::Privacy => Ok(Reply::html(200, views::privacy_page(site))),
+        Route::Healthz => healthz(env).await,
+        Route::Robots => Ok(Reply::new(
+            200,
+            types::TEXT,
+            format!(
+                "User-agent: *\nDisallow: /preview/\nDisallow: /operator/\n\nSitemap: {}\n",
+                site.abs("/sitemap.xml")
+            ),
+        )),
+        Route::Stylesheet(file) if file == views::stylesheet_file() => {
+            Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
+        }
+        Route::Stylesheet(_) => Err(AppError::NotFound),
+        Route::DeadInquiries => super::inbox::list_dead(req, env).await,
+        Route::ResendInquiry(id) => super::inbox::resend(req, env, id).await,
+        Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
+        Route::TestPanic => Err(AppError::NotFound),
+    }
+}
+
+fn query_map(req: &Request) -> HashMap<String, String> {
+    crate::http::query_pairs(&req.inner().url())
+        .into_iter()
+        .collect()
+}
+
+/// Unknown paths: an alias redirects (301) to its alert, else 404.
+async fn not_found(env: &Env, path: &str) -> Result<Reply, AppError> {
+    let store = Store::new(env)?;
+    let trimmed = path.trim_end_matches('/');
+    for candidate in [path, trimmed] {
+        if candidate.is_empty() || candidate.len() > keys::MAX_KEY_BYTES - 10 {
+            continue;
+        }
+        if let Some(slug) = store.alias(candidate).await? {
+            return Ok(Reply::redirect(301, &format!("/alerts/{slug}")));
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+async fn listing(
+    env: &Env,
+    site: &Site,
+    prefix: &str,
+    heading: &str,
+    intro: Option<&str>,
+    path: &str,
+    query: &HashMap<String, String>,
+) -> Result<Reply, AppError> {
+    let cursor = query.get("cursor").filter(|c| !c.is_empty()).cloned();
+    let paged = cursor.is_some();
+    let page = Store::new(env)?
+        .page(prefix, PAGE_SIZE, now(), cursor)
+        .await?;
+    if page.entries.is_empty() && paged {
+        return Err(AppError::NotFound);
+    }
+    let older = page.next.map(|c| {
+        let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
+        format!("{path}?{q}")
+    });
+    let markup = views::listing_page(
+        site,
+        &ListingPage {
+            heading,
+            intro,
+            path,
+            entries: &page.entries,
+            older,
+            paged,
+        },
+    );
+    Ok(Reply::html(200, markup))
+}
+
+/// A category or tag page; an unknown name (no alerts) is a 404.
+async fn taxonomy(
+    env: &Env,
+    site: &Site,
+    prefix: &str,
+    name: &str,
+    kind: &str,
+    query: &HashMap<String, String>,
+) -> Result<Reply, AppError> {
+    let store = Store::new(env)?;
+    let first = store.page(prefix, 1, now(), None).await?;
+    let Some(entry) = first.entries.first() else {
+        return Err(AppError::NotFound);
+    };
+    let display = match kind {
+        "category" => entry.meta.category.clone(),
+        _ => entry
+            .meta
+            .tags
+            .iter()
+            .find(|t| keys::name_slug(t) == name)
+            .cloned(),
+    }
+    .unwrap_or_else(|| name.to_string());
+    let heading = format!(
+        "{}: {display}",
+        if kind == "category" {
+            "Category"
+        } else {
+            "Tag"
+        }
+    );
+    let intro = format!("Alerts filed under {display}, newest first.");
+    let path = format!("/{kind}/{name}");
+    listing(env, site, prefix, &heading, Some(&intro), &path, query).await
+}
+
+/// Loads an alert that readers may see: drafts and scheduled alerts answer
+/// exactly like unknown slugs.
+async fn public_alert(store: &Store, slug: &str) -> Result<AlertRecord, AppError> {
+    match store.alert(slug).await? {
+        Some(a) if a.is_public(chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default()) => {
+            Ok(a)
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The related list: the alert's own `related`, else the newest of its
+/// category from one small listing read.
+async fn related(store: &Store, a: &AlertRecord) -> Result<Vec<ListingEntry>, AppError> {
+    if !a.related.is_empty() {
+        return Ok(a.related.iter().take(RELATED).cloned().collect());
+    }
+    let Some(category) = &a.category else {
+        return Ok(Vec::new());
+    };
+    let prefix = keys::category_prefix(&keys::name_slug(category));
+    let page = store.page(&prefix, RELATED + 1, now(), None).await?;
+    Ok(page
+        .entries
+        .into_iter()
+        .filter(|e| e.slug != a.slug)
+        .take(RELATED)
+        .collect())
+}
+
+async fn alert(env: &Env, site: &Site, slug: &str, preview: bool) -> Result<Reply, AppError> {
+    let store = Store::new(env)?;
+    let record = if preview {
+        store.alert(slug).await?.ok_or(AppError::NotFound)?
+    } else {
+        public_alert(&store, slug).await?
+    };
+    let related = related(&store, &record).await?;
+    let related_tags: Vec<String> = related
+        .iter()
+        .map(|r| format!("{}:{}:{}", r.slug, r.meta.date, r.meta.title))
+        .collect();
+    let etag = crate::http::etag(&[
+        crate::BUILD_VERSION,
+        &site.url,
+        &record.hash,
+        &related_tags.join("\n"),
+    ]);
+    let rendered = markdown::render(&record.body);
+    let markup = views::alert_page(
+        site,
+        &AlertPage {
+            alert: &record,
+            body_html: &rendered.html,
+            related: &related,
+            preview,
+        },
+    );
+    let reply = Reply::html(200, markup);
+    Ok(if preview {
+        reply
+            .cache(cache::NO_STORE)
+            .header("X-Robots-Tag", "noindex, nofollow")
+    } else {
+        reply.etag(etag)
+    })
+}
+
+async fn preview(
+    env: &Env,
+    site: &Site,
+    slug: &str,
+    query: &HashMap<String, String>,
+) -> Result<Reply, AppError> {
+    let Some(secret) = config::text(env, "PREVIEW_SECRET") else {
+        return Err(AppError::NotFound);
+    };
+    let exp = query.get("exp").map(String::as_str).unwrap_or("");
+    let sig = query.get("sig").map(String::as_str).unwrap_or("");
+    match crate::preview::verify(&secret, slug, exp, sig, now()) {
+        Ok(()) => alert(env, site, slug, true).await,
+        Err(crate::preview::PreviewError::Expired) => Err(AppError::Forbidden(
+            "This preview link has expired. Ask an editor for a new one.".into(),
+        )),
+        Err(crate::preview::PreviewError::Invalid) => Err(AppError::Forbidden(
+            "This preview link is not valid.".into(),
+        )),
+    }
+}
+
+async fn api_alert(env: &Env, site: &Site, slug: &str) -> Result<Reply, AppError> {
+    let store = Store::new(env)?;
+    let a = public_alert(&store, slug).await?;
+    let html = markdown::render(&a.body).html;
+    let rfc = views::rfc3339;
+    let body = serde_json::json!({
+        "slug": a.slug,
+        "title": a.title,
+        "date": rfc(a.date),
+        "updated": a.updated.map(rfc),
+        "category": a.category,
+        "tags": a.tags,
+        "summary": a.summary,
+        "contacts": a.contacts,
+        "contact_note": a.contact_note,
+        "image": a.image,
+        "image_alt": a.image_alt,
+        "html": html,
+        "url": site.abs(&format!("/alerts/{}", a.slug)),
+    });
+    Ok(Reply::json(200, &body).etag(crate::http::etag(&[
+        crate::BUILD_VERSION,
+        &site.url,
+        &a.hash,
+        "api",
+    ])))
+}
+
+async fn healthz(env: &Env) -> Result<Reply, AppError> {
+    let kv = match Store::new(env) {
+        Ok(store) => match store.kv().get(keys::CONTACTS_KEY).text().await {
+            Ok(_) => "ok",
+            Err(e) => {
+                worker::console_error!("healthz kv error: {e}");
+                "error"
+            }
+        },
+        Err(_) => "missing binding",
+    };
+    let status = if kv == "ok" { 200 } else { 503 };
+    let body = serde_json::json!({ "version": crate::BUILD_VERSION, "kv": kv });
+    Ok(Reply::json(status, &body).cache(cache::NO_STORE))
+}

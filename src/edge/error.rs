@@ -1,0 +1,103 @@
+//! The one error type of the edge layer. It decides the status code and
+//! what the visitor sees; internal detail is logged, never sent.
+
+use super::reply::Reply;
+use crate::http::{cache, types};
+use crate::views::{self, Site};
+
+#[derive(Debug)]
+pub enum AppError {
+    NotFound,
+    MethodNotAllowed(&'static str),
+    BadRequest(String),
+    Unauthorized,
+    Forbidden(String),
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests(u32),
+    /// A stored alert record that cannot be read: logged with its key.
+    BrokenRecord {
+        key: String,
+        reason: String,
+    },
+    /// Anything else: logged, answered with a generic message.
+    Internal(String),
+}
+
+impl From<worker::Error> for AppError {
+    fn from(e: worker::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<worker::kv::KvError> for AppError {
+    fn from(e: worker::kv::KvError) -> Self {
+        AppError::Internal(format!("kv: {e}"))
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::MethodNotAllowed(_) => 405,
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::PayloadTooLarge => 413,
+            AppError::UnsupportedMediaType => 415,
+            AppError::TooManyRequests(_) => 429,
+            AppError::BrokenRecord { .. } => 422,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    /// What the visitor is told (never internal detail).
+    fn public_message(&self) -> (&'static str, String) {
+        match self {
+            AppError::NotFound => ("Page not found", "There is no page at this address. It may have moved or been unpublished.".into()),
+            AppError::MethodNotAllowed(allow) => ("Method not allowed", format!("This address answers only {allow}.")),
+            AppError::BadRequest(m) => ("Bad request", m.clone()),
+            AppError::Unauthorized => ("Unauthorized", "A valid bearer token is required.".into()),
+            AppError::Forbidden(m) => ("Forbidden", m.clone()),
+            AppError::PayloadTooLarge => ("Request too large", format!("The request body must be at most {} KB.", crate::form::MAX_BODY_BYTES / 1024)),
+            AppError::UnsupportedMediaType => ("Unsupported content type", "Send application/x-www-form-urlencoded or application/json.".into()),
+            AppError::TooManyRequests(s) => ("Too many requests", format!("Too many messages from your address. Please try again in {s} seconds.")),
+            AppError::BrokenRecord { .. } => ("This alert cannot be shown", "The stored copy of this alert is damaged. The editors have been notified in the logs; other pages are unaffected.".into()),
+            AppError::Internal(_) => ("Something went wrong", "Something went wrong on our side. Please try again shortly.".into()),
+        }
+    }
+
+    /// Logs what the operator needs (no visitor data) and builds the answer.
+    pub fn into_reply(self, site: &Site, json: bool) -> Reply {
+        match &self {
+            AppError::BrokenRecord { key, reason } => {
+                worker::console_error!("broken record key={key} reason={reason}")
+            }
+            AppError::Internal(detail) => worker::console_error!("internal error: {detail}"),
+            _ => {}
+        }
+        let status = self.status();
+        let (title, message) = self.public_message();
+        let mut reply = if json {
+            Reply::new(
+                status,
+                types::JSON,
+                serde_json::json!({ "error": message }).to_string(),
+            )
+        } else {
+            Reply::html(status, views::message_page(site, title, &message))
+        };
+        reply.cache = if status == 404 {
+            cache::SHORT
+        } else {
+            cache::NO_STORE
+        };
+        match self {
+            AppError::MethodNotAllowed(allow) => reply.header("Allow", allow),
+            AppError::TooManyRequests(s) => reply.header("Retry-After", &s.to_string()),
+            AppError::Unauthorized => reply.header("WWW-Authenticate", "Bearer"),
+            _ => reply,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The one place that reads and writes Workers KV (binding `ALERTS`), using
+//! the key schema of `crate::keys`.
+
+use super::error::AppError;
+use crate::content::{AlertRecord, Contact, ListingEntry, ListingMeta};
+use crate::keys;
+use crate::listing::{ListedKey, ListedPage, PageCollector};
+use worker::kv::KvStore;
+use worker::Env;
+
+pub struct Store {
+    kv: KvStore,
+}
+
+/// One listing page: its entries and the cursor of the next (older) page.
+pub struct Page {
+    pub entries: Vec<ListingEntry>,
+    pub next: Option<String>,
+}
+
+impl Store {
+    pub fn new(env: &Env) -> Result<Self, AppError> {
+        Ok(Store {
+            kv: env.kv("ALERTS")?,
+        })
+    }
+
+    pub fn kv(&self) -> &KvStore {
+        &self.kv
+    }
+
+    /// An alert record, whether public or not; a broken record is an error
+    /// naming its key.
+    pub async fn alert(&self, slug: &str) -> Result<Option<AlertRecord>, AppError> {
+        let key = keys::alert(slug);
+        let Some(text) = self.kv.get(&key).text().await? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| AppError::BrokenRecord {
+                key,
+                reason: e.to_string(),
+            })
+    }
+
+    /// The public contact list (no addresses).
+    pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
+        let Some(text) = self.kv.get(keys::CONTACTS_KEY).text().await? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(&text).map_err(|e| AppError::BrokenRecord {
+            key: keys::CONTACTS_KEY.into(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Where an old path redirects, if it is an alias.
+    pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
+        Ok(self.kv.get(&keys::alias(path)).text().await?)
+    }
+
+    /// One listing page of `prefix`: `want` public entries at `now`, from
+    /// `cursor`. A cursor KV rejects is a 400.
+    pub async fn page(
+        &self,
+        prefix: &str,
+        want: usize,
+        now: i64,
+        cursor: Option<String>,
+    ) -> Result<Page, AppError> {
+        let user_cursor = cursor.is_some();
+        let mut collector = PageCollector::new(want, now, cursor);
+        while let Some(call) = collector.next_call() {
+            let mut list = self
+                .kv
+                .list()
+                .prefix(prefix.to_string())
+                .limit(call.limit as u64);
+            if let Some(c) = call.cursor {
+                list = list.cursor(c);
+            }
+            let answer = match list.execute().await {
+                Ok(a) => a,
+                Err(e) if user_cursor => {
+                    worker::console_warn!("list refused cursor: {e}");
+                    return Err(AppError::BadRequest("The cursor is not valid.".into()));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            collector.feed(ListedPage {
+                keys: answer
+                    .keys
+                    .into_iter()
+                    .map(|k| ListedKey {
+                        metadata: k
+                            .metadata
+                            .and_then(|m| serde_json::from_value::<ListingMeta>(m).ok()),
+                        name: k.name,
+                    })
+                    .collect(),
+                cursor: answer.cursor,
+                complete: answer.list_complete,
+            });
+        }
+        for key in &collector.broken {
+            worker::console_error!("broken record key={key} reason=missing or unreadable metadata");
+        }
+        let next = collector.next_cursor().map(str::to_string);
+        Ok(Page {
+            entries: collector.entries,
+            next,
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! HTTP semantics the site applies to every response: validators, cache
+//! policies and security headers. Pure, so they are tested natively.
+
+use sha2::{Digest, Sha256};
+
+/// A strong entity tag over the given parts (content hashes, code version).
+pub fn etag(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    let digest = h.finalize();
+    let mut s = String::with_capacity(34);
+    s.push('"');
+    for b in &digest[..12] {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s.push('"');
+    s
+}
+
+/// Whether an `If-None-Match` header value matches `etag` (RFC 9110 §13.1.2:
+/// `*` or a comma-separated list compared weakly, so `W/"x"` matches `"x"`).
+pub fn if_none_match(header: &str, etag: &str) -> bool {
+    let want = etag.trim_start_matches("W/");
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == want)
+}
+
+/// The origin (`scheme://host[:port]`) of an absolute URL, as browsers send
+/// it in `Origin`. Reads the already-normalised URL string instead of
+/// pulling the `url` crate (and its IDNA tables) into the wasm.
+pub fn origin_of(url: &str) -> Option<String> {
+    let start = url.find("://")? + 3;
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    (end > start).then(|| url[..end].to_ascii_lowercase())
+}
+
+/// The decoded query parameters of a URL (`?a=1&b=x%20y`).
+pub fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    serde_urlencoded::from_str(query).unwrap_or_default()
+}
+
+/// Cache policies, one per kind of response.
+pub mod cache {
+    /// Pages and API answers: browsers revalidate after a minute and may show
+    /// a stale copy for ten while they do.
+    pub const PAGE: &str = "public, max-age=60, stale-while-revalidate=600";
+    /// Fingerprinted assets never change under the same URL.
+    pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+    /// Personal, secret or state-changing answers.
+    pub const NO_STORE: &str = "private, no-store";
+    /// Errors and 404s: short, so a fix shows quickly.
+    pub const SHORT: &str = "public, max-age=30";
+}
+
+/// The Content-Security-Policy of every HTML page: no script at all unless
+/// Turnstile is on, when exactly its origin is allowed.
+pub fn content_security_policy(turnstile: bool) -> String {
+    let (script, frame) = if turnstile {
+        (
+            "https://challenges.cloudflare.com",
+            "https://challenges.cloudflare.com",
+        )
+    } else {
+        ("'none'", "'none'")
+    };
+    format!(
+        "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+         script-src {script}; frame-src {frame}; connect-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Headers sent with every HTML response besides the CSP.
+pub const HTML_SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    (
+        "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("X-Frame-Options", "DENY"),
+];
+
+/// Content types, each with its charset where it is text.
+pub mod types {
+    pub const HTML: &str = "text/html; charset=utf-8";
+    pub const JSON: &str = "application/json; charset=utf-8";
+    pub const TEXT: &str = "text/plain; charset=utf-8";
+    pub const CSS: &str = "text/css; charset=utf-8";
+    pub const XML: &str = "application/xml; charset=utf-8";
+    pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+    pub const FEED_JSON: &str = "application/feed+json; charset=utf-8";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    #[test]
+    fn etags_are_quoted_and_change_with_any_part() {
+        let a = etag(&["v1", "content"]);
+        assert!(a.starts_with('"') && a.ends_with('"') && a.len() == 26);
+        assert_ne!(a, etag(&["v2", "content"]));
+        assert_ne!(a, etag(&["v1content"]));
+        assert_eq!(a, etag(&["v1", "content"]));
+    }
+
+    #[test]
+    fn reads_origins_and_queries() {
+        assert_eq!(
+            origin_of("https://Alerts.example.org/contact?x").as_deref(),
+            Some("https://alerts.example.org")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8787").as_deref(),
+            Some("http://127.0.0.1:8787")
+        );
+        assert_eq!(origin_of("/relative"), None);
+        assert_eq!(
+            query_pairs("http://h/p?to=gordon-mackay&x=a%20b#frag"),
+            vec![
+                ("to".into(), "gordon-mackay".into()),
+                ("x".into(), "a b".into())
+            ]
+        );
+        assert!(query_pairs("http://h/p").is_empty());
+    }
+
+    #[test_case("\"abc\"", true)]
+    #[test_case("W/\"abc\"", true)]
+    #[test_case("\"x\", \"abc\"", true)]
+    #[test_case("*", true)]
+    #[test_case("\"abcd\"", false)]
+    #[test_case("", false)]
+    fn can_match_if_none_match(header: &str, matches: bool) {
+        assert_eq!(if_none_match(header, "\"abc\""), matches);
+    }
+}

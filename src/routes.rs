@@ -1,0 +1,138 @@
+//! The one routing table: which paths exist and which methods each answers.
+//! Pure, so it is unit-tested natively; the edge layer dispatches on it.
+
+/// The request methods the site distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Other,
+}
+
+impl Method {
+    pub fn parse(m: &str) -> Self {
+        match m {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// Every page and endpoint of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route<'a> {
+    Home,
+    Alert(&'a str),
+    ApiAlert(&'a str),
+    Preview(&'a str),
+    Category(&'a str),
+    Tag(&'a str),
+    Contact,
+    ContactThanks,
+    Privacy,
+    Healthz,
+    Stylesheet(&'a str),
+    Robots,
+    /// Operator: list dead-lettered inquiries (bearer token).
+    DeadInquiries,
+    /// Operator: re-send one dead-lettered inquiry (bearer token).
+    ResendInquiry(&'a str),
+    /// Test environment only: panics inside a request.
+    TestPanic,
+}
+
+/// The outcome of matching a request against the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved<'a> {
+    Found(Route<'a>),
+    /// The path exists but not for this method; the value is the `Allow` header.
+    MethodNotAllowed(&'static str),
+    NotFound,
+}
+
+const GET: &str = "GET, HEAD";
+const GET_POST: &str = "GET, HEAD, POST";
+const POST: &str = "POST";
+
+/// Matches a method and path against the routing table.
+pub fn resolve(method: Method, path: &str) -> Resolved<'_> {
+    let Some((route, allow)) = table(path) else {
+        return Resolved::NotFound;
+    };
+    let allowed = match method {
+        Method::Get | Method::Head => allow != POST,
+        Method::Post => allow != GET,
+        Method::Other => false,
+    };
+    if allowed {
+        Resolved::Found(route)
+    } else {
+        Resolved::MethodNotAllowed(allow)
+    }
+}
+
+fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let slug = |s: &&str| crate::keys::is_valid_slug(s);
+    let name = |s: &&str| !s.is_empty() && crate::keys::name_slug(s) == *s;
+    Some(match segments.as_slice() {
+        [""] => (Route::Home, GET),
+        ["alerts", s] if slug(s) => (Route::Alert(s), GET),
+        ["api", "alerts", s] if slug(s) => (Route::ApiAlert(s), GET),
+        ["preview", s] if slug(s) => (Route::Preview(s), GET),
+        ["category", c] if name(c) => (Route::Category(c), GET),
+        ["tag", t] if name(t) => (Route::Tag(t), GET),
+        ["contact"] => (Route::Contact, GET_POST),
+        ["contact", "thanks"] => (Route::ContactThanks, GET),
+        ["privacy"] => (Route::Privacy, GET),
+        ["healthz"] => (Route::Healthz, GET),
+        ["robots.txt"] => (Route::Robots, GET),
+        ["assets", file] => (Route::Stylesheet(file), GET),
+        ["operator", "inquiries"] => (Route::DeadInquiries, GET),
+        ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
+        ["__test", "panic"] => (Route::TestPanic, GET),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    #[test_case(Method::Get, "/", Resolved::Found(Route::Home))]
+    #[test_case(
+        Method::Head,
+        "/alerts/un-oewg",
+        Resolved::Found(Route::Alert("un-oewg"))
+    )]
+    #[test_case(Method::Get, "/api/alerts/x", Resolved::Found(Route::ApiAlert("x")))]
+    #[test_case(Method::Post, "/contact", Resolved::Found(Route::Contact))]
+    #[test_case(Method::Post, "/alerts/x", Resolved::MethodNotAllowed("GET, HEAD"))]
+    #[test_case(
+        Method::Other,
+        "/contact",
+        Resolved::MethodNotAllowed("GET, HEAD, POST")
+    )]
+    #[test_case(
+        Method::Get,
+        "/operator/inquiries/abc/resend",
+        Resolved::MethodNotAllowed("POST")
+    )]
+    #[test_case(Method::Get, "/alerts/Not_A_Slug", Resolved::NotFound)]
+    #[test_case(Method::Get, "/category/Opinion", Resolved::NotFound)]
+    #[test_case(Method::Get, "/nowhere", Resolved::NotFound)]
+    fn can_resolve(method: Method, path: &str, expected: Resolved) {
+        assert_eq!(resolve(method, path), expected);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn resolving_never_panics(p in "\\PC*") {
+            let _ = resolve(Method::Get, &p);
+        }
+    }
+}
