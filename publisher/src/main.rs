@@ -1,1 +1,294 @@
-fn main() {}
+//! `alerts`: the editors' tool. Checks `content/`, publishes it to Workers KV
+//! through `wrangler kv`, starts new alerts and signs preview links.
+//! `content/` in git is the source of truth; KV is derived from it.
+
+mod keyset;
+mod load;
+mod wrangler;
+
+use access_alerts::content::PublishedMeta;
+use keyset::Step;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+use wrangler::{Target, Wrangler};
+
+const USAGE: &str = "usage:
+  alerts check        [--content DIR]
+  alerts publish      [--content DIR] [--remote] [--prune] [--persist-to DIR]
+  alerts watch        [--content DIR] [--persist-to DIR]   (republishes on every change)
+  alerts new SLUG     [--content DIR] [--title TITLE]
+  alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)";
+
+struct Args {
+    command: String,
+    positional: Vec<String>,
+    content: PathBuf,
+    persist_to: PathBuf,
+    remote: bool,
+    prune: bool,
+    title: Option<String>,
+    hours: i64,
+    base: String,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let command = it.next().ok_or("no command")?;
+    let mut a = Args {
+        command,
+        positional: Vec::new(),
+        content: PathBuf::from("content"),
+        persist_to: PathBuf::from(".wrangler/state"),
+        remote: false,
+        prune: false,
+        title: None,
+        hours: 72,
+        base: "http://127.0.0.1:8787".into(),
+    };
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--content" => a.content = value("--content")?.into(),
+            "--persist-to" => a.persist_to = value("--persist-to")?.into(),
+            "--remote" => a.remote = true,
+            "--prune" => a.prune = true,
+            "--title" => a.title = Some(value("--title")?),
+            "--hours" => {
+                a.hours = value("--hours")?
+                    .parse()
+                    .map_err(|_| "--hours takes a number")?
+            }
+            "--base" => a.base = value("--base")?,
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            s => a.positional.push(s.to_string()),
+        }
+    }
+    Ok(a)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.command.as_str() {
+        "check" => check(&args.content).map(|_| ()),
+        "publish" => publish(&args),
+        "watch" => watch(&args),
+        "new" => new_alert(&args),
+        "preview-link" => preview_link(&args),
+        _ => Err(format!("unknown command {}\n{USAGE}", args.command)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Validates everything; prints warnings; fails on any error.
+fn check(root: &Path) -> Result<load::Content, String> {
+    match load::load(root) {
+        Ok(content) => {
+            for w in &content.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!(
+                "content OK: {} alerts, {} contacts",
+                content.alerts.len(),
+                content.contacts.len()
+            );
+            Ok(content)
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            Err(format!(
+                "{} problem(s) in {}; nothing was published",
+                problems.len(),
+                root.display()
+            ))
+        }
+    }
+}
+
+fn wrangler_for(args: &Args) -> Wrangler {
+    let target = if args.remote {
+        Target::Remote
+    } else {
+        Target::Local {
+            persist_to: args.persist_to.clone(),
+        }
+    };
+    Wrangler::new(target, Path::new(".publish"))
+}
+
+/// What is published now: the metadata of every `alert:` key.
+fn published(w: &Wrangler) -> Result<BTreeMap<String, PublishedMeta>, String> {
+    let mut map = BTreeMap::new();
+    for key in w.list(access_alerts::keys::ALERT_PREFIX)? {
+        let Some(name) = key["name"].as_str() else {
+            continue;
+        };
+        let slug = name
+            .trim_start_matches(access_alerts::keys::ALERT_PREFIX)
+            .to_string();
+        let meta = serde_json::from_value(key["metadata"].clone()).unwrap_or(PublishedMeta {
+            hash: String::new(),
+            keys: Vec::new(),
+        });
+        map.insert(slug, meta);
+    }
+    Ok(map)
+}
+
+fn publish(args: &Args) -> Result<(), String> {
+    let content = check(&args.content)?;
+    let w = wrangler_for(args);
+    let where_ = if args.remote {
+        "Cloudflare"
+    } else {
+        "the local store"
+    };
+    // Contacts first: alerts link to them.
+    let contacts = keyset::contacts_entry(&content.contacts);
+    let current = w.list(access_alerts::keys::CONTACTS_KEY)?;
+    if current.first().map(|k| &k["metadata"]) != contacts.metadata.as_ref() {
+        w.bulk_put("site-contacts", &[contacts])?;
+        println!("published contacts");
+    }
+    let records: Vec<_> = content.alerts.iter().map(|a| &a.record).collect();
+    let steps = keyset::plan(&records, &published(&w)?, args.prune);
+    if steps.is_empty() {
+        println!("{where_} is up to date");
+    }
+    for step in steps {
+        match step {
+            Step::Publish { slug, put, delete } => {
+                w.bulk_put(&slug, &put)?;
+                if !delete.is_empty() {
+                    w.bulk_delete(&slug, &delete)?;
+                }
+                println!(
+                    "published {slug} ({} keys written, {} superseded keys deleted)",
+                    put.len(),
+                    delete.len()
+                );
+            }
+            Step::Unpublish { slug, delete } => {
+                w.bulk_delete(&slug, &delete)?;
+                println!("unpublished {slug} ({} keys deleted)", delete.len());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The newest modification time under `dir`.
+fn newest_change(dir: &Path) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if let Ok(m) = entry.metadata() {
+                if let Ok(t) = m.modified() {
+                    newest = newest.max(t);
+                }
+                if m.is_dir() {
+                    stack.push(path);
+                }
+            }
+        }
+    }
+    newest
+}
+
+/// Publishes whenever a file under `content/` changes (polling once a second).
+fn watch(args: &Args) -> Result<(), String> {
+    let mut seen = newest_change(&args.content);
+    println!("watching {} for changes", args.content.display());
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let now = newest_change(&args.content);
+        if now != seen {
+            seen = now;
+            if let Err(e) = publish(args) {
+                eprintln!("{e}");
+            }
+        }
+    }
+}
+
+fn new_alert(args: &Args) -> Result<(), String> {
+    let slug = args.positional.first().ok_or("new needs a SLUG")?;
+    if !access_alerts::keys::is_valid_slug(slug) {
+        return Err(format!(
+            "`{slug}` is not a valid slug: use lowercase letters, digits and single hyphens"
+        ));
+    }
+    let path = args.content.join("alerts").join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(format!("{} already exists", path.display()));
+    }
+    let today = chrono::Utc::now().format("%Y-%m-%d");
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| "Access Alert: ".into());
+    let text = format!(
+        r#"+++
+title = {title:?}
+date = {today}
+category = "Opinion"
+tags = []
+# summary = "One or two sentences for listings and feeds (default: the first paragraph)."
+contacts = ["gordon-mackay"]
+contact_note = "For more information, please contact:"
+draft = true
++++
+Opening paragraph: what happened and why it matters.
+
+## What it means
+
+## What to do next
+"#
+    );
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "created {} (a draft: set `draft = false` to publish)",
+        path.display()
+    );
+    Ok(())
+}
+
+/// The preview secret from the environment, else from `.dev.vars`.
+fn preview_secret() -> Option<String> {
+    if let Ok(s) = std::env::var("PREVIEW_SECRET") {
+        return Some(s);
+    }
+    let vars = std::fs::read_to_string(".dev.vars").ok()?;
+    vars.lines()
+        .find_map(|l| l.strip_prefix("PREVIEW_SECRET="))
+        .map(|s| s.trim().trim_matches('"').to_string())
+}
+
+fn preview_link(args: &Args) -> Result<(), String> {
+    let slug = args.positional.first().ok_or("preview-link needs a SLUG")?;
+    let secret = preview_secret().ok_or("set PREVIEW_SECRET (or add it to .dev.vars)")?;
+    let exp = chrono::Utc::now().timestamp() + args.hours * 3600;
+    println!(
+        "{}{}",
+        args.base.trim_end_matches('/'),
+        access_alerts::preview::link(&secret, slug, exp)
+    );
+    Ok(())
+}

@@ -1,0 +1,118 @@
+# Access Alerts: every command a user needs. See README.md.
+#   make dev    set up, build, publish content/ to the local KV store, serve on 127.0.0.1:$(PORT)
+#   make test   set up, build, run every test (unit, integration under wrangler dev, deploy dry run, size budget)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := dev
+
+PORT ?= 8787
+STATE ?= .wrangler/state
+CARGO_BIN := $(HOME)/.cargo/bin
+WORKER_BUILD_VERSION := 0.8.7
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
+SIZE_BUDGET_KIB := 384
+
+export PATH := $(CARGO_BIN):$(PATH)
+export WASM_BINDGEN_BIN := $(CARGO_BIN)/wasm-bindgen
+export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
+export WRANGLER := $(CURDIR)/node_modules/.bin/wrangler
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+
+PUBLISH := target/debug/alerts
+REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
+PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
+
+.PHONY: dev test setup build build-release publish check new preview-link size deploy clean
+
+## ---- set-up: each step is skipped when already done ----
+setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen node_modules/.package-lock.json .dev.vars
+
+.stamps/rust-target:
+	@mkdir -p .stamps
+	rustup target add wasm32-unknown-unknown
+	@touch $@
+
+.stamps/worker-build:
+	@mkdir -p .stamps
+	@worker-build --version 2>/dev/null | grep -q "$(WORKER_BUILD_VERSION)" || \
+	  cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+	@touch $@
+
+# Not --locked: the CLI's own lock file names a crate version the registry no longer has.
+.stamps/wasm-bindgen: Cargo.lock
+	@mkdir -p .stamps
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.dev.vars: .dev.vars.example
+	@test -f $@ || cp $< $@
+
+## ---- build ----
+# The Worker as dev and tests run it: the release profile without wasm-opt.
+build: setup
+	worker-build --release --no-opt
+
+# The Worker as it is deployed: release profile plus wasm-opt.
+build-release: setup
+	worker-build --release -d build-release
+
+$(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml
+	cargo build -q -p publisher
+
+## ---- editors ----
+check: $(PUBLISH)
+	$(PUBLISH) check
+
+publish: setup $(PUBLISH)
+	$(PUBLISH) publish $(REMOTE_FLAG) $(PRUNE_FLAG)
+
+new: $(PUBLISH)
+	@test -n "$(SLUG)" || { echo "usage: make new SLUG=my-alert [TITLE='Access Alert: ...']"; exit 2; }
+	$(PUBLISH) new $(SLUG) $(if $(TITLE),--title "$(TITLE)")
+
+preview-link: $(PUBLISH) .dev.vars
+	@test -n "$(SLUG)" || { echo "usage: make preview-link SLUG=my-alert [HOURS=72] [BASE=https://...]"; exit 2; }
+	@$(PUBLISH) preview-link $(SLUG) $(if $(HOURS),--hours $(HOURS)) --base "$(or $(BASE),http://127.0.0.1:$(PORT))"
+
+## ---- run ----
+# Publishes content/ before the server first answers, then republishes on
+# every change to content/ while wrangler dev serves.
+dev: build $(PUBLISH)
+	$(PUBLISH) publish --persist-to $(STATE)
+	@$(PUBLISH) watch --persist-to $(STATE) & watcher=$$!; \
+	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
+	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --show-interactive-dev-session=false
+
+## ---- test ----
+test: build $(PUBLISH)
+	$(WRANGLER) deploy --dry-run --outdir .stamps/dry-run > /dev/null
+	$(MAKE) --no-print-directory size
+	cargo test --workspace --no-fail-fast 2>&1 | tee .stamps/test.log; \
+	  status=$${PIPESTATUS[0]}; \
+	  grep '^test result:' .stamps/test.log | awk '{p+=$$4; f+=$$6; i+=$$8} END {printf "all test binaries: %d passed; %d failed; %d ignored\n", p, f, i}'; \
+	  exit $$status
+
+## ---- size budget (deterministic; checked by make test) ----
+size: build-release
+	@out=$$($(WRANGLER) deploy --dry-run --outdir .stamps/size build-release/worker/shim.mjs 2>&1); \
+	  line=$$(echo "$$out" | grep -o 'Total Upload: .*'); \
+	  raw=$$(echo "$$line" | sed -E 's/Total Upload: ([0-9.]+) KiB.*/\1/'); \
+	  gz=$$(echo "$$line" | sed -E 's/.*gzip: ([0-9.]+) KiB.*/\1/'); \
+	  test -n "$$gz" || { echo "$$out"; exit 1; }; \
+	  echo "wasm: $$(stat -c %s build-release/index_bg.wasm) bytes raw, $$(gzip -9c build-release/index_bg.wasm | wc -c) bytes gzip"; \
+	  echo "bundle: raw $$raw KiB, gzip $$gz KiB"; \
+	  awk -v g=$$gz -v b=$(SIZE_BUDGET_KIB) 'BEGIN { if (g > b) { printf "over the %d KiB gzip budget\n", b; exit 1 } }'
+
+## ---- deploy (see README: create the namespace, queues, secrets first) ----
+deploy: build-release
+	$(WRANGLER) deploy build-release/worker/shim.mjs
+
+clean:
+	rm -rf build build-release .stamps .publish target

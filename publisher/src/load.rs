@@ -1,0 +1,731 @@
+//! Reads `content/` (alerts with TOML front matter, `contacts.toml`),
+//! validates it and builds the records the Worker reads. Every problem is
+//! reported with file and line; nothing is published while any exists.
+
+use access_alerts::content::{
+    truncate_words, AlertRecord, Contact, ListingEntry, ListingMeta, SUMMARY_MAX_CHARS,
+};
+use access_alerts::{keys, markdown};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem in a content file, at a line (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// The front matter fields an alert may have.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    /// The headline (required).
+    title: Option<String>,
+    /// Publication date or datetime (required; a date alone is 00:00 UTC;
+    /// in the future means scheduled).
+    date: Option<toml::value::Datetime>,
+    /// When the alert was last substantively updated.
+    updated: Option<toml::value::Datetime>,
+    /// One category, e.g. "Opinion" or "General".
+    category: Option<String>,
+    /// Any number of tags.
+    #[serde(default)]
+    tags: Vec<String>,
+    /// For listings, feeds and the meta description (default: first paragraph).
+    summary: Option<String>,
+    /// Ids of named contacts from contacts.toml.
+    #[serde(default)]
+    contacts: Vec<String>,
+    /// The lead sentence of the contacts block.
+    contact_note: Option<String>,
+    /// Slugs of related alerts, overriding the computed list.
+    #[serde(default)]
+    related: Vec<String>,
+    /// A draft is never public (preview links still work).
+    #[serde(default)]
+    draft: bool,
+    /// Lead image URL (absolute, or a site path).
+    image: Option<String>,
+    /// The lead image's text alternative (required with `image`).
+    image_alt: Option<String>,
+    /// Old paths that redirect (301) here.
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// One contact in contacts.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactEntry {
+    name: String,
+    role: Option<String>,
+    #[serde(default)]
+    general: bool,
+}
+
+/// A parsed alert before cross-file checks.
+#[derive(Debug, Clone)]
+pub struct Alert {
+    pub file: PathBuf,
+    pub record: AlertRecord,
+    contact_ids: Vec<String>,
+    related_slugs: Vec<String>,
+    /// Line of each front-matter key, for later messages.
+    lines: HashMap<String, usize>,
+}
+
+/// Everything in `content/`, validated.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub contacts: Vec<Contact>,
+    pub alerts: Vec<Alert>,
+    /// Problems that do not block publishing (unsafe link URLs).
+    pub warnings: Vec<Problem>,
+}
+
+fn problem(file: &Path, line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        file: file.to_path_buf(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// The line at a byte offset of `text`, counted from `first_line`.
+fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
+    markdown::line_of(text, offset) + first_line - 1
+}
+
+/// Converts a TOML date or datetime to UTC (a date alone is 00:00 UTC; a
+/// local datetime is read as UTC).
+fn to_utc(dt: &toml::value::Datetime) -> Result<DateTime<Utc>, String> {
+    let s = dt.to_string();
+    if let Ok(d) = DateTime::parse_from_rfc3339(&s) {
+        return Ok(d.to_utc());
+    }
+    if let Ok(d) = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Ok(d.and_utc());
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    Err(format!(
+        "`{s}` is not a date (2024-11-25) or datetime (2024-11-25T09:00:00Z)"
+    ))
+}
+
+/// Reads `contacts.toml`.
+pub fn parse_contacts(file: &Path, text: &str) -> Result<Vec<Contact>, Vec<Problem>> {
+    let table: BTreeMap<String, ContactEntry> = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| markdown::line_of(text, s.start));
+        vec![problem(file, line, e.message().trim().to_string())]
+    })?;
+    let mut problems = Vec::new();
+    let mut contacts = Vec::new();
+    for (id, entry) in table {
+        let line = text
+            .lines()
+            .position(|l| l.trim() == format!("[{id}]"))
+            .map_or(1, |i| i + 1);
+        if !keys::is_valid_slug(&id) {
+            problems.push(problem(
+                file,
+                line,
+                format!("contact id `{id}` must be lowercase letters, digits and hyphens"),
+            ));
+        }
+        if entry.name.trim().is_empty() {
+            problems.push(problem(file, line, format!("contact `{id}` needs a name")));
+        }
+        contacts.push(Contact {
+            id,
+            name: entry.name,
+            role: entry.role,
+            general: entry.general,
+        });
+    }
+    match contacts.iter().filter(|c| c.general).count() {
+        1 => {}
+        0 => problems.push(problem(
+            file,
+            1,
+            "one contact must be the general inbox (`general = true`), used when no one is chosen",
+        )),
+        _ => problems.push(problem(
+            file,
+            1,
+            "only one contact may be the general inbox (`general = true`)",
+        )),
+    }
+    if problems.is_empty() {
+        Ok(contacts)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Splits `+++` front matter from the body: (front matter, body, body's first line).
+fn split(file: &Path, text: &str) -> Result<(String, String, usize), Problem> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    if lines.next().map(str::trim_end) != Some("+++") {
+        return Err(problem(
+            file,
+            1,
+            "the file must start with a `+++` line opening the TOML front matter",
+        ));
+    }
+    let mut front = String::new();
+    let mut n = 1;
+    for line in lines.by_ref() {
+        n += 1;
+        if line.trim_end() == "+++" {
+            let body: String = lines.collect();
+            return Ok((front, body, n + 1));
+        }
+        front.push_str(line);
+    }
+    Err(problem(
+        file,
+        1,
+        "the front matter is not closed: add a `+++` line after it",
+    ))
+}
+
+/// Parses one alert file (`<slug>.md`).
+pub fn parse_alert(
+    file: &Path,
+    slug: &str,
+    text: &str,
+) -> Result<(Alert, Vec<Problem>), Vec<Problem>> {
+    let (front, body, body_line) = split(file, text).map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    if !keys::is_valid_slug(slug) {
+        problems.push(problem(file, 1, format!("the file name `{slug}` is not a valid slug: use lowercase letters, digits and single hyphens")));
+    }
+    let fm: FrontMatter = toml::from_str(&front).map_err(|e| {
+        let line = e.span().map_or(2, |s| line_at(&front, s.start, 2));
+        let msg = e.message().trim().replace('\n', " ");
+        vec![problem(file, line, msg)]
+    })?;
+    let lines: HashMap<String, usize> = front
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let key = l.split('=').next()?.trim();
+            (!key.is_empty() && !key.starts_with('#')).then(|| (key.to_string(), i + 2))
+        })
+        .collect();
+    let at = |key: &str| lines.get(key).copied().unwrap_or(1);
+    let title = fm.title.clone().unwrap_or_default();
+    if title.trim().is_empty() {
+        problems.push(problem(
+            file,
+            1,
+            "`title` is missing: every alert needs a title",
+        ));
+    }
+    let date = match &fm.date {
+        None => {
+            problems.push(problem(
+                file,
+                1,
+                "`date` is missing: add e.g. `date = 2024-11-25`",
+            ));
+            None
+        }
+        Some(d) => to_utc(d)
+            .map_err(|m| problems.push(problem(file, at("date"), m)))
+            .ok(),
+    };
+    let updated = fm.updated.as_ref().and_then(|d| {
+        to_utc(d)
+            .map_err(|m| problems.push(problem(file, at("updated"), m)))
+            .ok()
+    });
+    if let (Some(d), Some(u)) = (date, updated) {
+        if u < d {
+            problems.push(problem(file, at("updated"), "`updated` is before `date`"));
+        }
+    }
+    if fm.image.is_some() && fm.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        problems.push(problem(
+            file,
+            at("image"),
+            "`image` needs `image_alt`, a text alternative for readers who cannot see it",
+        ));
+    }
+    if let Some(img) = &fm.image {
+        if !matches!(
+            markdown::classify_url(img),
+            markdown::UrlKind::External | markdown::UrlKind::Relative
+        ) {
+            problems.push(problem(
+                file,
+                at("image"),
+                "`image` must be an http(s) URL or a site path",
+            ));
+        }
+    }
+    for (name, value) in [("category", fm.category.as_deref())] {
+        if value.is_some_and(|v| keys::name_slug(v).is_empty()) {
+            problems.push(problem(
+                file,
+                at(name),
+                format!("`{name}` needs at least one letter or digit"),
+            ));
+        }
+    }
+    for tag in &fm.tags {
+        if keys::name_slug(tag).is_empty() {
+            problems.push(problem(
+                file,
+                at("tags"),
+                format!("tag `{tag}` needs at least one letter or digit"),
+            ));
+        }
+    }
+    for alias in &fm.aliases {
+        if !alias.starts_with('/')
+            || alias.contains(char::is_whitespace)
+            || alias.contains(['?', '#'])
+        {
+            problems.push(problem(file, at("aliases"), format!("alias `{alias}` must be a site path starting with `/` (no spaces, query or fragment)")));
+        }
+    }
+    let rendered = markdown::render(&body);
+    let warnings = rendered
+        .warnings
+        .iter()
+        .map(|w| problem(file, line_at(&body, w.offset, body_line), w.message.clone()))
+        .collect();
+    let summary = match fm.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => markdown::first_paragraph(&body),
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let record = AlertRecord {
+        slug: slug.to_string(),
+        title: title.trim().to_string(),
+        date: date.unwrap_or_default(),
+        updated,
+        category: fm.category.map(|c| c.trim().to_string()),
+        tags: fm.tags.iter().map(|t| t.trim().to_string()).collect(),
+        summary,
+        contacts: Vec::new(),
+        contact_note: fm.contact_note,
+        related: Vec::new(),
+        draft: fm.draft,
+        image: fm.image,
+        image_alt: fm.image_alt,
+        aliases: fm.aliases,
+        body,
+        hash: String::new(),
+    };
+    Ok((
+        Alert {
+            file: file.to_path_buf(),
+            record,
+            contact_ids: fm.contacts,
+            related_slugs: fm.related,
+            lines,
+        },
+        warnings,
+    ))
+}
+
+/// Routes that an alias may not shadow.
+const RESERVED: [&str; 8] = [
+    "/",
+    "/contact",
+    "/privacy",
+    "/healthz",
+    "/robots.txt",
+    "/feed.xml",
+    "/feed.json",
+    "/sitemap.xml",
+];
+
+/// Resolves contacts and related alerts, checks clashes and KV limits, and
+/// fills each record's listing summary and hash.
+pub fn link(
+    contacts: Vec<Contact>,
+    mut alerts: Vec<Alert>,
+    contacts_file: &Path,
+) -> Result<Content, Vec<Problem>> {
+    let _ = contacts_file;
+    let mut problems = Vec::new();
+    alerts.sort_by(|a, b| a.record.slug.cmp(&b.record.slug));
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for a in &alerts {
+        if let Some(other) = seen.insert(a.record.slug.clone(), a.file.clone()) {
+            problems.push(problem(
+                &a.file,
+                1,
+                format!(
+                    "slug `{}` is also used by {}",
+                    a.record.slug,
+                    other.display()
+                ),
+            ));
+        }
+    }
+    let mut alias_owner: HashMap<String, String> = HashMap::new();
+    for a in &alerts {
+        for alias in &a.record.aliases {
+            let path = alias.trim_end_matches('/');
+            let clash = if RESERVED.contains(&alias.as_str())
+                || alias.starts_with("/alerts/")
+                || alias.starts_with("/api/")
+                || alias.starts_with("/assets/")
+            {
+                Some("a page of the site".to_string())
+            } else {
+                alias_owner
+                    .insert(path.to_string(), a.record.slug.clone())
+                    .filter(|o| o != &a.record.slug)
+                    .map(|o| format!("alert `{o}`"))
+            };
+            if let Some(owner) = clash {
+                problems.push(problem(
+                    &a.file,
+                    a.lines.get("aliases").copied().unwrap_or(1),
+                    format!("alias `{alias}` clashes with {owner}"),
+                ));
+            }
+        }
+    }
+    let entries: HashMap<String, ListingEntry> = alerts
+        .iter()
+        .map(|a| (a.record.slug.clone(), listing_entry(&a.record)))
+        .collect();
+    for a in &mut alerts {
+        let line = |k: &str| a.lines.get(k).copied().unwrap_or(1);
+        for id in &a.contact_ids {
+            match contacts.iter().find(|c| &c.id == id) {
+                Some(c) => a.record.contacts.push(c.clone()),
+                None => problems.push(problem(
+                    &a.file,
+                    line("contacts"),
+                    format!(
+                        "unknown contact id `{id}` (known: {})",
+                        contacts
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )),
+            }
+        }
+        for slug in &a.related_slugs {
+            match entries.get(slug) {
+                Some(e) if slug != &a.record.slug => a.record.related.push(e.clone()),
+                Some(_) => problems.push(problem(
+                    &a.file,
+                    line("related"),
+                    "an alert cannot be related to itself",
+                )),
+                None => problems.push(problem(
+                    &a.file,
+                    line("related"),
+                    format!("unknown related alert `{slug}`"),
+                )),
+            }
+        }
+        let entry = listing_entry(&a.record);
+        let meta_len = serde_json::to_string(&entry.meta).map_or(0, |s| s.len());
+        if meta_len > keys::MAX_METADATA_BYTES {
+            problems.push(problem(&a.file, 1, format!("listing metadata is {meta_len} bytes, over KV's {} (shorten the title, summary or tags)", keys::MAX_METADATA_BYTES)));
+        }
+        for key in crate::keyset::all_keys(&a.record) {
+            if key.len() > keys::MAX_KEY_BYTES {
+                problems.push(problem(
+                    &a.file,
+                    1,
+                    format!(
+                        "KV key `{}…` is {} bytes, over KV's {}",
+                        &key[..40],
+                        key.len(),
+                        keys::MAX_KEY_BYTES
+                    ),
+                ));
+            }
+        }
+        a.record.hash = hash_record(&a.record);
+    }
+    for a in &alerts {
+        let published = crate::keyset::published_meta(&a.record);
+        let len = serde_json::to_string(&published).map_or(0, |s| s.len());
+        if len > keys::MAX_METADATA_BYTES {
+            problems.push(problem(&a.file, 1, format!("the alert's key list is {len} bytes of metadata, over KV's {} (fewer tags or aliases)", keys::MAX_METADATA_BYTES)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Content {
+            contacts,
+            alerts,
+            warnings: Vec::new(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The listing entry of a record, with the summary cut for KV metadata.
+pub fn listing_entry(r: &AlertRecord) -> ListingEntry {
+    ListingEntry {
+        slug: r.slug.clone(),
+        meta: ListingMeta {
+            title: r.title.clone(),
+            date: r.date.timestamp(),
+            updated: r.updated.map(|u| u.timestamp()),
+            category: r.category.clone(),
+            tags: r.tags.clone(),
+            summary: truncate_words(&r.summary, SUMMARY_MAX_CHARS),
+        },
+    }
+}
+
+fn hash_record(r: &AlertRecord) -> String {
+    let json = serde_json::to_string(r).unwrap_or_default();
+    let digest = Sha256::digest(json.as_bytes());
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Loads and validates all of `root` (`root/contacts.toml`, `root/alerts/**.md`).
+pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
+    let contacts_file = root.join("contacts.toml");
+    let mut problems = Vec::new();
+    let contacts = match std::fs::read_to_string(&contacts_file) {
+        Ok(text) => parse_contacts(&contacts_file, &text).unwrap_or_else(|p| {
+            problems.extend(p);
+            Vec::new()
+        }),
+        Err(e) => {
+            problems.push(problem(&contacts_file, 1, format!("cannot read: {e}")));
+            Vec::new()
+        }
+    };
+    let mut files = Vec::new();
+    collect_md(&root.join("alerts"), &mut files, &mut problems);
+    files.sort();
+    let mut alerts = Vec::new();
+    let mut warnings = Vec::new();
+    for file in files {
+        let slug = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => match parse_alert(&file, &slug, &text) {
+                Ok((alert, w)) => {
+                    alerts.push(alert);
+                    warnings.extend(w);
+                }
+                Err(p) => problems.extend(p),
+            },
+            Err(e) => problems.push(problem(&file, 1, format!("cannot read: {e}"))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut content = link(contacts, alerts, &contacts_file)?;
+    content.warnings = warnings;
+    Ok(content)
+}
+
+fn collect_md(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(problem(
+                dir,
+                1,
+                format!("cannot read the alerts folder: {e}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_md(&path, out, problems);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    const GOOD: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nBody text.\n";
+
+    fn parse(text: &str) -> Result<Alert, Vec<Problem>> {
+        parse_alert(Path::new("alerts/x.md"), "x", text).map(|(a, _)| a)
+    }
+
+    #[test]
+    fn can_parse_a_minimal_alert() {
+        let a = parse(GOOD).unwrap();
+        assert_eq!(a.record.title, "T");
+        assert_eq!(a.record.date.to_rfc3339(), "2024-11-25T00:00:00+00:00");
+        assert_eq!(a.record.summary, "Body text.");
+        assert_eq!(a.record.body, "Body text.\n");
+    }
+
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ncolour = \"red\"\n+++\n", 4, "unknown field `colour`" ; "unknown field")]
+    #[test_case("+++\ntitle = \"T\"\ndate = \"yesterday\"\n+++\n", 3, "" ; "bad date")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-13-01\n+++\n", 3, "" ; "impossible date")]
+    #[test_case("+++\ndate = 2024-11-25\n+++\n", 1, "`title` is missing" ; "missing title")]
+    #[test_case("+++\ntitle = \"T\"\n+++\n", 1, "`date` is missing" ; "missing date")]
+    #[test_case("title = \"T\"\n", 1, "must start with a `+++`" ; "no front matter")]
+    #[test_case("+++\ntitle = \"T\"\n", 1, "not closed" ; "unclosed front matter")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nimage = \"/a.png\"\n+++\n", 4, "needs `image_alt`" ; "image without alt")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nupdated = 2024-11-01\n+++\n", 4, "before `date`" ; "updated before date")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\naliases = [\"old\"]\n+++\n", 4, "must be a site path" ; "relative alias")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = \"one\"\n+++\n", 4, "" ; "tags not a list")]
+    fn errors_name_line_and_problem(text: &str, line: usize, needle: &str) {
+        let problems = parse(text).unwrap_err();
+        assert_eq!(problems[0].line, line, "{problems:?}");
+        assert!(problems[0].message.contains(needle), "{problems:?}");
+        assert!(problems[0]
+            .to_string()
+            .starts_with(&format!("alerts/x.md:{line}: ")));
+    }
+
+    #[test]
+    fn errors_if_slug_invalid() {
+        let p = parse_alert(Path::new("alerts/Bad_Name.md"), "Bad_Name", GOOD).unwrap_err();
+        assert!(p[0].message.contains("not a valid slug"));
+    }
+
+    #[test]
+    fn datetimes_with_offsets_become_utc() {
+        let a = parse("+++\ntitle = \"T\"\ndate = 2024-11-25T10:00:00+02:00\n+++\n").unwrap();
+        assert_eq!(a.record.date.to_rfc3339(), "2024-11-25T08:00:00+00:00");
+    }
+
+    #[test]
+    fn warns_about_unsafe_links_with_their_line() {
+        let (_, w) = parse_alert(
+            Path::new("alerts/x.md"),
+            "x",
+            "+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nIntro\n\n[x](javascript:alert(1))\n",
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, 7);
+    }
+
+    fn contacts() -> Vec<Contact> {
+        parse_contacts(
+            Path::new("contacts.toml"),
+            "[a]\nname = \"A\"\n[inbox]\nname = \"Inbox\"\ngeneral = true\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn errors_on_unknown_contact_related_and_alias_clash() {
+        let one = parse("+++\ntitle = \"One\"\ndate = 2024-11-25\ncontacts = [\"nobody\"]\nrelated = [\"missing\"]\naliases = [\"/old\"]\n+++\n").unwrap();
+        let mut two =
+            parse("+++\ntitle = \"Two\"\ndate = 2024-11-25\naliases = [\"/old/\"]\n+++\n").unwrap();
+        two.record.slug = "y".into();
+        two.file = PathBuf::from("alerts/y.md");
+        let problems = link(contacts(), vec![one, two], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alerts/x.md:4: unknown contact id `nobody`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alerts/x.md:5: unknown related alert `missing`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alias `/old/` clashes with alert `x`")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn errors_on_slug_clash_and_oversized_metadata() {
+        let a = parse(GOOD).unwrap();
+        let mut b = parse(&GOOD.replace("Body text.", &"word ".repeat(10))).unwrap();
+        b.file = PathBuf::from("alerts/2024/x.md");
+        let mut c = parse(&format!(
+            "+++\ntitle = \"{}\"\ndate = 2024-11-25\n+++\n",
+            "t".repeat(1100)
+        ))
+        .unwrap();
+        c.record.slug = "z".into();
+        let problems = link(contacts(), vec![a, b, c], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter().any(|t| t.contains("slug `x` is also used by")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("over KV's 1024")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn contacts_need_exactly_one_general_inbox() {
+        let p = parse_contacts(Path::new("contacts.toml"), "[a]\nname = \"A\"\n").unwrap_err();
+        assert!(p[0].message.contains("general inbox"));
+        let p = parse_contacts(
+            Path::new("contacts.toml"),
+            "[a]\nname = \"A\"\nemail = \"x@y.z\"\n",
+        )
+        .unwrap_err();
+        assert!(p[0].message.contains("unknown field `email`"), "{p:?}");
+    }
+
+    #[test]
+    fn every_file_in_content_is_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let content = load(&root).unwrap_or_else(|p| {
+            panic!(
+                "{}",
+                p.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert!(content.alerts.len() >= 5);
+        assert!(content.warnings.is_empty(), "{:?}", content.warnings);
+        for a in &content.alerts {
+            assert!(
+                !a.record.summary.is_empty(),
+                "{} has no summary",
+                a.file.display()
+            );
+        }
+    }
+}

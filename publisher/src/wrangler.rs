@@ -1,0 +1,90 @@
+//! Runs `wrangler kv` against the local store (`--local --persist-to DIR`) or
+//! Cloudflare (`--remote`). The wrangler binary is `$WRANGLER`, else
+//! `node_modules/.bin/wrangler`.
+
+use crate::keyset::KvEntry;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where the KV writes go.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Local { persist_to: PathBuf },
+    Remote,
+}
+
+pub struct Wrangler {
+    bin: String,
+    target: Target,
+    binding: String,
+    /// Where bulk files are written (kept for inspection).
+    work_dir: PathBuf,
+}
+
+impl Wrangler {
+    pub fn new(target: Target, work_dir: &Path) -> Self {
+        Wrangler {
+            bin: std::env::var("WRANGLER").unwrap_or_else(|_| "node_modules/.bin/wrangler".into()),
+            target,
+            binding: std::env::var("KV_BINDING").unwrap_or_else(|_| "ALERTS".into()),
+            work_dir: work_dir.to_path_buf(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Result<String, String> {
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args).args(["--binding", &self.binding]);
+        match &self.target {
+            Target::Local { persist_to } => {
+                cmd.arg("--local").arg("--persist-to").arg(persist_to);
+            }
+            Target::Remote => {
+                cmd.arg("--remote");
+            }
+        }
+        cmd.env("WRANGLER_SEND_METRICS", "false");
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.bin))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(format!(
+                "wrangler {} failed: {}{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr),
+                String::from_utf8_lossy(&out.stdout)
+            ))
+        }
+    }
+
+    /// Every key under `prefix`, with metadata (wrangler pages through them).
+    pub fn list(&self, prefix: &str) -> Result<Vec<serde_json::Value>, String> {
+        let out = self.run(&["kv", "key", "list", "--prefix", prefix])?;
+        let start = out
+            .find('[')
+            .ok_or_else(|| format!("unexpected wrangler output: {out}"))?;
+        serde_json::from_str(&out[start..])
+            .map_err(|e| format!("unexpected wrangler output ({e}): {out}"))
+    }
+
+    /// One `wrangler kv bulk put` of `entries`, written to `<name>.json`.
+    pub fn bulk_put(&self, name: &str, entries: &[KvEntry]) -> Result<(), String> {
+        let file = self.work_dir.join(format!("{name}.json"));
+        std::fs::create_dir_all(&self.work_dir).map_err(|e| e.to_string())?;
+        std::fs::write(&file, serde_json::to_vec(entries).unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+        self.run(&["kv", "bulk", "put", &file.to_string_lossy()])
+            .map(|_| ())
+    }
+
+    /// One `wrangler kv bulk delete` of `keys`, written to `<name>.delete.json`.
+    pub fn bulk_delete(&self, name: &str, keys: &[String]) -> Result<(), String> {
+        let file = self.work_dir.join(format!("{name}.delete.json"));
+        std::fs::create_dir_all(&self.work_dir).map_err(|e| e.to_string())?;
+        std::fs::write(&file, serde_json::to_vec(keys).unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+        self.run(&["kv", "bulk", "delete", &file.to_string_lossy(), "--force"])
+            .map(|_| ())
+    }
+}
