@@ -27,7 +27,7 @@ PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 .PHONY: dev test setup build build-release publish check new preview-link size deploy clean
 
 ## ---- set-up: each step is skipped when already done ----
-setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen node_modules/.package-lock.json .dev.vars
+setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
 
 .stamps/rust-target:
 	@mkdir -p .stamps
@@ -45,6 +45,11 @@ setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen node_module
 	@mkdir -p .stamps
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@touch $@
+
+.stamps/nextest:
+	@mkdir -p .stamps
+	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 	@touch $@
 
 node_modules/.package-lock.json: package-lock.json
@@ -94,10 +99,7 @@ dev: build $(PUBLISH)
 test: build $(PUBLISH)
 	$(WRANGLER) deploy --dry-run --outdir .stamps/dry-run > /dev/null
 	$(MAKE) --no-print-directory size
-	cargo test --workspace --no-fail-fast 2>&1 | tee .stamps/test.log; \
-	  status=$${PIPESTATUS[0]}; \
-	  grep '^test result:' .stamps/test.log | awk '{p+=$$4; f+=$$6; i+=$$8} END {printf "all test binaries: %d passed; %d failed; %d ignored\n", p, f, i}'; \
-	  exit $$status
+	cargo nextest run --workspace --no-fail-fast
 
 ## ---- size budget (deterministic; checked by make test) ----
 size: build-release
