@@ -176,7 +176,7 @@ pub fn validate(inq: &Inquiry, contacts: &[Contact]) -> FormErrors {
     if e.get(Field::Email).is_none() && !is_plausible_email(inq.email.trim()) {
         e.add(
             Field::Email,
-            "Enter an email address like name@example.org, so the contact can reply",
+            "Enter an email address like name@example.com, so the contact can reply",
         );
     }
     single_line(
@@ -337,7 +337,7 @@ mod tests {
     #[test_case(|i: &mut Inquiry| i.name.clear(), Field::Name, "Enter your name")]
     #[test_case(|i: &mut Inquiry| i.name = "A\r\nBcc: x@y.z".into(), Field::Name, "Your name must be a single line")]
     #[test_case(|i: &mut Inquiry| i.subject = "a\nb".into(), Field::Subject, "Subject must be a single line")]
-    #[test_case(|i: &mut Inquiry| i.email = "not-an-email".into(), Field::Email, "Enter an email address like name@example.org, so the contact can reply")]
+    #[test_case(|i: &mut Inquiry| i.email = "not-an-email".into(), Field::Email, "Enter an email address like name@example.com, so the contact can reply")]
     #[test_case(|i: &mut Inquiry| i.email = "a@b.c\nBcc: x@y.z".into(), Field::Email, "Your email must be a single line")]
     #[test_case(|i: &mut Inquiry| i.contact = "nobody".into(), Field::Contact, "Choose one of the listed contacts")]
     #[test_case(|i: &mut Inquiry| i.consent = false, Field::Consent, "Tick the box to agree that your details are kept to answer you")]

@@ -42,6 +42,8 @@ pub enum Route<'a> {
     ResendInquiry(&'a str),
     /// Test environment only: panics inside a request.
     TestPanic,
+    /// Test environment only: puts a raw inquiry on the queue.
+    TestEnqueue,
 }
 
 /// The outcome of matching a request against the table.
@@ -94,6 +96,7 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
         ["__test", "panic"] => (Route::TestPanic, GET),
+        ["__test", "enqueue"] => (Route::TestEnqueue, POST),
         _ => return None,
     })
 }

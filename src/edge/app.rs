@@ -105,7 +105,10 @@ async fn dispatch(
         Route::DeadInquiries => super::inbox::list_dead(req, env).await,
         Route::ResendInquiry(id) => super::inbox::resend(req, env, id).await,
         Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
-        Route::TestPanic => Err(AppError::NotFound),
+        Route::TestEnqueue if config::test_routes(env) => {
+            super::inbox::test_enqueue(req, env).await
+        }
+        Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
     }
 }
 

@@ -212,6 +212,17 @@ pub async fn list_dead(req: &Request, env: &Env) -> Result<Reply, AppError> {
     Ok(Reply::json(200, &serde_json::json!({ "inquiries": items })).cache(cache::NO_STORE))
 }
 
+/// `POST /__test/enqueue` (test environment only): puts the posted inquiry
+/// on the queue as it is, so tests can deliver the same id twice.
+pub async fn test_enqueue(req: &mut Request, env: &Env) -> Result<Reply, AppError> {
+    let inquiry: QueuedInquiry = req
+        .json()
+        .await
+        .map_err(|_| AppError::BadRequest("expected a queued inquiry as JSON".into()))?;
+    env.queue("INQUIRIES")?.send(&inquiry).await?;
+    Ok(Reply::json(202, &serde_json::json!({ "id": inquiry.id })).cache(cache::NO_STORE))
+}
+
 /// `POST /operator/inquiries/<id>/resend`: puts a dead inquiry back on the
 /// queue (after the operator fixed what made it fail) and forgets the copy.
 pub async fn resend(req: &Request, env: &Env, id: &str) -> Result<Reply, AppError> {

@@ -31,7 +31,8 @@ pub fn alerts_bin() -> PathBuf {
 pub struct Worker {
     child: Child,
     pub port: u16,
-    pub state: tempfile::TempDir,
+    state: Option<tempfile::TempDir>,
+    state_path: PathBuf,
     log: Arc<Mutex<String>>,
 }
 
@@ -46,13 +47,17 @@ impl Worker {
     /// Starts the Worker with `vars` (on top of the test defaults) and waits
     /// until `/healthz` answers.
     pub fn start(vars: &[(&str, &str)]) -> Worker {
+        Worker::start_with_state(vars, tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// Starts the Worker on an existing state directory (a restart).
+    pub fn start_with_state(vars: &[(&str, &str)], state: tempfile::TempDir) -> Worker {
         let shim = root().join("build/worker/shim.mjs");
         assert!(
             shim.exists(),
             "{} is missing: run `make test` (it builds the Worker first)",
             shim.display()
         );
-        let state = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let mut all: BTreeMap<&str, &str> = BTreeMap::from([
             ("TEST_ROUTES", "1"),
@@ -102,10 +107,12 @@ impl Worker {
                 }
             });
         }
+        let state_path = state.path().to_path_buf();
         let worker = Worker {
             child,
             port,
-            state,
+            state: Some(state),
+            state_path,
             log,
         };
         worker.wait_ready();
@@ -157,7 +164,7 @@ impl Worker {
             .current_dir(root())
             .args(args)
             .arg("--persist-to")
-            .arg(self.state.path())
+            .arg(&self.state_path)
             .env("WRANGLER", wrangler())
             .env("WRANGLER_SEND_METRICS", "false")
             .env("PREVIEW_SECRET", "test-preview-secret")
@@ -189,7 +196,7 @@ impl Worker {
             .arg("kv")
             .args(args)
             .args(["--binding", "ALERTS", "--local", "--persist-to"])
-            .arg(self.state.path())
+            .arg(&self.state_path)
             .env("WRANGLER_SEND_METRICS", "false")
             .output()
             .expect("wrangler kv runs");
@@ -251,8 +258,45 @@ impl Worker {
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
+impl Worker {
+    /// Stops the Worker and hands back its state for a restart.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        self.kill();
+        self.state.take().expect("state")
+    }
+
+    /// Every email the local send_email binding wrote (path, whole message).
+    pub fn emails(&self) -> Vec<(String, String)> {
+        let log = self.log();
+        let mut out = Vec::new();
+        let mut lines = log.lines();
+        while let Some(line) = lines.next() {
+            if line.contains("send_email binding called with the following message") {
+                if let Some(path) = lines.next().map(str::trim) {
+                    let text = std::fs::read_to_string(path).unwrap_or_default();
+                    out.push((path.to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    /// Waits until at least `count` emails were written.
+    pub fn wait_for_emails(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let e = self.emails();
+            if e.len() >= count {
+                return e;
+            }
+            if Instant::now() > deadline {
+                panic!("expected {count} emails, got {}:\n{}", e.len(), self.log());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn kill(&mut self) {
         let pgid = self.child.id() as i32;
         let _ = Command::new("kill")
             .args(["-TERM", "--", &format!("-{pgid}")])
@@ -268,6 +312,12 @@ impl Drop for Worker {
             .args(["-KILL", "--", &format!("-{pgid}")])
             .status();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
