@@ -24,7 +24,7 @@ PUBLISH := target/debug/alerts
 REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 
-.PHONY: dev test setup build build-release publish check new preview-link size deploy clean
+.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic size deploy clean
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -85,6 +85,10 @@ new: $(PUBLISH)
 preview-link: $(PUBLISH) .dev.vars
 	@test -n "$(SLUG)" || { echo "usage: make preview-link SLUG=my-alert [HOURS=72] [BASE=https://...]"; exit 2; }
 	@$(PUBLISH) preview-link $(SLUG) $(if $(HOURS),--hours $(HOURS)) --base "$(or $(BASE),http://127.0.0.1:$(PORT))"
+
+seed-synthetic: setup $(PUBLISH)
+	@test -n "$(N)" || { echo "usage: make seed-synthetic N=10000"; exit 2; }
+	$(PUBLISH) seed-synthetic $(N) --persist-to $(STATE)
 
 ## ---- run ----
 # Publishes content/ before the server first answers, then republishes on

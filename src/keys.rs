@@ -45,6 +45,16 @@ pub fn month_prefix(year: i32, month: u32) -> String {
     format!("idx:month:{year:04}-{month:02}:")
 }
 
+/// The prefix listing one year, newest first (used to find the months that
+/// have alerts without scanning the archive).
+pub fn year_prefix(year: i32) -> String {
+    format!("idx:year:{year:04}:")
+}
+
+/// Bumped whenever the key set of an alert changes shape, so the publisher
+/// rewrites every alert once.
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// Eleven digits that sort newest first: `99999999999 - unix seconds`.
 pub fn inverted(date: DateTime<Utc>) -> String {
     format!("{:011}", INVERT_FROM - date.timestamp())
@@ -69,6 +79,7 @@ pub fn index_keys(
         "{}{inv}:{slug}",
         month_prefix(date.year(), date.month())
     ));
+    keys.push(format!("{}{inv}:{slug}", year_prefix(date.year())));
     keys
 }
 
@@ -126,10 +137,11 @@ mod tests {
     fn index_keys_cover_every_listing() {
         let d = Utc.with_ymd_and_hms(2024, 11, 25, 0, 0, 0).unwrap();
         let keys = index_keys("x", d, Some("opinion"), &["un-oewg".into()]);
-        assert_eq!(keys.len(), 4);
+        assert_eq!(keys.len(), 5);
         assert!(keys[1].starts_with("idx:cat:opinion:"));
         assert!(keys[2].starts_with("idx:tag:un-oewg:"));
         assert!(keys[3].starts_with("idx:month:2024-11:"));
+        assert!(keys[4].starts_with("idx:year:2024:"));
         assert!(keys.iter().all(|k| slug_of_index_key(k) == Some("x")));
     }
 

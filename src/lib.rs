@@ -10,6 +10,7 @@
 //!   one module per binding (KV, Queue, send_email, rate limiter).
 
 pub mod content;
+pub mod feeds;
 pub mod form;
 pub mod http;
 pub mod keys;

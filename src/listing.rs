@@ -9,6 +9,9 @@
 
 use crate::content::{ListingEntry, ListingMeta};
 
+/// A second criterion on listing entries (besides the key prefix).
+pub type EntryFilter = Box<dyn Fn(&ListingMeta) -> bool>;
+
 /// At most this many `list()` calls fill one page (bounds the subrequests
 /// of a request when many scheduled alerts sit at the front).
 pub const MAX_CALLS: usize = 20;
@@ -38,7 +41,6 @@ pub struct ListCall {
 }
 
 /// Collects one listing page of public entries.
-#[derive(Debug)]
 pub struct PageCollector {
     want: usize,
     now: i64,
@@ -49,6 +51,7 @@ pub struct PageCollector {
     pub entries: Vec<ListingEntry>,
     /// Keys whose metadata was missing or unreadable (logged by the caller).
     pub broken: Vec<String>,
+    filter: Option<EntryFilter>,
 }
 
 impl PageCollector {
@@ -63,7 +66,16 @@ impl PageCollector {
             calls: 0,
             entries: Vec::new(),
             broken: Vec::new(),
+            filter: None,
         }
+    }
+
+    /// Keeps only entries the filter accepts (a second criterion on top of
+    /// the prefix). A page may then come back short, with a next cursor,
+    /// when `MAX_CALLS` calls found too few matches.
+    pub fn with_filter(mut self, filter: EntryFilter) -> Self {
+        self.filter = Some(filter);
+        self
     }
 
     /// The next call to make, or `None` when the page is full or the list ended.
@@ -87,6 +99,7 @@ impl PageCollector {
             };
             match key.metadata {
                 Some(meta) if meta.date > self.now => {} // scheduled: not yet
+                Some(meta) if self.filter.as_ref().is_some_and(|f| !f(&meta)) => {}
                 Some(meta) => self.entries.push(ListingEntry {
                     slug: slug.to_string(),
                     meta,
@@ -229,10 +242,35 @@ mod tests {
     }
 
     #[test]
+    fn filters_on_a_second_criterion() {
+        let mut c = PageCollector::new(2, 100, None).with_filter(Box::new(|m| m.title != "b"));
+        let mut script = vec![
+            ListedPage {
+                keys: vec![key("a", 90), key("b", 80)],
+                cursor: Some("c1".into()),
+                complete: false,
+            },
+            ListedPage {
+                keys: vec![key("c", 70)],
+                cursor: None,
+                complete: true,
+            },
+        ];
+        drive(&mut c, &mut script);
+        assert_eq!(
+            c.entries
+                .iter()
+                .map(|e| e.slug.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+    }
+
+    #[test]
     fn bounds_the_number_of_calls() {
         let mut c = PageCollector::new(1, 100, None);
         let mut n = 0;
-        while let Some(_) = c.next_call() {
+        while c.next_call().is_some() {
             n += 1;
             c.feed(ListedPage {
                 keys: vec![],

@@ -29,7 +29,22 @@ pub enum Route<'a> {
     ApiAlert(&'a str),
     Preview(&'a str),
     Category(&'a str),
+    CategoryFeed(&'a str),
     Tag(&'a str),
+    /// `/archive/<yyyy>/<mm>`
+    Archive(i32, u32),
+    /// `/feed.xml`
+    Feed,
+    /// `/feed.json`
+    JsonFeed,
+    /// `/sitemap.xml`: the index of the parts below.
+    Sitemap,
+    /// `/sitemap/pages.xml`: pages that are not alerts.
+    SitemapPages,
+    /// `/sitemap/<yyyy>-<mm>.xml`: one month's alerts and pages.
+    SitemapMonth(i32, u32),
+    /// `/api/alerts`
+    ApiAlerts,
     Contact,
     ContactThanks,
     Privacy,
@@ -76,6 +91,16 @@ pub fn resolve(method: Method, path: &str) -> Resolved<'_> {
     }
 }
 
+/// `2024`, `11` as a year and month (four and two digits, month 1-12).
+fn year_month(y: &str, m: &str) -> Option<(i32, u32)> {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 4) || !digits(m, 2) {
+        return None;
+    }
+    let (y, m) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some((y, m))
+}
+
 fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let slug = |s: &&str| crate::keys::is_valid_slug(s);
@@ -86,6 +111,21 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["api", "alerts", s] if slug(s) => (Route::ApiAlert(s), GET),
         ["preview", s] if slug(s) => (Route::Preview(s), GET),
         ["category", c] if name(c) => (Route::Category(c), GET),
+        ["category", c, "feed.xml"] if name(c) => (Route::CategoryFeed(c), GET),
+        ["archive", y, m] => {
+            let (y, m) = year_month(y, m)?;
+            (Route::Archive(y, m), GET)
+        }
+        ["feed.xml"] => (Route::Feed, GET),
+        ["feed.json"] => (Route::JsonFeed, GET),
+        ["sitemap.xml"] => (Route::Sitemap, GET),
+        ["sitemap", "pages.xml"] => (Route::SitemapPages, GET),
+        ["sitemap", part] => {
+            let (y, m) = part.strip_suffix(".xml")?.split_once('-')?;
+            let (y, m) = year_month(y, m)?;
+            (Route::SitemapMonth(y, m), GET)
+        }
+        ["api", "alerts"] => (Route::ApiAlerts, GET),
         ["tag", t] if name(t) => (Route::Tag(t), GET),
         ["contact"] => (Route::Contact, GET_POST),
         ["contact", "thanks"] => (Route::ContactThanks, GET),
@@ -128,6 +168,24 @@ mod tests {
     #[test_case(Method::Get, "/alerts/Not_A_Slug", Resolved::NotFound)]
     #[test_case(Method::Get, "/category/Opinion", Resolved::NotFound)]
     #[test_case(Method::Get, "/nowhere", Resolved::NotFound)]
+    #[test_case(
+        Method::Get,
+        "/archive/2024/11",
+        Resolved::Found(Route::Archive(2024, 11))
+    )]
+    #[test_case(Method::Get, "/archive/2024/13", Resolved::NotFound)]
+    #[test_case(Method::Get, "/archive/24/11", Resolved::NotFound)]
+    #[test_case(
+        Method::Get,
+        "/sitemap/2024-11.xml",
+        Resolved::Found(Route::SitemapMonth(2024, 11))
+    )]
+    #[test_case(
+        Method::Get,
+        "/category/opinion/feed.xml",
+        Resolved::Found(Route::CategoryFeed("opinion"))
+    )]
+    #[test_case(Method::Head, "/api/alerts", Resolved::Found(Route::ApiAlerts))]
     fn can_resolve(method: Method, path: &str, expected: Resolved) {
         assert_eq!(resolve(method, path), expected);
     }

@@ -92,6 +92,8 @@ pub struct Head<'a> {
     pub json_ld: Option<String>,
     /// Turnstile's script, on the contact form when it is switched on.
     pub turnstile: bool,
+    /// A feed of this page besides the site's (title, Atom path).
+    pub feed: Option<(String, String)>,
 }
 
 impl<'a> Head<'a> {
@@ -105,6 +107,7 @@ impl<'a> Head<'a> {
             image: None,
             json_ld: None,
             turnstile: false,
+            feed: None,
         }
     }
 }
@@ -128,6 +131,11 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 @if head.noindex { meta name="robots" content="noindex, nofollow"; }
                 @if let Some(url) = &canonical { link rel="canonical" href=(url); }
                 link rel="stylesheet" href={ "/assets/" (stylesheet_file()) };
+                link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href="/feed.xml";
+                link rel="alternate" type="application/feed+json" title={ (site.name) " (JSON Feed)" } href="/feed.json";
+                @if let Some((title, path)) = &head.feed {
+                    link rel="alternate" type="application/atom+xml" title=(title) href=(path);
+                }
                 meta property="og:site_name" content=(site.name);
                 meta property="og:title" content=(head.title);
                 meta property="og:description" content=(head.description);
@@ -166,6 +174,8 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                     div.wrap {
                         p { "© " (site.name) }
                         ul {
+                            li { a href="/feed.xml" { "Atom feed" } }
+                            li { a href="/feed.json" { "JSON Feed" } }
                             li { a href="/privacy" { "Privacy" } }
                             li { a href="/contact" { "Contact us" } }
                         }
@@ -182,6 +192,30 @@ fn category_link(category: &Option<String>) -> Markup {
             a.category href={ "/category/" (crate::keys::name_slug(c)) } { (c) }
         }
     }
+}
+
+/// Site path of a month's archive.
+pub fn archive_path(year: i32, month: u32) -> String {
+    format!("/archive/{year:04}/{month:02}")
+}
+
+/// "November 2024".
+pub fn month_name(year: i32, month: u32) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {year}", NAMES[(month.clamp(1, 12) - 1) as usize])
 }
 
 fn dateline(date: DateTime<Utc>, category: &Option<String>) -> Markup {
@@ -245,6 +279,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             header {
                 h1 { (a.title) }
                 (dateline(a.date, &a.category))
+                p.archive-link { a href=(archive_path(a.date.year(), a.date.month())) { "More from " (month_name(a.date.year(), a.date.month())) } }
                 @if let Some(u) = a.updated {
                     p.updated { "Updated " time datetime=(rfc3339(u)) { (human_date(u)) } }
                 }
@@ -319,20 +354,37 @@ pub struct ListingPage<'a> {
     pub older: Option<String>,
     /// Whether this is not the first page (a "Newest" link is shown).
     pub paged: bool,
+    /// A feed of this listing besides the site's (title, Atom path).
+    pub feed: Option<(String, String)>,
+    /// On a month's archive: the newer and older months that have alerts.
+    pub months: Option<MonthLinks>,
 }
+
+/// The newer and older months of an archive page, each `(year, month)`.
+pub type MonthLinks = (Option<(i32, u32)>, Option<(i32, u32)>);
 
 pub fn listing_page(site: &Site, page: &ListingPage) -> Markup {
     let head = Head {
         path: Some(page.path),
+        feed: page.feed.clone(),
         ..Head::new(page.heading, page.intro.unwrap_or(page.heading))
     };
     let main = html! {
         h1 { (page.heading) }
         @if let Some(intro) = page.intro { p.intro { (intro) } }
+        @if let Some((title, path)) = &page.feed {
+            p.feed-link { a href=(path) { "Subscribe: " (title) } }
+        }
         @if page.entries.is_empty() {
             p { "No alerts here yet." }
         } @else {
             div.cards { @for e in page.entries { (card(e, "h2")) } }
+        }
+        @if let Some((newer, older)) = page.months {
+            nav.pager aria-label="Months" {
+                @if let Some((y, m)) = newer { a href=(archive_path(y, m)) { "← " (month_name(y, m)) } }
+                @if let Some((y, m)) = older { a href=(archive_path(y, m)) { (month_name(y, m)) " →" } }
+            }
         }
         @if page.older.is_some() || page.paged {
             nav.pager aria-label="More alerts" {

@@ -503,7 +503,10 @@ pub fn listing_entry(r: &AlertRecord) -> ListingEntry {
 
 fn hash_record(r: &AlertRecord) -> String {
     let json = serde_json::to_string(r).unwrap_or_default();
-    let digest = Sha256::digest(json.as_bytes());
+    let mut h = Sha256::new();
+    h.update(keys::SCHEMA_VERSION.to_le_bytes());
+    h.update(json.as_bytes());
+    let digest = h.finalize();
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -19,7 +19,8 @@ const USAGE: &str = "usage:
   alerts publish      [--content DIR] [--remote] [--prune] [--persist-to DIR]
   alerts watch        [--content DIR] [--persist-to DIR]   (republishes on every change)
   alerts new SLUG     [--content DIR] [--title TITLE]
-  alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)";
+  alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
+  alerts seed-synthetic N [--persist-to DIR]               (N short synthetic alerts, for scale tests)";
 
 struct Args {
     command: String,
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
         "watch" => watch(&args),
         "new" => new_alert(&args),
         "preview-link" => preview_link(&args),
+        "seed-synthetic" => seed_synthetic(&args),
         _ => Err(format!("unknown command {}\n{USAGE}", args.command)),
     };
     match result {
@@ -289,6 +291,62 @@ fn preview_link(args: &Args) -> Result<(), String> {
         "{}{}",
         args.base.trim_end_matches('/'),
         access_alerts::preview::link(&secret, slug, exp)
+    );
+    Ok(())
+}
+
+/// Writes N synthetic alerts (short bodies, four categories, fifty topics,
+/// one every four hours back from 17 Nov 2024) straight into the store, in
+/// bulk files of 10,000 keys.
+fn seed_synthetic(args: &Args) -> Result<(), String> {
+    let n: usize = args
+        .positional
+        .first()
+        .and_then(|n| n.parse().ok())
+        .ok_or("seed-synthetic needs a number N")?;
+    let w = wrangler_for(args);
+    let start = chrono::DateTime::parse_from_rfc3339("2024-11-17T12:00:00Z")
+        .map_err(|e| e.to_string())?
+        .to_utc();
+    let categories = ["Opinion", "General", "Analysis", "Briefing"];
+    let mut batch = Vec::new();
+    let started = std::time::Instant::now();
+    let mut files = 0;
+    for i in 0..n {
+        let mut record = access_alerts::content::AlertRecord {
+            slug: format!("synthetic-{i:06}"),
+            title: format!("Synthetic alert {i}: a policy development worth knowing"),
+            date: start - chrono::Duration::hours(4 * i as i64),
+            updated: None,
+            category: Some(categories[i % categories.len()].to_string()),
+            tags: vec!["Synthetic".into(), format!("Topic {}", i % 50)],
+            summary: format!("Synthetic alert number {i}, generated to measure listings at scale."),
+            contacts: Vec::new(),
+            contact_note: None,
+            related: Vec::new(),
+            draft: false,
+            image: None,
+            image_alt: None,
+            aliases: Vec::new(),
+            body: format!("Synthetic alert number {i}, generated to measure listings at scale.\n\n## Details\n\nA short body with a [link](https://example.org/{i}) and *emphasis*.\n"),
+            hash: String::new(),
+        };
+        record.hash = format!("synthetic-{i}");
+        batch.extend(keyset::entries(&record));
+        if batch.len() >= 10_000 || i + 1 == n {
+            files += 1;
+            w.bulk_put(&format!("synthetic-{files:04}"), &batch)?;
+            batch.clear();
+            eprintln!(
+                "{} of {n} alerts written ({:.0} s)",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "seeded {n} synthetic alerts in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

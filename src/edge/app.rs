@@ -63,25 +63,28 @@ async fn dispatch(
     let query = query_map(req);
     match route {
         Route::Home => {
-            listing(
-                env,
-                site,
-                keys::INDEX_ALL,
-                "Latest alerts",
-                None,
-                "/",
-                &query,
-            )
-            .await
+            let spec = Listing {
+                prefix: keys::INDEX_ALL.into(),
+                heading: "Latest alerts".into(),
+                intro: None,
+                path: "/".into(),
+                feed: None,
+                months: None,
+                empty_is_unknown: false,
+                query: &query,
+            };
+            listing(env, site, spec).await
         }
-        Route::Category(name) => {
-            let prefix = keys::category_prefix(name);
-            taxonomy(env, site, &prefix, name, "category", &query).await
-        }
-        Route::Tag(name) => {
-            let prefix = keys::tag_prefix(name);
-            taxonomy(env, site, &prefix, name, "tag", &query).await
-        }
+        Route::Category(name) => taxonomy(env, site, name, "category", &query).await,
+        Route::Tag(name) => taxonomy(env, site, name, "tag", &query).await,
+        Route::Archive(y, m) => super::discovery::archive(env, site, y, m, &query).await,
+        Route::Feed => super::discovery::feed(env, site, None, false).await,
+        Route::JsonFeed => super::discovery::feed(env, site, None, true).await,
+        Route::CategoryFeed(name) => super::discovery::feed(env, site, Some(name), false).await,
+        Route::Sitemap => super::discovery::sitemap_index(env, site).await,
+        Route::SitemapPages => Ok(super::discovery::sitemap_pages(site)),
+        Route::SitemapMonth(y, m) => super::discovery::sitemap_month(env, site, y, m).await,
+        Route::ApiAlerts => super::discovery::api_alerts(env, site, &query).await,
         Route::Alert(slug) => alert(env, site, slug, false).await,
         Route::Preview(slug) => preview(env, site, slug, &query).await,
         Route::ApiAlert(slug) => api_alert(env, site, slug).await,
@@ -133,81 +136,119 @@ async fn not_found(env: &Env, path: &str) -> Result<Reply, AppError> {
     Err(AppError::NotFound)
 }
 
-async fn listing(
-    env: &Env,
-    site: &Site,
-    prefix: &str,
-    heading: &str,
-    intro: Option<&str>,
-    path: &str,
-    query: &HashMap<String, String>,
-) -> Result<Reply, AppError> {
-    let cursor = query.get("cursor").filter(|c| !c.is_empty()).cloned();
+/// What a listing page shows, besides its entries.
+pub struct Listing<'a> {
+    pub prefix: String,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub path: String,
+    pub feed: Option<(String, String)>,
+    pub months: Option<views::MonthLinks>,
+    /// Whether an empty first page is a 404 (an unknown category, tag or month).
+    pub empty_is_unknown: bool,
+    pub query: &'a HashMap<String, String>,
+}
+
+/// The `cursor` query parameter: absent, or an opaque KV cursor (base64
+/// characters, at most 1,024). Anything else is a 400.
+pub fn cursor_param(query: &HashMap<String, String>) -> Result<Option<String>, AppError> {
+    match query.get("cursor").map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(c)
+            if c.len() <= 1024
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b)) =>
+        {
+            Ok(Some(c.to_string()))
+        }
+        Some(_) => Err(AppError::BadRequest("The cursor is not valid.".into())),
+    }
+}
+
+pub async fn listing(env: &Env, site: &Site, spec: Listing<'_>) -> Result<Reply, AppError> {
+    let cursor = cursor_param(spec.query)?;
     let paged = cursor.is_some();
     let page = Store::new(env)?
-        .page(prefix, PAGE_SIZE, now(), cursor)
+        .page(&spec.prefix, PAGE_SIZE, now(), cursor, None)
         .await?;
-    if page.entries.is_empty() && paged {
+    if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
         return Err(AppError::NotFound);
     }
     let older = page.next.map(|c| {
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
-        format!("{path}?{q}")
+        format!("{}?{q}", spec.path)
     });
     let markup = views::listing_page(
         site,
         &ListingPage {
-            heading,
-            intro,
-            path,
+            heading: &spec.heading,
+            intro: spec.intro.as_deref(),
+            path: &spec.path,
             entries: &page.entries,
             older,
             paged,
+            feed: spec.feed,
+            months: spec.months,
         },
     );
     Ok(Reply::html(200, markup))
 }
 
-/// A category or tag page; an unknown name (no alerts) is a 404.
+/// A category or tag page; an unknown name (no public alerts) is a 404.
 async fn taxonomy(
     env: &Env,
     site: &Site,
-    prefix: &str,
     name: &str,
     kind: &str,
     query: &HashMap<String, String>,
 ) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
-    let first = store.page(prefix, 1, now(), None).await?;
+    let category = kind == "category";
+    let prefix = if category {
+        keys::category_prefix(name)
+    } else {
+        keys::tag_prefix(name)
+    };
+    let first = Store::new(env)?.page(&prefix, 1, now(), None, None).await?;
     let Some(entry) = first.entries.first() else {
         return Err(AppError::NotFound);
     };
-    let display = match kind {
-        "category" => entry.meta.category.clone(),
-        _ => entry
+    let display = if category {
+        entry.meta.category.clone()
+    } else {
+        entry
             .meta
             .tags
             .iter()
             .find(|t| keys::name_slug(t) == name)
-            .cloned(),
+            .cloned()
     }
     .unwrap_or_else(|| name.to_string());
-    let heading = format!(
-        "{}: {display}",
-        if kind == "category" {
-            "Category"
-        } else {
-            "Tag"
-        }
-    );
-    let intro = format!("Alerts filed under {display}, newest first.");
     let path = format!("/{kind}/{name}");
-    listing(env, site, prefix, &heading, Some(&intro), &path, query).await
+    listing(
+        env,
+        site,
+        Listing {
+            prefix,
+            heading: format!("{}: {display}", if category { "Category" } else { "Tag" }),
+            intro: Some(format!("Alerts filed under {display}, newest first.")),
+            feed: category.then(|| {
+                (
+                    format!("{} ({display})", site.name),
+                    format!("{path}/feed.xml"),
+                )
+            }),
+            path,
+            months: None,
+            empty_is_unknown: true,
+            query,
+        },
+    )
+    .await
 }
 
 /// Loads an alert that readers may see: drafts and scheduled alerts answer
 /// exactly like unknown slugs.
-async fn public_alert(store: &Store, slug: &str) -> Result<AlertRecord, AppError> {
+pub async fn public_alert(store: &Store, slug: &str) -> Result<AlertRecord, AppError> {
     match store.alert(slug).await? {
         Some(a) if a.is_public(chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default()) => {
             Ok(a)
@@ -226,7 +267,7 @@ async fn related(store: &Store, a: &AlertRecord) -> Result<Vec<ListingEntry>, Ap
         return Ok(Vec::new());
     };
     let prefix = keys::category_prefix(&keys::name_slug(category));
-    let page = store.page(&prefix, RELATED + 1, now(), None).await?;
+    let page = store.page(&prefix, RELATED + 1, now(), None, None).await?;
     Ok(page
         .entries
         .into_iter()

@@ -6,6 +6,7 @@
 mod app;
 mod config;
 mod contact;
+mod discovery;
 mod error;
 mod inbox;
 mod reply;

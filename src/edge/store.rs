@@ -55,6 +55,30 @@ impl Store {
         })
     }
 
+    /// Several alert records in one bulk read (KV's `get` of up to 100
+    /// keys), in the order asked; missing or unreadable ones are skipped
+    /// (and logged).
+    pub async fn alerts(&self, slugs: &[String]) -> Result<Vec<AlertRecord>, AppError> {
+        let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
+        let mut values = std::collections::HashMap::new();
+        for chunk in keys.chunks(100) {
+            values.extend(self.kv.get_bulk(chunk).text().await?);
+        }
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            match values
+                .remove(&key)
+                .flatten()
+                .map(|t| serde_json::from_str::<AlertRecord>(&t))
+            {
+                Some(Ok(record)) => out.push(record),
+                Some(Err(e)) => worker::console_error!("broken record key={key} reason={e}"),
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
     /// Where an old path redirects, if it is an alias.
     pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
         Ok(self.kv.get(&keys::alias(path)).text().await?)
@@ -68,9 +92,13 @@ impl Store {
         want: usize,
         now: i64,
         cursor: Option<String>,
+        filter: Option<crate::listing::EntryFilter>,
     ) -> Result<Page, AppError> {
         let user_cursor = cursor.is_some();
         let mut collector = PageCollector::new(want, now, cursor);
+        if let Some(f) = filter {
+            collector = collector.with_filter(f);
+        }
         while let Some(call) = collector.next_call() {
             let mut list = self
                 .kv

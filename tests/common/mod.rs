@@ -400,10 +400,7 @@ impl Resp {
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
         let size =
             usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
@@ -418,7 +415,9 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 
 /// Runs named scenarios in order against one Worker, reports each, and
 /// fails with the list of failures (the Worker is stopped either way).
-pub fn scenarios<C>(ctx: &C, list: &[(&str, fn(&C))]) {
+pub type Scenario<C> = (&'static str, fn(&C));
+
+pub fn scenarios<C>(ctx: &C, list: &[Scenario<C>]) {
     let mut failed = Vec::new();
     for (name, f) in list {
         let started = Instant::now();

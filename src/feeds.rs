@@ -1,0 +1,255 @@
+//! Feeds and sitemaps: Atom 1.0, JSON Feed 1.1 and the sitemaps protocol.
+//! XML is written with maud, which escapes every value (its escaping of
+//! `& < > "` is XML's); every element gets an explicit body so that none is
+//! written as an HTML void element.
+
+use crate::content::AlertRecord;
+use crate::views::{rfc3339, Site};
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped};
+
+/// The number of alerts in a feed.
+pub const FEED_SIZE: usize = 20;
+
+/// One alert in a feed, with its rendered body.
+pub struct FeedItem<'a> {
+    pub alert: &'a AlertRecord,
+    pub html: String,
+}
+
+/// What a feed is about.
+pub struct FeedInfo<'a> {
+    pub title: &'a str,
+    /// Site path of the page the feed mirrors (`/`, `/category/opinion`).
+    pub page_path: &'a str,
+    /// Site path of the Atom feed itself.
+    pub atom_path: &'a str,
+    /// Site path of the JSON Feed.
+    pub json_path: &'a str,
+}
+
+fn modified(a: &AlertRecord) -> DateTime<Utc> {
+    a.updated.unwrap_or(a.date).max(a.date)
+}
+
+fn xml_declaration() -> PreEscaped<&'static str> {
+    PreEscaped("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
+}
+
+/// An Atom 1.0 feed with full content.
+pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
+    let updated = items
+        .iter()
+        .map(|i| modified(i.alert))
+        .max()
+        .unwrap_or_default();
+    let feed: Markup = html! {
+        (xml_declaration())
+        feed xmlns="http://www.w3.org/2005/Atom" {
+            id { (site.abs(info.page_path)) }
+            title { (info.title) }
+            updated { (rfc3339(updated)) }
+            link rel="self" type="application/atom+xml" href=(site.abs(info.atom_path)) {}
+            link rel="alternate" type="text/html" href=(site.abs(info.page_path)) {}
+            author { name { (site.name) } uri { (site.abs("/")) } }
+            generator { "access-alerts" }
+            @for item in items {
+                @let a = item.alert;
+                @let url = site.abs(&format!("/alerts/{}", a.slug));
+                entry {
+                    id { (url) }
+                    title { (a.title) }
+                    link rel="alternate" type="text/html" href=(url) {}
+                    published { (rfc3339(a.date)) }
+                    updated { (rfc3339(modified(a))) }
+                    summary { (a.summary) }
+                    @if let Some(c) = &a.category {
+                        category term=(crate::keys::name_slug(c)) label=(c) {}
+                    }
+                    @for t in &a.tags {
+                        category term=(crate::keys::name_slug(t)) label=(t) {}
+                    }
+                    content type="html" { (item.html) }
+                }
+            }
+        }
+    };
+    feed.into_string()
+}
+
+/// A JSON Feed 1.1 with full content.
+pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
+    let items: Vec<serde_json::Value> = items
+        .iter()
+        .map(|i| {
+            let a = i.alert;
+            let url = site.abs(&format!("/alerts/{}", a.slug));
+            let mut tags = a.category.iter().cloned().collect::<Vec<_>>();
+            tags.extend(a.tags.iter().cloned());
+            let mut item = serde_json::json!({
+                "id": url,
+                "url": url,
+                "title": a.title,
+                "content_html": i.html,
+                "summary": a.summary,
+                "date_published": rfc3339(a.date),
+                "date_modified": rfc3339(modified(a)),
+                "tags": tags,
+            });
+            if let Some(img) = &a.image {
+                item["image"] = serde_json::Value::from(if img.starts_with('/') {
+                    site.abs(img)
+                } else {
+                    img.clone()
+                });
+            }
+            item
+        })
+        .collect();
+    serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": info.title,
+        "home_page_url": site.abs(info.page_path),
+        "feed_url": site.abs(info.json_path),
+        "language": "en",
+        "authors": [{ "name": site.name, "url": site.abs("/") }],
+        "items": items,
+    })
+    .to_string()
+}
+
+/// One `<url>` of a sitemap.
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<DateTime<Utc>>,
+}
+
+/// A sitemap `urlset`.
+pub fn urlset(urls: &[SitemapUrl]) -> String {
+    let doc: Markup = html! {
+        (xml_declaration())
+        urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {
+            @for u in urls {
+                url {
+                    loc { (u.loc) }
+                    @if let Some(m) = u.lastmod { lastmod { (rfc3339(m)) } }
+                }
+            }
+        }
+    };
+    doc.into_string()
+}
+
+/// A sitemap index of parts.
+pub fn sitemap_index(parts: &[SitemapUrl]) -> String {
+    let doc: Markup = html! {
+        (xml_declaration())
+        sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {
+            @for p in parts {
+                sitemap {
+                    loc { (p.loc) }
+                    @if let Some(m) = p.lastmod { lastmod { (rfc3339(m)) } }
+                }
+            }
+        }
+    };
+    doc.into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(slug: &str, title: &str) -> AlertRecord {
+        AlertRecord {
+            slug: slug.into(),
+            title: title.into(),
+            date: DateTime::from_timestamp(1_732_579_200, 0).unwrap(),
+            updated: None,
+            category: Some("Opinion".into()),
+            tags: vec!["UN & Cyber".into()],
+            summary: "Summary <with> markup & ampersands".into(),
+            contacts: vec![],
+            contact_note: None,
+            related: vec![],
+            draft: false,
+            image: Some("/lead.png".into()),
+            image_alt: Some("Lead".into()),
+            aliases: vec![],
+            body: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    fn info() -> FeedInfo<'static> {
+        FeedInfo {
+            title: "Access Alerts",
+            page_path: "/",
+            atom_path: "/feed.xml",
+            json_path: "/feed.json",
+        }
+    }
+
+    #[test]
+    fn atom_escapes_and_has_required_elements() {
+        let site = Site::new("https://alerts.example.org", "Access Alerts");
+        let a = alert("x", "A & B <c>");
+        let xml = atom(
+            &site,
+            &info(),
+            &[FeedItem {
+                alert: &a,
+                html: "<p>Body & more</p>".into(),
+            }],
+        );
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+        assert!(xml.contains("<title>A &amp; B &lt;c&gt;</title>"));
+        assert!(xml.contains("<content type=\"html\">&lt;p&gt;Body &amp; more&lt;/p&gt;</content>"));
+        assert!(xml.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://alerts.example.org/feed.xml\"></link>"));
+        assert!(xml.contains("<updated>2024-11-26T00:00:00Z</updated>"));
+        assert!(xml.contains("<category term=\"un-cyber\" label=\"UN &amp; Cyber\"></category>"));
+    }
+
+    #[test]
+    fn json_feed_has_the_fields_of_version_1_1() {
+        let site = Site::new("https://alerts.example.org", "Access Alerts");
+        let a = alert("x", "T");
+        let j: serde_json::Value = serde_json::from_str(&json_feed(
+            &site,
+            &info(),
+            &[FeedItem {
+                alert: &a,
+                html: "<p>B</p>".into(),
+            }],
+        ))
+        .unwrap();
+        assert_eq!(j["version"], "https://jsonfeed.org/version/1.1");
+        assert_eq!(j["feed_url"], "https://alerts.example.org/feed.json");
+        assert_eq!(j["items"][0]["id"], "https://alerts.example.org/alerts/x");
+        assert_eq!(j["items"][0]["content_html"], "<p>B</p>");
+        assert_eq!(j["items"][0]["date_published"], "2024-11-26T00:00:00Z");
+        assert_eq!(
+            j["items"][0]["image"],
+            "https://alerts.example.org/lead.png"
+        );
+        assert_eq!(j["items"][0]["tags"][0], "Opinion");
+    }
+
+    #[test]
+    fn sitemaps_list_urls_with_lastmod() {
+        let u = urlset(&[SitemapUrl {
+            loc: "https://a.example.org/x?a=1&b=2".into(),
+            lastmod: DateTime::from_timestamp(0, 0),
+        }]);
+        assert!(u.contains(
+            "<loc>https://a.example.org/x?a=1&amp;b=2</loc><lastmod>1970-01-01T00:00:00Z</lastmod>"
+        ));
+        let i = sitemap_index(&[SitemapUrl {
+            loc: "https://a.example.org/sitemap/2024-11.xml".into(),
+            lastmod: None,
+        }]);
+        assert!(i.contains(
+            "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>"
+        ));
+    }
+}
