@@ -709,6 +709,21 @@ mod tests {
         assert!(p[0].message.contains("unknown field `email`"), "{p:?}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(text in "\\PC*") {
+            let _ = parse_alert(Path::new("alerts/x.md"), "x", &text);
+            let _ = parse_alert(Path::new("alerts/x.md"), "x", &format!("+++\n{text}\n+++\n{text}"));
+            let _ = parse_contacts(Path::new("contacts.toml"), &text);
+        }
+
+        #[test]
+        fn front_matter_like_input_never_panics(lines in proptest::collection::vec("(title|date|tags|draft|image|aliases|updated) = (\"[a-z]*\"|[0-9-]{1,12}|true|\\[\\])", 0..8)) {
+            let text = format!("+++\n{}\n+++\nBody", lines.join("\n"));
+            let _ = parse_alert(Path::new("alerts/x.md"), "x", &text);
+        }
+    }
+
     #[test]
     fn every_file_in_content_is_valid() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");

@@ -4,6 +4,8 @@
 
 mod keyset;
 mod load;
+#[cfg(test)]
+mod snapshots;
 mod wrangler;
 
 use access_alerts::content::PublishedMeta;

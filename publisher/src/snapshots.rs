@@ -1,0 +1,93 @@
+//! Snapshots of the pages people see, rendered from the real `content/`
+//! (every alert) and fixed inputs for the other pages. Review changes with
+//! `cargo insta review` (or accept with `INSTA_UPDATE=always`).
+
+use crate::load;
+use access_alerts::content::{Contact, ListingEntry};
+use access_alerts::form::{validate, Inquiry};
+use access_alerts::markdown;
+use access_alerts::views::{self, AlertPage, ContactForm, ListingPage, Site};
+use std::path::Path;
+
+fn site() -> Site {
+    Site::new("https://alerts.example.org", "Access Alerts")
+}
+
+/// One tag per line, the stylesheet fingerprint masked, so diffs are readable.
+fn readable(html: String) -> String {
+    html.replace("><", ">\n<")
+        .replace(&views::stylesheet_file(), "site.[hash].css")
+}
+
+fn content() -> load::Content {
+    load::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")).expect("valid content")
+}
+
+#[test]
+fn every_alert_page() {
+    let content = content();
+    let entries: Vec<ListingEntry> = content.alerts.iter().map(|a| load::listing_entry(&a.record)).collect();
+    for alert in &content.alerts {
+        let a = &alert.record;
+        let related: Vec<ListingEntry> = if a.related.is_empty() {
+            entries
+                .iter()
+                .filter(|e| e.slug != a.slug && e.meta.category == a.category)
+                .take(4)
+                .cloned()
+                .collect()
+        } else {
+            a.related.clone()
+        };
+        let body = markdown::render(&a.body).html;
+        let page = views::alert_page(&site(), &AlertPage { alert: a, body_html: &body, related: &related, preview: false });
+        insta::assert_snapshot!(format!("alert-{}", a.slug), readable(page.into_string()));
+    }
+}
+
+#[test]
+fn home_page() {
+    let content = content();
+    let mut entries: Vec<ListingEntry> = content.alerts.iter().map(|a| load::listing_entry(&a.record)).collect();
+    entries.sort_by(|a, b| b.meta.date.cmp(&a.meta.date));
+    let page = views::listing_page(
+        &site(),
+        &ListingPage {
+            heading: "Latest alerts",
+            intro: None,
+            path: "/",
+            entries: &entries,
+            older: Some("/?cursor=abc".into()),
+            paged: false,
+            feed: None,
+            months: None,
+        },
+    );
+    insta::assert_snapshot!("home", readable(page.into_string()));
+}
+
+#[test]
+fn contact_form_with_errors() {
+    let content = content();
+    let contacts: Vec<Contact> = content.contacts.clone();
+    let values = Inquiry {
+        name: "Ada <Lovelace>".into(),
+        email: "not-an-email".into(),
+        contact: "gordon-mackay".into(),
+        message: "Kept & escaped".into(),
+        ..Default::default()
+    };
+    let errors = validate(&values, &contacts);
+    let page = views::contact_page(&site(), &ContactForm { contacts: &contacts, values: &values, errors: &errors, turnstile_site_key: None });
+    insta::assert_snapshot!("contact-errors", readable(page.into_string()));
+}
+
+#[test]
+fn fixed_pages() {
+    insta::assert_snapshot!("privacy", readable(views::privacy_page(&site()).into_string()));
+    insta::assert_snapshot!("thanks", readable(views::thanks_page(&site()).into_string()));
+    insta::assert_snapshot!(
+        "not-found",
+        readable(views::message_page(&site(), "Page not found", "There is no page at this address.").into_string())
+    );
+}
