@@ -1,0 +1,55 @@
+//! Every kind of page the site serves is valid HTML (and the stylesheet valid
+//! CSS) according to the Nu Html Checker (npm vnu-jar, run with the
+//! machine's Java).
+
+mod common;
+
+use common::{content_copy, root, Worker};
+use std::process::Command;
+
+#[test]
+fn pages_are_valid_html() {
+    let w = Worker::start(&[]);
+    let content = content_copy();
+    w.publish(content.path(), false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut save = |name: &str, body: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        files.push(path);
+    };
+    for (name, path) in [
+        ("home.html", "/"),
+        ("alert.html", "/alerts/oewg-collective-call-against-barring-organisations"),
+        ("short-alert.html", "/alerts/australia-social-media-ban-for-under-16s"),
+        ("category.html", "/category/opinion"),
+        ("tag.html", "/tag/cybersecurity"),
+        ("archive.html", "/archive/2024/11"),
+        ("contact.html", "/contact?to=gordon-mackay"),
+        ("thanks.html", "/contact/thanks"),
+        ("privacy.html", "/privacy"),
+        ("not-found.html", "/no-such-page"),
+    ] {
+        let r = w.get(path);
+        assert!(r.status == 200 || name == "not-found.html", "{path}: {}", r.status);
+        save(name, r.body);
+    }
+    let invalid = w.request("POST", "/contact", &[("Content-Type", "application/x-www-form-urlencoded")], b"name=&email=x&contact=nobody");
+    assert_eq!(invalid.status, 422);
+    save("contact-errors.html", invalid.body);
+    let home = w.get("/");
+    let start = home.body.find("/assets/site.").unwrap();
+    let css = &home.body[start..start + home.body[start..].find('"').unwrap()];
+    save("site.css", w.get(css).body);
+
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(root().join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--also-check-css", "--format", "gnu"])
+        .args(&files)
+        .output()
+        .expect("java runs the Nu Html Checker");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && report.trim().is_empty(), "the Nu Html Checker found errors:\n{report}");
+}
