@@ -29,6 +29,13 @@ PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
 
+# Debian's Chromium, for the Lighthouse test (apt needs root: sudo when not root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+.stamps/chromium:
+	@mkdir -p .stamps
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@touch $@
+
 .stamps/rust-target:
 	@mkdir -p .stamps
 	rustup target add wasm32-unknown-unknown
@@ -100,7 +107,7 @@ dev: build $(PUBLISH)
 	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --show-interactive-dev-session=false
 
 ## ---- test ----
-test: build $(PUBLISH)
+test: build $(PUBLISH) .stamps/chromium
 	$(WRANGLER) deploy --dry-run --outdir .stamps/dry-run > /dev/null
 	$(MAKE) --no-print-directory size
 	cargo nextest run --workspace --no-fail-fast

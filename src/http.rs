@@ -55,6 +55,8 @@ pub mod cache {
     pub const PAGE: &str = "public, max-age=60, stale-while-revalidate=600";
     /// Fingerprinted assets never change under the same URL.
     pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+    /// Unversioned static files (the icon).
+    pub const DAY: &str = "public, max-age=86400";
     /// Personal, secret or state-changing answers.
     pub const NO_STORE: &str = "private, no-store";
     /// Errors and 404s: short, so a fix shows quickly.
@@ -95,6 +97,7 @@ pub mod types {
     pub const JSON: &str = "application/json; charset=utf-8";
     pub const TEXT: &str = "text/plain; charset=utf-8";
     pub const CSS: &str = "text/css; charset=utf-8";
+    pub const SVG: &str = "image/svg+xml; charset=utf-8";
     pub const XML: &str = "application/xml; charset=utf-8";
     pub const ATOM: &str = "application/atom+xml; charset=utf-8";
     pub const FEED_JSON: &str = "application/feed+json; charset=utf-8";

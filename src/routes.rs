@@ -51,6 +51,7 @@ pub enum Route<'a> {
     Healthz,
     Stylesheet(&'a str),
     Robots,
+    Favicon,
     /// Operator: list dead-lettered inquiries (bearer token).
     DeadInquiries,
     /// Operator: re-send one dead-lettered inquiry (bearer token).
@@ -132,6 +133,7 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["privacy"] => (Route::Privacy, GET),
         ["healthz"] => (Route::Healthz, GET),
         ["robots.txt"] => (Route::Robots, GET),
+        ["favicon.svg"] | ["favicon.ico"] => (Route::Favicon, GET),
         ["assets", file] => (Route::Stylesheet(file), GET),
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),

@@ -42,6 +42,9 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
     hash
 }
 
+/// The site icon (`/favicon.svg`).
+pub const FAVICON: &str = include_str!("../assets/favicon.svg");
+
 /// The stylesheet's content fingerprint, computed at compile time.
 pub const STYLESHEET_HASH: u64 = fnv1a(STYLESHEET.as_bytes());
 
@@ -131,6 +134,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 @if head.noindex { meta name="robots" content="noindex, nofollow"; }
                 @if let Some(url) = &canonical { link rel="canonical" href=(url); }
                 link rel="stylesheet" href={ "/assets/" (stylesheet_file()) };
+                link rel="icon" type="image/svg+xml" href="/favicon.svg";
                 link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href="/feed.xml";
                 link rel="alternate" type="application/feed+json" title={ (site.name) " (JSON Feed)" } href="/feed.json";
                 @if let Some((title, path)) = &head.feed {

@@ -21,8 +21,14 @@ fn pages_are_valid_html() {
     };
     for (name, path) in [
         ("home.html", "/"),
-        ("alert.html", "/alerts/oewg-collective-call-against-barring-organisations"),
-        ("short-alert.html", "/alerts/australia-social-media-ban-for-under-16s"),
+        (
+            "alert.html",
+            "/alerts/oewg-collective-call-against-barring-organisations",
+        ),
+        (
+            "short-alert.html",
+            "/alerts/australia-social-media-ban-for-under-16s",
+        ),
         ("category.html", "/category/opinion"),
         ("tag.html", "/tag/cybersecurity"),
         ("archive.html", "/archive/2024/11"),
@@ -32,10 +38,19 @@ fn pages_are_valid_html() {
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);
-        assert!(r.status == 200 || name == "not-found.html", "{path}: {}", r.status);
+        assert!(
+            r.status == 200 || name == "not-found.html",
+            "{path}: {}",
+            r.status
+        );
         save(name, r.body);
     }
-    let invalid = w.request("POST", "/contact", &[("Content-Type", "application/x-www-form-urlencoded")], b"name=&email=x&contact=nobody");
+    let invalid = w.request(
+        "POST",
+        "/contact",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"name=&email=x&contact=nobody",
+    );
     assert_eq!(invalid.status, 422);
     save("contact-errors.html", invalid.body);
     let home = w.get("/");
@@ -50,6 +65,13 @@ fn pages_are_valid_html() {
         .args(&files)
         .output()
         .expect("java runs the Nu Html Checker");
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && report.trim().is_empty(), "the Nu Html Checker found errors:\n{report}");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "the Nu Html Checker found errors:\n{report}"
+    );
 }

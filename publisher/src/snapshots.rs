@@ -26,7 +26,11 @@ fn content() -> load::Content {
 #[test]
 fn every_alert_page() {
     let content = content();
-    let entries: Vec<ListingEntry> = content.alerts.iter().map(|a| load::listing_entry(&a.record)).collect();
+    let entries: Vec<ListingEntry> = content
+        .alerts
+        .iter()
+        .map(|a| load::listing_entry(&a.record))
+        .collect();
     for alert in &content.alerts {
         let a = &alert.record;
         let related: Vec<ListingEntry> = if a.related.is_empty() {
@@ -40,7 +44,15 @@ fn every_alert_page() {
             a.related.clone()
         };
         let body = markdown::render(&a.body).html;
-        let page = views::alert_page(&site(), &AlertPage { alert: a, body_html: &body, related: &related, preview: false });
+        let page = views::alert_page(
+            &site(),
+            &AlertPage {
+                alert: a,
+                body_html: &body,
+                related: &related,
+                preview: false,
+            },
+        );
         insta::assert_snapshot!(format!("alert-{}", a.slug), readable(page.into_string()));
     }
 }
@@ -48,7 +60,11 @@ fn every_alert_page() {
 #[test]
 fn home_page() {
     let content = content();
-    let mut entries: Vec<ListingEntry> = content.alerts.iter().map(|a| load::listing_entry(&a.record)).collect();
+    let mut entries: Vec<ListingEntry> = content
+        .alerts
+        .iter()
+        .map(|a| load::listing_entry(&a.record))
+        .collect();
     entries.sort_by(|a, b| b.meta.date.cmp(&a.meta.date));
     let page = views::listing_page(
         &site(),
@@ -78,16 +94,37 @@ fn contact_form_with_errors() {
         ..Default::default()
     };
     let errors = validate(&values, &contacts);
-    let page = views::contact_page(&site(), &ContactForm { contacts: &contacts, values: &values, errors: &errors, turnstile_site_key: None });
+    let page = views::contact_page(
+        &site(),
+        &ContactForm {
+            contacts: &contacts,
+            values: &values,
+            errors: &errors,
+            turnstile_site_key: None,
+        },
+    );
     insta::assert_snapshot!("contact-errors", readable(page.into_string()));
 }
 
 #[test]
 fn fixed_pages() {
-    insta::assert_snapshot!("privacy", readable(views::privacy_page(&site()).into_string()));
-    insta::assert_snapshot!("thanks", readable(views::thanks_page(&site()).into_string()));
+    insta::assert_snapshot!(
+        "privacy",
+        readable(views::privacy_page(&site()).into_string())
+    );
+    insta::assert_snapshot!(
+        "thanks",
+        readable(views::thanks_page(&site()).into_string())
+    );
     insta::assert_snapshot!(
         "not-found",
-        readable(views::message_page(&site(), "Page not found", "There is no page at this address.").into_string())
+        readable(
+            views::message_page(
+                &site(),
+                "Page not found",
+                "There is no page at this address."
+            )
+            .into_string()
+        )
     );
 }

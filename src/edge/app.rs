@@ -101,6 +101,7 @@ async fn dispatch(
                 site.abs("/sitemap.xml")
             ),
         )),
+        Route::Favicon => Ok(Reply::new(200, types::SVG, views::FAVICON).cache(cache::DAY)),
         Route::Stylesheet(file) if file == views::stylesheet_file() => {
             Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
         }
