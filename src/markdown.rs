@@ -9,7 +9,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 /// The result of rendering: the HTML and what an editor should be told.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -50,116 +50,193 @@ pub enum UrlKind {
 /// trailing control characters and spaces are ignored, tabs and newlines
 /// anywhere are removed, and the scheme is compared without case.
 pub fn classify_url(url: &str) -> UrlKind {
-    let cleaned: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    if cleaned.starts_with("//") {
-        return UrlKind::External;
+    let url = url.trim_matches(|c: char| c <= ' ');
+    // The scheme is what precedes the first `:`, unless a `/`, `?` or `#`
+    // comes first; browsers drop tabs and newlines before reading it.
+    let mut scheme = [0u8; 16];
+    let mut len = 0;
+    for (i, b) in url.bytes().enumerate() {
+        match b {
+            b'\t' | b'\n' | b'\r' => continue,
+            b'/' if len == 0 => {
+                let rest = url[i + 1..].trim_start_matches(['\t', '\n', '\r']);
+                return if rest.starts_with('/') {
+                    UrlKind::External
+                } else {
+                    UrlKind::Relative
+                };
+            }
+            b'/' | b'?' | b'#' => return UrlKind::Relative,
+            b':' => {
+                return match &scheme[..len] {
+                    b"http" | b"https" => UrlKind::External,
+                    b"mailto" => UrlKind::Mail,
+                    _ => UrlKind::Unsafe,
+                }
+            }
+            _ if len < scheme.len() => {
+                scheme[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
+            // A scheme longer than any we accept: unsafe if a `:` follows.
+            _ => len = scheme.len(),
+        }
     }
-    let Some(colon) = cleaned.find(':') else {
-        return UrlKind::Relative;
-    };
-    if cleaned[..colon].contains(['/', '?', '#']) {
-        return UrlKind::Relative;
-    }
-    match cleaned[..colon].to_ascii_lowercase().as_str() {
-        "http" | "https" => UrlKind::External,
-        "mailto" => UrlKind::Mail,
-        _ => UrlKind::Unsafe,
-    }
+    UrlKind::Relative
 }
 
 /// Renders Markdown to HTML (see the module documentation for the rewrites).
 pub fn render(markdown: &str) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let mut warnings = Vec::new();
-    let mut out: Vec<Event> = Vec::new();
-    // For each open link: whether its start tag was dropped or replaced.
-    let mut links: Vec<LinkEnd> = Vec::new();
-    let mut images: Vec<bool> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut rewriter = Rewriter {
+        inner: Parser::new_ext(markdown, options()).into_offset_iter(),
+        links: Vec::new(),
+        images: Vec::new(),
+        used_ids: HashSet::new(),
+        pending: VecDeque::new(),
+        warnings: Vec::new(),
+    };
+    pulldown_cmark::html::push_html(&mut html, &mut rewriter);
+    Rendered {
+        html,
+        warnings: rewriter.warnings,
+    }
+}
 
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        let event = match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+/// The event-stream rewrite, streaming: only a heading's events are held
+/// back (its id is made from its text).
+struct Rewriter<'a> {
+    inner: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    /// For each open link: whether its start tag was kept, replaced or dropped.
+    links: Vec<LinkEnd>,
+    /// For each open image: whether it was dropped.
+    images: Vec<bool>,
+    used_ids: HashSet<String>,
+    /// A finished heading's events, waiting to be handed out.
+    pending: VecDeque<Event<'a>>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Rewriter<'a> {
+    /// The next event after the safety rewrites (`None` inside: dropped).
+    fn rewrite(&mut self, event: Event<'a>, offset: usize) -> Option<Event<'a>> {
+        Some(match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
-                ..
+                id,
             }) => match classify_url(&dest_url) {
                 UrlKind::Unsafe => {
-                    warnings.push(unsafe_warning(range.start, "link", &dest_url));
-                    links.push(LinkEnd::Dropped);
-                    None
+                    self.warnings
+                        .push(unsafe_warning(offset, "link", &dest_url));
+                    self.links.push(LinkEnd::Dropped);
+                    return None;
                 }
                 UrlKind::External if link_type != LinkType::Email => {
-                    links.push(LinkEnd::Html);
-                    Some(Event::Html(external_link(&dest_url, &title).into()))
+                    self.links.push(LinkEnd::Html);
+                    Event::Html(external_link(&dest_url, &title).into())
                 }
                 _ => {
-                    links.push(LinkEnd::Kept);
-                    Some(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id: CowStr::Borrowed(""),
-                    }))
-                }
-            },
-            Event::End(TagEnd::Link) => match links.pop() {
-                Some(LinkEnd::Dropped) => None,
-                Some(LinkEnd::Html) => Some(Event::Html("</a>".into())),
-                _ => Some(Event::End(TagEnd::Link)),
-            },
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let unsafe_url = classify_url(&dest_url) == UrlKind::Unsafe;
-                images.push(unsafe_url);
-                if unsafe_url {
-                    warnings.push(unsafe_warning(range.start, "image", &dest_url));
-                    None
-                } else {
-                    Some(Event::Start(Tag::Image {
+                    self.links.push(LinkEnd::Kept);
+                    Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
-                    }))
+                    })
                 }
+            },
+            Event::End(TagEnd::Link) => match self.links.pop() {
+                Some(LinkEnd::Dropped) => return None,
+                Some(LinkEnd::Html) => Event::Html("</a>".into()),
+                _ => Event::End(TagEnd::Link),
+            },
+            Event::Start(Tag::Image { dest_url, .. })
+                if classify_url(&dest_url) == UrlKind::Unsafe =>
+            {
+                self.warnings
+                    .push(unsafe_warning(offset, "image", &dest_url));
+                self.images.push(true);
+                return None;
+            }
+            Event::Start(image @ Tag::Image { .. }) => {
+                self.images.push(false);
+                Event::Start(image)
             }
             Event::End(TagEnd::Image) => {
-                if images.pop() == Some(true) {
-                    None
-                } else {
-                    Some(Event::End(TagEnd::Image))
+                if self.images.pop() == Some(true) {
+                    return None;
                 }
+                Event::End(TagEnd::Image)
             }
-            other => Some(other),
+            other => other,
+        })
+    }
+
+    /// Reads a whole heading (its start tag already read) and queues it with
+    /// its id and self-link.
+    fn heading(&mut self, level: HeadingLevel) {
+        let mut inner = Vec::new();
+        while let Some((event, range)) = self.inner.next() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            if let Some(e) = self.rewrite(event, range.start) {
+                inner.push(e);
+            }
+        }
+        let mut text = String::new();
+        for e in &inner {
+            if let Event::Text(t) | Event::Code(t) = e {
+                text.push_str(t);
+            }
+        }
+        let base = match crate::keys::name_slug(&text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
         };
-        let Some(event) = event else { continue };
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, inner)) = heading.take() {
-                    push_heading(&mut out, level, inner, &mut used_ids);
-                }
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used_ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used_ids.insert(id.clone());
+        let mut anchor = String::from("<a class=\"anchor\" href=\"#");
+        let _ = escape_href(&mut anchor, &id);
+        anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+        self.pending.push_back(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        self.pending.extend(inner);
+        self.pending.push_back(Event::Html(anchor.into()));
+        self.pending.push_back(Event::End(TagEnd::Heading(level)));
+    }
+}
+
+impl<'a> Iterator for Rewriter<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Some(e);
             }
-            e => match heading.as_mut() {
-                Some((_, inner)) => inner.push(e),
-                None => out.push(e),
-            },
+            let (event, range) = self.inner.next()?;
+            if let Event::Start(Tag::Heading { level, .. }) = event {
+                self.heading(level);
+                continue;
+            }
+            if let Some(e) = self.rewrite(event, range.start) {
+                return Some(e);
+            }
         }
     }
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, warnings }
 }
 
 enum LinkEnd {
@@ -179,7 +256,8 @@ fn unsafe_warning(offset: usize, what: &str, url: &str) -> Warning {
 }
 
 fn external_link(href: &str, title: &str) -> String {
-    let mut s = String::from("<a href=\"");
+    let mut s = String::with_capacity(href.len() + 32);
+    s.push_str("<a href=\"");
     let _ = escape_href(&mut s, href);
     s.push('"');
     if !title.is_empty() {
@@ -189,42 +267,6 @@ fn external_link(href: &str, title: &str) -> String {
     }
     s.push_str(" rel=\"noopener\">");
     s
-}
-
-fn push_heading<'a>(
-    out: &mut Vec<Event<'a>>,
-    level: HeadingLevel,
-    inner: Vec<Event<'a>>,
-    used: &mut HashSet<String>,
-) {
-    let mut text = String::new();
-    for e in &inner {
-        if let Event::Text(t) | Event::Code(t) = e {
-            text.push_str(t);
-        }
-    }
-    let base = match crate::keys::name_slug(&text) {
-        s if s.is_empty() => "section".to_string(),
-        s => s,
-    };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        n += 1;
-        id = format!("{base}-{n}");
-    }
-    let mut anchor = String::from("<a class=\"anchor\" href=\"#");
-    let _ = escape_href(&mut anchor, &id);
-    anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
-    out.push(Event::Start(Tag::Heading {
-        level,
-        id: Some(id.into()),
-        classes: Vec::new(),
-        attrs: Vec::new(),
-    }));
-    out.extend(inner);
-    out.push(Event::Html(anchor.into()));
-    out.push(Event::End(TagEnd::Heading(level)));
 }
 
 /// The plain text of the first paragraph: the summary when none is given.
@@ -242,6 +284,10 @@ pub fn first_paragraph(markdown: &str) -> String {
     }
     text.trim().to_string()
 }
+
+/// A 10 KB alert with the features editors use (headings, lists, links,
+/// emphasis, a table, a footnote), for benchmarks.
+pub const BENCH_ALERT: &str = include_str!("../bench/alert-10k.md");
 
 /// The 1-based line of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {

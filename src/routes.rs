@@ -60,6 +60,10 @@ pub enum Route<'a> {
     TestPanic,
     /// Test environment only: puts a raw inquiry on the queue.
     TestEnqueue,
+    /// Bench environment only: a fixed response (the per-request floor).
+    BenchFloor,
+    /// Bench environment only: renders a built-in 10 KB alert.
+    BenchRender,
 }
 
 /// The outcome of matching a request against the table.
@@ -139,6 +143,8 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
         ["__test", "panic"] => (Route::TestPanic, GET),
         ["__test", "enqueue"] => (Route::TestEnqueue, POST),
+        ["__bench", "floor"] => (Route::BenchFloor, GET),
+        ["__bench", "render"] => (Route::BenchRender, GET),
         _ => return None,
     })
 }

@@ -113,6 +113,12 @@ async fn dispatch(
             super::inbox::test_enqueue(req, env).await
         }
         Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
+        Route::BenchFloor if config::bench_routes(env) => Ok(Reply::new(200, types::TEXT, "ok\n")),
+        Route::BenchRender if config::bench_routes(env) => {
+            let html = markdown::render(crate::markdown::BENCH_ALERT).html;
+            Ok(Reply::new(200, types::TEXT, format!("{}\n", html.len())).cache(cache::NO_STORE))
+        }
+        Route::BenchFloor | Route::BenchRender => Err(AppError::NotFound),
     }
 }
 

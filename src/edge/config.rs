@@ -25,6 +25,11 @@ pub fn test_routes(env: &Env) -> bool {
     text(env, "TEST_ROUTES").as_deref() == Some("1")
 }
 
+/// Benchmark routes (`/__bench/*`) are on only when `BENCH_ROUTES = "1"`.
+pub fn bench_routes(env: &Env) -> bool {
+    text(env, "BENCH_ROUTES").as_deref() == Some("1")
+}
+
 /// The contacts' email addresses by contact id (`CONTACT_ADDRESSES`, a JSON
 /// object; a secret in production). Never logged or rendered.
 pub fn contact_addresses(env: &Env) -> HashMap<String, String> {
