@@ -41,6 +41,22 @@ pub fn origin_of(url: &str) -> Option<String> {
     (end > start).then(|| url[..end].to_ascii_lowercase())
 }
 
+/// The path of an absolute URL as the runtime serializes it (`/a/b`), without
+/// query or fragment.
+pub fn path_of(url: &str) -> &str {
+    let rest = match url.find("://") {
+        Some(i) => &url[i + 3..],
+        None => return url.split(['?', '#']).next().unwrap_or("/"),
+    };
+    match rest.find(['/', '?', '#']) {
+        Some(i) if rest.as_bytes()[i] == b'/' => {
+            let path = &rest[i..];
+            path.split(['?', '#']).next().unwrap_or("/")
+        }
+        _ => "/",
+    }
+}
+
 /// The decoded query parameters of a URL (`?a=1&b=x%20y`).
 pub fn query_pairs(url: &str) -> Vec<(String, String)> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -115,6 +131,15 @@ mod tests {
         assert_ne!(a, etag(&["v2", "content"]));
         assert_ne!(a, etag(&["v1content"]));
         assert_eq!(a, etag(&["v1", "content"]));
+    }
+
+    #[test]
+    fn reads_paths() {
+        assert_eq!(path_of("https://a.example.org/alerts/x?y=1#z"), "/alerts/x");
+        assert_eq!(path_of("http://127.0.0.1:8787/"), "/");
+        assert_eq!(path_of("http://127.0.0.1:8787?q"), "/");
+        assert_eq!(path_of("https://a.example.org"), "/");
+        assert_eq!(path_of("https://a.example.org/a%3Fb?c"), "/a%3Fb");
     }
 
     #[test]

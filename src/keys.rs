@@ -53,7 +53,11 @@ pub fn year_prefix(year: i32) -> String {
 
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The oldest-first index: its first key is the oldest public alert, which
+/// bounds how far back the archive looks.
+pub const INDEX_OLDEST_FIRST: &str = "idx:asc:";
 
 /// Eleven digits that sort newest first: `99999999999 - unix seconds`.
 pub fn inverted(date: DateTime<Utc>) -> String {
@@ -80,6 +84,10 @@ pub fn index_keys(
         month_prefix(date.year(), date.month())
     ));
     keys.push(format!("{}{inv}:{slug}", year_prefix(date.year())));
+    keys.push(format!(
+        "{INDEX_OLDEST_FIRST}{:011}:{slug}",
+        date.timestamp().max(0)
+    ));
     keys
 }
 
@@ -137,11 +145,12 @@ mod tests {
     fn index_keys_cover_every_listing() {
         let d = Utc.with_ymd_and_hms(2024, 11, 25, 0, 0, 0).unwrap();
         let keys = index_keys("x", d, Some("opinion"), &["un-oewg".into()]);
-        assert_eq!(keys.len(), 5);
+        assert_eq!(keys.len(), 6);
         assert!(keys[1].starts_with("idx:cat:opinion:"));
         assert!(keys[2].starts_with("idx:tag:un-oewg:"));
         assert!(keys[3].starts_with("idx:month:2024-11:"));
         assert!(keys[4].starts_with("idx:year:2024:"));
+        assert!(keys[5].starts_with("idx:asc:01732492800:"));
         assert!(keys.iter().all(|k| slug_of_index_key(k) == Some("x")));
     }
 

@@ -7,7 +7,7 @@
 //! - external (absolute http/https) links get `rel="noopener"`;
 //! - headings get unique ids and a self-link.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::{HashSet, VecDeque};
 

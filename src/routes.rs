@@ -64,6 +64,8 @@ pub enum Route<'a> {
     BenchFloor,
     /// Bench environment only: renders a built-in 10 KB alert.
     BenchRender,
+    /// Bench environment only: the size of the wasm linear memory.
+    BenchMemory,
 }
 
 /// The outcome of matching a request against the table.
@@ -145,6 +147,7 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["__test", "enqueue"] => (Route::TestEnqueue, POST),
         ["__bench", "floor"] => (Route::BenchFloor, GET),
         ["__bench", "render"] => (Route::BenchRender, GET),
+        ["__bench", "memory"] => (Route::BenchMemory, GET),
         _ => return None,
     })
 }

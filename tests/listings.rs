@@ -436,7 +436,7 @@ const EVERYWHERE: [&str; 9] = [
 
 fn drafts_and_scheduled_are_listed_nowhere_until_due(ctx: &Ctx) {
     write(ctx, "listing-draft", "+++\ntitle = \"Listing draft\"\ndate = 2024-11-27\ncategory = \"Opinion\"\ntags = [\"Synthetic\"]\ndraft = true\n+++\nDraft.\n");
-    let at = chrono::Utc::now() + chrono::Duration::seconds(5);
+    let at = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 5 + 2, 0).unwrap();
     write(ctx, "listing-scheduled", &format!("+++\ntitle = \"Listing scheduled\"\ndate = {}\ncategory = \"Opinion\"\ntags = [\"Synthetic\"]\n+++\nSoon.\n", at.format("%Y-%m-%dT%H:%M:%SZ")));
     ctx.w.publish(ctx.content.path(), false);
     let month = at.format("%Y/%m").to_string();

@@ -292,7 +292,7 @@ fn preview_links(ctx: &Ctx) {
 }
 
 fn scheduled_alert_goes_live_by_itself(ctx: &Ctx) {
-    let at = chrono::Utc::now() + chrono::Duration::seconds(4);
+    let at = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 4 + 2, 0).unwrap();
     write(
         ctx,
         "soon-alert",

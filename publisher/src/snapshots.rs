@@ -65,7 +65,7 @@ fn home_page() {
         .iter()
         .map(|a| load::listing_entry(&a.record))
         .collect();
-    entries.sort_by(|a, b| b.meta.date.cmp(&a.meta.date));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.meta.date));
     let page = views::listing_page(
         &site(),
         &ListingPage {

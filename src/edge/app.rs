@@ -5,7 +5,7 @@
 use super::config;
 use super::error::AppError;
 use super::reply::Reply;
-use super::store::Store;
+use super::store::{Page, Store};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::http::{cache, types};
 use crate::keys;
@@ -13,7 +13,8 @@ use crate::markdown;
 use crate::routes::{self, Method, Resolved, Route};
 use crate::views::{self, AlertPage, ListingPage, Site};
 use std::collections::HashMap;
-use worker::{Env, Request, Response};
+use worker::worker_sys::web_sys::{Request as RawRequest, Response as RawResponse};
+use worker::{Env, Request};
 
 /// Alerts on a listing page.
 const PAGE_SIZE: usize = 10;
@@ -25,30 +26,30 @@ pub fn now() -> i64 {
     (worker::Date::now().as_millis() / 1000) as i64
 }
 
-pub async fn handle(mut req: Request, env: Env) -> Response {
-    let site = config::site(&env);
-    let method = Method::parse(req.method().as_ref());
-    let path = req.path();
-    let if_none_match = req.headers().get("If-None-Match").ok().flatten();
-    let turnstile = config::turnstile(&env);
-    let api = path.starts_with("/api/") || path.starts_with("/operator/");
-    let result = match routes::resolve(method, &path) {
-        Resolved::Found(route) => dispatch(route, method, &mut req, &env, &site).await,
+/// Handles one request. Takes and returns the runtime's own Request and
+/// Response: each value read from or written to them crosses from wasm into
+/// JavaScript, so only what a route needs is read, and the response is made
+/// in one call (`reply.rs`).
+pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
+    let method = Method::parse(&raw.method());
+    let url = raw.url();
+    let path = crate::http::path_of(&url);
+    let result = match routes::resolve(method, path) {
+        Resolved::Found(route) => dispatch(route, method, &raw, &url, &env).await,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
-        Resolved::NotFound => not_found(&env, &path).await,
+        Resolved::NotFound => not_found(&env, path).await,
     };
-    let wants_json = api
-        || req
-            .headers()
-            .get("Content-Type")
-            .ok()
-            .flatten()
-            .is_some_and(|t| t.starts_with("application/json"));
-    let reply = result.unwrap_or_else(|e| e.into_reply(&site, wants_json));
-    let turnstile_page = turnstile.is_some() && path == "/contact";
+    let header = |name: &str| raw.headers().get(name).ok().flatten();
+    let reply = result.unwrap_or_else(|e| {
+        let wants_json = path.starts_with("/api/")
+            || path.starts_with("/operator/")
+            || header("Content-Type").is_some_and(|t| t.starts_with("application/json"));
+        e.into_reply(&config::site(&env), wants_json)
+    });
+    let turnstile_page = path == "/contact" && config::turnstile(&env).is_some();
     reply.finish(
         method == Method::Head,
-        if_none_match.as_deref(),
+        || header("If-None-Match"),
         turnstile_page,
     )
 }
@@ -56,11 +57,14 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
 async fn dispatch(
     route: Route<'_>,
     method: Method,
-    req: &mut Request,
+    raw: &RawRequest,
+    url: &str,
     env: &Env,
-    site: &Site,
 ) -> Result<Reply, AppError> {
-    let query = query_map(req);
+    let site = &config::site(env);
+    let query = query_map(url);
+    // Routes that read a body or headers get the SDK's Request.
+    let sdk = || Request::from(<RawRequest as Clone>::clone(raw));
     match route {
         Route::Home => {
             let spec = Listing {
@@ -88,8 +92,10 @@ async fn dispatch(
         Route::Alert(slug) => alert(env, site, slug, false).await,
         Route::Preview(slug) => preview(env, site, slug, &query).await,
         Route::ApiAlert(slug) => api_alert(env, site, slug).await,
-        Route::Contact if method == Method::Post => super::contact::submit(req, env, site).await,
-        Route::Contact => super::contact::form(req, env, site).await,
+        Route::Contact if method == Method::Post => {
+            super::contact::submit(&mut sdk(), env, site).await
+        }
+        Route::Contact => super::contact::form(&query, env, site).await,
         Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(site))),
         Route::Privacy => Ok(Reply::html(200, views::privacy_page(site))),
         Route::Healthz => healthz(env).await,
@@ -106,11 +112,11 @@ async fn dispatch(
             Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
         }
         Route::Stylesheet(_) => Err(AppError::NotFound),
-        Route::DeadInquiries => super::inbox::list_dead(req, env).await,
-        Route::ResendInquiry(id) => super::inbox::resend(req, env, id).await,
+        Route::DeadInquiries => super::inbox::list_dead(&sdk(), env).await,
+        Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
         Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
         Route::TestEnqueue if config::test_routes(env) => {
-            super::inbox::test_enqueue(req, env).await
+            super::inbox::test_enqueue(&mut sdk(), env).await
         }
         Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
         Route::BenchFloor if config::bench_routes(env) => Ok(Reply::new(200, types::TEXT, "ok\n")),
@@ -118,14 +124,20 @@ async fn dispatch(
             let html = markdown::render(crate::markdown::BENCH_ALERT).html;
             Ok(Reply::new(200, types::TEXT, format!("{}\n", html.len())).cache(cache::NO_STORE))
         }
-        Route::BenchFloor | Route::BenchRender => Err(AppError::NotFound),
+        Route::BenchMemory if config::bench_routes(env) => {
+            let bytes = core::arch::wasm32::memory_size(0) * 65536;
+            Ok(Reply::new(200, types::TEXT, format!("{bytes}\n")).cache(cache::NO_STORE))
+        }
+        Route::BenchFloor | Route::BenchRender | Route::BenchMemory => Err(AppError::NotFound),
     }
 }
 
-fn query_map(req: &Request) -> HashMap<String, String> {
-    crate::http::query_pairs(&req.inner().url())
-        .into_iter()
-        .collect()
+fn query_map(url: &str) -> HashMap<String, String> {
+    if url.contains('?') {
+        crate::http::query_pairs(url).into_iter().collect()
+    } else {
+        HashMap::new()
+    }
 }
 
 /// Unknown paths: an alias redirects (301) to its alert, else 404.
@@ -173,6 +185,13 @@ pub fn cursor_param(query: &HashMap<String, String>) -> Result<Option<String>, A
 }
 
 pub async fn listing(env: &Env, site: &Site, spec: Listing<'_>) -> Result<Reply, AppError> {
+    let (page, paged) = read_listing(env, &spec).await?;
+    Ok(render_listing(site, spec, &page, paged))
+}
+
+/// One page of a listing; an empty page is a 404 past the first page or
+/// for an unknown name.
+async fn read_listing(env: &Env, spec: &Listing<'_>) -> Result<(Page, bool), AppError> {
     let cursor = cursor_param(spec.query)?;
     let paged = cursor.is_some();
     let page = Store::new(env)?
@@ -181,7 +200,11 @@ pub async fn listing(env: &Env, site: &Site, spec: Listing<'_>) -> Result<Reply,
     if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
         return Err(AppError::NotFound);
     }
-    let older = page.next.map(|c| {
+    Ok((page, paged))
+}
+
+fn render_listing(site: &Site, spec: Listing<'_>, page: &Page, paged: bool) -> Reply {
+    let older = page.next.as_ref().map(|c| {
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
         format!("{}?{q}", spec.path)
     });
@@ -198,10 +221,11 @@ pub async fn listing(env: &Env, site: &Site, spec: Listing<'_>) -> Result<Reply,
             months: spec.months,
         },
     );
-    Ok(Reply::html(200, markup))
+    Reply::html(200, markup)
 }
 
-/// A category or tag page; an unknown name (no public alerts) is a 404.
+/// A category or tag page (one listing read: the display name comes from
+/// its first entry); an unknown name is a 404.
 async fn taxonomy(
     env: &Env,
     site: &Site,
@@ -210,19 +234,27 @@ async fn taxonomy(
     query: &HashMap<String, String>,
 ) -> Result<Reply, AppError> {
     let category = kind == "category";
-    let prefix = if category {
-        keys::category_prefix(name)
-    } else {
-        keys::tag_prefix(name)
+    let path = format!("/{kind}/{name}");
+    let mut spec = Listing {
+        prefix: if category {
+            keys::category_prefix(name)
+        } else {
+            keys::tag_prefix(name)
+        },
+        heading: String::new(),
+        intro: None,
+        feed: None,
+        path,
+        months: None,
+        empty_is_unknown: true,
+        query,
     };
-    let first = Store::new(env)?.page(&prefix, 1, now(), None, None).await?;
-    let Some(entry) = first.entries.first() else {
-        return Err(AppError::NotFound);
-    };
+    let (page, paged) = read_listing(env, &spec).await?;
+    let first = page.entries.first().ok_or(AppError::NotFound)?;
     let display = if category {
-        entry.meta.category.clone()
+        first.meta.category.clone()
     } else {
-        entry
+        first
             .meta
             .tags
             .iter()
@@ -230,27 +262,15 @@ async fn taxonomy(
             .cloned()
     }
     .unwrap_or_else(|| name.to_string());
-    let path = format!("/{kind}/{name}");
-    listing(
-        env,
-        site,
-        Listing {
-            prefix,
-            heading: format!("{}: {display}", if category { "Category" } else { "Tag" }),
-            intro: Some(format!("Alerts filed under {display}, newest first.")),
-            feed: category.then(|| {
-                (
-                    format!("{} ({display})", site.name),
-                    format!("{path}/feed.xml"),
-                )
-            }),
-            path,
-            months: None,
-            empty_is_unknown: true,
-            query,
-        },
-    )
-    .await
+    spec.heading = format!("{}: {display}", if category { "Category" } else { "Tag" });
+    spec.intro = Some(format!("Alerts filed under {display}, newest first."));
+    if category {
+        spec.feed = Some((
+            format!("{} ({display})", site.name),
+            format!("{}/feed.xml", spec.path),
+        ));
+    }
+    Ok(render_listing(site, spec, &page, paged))
 }
 
 /// Loads an alert that readers may see: drafts and scheduled alerts answer
@@ -327,7 +347,7 @@ async fn preview(
     slug: &str,
     query: &HashMap<String, String>,
 ) -> Result<Reply, AppError> {
-    let Some(secret) = config::text(env, "PREVIEW_SECRET") else {
+    let Some(secret) = config::preview_secret(env) else {
         return Err(AppError::NotFound);
     };
     let exp = query.get("exp").map(String::as_str).unwrap_or("");

@@ -26,13 +26,16 @@ fn general(contacts: &[Contact]) -> String {
         .unwrap_or_default()
 }
 
-pub async fn form(req: &Request, env: &Env, site: &Site) -> Result<Reply, AppError> {
+pub async fn form(
+    query: &std::collections::HashMap<String, String>,
+    env: &Env,
+    site: &Site,
+) -> Result<Reply, AppError> {
     let contacts = Store::new(env)?.contacts().await?;
-    let to = crate::http::query_pairs(&req.inner().url())
-        .into_iter()
-        .find(|(k, _)| k == "to")
-        .map(|(_, v)| v)
-        .filter(|to| contacts.iter().any(|c| &c.id == to))
+    let to = query
+        .get("to")
+        .filter(|to| contacts.iter().any(|c| &c.id == *to))
+        .cloned()
         .unwrap_or_else(|| general(&contacts));
     let values = Inquiry {
         contact: to,
@@ -92,7 +95,7 @@ fn check_origin(req: &Request, site: &Site) -> Result<(), AppError> {
 }
 
 async fn rate_limited(req: &Request, env: &Env) -> Result<(), AppError> {
-    if config::text(env, "RATE_LIMIT_DISABLED").as_deref() == Some("1") {
+    if config::rate_limit_disabled(env) {
         return Ok(());
     }
     let ip = req

@@ -16,8 +16,17 @@ use chrono::Datelike;
 use std::collections::{BTreeSet, HashMap};
 use worker::Env;
 
-/// The oldest year the archive looks for alerts in.
-const FIRST_YEAR: i32 = 1990;
+/// The year of the oldest public alert (the first key of the oldest-first
+/// index), which bounds how far back the archive looks.
+async fn first_year(store: &Store) -> Result<i32, AppError> {
+    let page = store
+        .page(keys::INDEX_OLDEST_FIRST, 1, now(), None, None)
+        .await?;
+    Ok(page
+        .entries
+        .first()
+        .map_or_else(|| today().0, |e| e.date().year()))
+}
 
 fn today() -> (i32, u32) {
     let d = chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default();
@@ -40,10 +49,11 @@ async fn neighbour(
     y: i32,
     m: u32,
     step: i32,
+    first: i32,
 ) -> Result<Option<(i32, u32)>, AppError> {
     let (this_year, this_month) = today();
     let mut year = y;
-    while (FIRST_YEAR..=this_year).contains(&year) {
+    while (first..=this_year).contains(&year) {
         let months: Vec<u32> = match (year == y, step < 0) {
             (true, true) => (1..m).rev().collect(),
             (true, false) => (m + 1..=12).collect(),
@@ -79,8 +89,9 @@ pub async fn archive(
     if !has_public(&store, &prefix).await? {
         return Err(AppError::NotFound);
     }
-    let newer = neighbour(&store, y, m, 1).await?;
-    let older = neighbour(&store, y, m, -1).await?;
+    let first = first_year(&store).await?;
+    let newer = neighbour(&store, y, m, 1, first).await?;
+    let older = neighbour(&store, y, m, -1, first).await?;
     let name = views::month_name(y, m);
     listing(
         env,
@@ -164,7 +175,7 @@ pub async fn sitemap_index(env: &Env, site: &Site) -> Result<Reply, AppError> {
         loc: site.abs("/sitemap/pages.xml"),
         lastmod: None,
     }];
-    for year in (FIRST_YEAR..=this_year).rev() {
+    for year in (first_year(&store).await?..=this_year).rev() {
         if !has_public(&store, &keys::year_prefix(year)).await? {
             continue;
         }

@@ -126,16 +126,15 @@ async fn deliver(store: &Store, env: &Env, message: &Message<Value>) {
             return;
         }
     }
-    let addresses = config::contact_addresses(env);
-    let Some(to) = addresses.get(&inquiry.contact) else {
+    let Some(to) = config::contact_address(env, &inquiry.contact) else {
         worker::console_error!("inquiry id={id} error=no-address-configured");
         retry(env, message);
         return;
     };
     let from = config::mail_from(env);
     let site = config::site(env);
-    let raw = compose_email(&inquiry, &site.name, &from, to, super::app::now());
-    let sent = match EmailMessage::new(&from, to, &raw) {
+    let raw = compose_email(&inquiry, &site.name, &from, &to, super::app::now());
+    let sent = match EmailMessage::new(&from, &to, &raw) {
         Ok(email) => match env.send_email("EMAIL") {
             Ok(binding) => binding
                 .send(&email)
@@ -168,7 +167,7 @@ async fn deliver(store: &Store, env: &Env, message: &Message<Value>) {
 }
 
 fn authorize(req: &Request, env: &Env) -> Result<(), AppError> {
-    let Some(token) = config::text(env, "OPERATOR_TOKEN") else {
+    let Some(token) = config::operator_token(env) else {
         return Err(AppError::NotFound);
     };
     let given = req

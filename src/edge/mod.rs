@@ -12,7 +12,8 @@ mod inbox;
 mod reply;
 mod store;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::worker_sys::web_sys;
+use worker::{event, Context, Env, MessageBatch, Result};
 
 #[event(start)]
 fn start() {
@@ -20,7 +21,7 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
     Ok(app::handle(req, env).await)
 }
 

@@ -5,7 +5,8 @@
 
 use crate::http::{self, cache, types};
 use maud::Markup;
-use worker::{Headers, Response};
+use wasm_bindgen::prelude::wasm_bindgen;
+use worker::worker_sys::web_sys::Response as RawResponse;
 
 pub struct Reply {
     pub status: u16,
@@ -58,55 +59,69 @@ impl Reply {
         self
     }
 
-    /// Builds the response for a request with this method and `If-None-Match`.
-    pub fn finish(mut self, head: bool, if_none_match: Option<&str>, turnstile: bool) -> Response {
+    /// Builds the response for a request with this method; `if_none_match`
+    /// reads that header (only for answers that can be revalidated).
+    pub fn finish(
+        mut self,
+        head: bool,
+        if_none_match: impl FnOnce() -> Option<String>,
+        turnstile: bool,
+    ) -> RawResponse {
         let cacheable = self.status == 200 && self.cache != cache::NO_STORE;
         if cacheable && self.etag.is_none() {
             let digest = http::etag(&[crate::BUILD_VERSION, &String::from_utf8_lossy(&self.body)]);
             self.etag = Some(digest);
         }
-        let headers = Headers::new();
-        let set = |k: &str, v: &str| {
-            let _ = headers.set(k, v);
+        let mut status = self.status;
+        let mut lines = String::with_capacity(512);
+        let mut add = |k: &str, v: &str| {
+            lines.push_str(k);
+            lines.push(':');
+            lines.push_str(v);
+            lines.push('\n');
         };
-        set("Content-Type", self.content_type);
-        set("Cache-Control", self.cache);
-        set("X-Content-Type-Options", "nosniff");
+        let mut not_modified = false;
+        if cacheable {
+            if let Some(etag) = &self.etag {
+                add("ETag", etag);
+                not_modified = if_none_match().is_some_and(|h| http::if_none_match(&h, etag));
+            }
+        }
+        if not_modified {
+            status = 304;
+        } else {
+            add("Content-Type", self.content_type);
+        }
+        add("Cache-Control", self.cache);
+        add("X-Content-Type-Options", "nosniff");
         if self.content_type == types::HTML {
-            set(
+            add(
                 "Content-Security-Policy",
                 &http::content_security_policy(turnstile),
             );
             for (k, v) in http::HTML_SECURITY_HEADERS {
-                set(k, v);
+                add(k, v);
             }
         }
         for (k, v) in &self.headers {
-            set(k, v);
+            add(k, v);
         }
-        let mut status = self.status;
-        let mut body = std::mem::take(&mut self.body);
-        if cacheable {
-            if let Some(etag) = &self.etag {
-                set("ETag", etag);
-                if if_none_match.is_some_and(|h| http::if_none_match(h, etag)) {
-                    status = 304;
-                    body.clear();
-                    let _ = headers.delete("Content-Type");
-                }
-            }
-        }
-        if head {
-            body.clear();
-        }
-        let response = if body.is_empty() {
-            Response::empty()
-        } else {
-            Response::from_bytes(body)
-        };
-        match response {
-            Ok(r) => r.with_status(status).with_headers(headers),
-            Err(_) => Response::empty().unwrap().with_status(500),
-        }
+        let with_body = !(head || not_modified || self.body.is_empty());
+        respond(status, lines.trim_end(), &self.body, with_body)
     }
+}
+
+#[wasm_bindgen(inline_js = "
+export function respond(status, head, body, withBody) {
+  const headers = new Headers();
+  for (const line of head.split('\\n')) {
+    const i = line.indexOf(':');
+    headers.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return new Response(withBody ? body.slice() : null, { status, headers });
+}")]
+extern "C" {
+    /// Makes the runtime's Response in one call from wasm: the status, the
+    /// headers as `Name:value` lines, and the body (copied).
+    fn respond(status: u16, head: &str, body: &[u8], with_body: bool) -> RawResponse;
 }
