@@ -204,7 +204,7 @@ async function main() {
   out();
   const divan = spawnSync("cargo", ["bench", "--bench", "core"], { cwd: root, encoding: "utf8" }).stdout;
   out("```");
-  out(divan.slice(divan.indexOf("Timer precision")).trim());
+  out(divan.slice(divan.indexOf("core")).trim());
   out("```");
   out();
 

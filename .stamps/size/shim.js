@@ -4,7 +4,7 @@ var __name = (target, value) => __defProp(target, "name", { value, configurable:
 // build-release/index.js
 import { WorkerEntrypoint as Re } from "cloudflare:workers";
 import { EmailMessage as ce } from "cloudflare:email";
-import Y from "./aa6195146978d5041883e71d4ea3f35878cba38c-index_bg.wasm";
+import Y from "./d7e40fee211d917fc67e452d1c8849e18f9d1412-index_bg.wasm";
 function G(r2, e, t, n) {
   let _ = new Headers();
   for (let s of e.split(`
@@ -848,9 +848,9 @@ function re() {
     let t = e.webSocket;
     return u(t) ? 0 : l(t);
   }, "__wbg_webSocket_2b7e8e9549bed673"), __wbindgen_generic_0000000000000001: /* @__PURE__ */ __name(function(e, t) {
-    return C(e, t, se);
-  }, "__wbindgen_generic_0000000000000001"), __wbindgen_generic_0000000000000002: /* @__PURE__ */ __name(function(e, t) {
     return C(e, t, fe);
+  }, "__wbindgen_generic_0000000000000001"), __wbindgen_generic_0000000000000002: /* @__PURE__ */ __name(function(e, t) {
+    return C(e, t, se);
   }, "__wbindgen_generic_0000000000000002"), __wbindgen_generic_0000000000000003: /* @__PURE__ */ __name(function(e, t) {
     return C(e, t, ae);
   }, "__wbindgen_generic_0000000000000003"), __wbindgen_generic_0000000000000004: /* @__PURE__ */ __name(function(e) {

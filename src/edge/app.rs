@@ -63,6 +63,9 @@ async fn dispatch(
 ) -> Result<Reply, AppError> {
     let site = &config::site(env);
     let query = query_map(url);
+    if let Some(reply) = immediate(&route, env, site) {
+        return reply;
+    }
     // Routes that read a body or headers get the SDK's Request.
     let sdk = || Request::from(<RawRequest as Clone>::clone(raw));
     match route {
@@ -96,9 +99,23 @@ async fn dispatch(
             super::contact::submit(&mut sdk(), env, site).await
         }
         Route::Contact => super::contact::form(&query, env, site).await,
+        Route::Healthz => healthz(env).await,
+        Route::DeadInquiries => super::inbox::list_dead(&sdk(), env).await,
+        Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
+        Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
+        Route::TestEnqueue if config::test_routes(env) => {
+            super::inbox::test_enqueue(&mut sdk(), env).await
+        }
+        Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Routes answered without any I/O, from memory.
+fn immediate(route: &Route<'_>, env: &Env, site: &Site) -> Option<Result<Reply, AppError>> {
+    Some(match *route {
         Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(site))),
         Route::Privacy => Ok(Reply::html(200, views::privacy_page(site))),
-        Route::Healthz => healthz(env).await,
         Route::Robots => Ok(Reply::new(
             200,
             types::TEXT,
@@ -112,13 +129,6 @@ async fn dispatch(
             Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
         }
         Route::Stylesheet(_) => Err(AppError::NotFound),
-        Route::DeadInquiries => super::inbox::list_dead(&sdk(), env).await,
-        Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
-        Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
-        Route::TestEnqueue if config::test_routes(env) => {
-            super::inbox::test_enqueue(&mut sdk(), env).await
-        }
-        Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
         Route::BenchFloor if config::bench_routes(env) => Ok(Reply::new(200, types::TEXT, "ok\n")),
         Route::BenchRender if config::bench_routes(env) => {
             let html = markdown::render(crate::markdown::BENCH_ALERT).html;
@@ -129,7 +139,45 @@ async fn dispatch(
             Ok(Reply::new(200, types::TEXT, format!("{bytes}\n")).cache(cache::NO_STORE))
         }
         Route::BenchFloor | Route::BenchRender | Route::BenchMemory => Err(AppError::NotFound),
-    }
+        _ => return None,
+    })
+}
+
+/// Answers at once, without the async machinery, a request that needs no
+/// I/O (fixed pages, assets, wrong methods); `None` for the others.
+pub fn answer_now(raw: &RawRequest, env: &Env) -> Option<RawResponse> {
+    let method = Method::parse(&raw.method());
+    let url = raw.url();
+    let path = crate::http::path_of(&url);
+    let reply = match routes::resolve(method, path) {
+        Resolved::Found(route) => immediate(&route, env, &config::site(env))?,
+        Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
+        Resolved::NotFound => return None,
+    };
+    Some(finish(raw, env, method, path, reply))
+}
+
+/// Turns a handler's result into the runtime's Response.
+fn finish(
+    raw: &RawRequest,
+    env: &Env,
+    method: Method,
+    path: &str,
+    result: Result<Reply, AppError>,
+) -> RawResponse {
+    let header = |name: &str| raw.headers().get(name).ok().flatten();
+    let reply = result.unwrap_or_else(|e| {
+        let wants_json = path.starts_with("/api/")
+            || path.starts_with("/operator/")
+            || header("Content-Type").is_some_and(|t| t.starts_with("application/json"));
+        e.into_reply(&config::site(env), wants_json)
+    });
+    let turnstile_page = path == "/contact" && config::turnstile(env).is_some();
+    reply.finish(
+        method == Method::Head,
+        || header("If-None-Match"),
+        turnstile_page,
+    )
 }
 
 fn query_map(url: &str) -> HashMap<String, String> {

@@ -20,9 +20,23 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-#[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
-    Ok(app::handle(req, env).await)
+/// The fetch handler, exported by hand rather than through
+/// `#[event(fetch)]`: requests that need no I/O are answered synchronously
+/// (a Response), the others through a Promise. This skips the future and
+/// promise machinery for fixed pages and assets.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn fetch(
+    req: web_sys::Request,
+    env: Env,
+    _ctx: worker::worker_sys::Context,
+) -> wasm_bindgen::JsValue {
+    match app::answer_now(&req, &env) {
+        Some(response) => response.into(),
+        None => worker::wasm_bindgen_futures::future_to_promise(async move {
+            Ok(app::handle(req, env).await.into())
+        })
+        .into(),
+    }
 }
 
 /// Consumes the inquiries queue and its dead-letter queue. Never returns
