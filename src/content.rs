@@ -25,9 +25,11 @@ pub struct Contact {
 pub struct AlertRecord {
     pub slug: String,
     pub title: String,
-    /// Publication time; in the future means scheduled.
+    /// Publication time; in the future means scheduled. Stored as unix
+    /// seconds, so the Worker needs no date parser (about 10 KB of wasm).
+    #[serde(with = "chrono::serde::ts_seconds")]
     pub date: DateTime<Utc>,
-    #[serde(default)]
+    #[serde(default, with = "chrono::serde::ts_seconds_option")]
     pub updated: Option<DateTime<Utc>>,
     #[serde(default)]
     pub category: Option<String>,

@@ -53,7 +53,7 @@ pub fn year_prefix(year: i32) -> String {
 
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The oldest-first index: its first key is the oldest public alert, which
 /// bounds how far back the archive looks.

@@ -4,7 +4,7 @@ var __name = (target, value) => __defProp(target, "name", { value, configurable:
 // build-release/index.js
 import { WorkerEntrypoint as Re } from "cloudflare:workers";
 import { EmailMessage as ce } from "cloudflare:email";
-import Y from "./d7e40fee211d917fc67e452d1c8849e18f9d1412-index_bg.wasm";
+import Y from "./839af2a521ac9a5c4be6837672f60e278e7c4d43-index_bg.wasm";
 function G(r2, e, t, n) {
   let _ = new Headers();
   for (let s of e.split(`
