@@ -24,7 +24,7 @@ PUBLISH := target/debug/alerts
 REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 
-.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic size deploy clean
+.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic bench size deploy clean
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -112,6 +112,21 @@ test: build $(PUBLISH) .stamps/chromium
 	$(MAKE) --no-print-directory size
 	cargo nextest run --workspace --no-fail-fast
 
+## ---- benchmarks (not part of make test: they take about 10 minutes) ----
+.stamps/wrk:
+	@mkdir -p .stamps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	@touch $@
+
+.stamps/twiggy:
+	@mkdir -p .stamps
+	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+	@touch $@
+
+# Prints the tables and rewrites BENCHMARKS.md. BENCH_LARGE=100000 for the moonshot store.
+bench: build-release $(PUBLISH) .stamps/wrk .stamps/twiggy
+	node bench/run.mjs
+
 ## ---- size budget (deterministic; checked by make test) ----
 size: build-release
 	@out=$$($(WRANGLER) deploy --dry-run --outdir .stamps/size build-release/worker/shim.mjs 2>&1); \
@@ -128,4 +143,4 @@ deploy: build-release
 	$(WRANGLER) deploy build-release/worker/shim.mjs
 
 clean:
-	rm -rf build build-release .stamps .publish target
+	rm -rf build build-release .stamps .publish .bench target
