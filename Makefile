@@ -108,6 +108,11 @@ dev: build $(PUBLISH)
 
 ## ---- test ----
 test: build $(PUBLISH) .stamps/chromium
+	@for v in $$(cargo tree --target wasm32-unknown-unknown -e normal --prefix none | sed -n 's/^getrandom v\([0-9.]*\).*/\1/p' | sort -u); do \
+	  cargo tree --target wasm32-unknown-unknown -e normal,features -i getrandom@$$v | grep -q 'feature "wasm_js"' \
+	    && echo "getrandom $$v in the wasm build: wasm_js backend on" \
+	    || { echo "getrandom $$v in the wasm build lacks its wasm_js feature"; exit 1; }; \
+	done
 	$(WRANGLER) deploy --dry-run --outdir .stamps/dry-run > /dev/null
 	$(MAKE) --no-print-directory size
 	cargo nextest run --workspace --no-fail-fast

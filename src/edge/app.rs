@@ -31,6 +31,7 @@ pub fn now() -> i64 {
 /// JavaScript, so only what a route needs is read, and the response is made
 /// in one call (`reply.rs`).
 pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
+    super::store::take_kv_ops();
     let method = Method::parse(&raw.method());
     let url = raw.url();
     let path = crate::http::path_of(&url);
@@ -39,19 +40,7 @@ pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => not_found(&env, path).await,
     };
-    let header = |name: &str| raw.headers().get(name).ok().flatten();
-    let reply = result.unwrap_or_else(|e| {
-        let wants_json = path.starts_with("/api/")
-            || path.starts_with("/operator/")
-            || header("Content-Type").is_some_and(|t| t.starts_with("application/json"));
-        e.into_reply(&config::site(&env), wants_json)
-    });
-    let turnstile_page = path == "/contact" && config::turnstile(&env).is_some();
-    reply.finish(
-        method == Method::Head,
-        || header("If-None-Match"),
-        turnstile_page,
-    )
+    finish(&raw, &env, method, path, result)
 }
 
 async fn dispatch(
@@ -173,6 +162,12 @@ fn finish(
         e.into_reply(&config::site(env), wants_json)
     });
     let turnstile_page = path == "/contact" && config::turnstile(env).is_some();
+    let ops = super::store::take_kv_ops();
+    let reply = if config::bench_routes(env) {
+        reply.header("X-KV-Ops", &ops.to_string())
+    } else {
+        reply
+    };
     reply.finish(
         method == Method::Head,
         || header("If-None-Match"),

@@ -12,6 +12,23 @@ pub struct Store {
     kv: KvStore,
 }
 
+thread_local! {
+    /// KV operations made by the current request (reported to `make bench`
+    /// as `X-KV-Ops`, so that the cost of a page can be counted in calls,
+    /// whatever the local emulator spends on each).
+    static KV_OPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one KV operation of the current request.
+fn count() {
+    KV_OPS.with(|c| c.set(c.get() + 1));
+}
+
+/// Takes the count of KV operations since the last call.
+pub fn take_kv_ops() -> u32 {
+    KV_OPS.with(|c| c.replace(0))
+}
+
 /// One listing page: its entries and the cursor of the next (older) page.
 pub struct Page {
     pub entries: Vec<ListingEntry>,
@@ -33,6 +50,7 @@ impl Store {
     /// naming its key.
     pub async fn alert(&self, slug: &str) -> Result<Option<AlertRecord>, AppError> {
         let key = keys::alert(slug);
+        count();
         let Some(text) = self.kv.get(&key).text().await? else {
             return Ok(None);
         };
@@ -46,6 +64,7 @@ impl Store {
 
     /// The public contact list (no addresses).
     pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
+        count();
         let Some(text) = self.kv.get(keys::CONTACTS_KEY).text().await? else {
             return Ok(Vec::new());
         };
@@ -62,6 +81,7 @@ impl Store {
         let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
         let mut values = std::collections::HashMap::new();
         for chunk in keys.chunks(100) {
+            count();
             values.extend(self.kv.get_bulk(chunk).text().await?);
         }
         let mut out = Vec::with_capacity(keys.len());
@@ -81,6 +101,7 @@ impl Store {
 
     /// Where an old path redirects, if it is an alias.
     pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
+        count();
         Ok(self.kv.get(&keys::alias(path)).text().await?)
     }
 
@@ -108,6 +129,7 @@ impl Store {
             if let Some(c) = call.cursor {
                 list = list.cursor(c);
             }
+            count();
             let answer = match list.execute().await {
                 Ok(a) => a,
                 Err(e) if user_cursor => {
