@@ -60,6 +60,29 @@ pub struct AlertRecord {
 }
 
 impl AlertRecord {
+    /// A public alert with no category, tags, contacts, image or aliases:
+    /// the start of a record for tools, tests and benchmarks.
+    pub fn new(slug: &str, title: &str, date: DateTime<Utc>, body: &str) -> Self {
+        AlertRecord {
+            slug: slug.into(),
+            title: title.into(),
+            date,
+            updated: None,
+            category: None,
+            tags: Vec::new(),
+            summary: String::new(),
+            contacts: Vec::new(),
+            contact_note: None,
+            related: Vec::new(),
+            draft: false,
+            image: None,
+            image_alt: None,
+            aliases: Vec::new(),
+            body: body.into(),
+            hash: String::new(),
+        }
+    }
+
     /// Whether readers may see it at `now`: not a draft, date passed.
     pub fn is_public(&self, now: DateTime<Utc>) -> bool {
         !self.draft && self.date <= now

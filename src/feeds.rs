@@ -17,6 +17,16 @@ pub struct FeedItem<'a> {
     pub html: String,
 }
 
+impl<'a> FeedItem<'a> {
+    /// The feed item of an alert, its body rendered.
+    pub fn new(alert: &'a AlertRecord) -> Self {
+        FeedItem {
+            alert,
+            html: crate::markdown::render(&alert.body).html,
+        }
+    }
+}
+
 /// What a feed is about.
 pub struct FeedInfo<'a> {
     pub title: &'a str,
@@ -162,22 +172,17 @@ mod tests {
 
     fn alert(slug: &str, title: &str) -> AlertRecord {
         AlertRecord {
-            slug: slug.into(),
-            title: title.into(),
-            date: DateTime::from_timestamp(1_732_579_200, 0).unwrap(),
-            updated: None,
             category: Some("Opinion".into()),
             tags: vec!["UN & Cyber".into()],
             summary: "Summary <with> markup & ampersands".into(),
-            contacts: vec![],
-            contact_note: None,
-            related: vec![],
-            draft: false,
             image: Some("/lead.png".into()),
             image_alt: Some("Lead".into()),
-            aliases: vec![],
-            body: String::new(),
-            hash: String::new(),
+            ..AlertRecord::new(
+                slug,
+                title,
+                DateTime::from_timestamp(1_732_579_200, 0).unwrap(),
+                "",
+            )
         }
     }
 

@@ -585,24 +585,12 @@ mod tests {
     #[test]
     fn json_ld_cannot_close_its_script() {
         let site = Site::new("https://alerts.example.org/", "Alerts");
-        let mut a = crate::content::AlertRecord {
-            slug: "x".into(),
-            title: "</script><script>alert(1)</script>".into(),
-            date: DateTime::from_timestamp(1_732_492_800, 0).unwrap(),
-            updated: None,
-            category: None,
-            tags: vec![],
-            summary: "s".into(),
-            contacts: vec![],
-            contact_note: None,
-            related: vec![],
-            draft: false,
-            image: None,
-            image_alt: None,
-            aliases: vec![],
-            body: String::new(),
-            hash: "h".into(),
-        };
+        let mut a = crate::content::AlertRecord::new(
+            "x",
+            "</script><script>alert(1)</script>",
+            DateTime::from_timestamp(1_732_492_800, 0).unwrap(),
+            "",
+        );
         let ld = news_article_ld(&site, &a, "/alerts/x", None);
         assert!(!ld.contains("</script"), "{ld}");
         a.title = "ok".into();

@@ -171,22 +171,16 @@ mod tests {
 
     fn record(slug: &str, day: u32, category: &str) -> AlertRecord {
         let mut r = AlertRecord {
-            slug: slug.into(),
-            title: "T".into(),
-            date: Utc.with_ymd_and_hms(2024, 11, day, 0, 0, 0).unwrap(),
-            updated: None,
             category: Some(category.into()),
             tags: vec!["UN OEWG".into()],
             summary: "S".into(),
-            contacts: vec![],
-            contact_note: None,
-            related: vec![],
-            draft: false,
-            image: None,
-            image_alt: None,
             aliases: vec!["/old/path/".into()],
-            body: "B".into(),
-            hash: String::new(),
+            ..AlertRecord::new(
+                slug,
+                "T",
+                Utc.with_ymd_and_hms(2024, 11, day, 0, 0, 0).unwrap(),
+                "B",
+            )
         };
         r.hash = format!("{day}{category}");
         r

@@ -316,22 +316,15 @@ fn seed_synthetic(args: &Args) -> Result<(), String> {
     let mut files = 0;
     for i in 0..n {
         let mut record = access_alerts::content::AlertRecord {
-            slug: format!("synthetic-{i:06}"),
-            title: format!("Synthetic alert {i}: a policy development worth knowing"),
-            date: start - chrono::Duration::hours(4 * i as i64),
-            updated: None,
             category: Some(categories[i % categories.len()].to_string()),
             tags: vec!["Synthetic".into(), format!("Topic {}", i % 50)],
             summary: format!("Synthetic alert number {i}, generated to measure listings at scale."),
-            contacts: Vec::new(),
-            contact_note: None,
-            related: Vec::new(),
-            draft: false,
-            image: None,
-            image_alt: None,
-            aliases: Vec::new(),
-            body: format!("Synthetic alert number {i}, generated to measure listings at scale.\n\n## Details\n\nA short body with a [link](https://example.org/{i}) and *emphasis*.\n"),
-            hash: String::new(),
+            ..access_alerts::content::AlertRecord::new(
+                &format!("synthetic-{i:06}"),
+                &format!("Synthetic alert {i}: a policy development worth knowing"),
+                start - chrono::Duration::hours(4 * i as i64),
+                &format!("Synthetic alert number {i}, generated to measure listings at scale.\n\n## Details\n\nA short body with a [link](https://example.org/{i}) and *emphasis*.\n"),
+            )
         };
         record.hash = format!("synthetic-{i}");
         batch.extend(keyset::entries(&record));

@@ -10,7 +10,6 @@ use crate::content::{AlertRecord, ListingMeta};
 use crate::feeds::{self, FeedInfo, FeedItem, SitemapUrl};
 use crate::http::types;
 use crate::keys;
-use crate::markdown;
 use crate::views::{self, Site};
 use chrono::Datelike;
 use std::collections::{BTreeSet, HashMap};
@@ -134,13 +133,7 @@ pub async fn feed(
         .into_iter()
         .filter(|r| r.is_public(instant))
         .collect();
-    let items: Vec<FeedItem> = records
-        .iter()
-        .map(|r| FeedItem {
-            alert: r,
-            html: markdown::render(&r.body).html,
-        })
-        .collect();
+    let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();
     let (title, page_path, atom_path) = match (category, page.entries.first()) {
         (Some(c), Some(e)) => (
             format!(
