@@ -172,6 +172,13 @@ const FINDINGS = `## What the profiles showed, and what was done
   cost 11 KiB gzip and did not move the in-runtime figure measurably, so it was
   not kept. In the runtime the same work costs about twice its native time
   (wasm in V8, dlmalloc).
+- **Why the article ratio sits near 1x.** The CPU counted here is the whole
+  workerd process, and the local KV emulator (SQLite behind a service inside
+  the same process) answers every \`get\` there; the page's own work (JSON
+  parse, render, template, ETag) is a fraction of the article route's cost
+  above the floor, for both Workers alike. On Cloudflare the KV read is not
+  billed to the Worker, so these ratios understate the difference in the
+  Worker's own CPU; they cannot be separated in one process.
 - **Listings.** Category pages read the listing twice (once for the display
   name); they now read it once. Month archives and the sitemap index probed
   every year back to 1990; an oldest-first index now bounds the probes to the
