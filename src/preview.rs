@@ -25,6 +25,18 @@ fn mac(secret: &str, slug: &str, exp: i64) -> HmacSha256 {
     m
 }
 
+/// Whether a presented secret (a bearer token) equals the expected one,
+/// compared in constant time (HMAC tags checked with `verify_slice`).
+pub fn secrets_match(given: &str, expected: &str) -> bool {
+    let tag = |key: &str| {
+        let mut m = HmacSha256::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
+        m.update(b"bearer token");
+        m
+    };
+    let expected_tag = tag(expected).finalize().into_bytes();
+    tag(given).verify_slice(&expected_tag).is_ok()
+}
+
 /// The hex signature of a preview link.
 pub fn sign(secret: &str, slug: &str, exp: i64) -> String {
     mac(secret, slug, exp)
@@ -96,6 +108,13 @@ mod tests {
             verify("s3cret", "draft-alert", "2000", "zz", 1000),
             Err(PreviewError::Invalid)
         );
+    }
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        assert!(secrets_match("Bearer abc", "Bearer abc"));
+        assert!(!secrets_match("Bearer abd", "Bearer abc"));
+        assert!(!secrets_match("", "Bearer abc"));
     }
 
     #[test]

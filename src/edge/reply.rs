@@ -69,7 +69,7 @@ impl Reply {
     ) -> RawResponse {
         let cacheable = self.status == 200 && self.cache != cache::NO_STORE;
         if cacheable && self.etag.is_none() {
-            let digest = http::etag(&[crate::BUILD_VERSION, &String::from_utf8_lossy(&self.body)]);
+            let digest = http::etag(&[crate::BUILD_VERSION.as_bytes(), self.body.as_slice()]);
             self.etag = Some(digest);
         }
         let mut status = self.status;
