@@ -88,7 +88,8 @@ impl AlertRecord {
         !self.draft && self.date <= now
     }
 
-    /// The listing entry for this alert.
+    /// The listing entry for this alert (the metadata of its index keys),
+    /// with the summary cut to fit KV's metadata limit.
     pub fn entry(&self) -> ListingEntry {
         ListingEntry {
             slug: self.slug.clone(),
@@ -98,7 +99,7 @@ impl AlertRecord {
                 updated: self.updated.map(|u| u.timestamp()),
                 category: self.category.clone(),
                 tags: self.tags.clone(),
-                summary: self.summary.clone(),
+                summary: truncate_words(&self.summary, SUMMARY_MAX_CHARS),
             },
         }
     }

@@ -1,7 +1,6 @@
 //! The KV key set of one alert (see docs/kv-schema.md) and the plan that
 //! turns what is published into what `content/` says.
 
-use crate::load::listing_entry;
 use access_alerts::content::{AlertRecord, Contact, PublishedMeta};
 use access_alerts::keys;
 use serde::Serialize;
@@ -73,7 +72,7 @@ pub fn published_meta(r: &AlertRecord) -> PublishedMeta {
 
 /// The whole key set of one alert, as `wrangler kv bulk put` takes it.
 pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
-    let listing = serde_json::to_value(listing_entry(r).meta).ok();
+    let listing = serde_json::to_value(r.entry().meta).ok();
     let mut out = vec![KvEntry {
         key: keys::alert(&r.slug),
         value: serde_json::to_string(r).unwrap_or_default(),

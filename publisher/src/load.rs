@@ -2,9 +2,7 @@
 //! validates it and builds the records the Worker reads. Every problem is
 //! reported with file and line; nothing is published while any exists.
 
-use access_alerts::content::{
-    truncate_words, AlertRecord, Contact, ListingEntry, ListingMeta, SUMMARY_MAX_CHARS,
-};
+use access_alerts::content::{AlertRecord, Contact, ListingEntry};
 use access_alerts::{keys, markdown};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -411,7 +409,7 @@ pub fn link(
     }
     let entries: HashMap<String, ListingEntry> = alerts
         .iter()
-        .map(|a| (a.record.slug.clone(), listing_entry(&a.record)))
+        .map(|a| (a.record.slug.clone(), a.record.entry()))
         .collect();
     for a in &mut alerts {
         let line = |k: &str| a.lines.get(k).copied().unwrap_or(1);
@@ -447,7 +445,7 @@ pub fn link(
                 )),
             }
         }
-        let entry = listing_entry(&a.record);
+        let entry = a.record.entry();
         let meta_len = serde_json::to_string(&entry.meta).map_or(0, |s| s.len());
         if meta_len > keys::MAX_METADATA_BYTES {
             problems.push(problem(&a.file, 1, format!("listing metadata is {meta_len} bytes, over KV's {} (shorten the title, summary or tags)", keys::MAX_METADATA_BYTES)));
@@ -483,21 +481,6 @@ pub fn link(
         })
     } else {
         Err(problems)
-    }
-}
-
-/// The listing entry of a record, with the summary cut for KV metadata.
-pub fn listing_entry(r: &AlertRecord) -> ListingEntry {
-    ListingEntry {
-        slug: r.slug.clone(),
-        meta: ListingMeta {
-            title: r.title.clone(),
-            date: r.date.timestamp(),
-            updated: r.updated.map(|u| u.timestamp()),
-            category: r.category.clone(),
-            tags: r.tags.clone(),
-            summary: truncate_words(&r.summary, SUMMARY_MAX_CHARS),
-        },
     }
 }
 

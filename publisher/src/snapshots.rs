@@ -26,11 +26,7 @@ fn content() -> load::Content {
 #[test]
 fn every_alert_page() {
     let content = content();
-    let entries: Vec<ListingEntry> = content
-        .alerts
-        .iter()
-        .map(|a| load::listing_entry(&a.record))
-        .collect();
+    let entries: Vec<ListingEntry> = content.alerts.iter().map(|a| a.record.entry()).collect();
     for alert in &content.alerts {
         let a = &alert.record;
         let related: Vec<ListingEntry> = if a.related.is_empty() {
@@ -60,11 +56,7 @@ fn every_alert_page() {
 #[test]
 fn home_page() {
     let content = content();
-    let mut entries: Vec<ListingEntry> = content
-        .alerts
-        .iter()
-        .map(|a| load::listing_entry(&a.record))
-        .collect();
+    let mut entries: Vec<ListingEntry> = content.alerts.iter().map(|a| a.record.entry()).collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.meta.date));
     let page = views::listing_page(
         &site(),
