@@ -128,6 +128,14 @@ fn revalidation_gets_304(ctx: &Ctx) {
         .w
         .request("GET", &alert_path(), &[("If-None-Match", "\"nope\"")], b"");
     assert_eq!(other.status, 200);
+    // The JSON API revalidates the same way.
+    let api_path = format!("/api/alerts/{SEED}");
+    let api_etag = ctx.w.get(&api_path).header("etag").unwrap().to_string();
+    let api = ctx
+        .w
+        .request("GET", &api_path, &[("If-None-Match", &api_etag)], b"");
+    assert_eq!(api.status, 304);
+    assert!(api.body.is_empty());
     // Every cacheable 200 has an ETag, even fixed pages.
     let privacy = ctx.w.get("/privacy");
     let etag = privacy.header("etag").unwrap().to_string();

@@ -81,9 +81,9 @@ async fn dispatch(
         Route::SitemapPages => Ok(super::discovery::sitemap_pages(site)),
         Route::SitemapMonth(y, m) => super::discovery::sitemap_month(env, site, y, m).await,
         Route::ApiAlerts => super::discovery::api_alerts(env, site, &query).await,
-        Route::Alert(slug) => alert(env, site, slug, false).await,
+        Route::Alert(slug) => alert(env, site, slug, false, if_none_match(raw)).await,
         Route::Preview(slug) => preview(env, site, slug, &query).await,
-        Route::ApiAlert(slug) => api_alert(env, site, slug).await,
+        Route::ApiAlert(slug) => api_alert(env, site, slug, if_none_match(raw)).await,
         Route::Contact if method == Method::Post => {
             super::contact::submit(&mut sdk(), env, site).await
         }
@@ -173,6 +173,19 @@ fn finish(
         || header("If-None-Match"),
         turnstile_page,
     )
+}
+
+fn if_none_match(raw: &RawRequest) -> Option<String> {
+    raw.headers().get("If-None-Match").ok().flatten()
+}
+
+/// When the request already holds this version (`If-None-Match` matches
+/// `etag`), a bodiless reply that `Reply::finish` turns into a 304, so the
+/// page is not rendered for nothing.
+fn unchanged(if_none_match: Option<&str>, etag: &str, content_type: &'static str) -> Option<Reply> {
+    if_none_match
+        .filter(|h| crate::http::if_none_match(h, etag))
+        .map(|_| Reply::new(200, content_type, Vec::new()).etag(etag.to_string()))
 }
 
 fn query_map(url: &str) -> HashMap<String, String> {
@@ -346,7 +359,13 @@ async fn related(store: &Store, a: &AlertRecord) -> Result<Vec<ListingEntry>, Ap
         .collect())
 }
 
-async fn alert(env: &Env, site: &Site, slug: &str, preview: bool) -> Result<Reply, AppError> {
+async fn alert(
+    env: &Env,
+    site: &Site,
+    slug: &str,
+    preview: bool,
+    if_none_match: Option<String>,
+) -> Result<Reply, AppError> {
     let store = Store::new(env)?;
     let record = if preview {
         store.alert(slug).await?.ok_or(AppError::NotFound)?
@@ -364,6 +383,11 @@ async fn alert(env: &Env, site: &Site, slug: &str, preview: bool) -> Result<Repl
         &record.hash,
         &related_tags.join("\n"),
     ]);
+    if !preview {
+        if let Some(reply) = unchanged(if_none_match.as_deref(), &etag, types::HTML) {
+            return Ok(reply);
+        }
+    }
     let rendered = markdown::render(&record.body);
     let markup = views::alert_page(
         site,
@@ -396,7 +420,7 @@ async fn preview(
     let exp = query.get("exp").map(String::as_str).unwrap_or("");
     let sig = query.get("sig").map(String::as_str).unwrap_or("");
     match crate::preview::verify(&secret, slug, exp, sig, now()) {
-        Ok(()) => alert(env, site, slug, true).await,
+        Ok(()) => alert(env, site, slug, true, None).await,
         Err(crate::preview::PreviewError::Expired) => Err(AppError::Forbidden(
             "This preview link has expired. Ask an editor for a new one.".into(),
         )),
@@ -406,9 +430,18 @@ async fn preview(
     }
 }
 
-async fn api_alert(env: &Env, site: &Site, slug: &str) -> Result<Reply, AppError> {
+async fn api_alert(
+    env: &Env,
+    site: &Site,
+    slug: &str,
+    if_none_match: Option<String>,
+) -> Result<Reply, AppError> {
     let store = Store::new(env)?;
     let a = public_alert(&store, slug).await?;
+    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, &a.hash, "api"]);
+    if let Some(reply) = unchanged(if_none_match.as_deref(), &etag, types::JSON) {
+        return Ok(reply);
+    }
     let html = markdown::render(&a.body).html;
     let rfc = views::rfc3339;
     let body = serde_json::json!({
@@ -426,12 +459,7 @@ async fn api_alert(env: &Env, site: &Site, slug: &str) -> Result<Reply, AppError
         "html": html,
         "url": site.abs(&format!("/alerts/{}", a.slug)),
     });
-    Ok(Reply::json(200, &body).etag(crate::http::etag(&[
-        crate::BUILD_VERSION,
-        &site.url,
-        &a.hash,
-        "api",
-    ])))
+    Ok(Reply::json(200, &body).etag(etag))
 }
 
 async fn healthz(env: &Env) -> Result<Reply, AppError> {
