@@ -274,24 +274,23 @@ fn duplicate_within_ten_minutes_is_sent_once(w: &Worker) {
     );
 }
 
+/// Puts a raw queued inquiry on the queue (test environment route).
+fn enqueue(w: &Worker, queued: &str) {
+    let r = w.request(
+        "POST",
+        "/__test/enqueue",
+        &[("Content-Type", JSON)],
+        queued.as_bytes(),
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+}
+
 fn same_id_enqueued_twice_sends_once(w: &Worker) {
     let q = serde_json::json!({"id": "0000test0dup", "received_at": "2024-11-26T10:00:00Z", "contact": "inquiries",
         "name": "Grace", "email": "grace@example.net", "organisation": "", "subject": "Twice", "message": "Deliver me once"}).to_string();
-    let r = w.request(
-        "POST",
-        "/__test/enqueue",
-        &[("Content-Type", JSON)],
-        q.as_bytes(),
-    );
-    assert_eq!(r.status, 202);
+    enqueue(w, &q);
     wait_email_for(w, "0000test0dup");
-    let r = w.request(
-        "POST",
-        "/__test/enqueue",
-        &[("Content-Type", JSON)],
-        q.as_bytes(),
-    );
-    assert_eq!(r.status, 202);
+    enqueue(w, &q);
     w.wait_for_log(
         "inquiry id=0000test0dup already sent",
         1,
