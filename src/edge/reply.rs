@@ -97,7 +97,7 @@ impl Reply {
         if self.content_type == types::HTML {
             add(
                 "Content-Security-Policy",
-                &http::content_security_policy(turnstile),
+                http::content_security_policy(turnstile),
             );
             for (k, v) in http::HTML_SECURITY_HEADERS {
                 add(k, v);
