@@ -66,17 +66,17 @@ fn retry(env: &Env, message: &Message<Value>) {
     );
 }
 
-fn id_of(body: &Value) -> String {
-    body["id"].as_str().unwrap_or("unknown").to_string()
-}
-
 /// Stores a dead-lettered inquiry for the operator, then acks it.
 async fn keep_dead(store: &Store, message: &Message<Value>) {
     let body = message.body();
-    let mut id = id_of(body);
-    if !id.chars().all(|c| c.is_ascii_alphanumeric()) || id.is_empty() || id == "unknown" {
-        id = format!("unknown-{}", worker::Date::now().as_millis());
-    }
+    // An id fit for a key, or a made-up one for an unreadable message.
+    let id = body["id"]
+        .as_str()
+        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(
+            || format!("unknown-{}", worker::Date::now().as_millis()),
+            str::to_string,
+        );
     let stored = match store.kv().put(&dead_key(&id), body.to_string()) {
         Ok(put) => put
             .expiration_ttl(DEAD_RETENTION_SECONDS)
