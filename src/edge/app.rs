@@ -35,18 +35,45 @@ pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
     let method = Method::parse(&raw.method());
     let url = raw.url();
     let path = crate::http::path_of(&url);
+    let incoming = Incoming::new(&raw);
     let result = match routes::resolve(method, path) {
-        Resolved::Found(route) => dispatch(route, method, &raw, &url, &env).await,
+        Resolved::Found(route) => dispatch(route, method, &incoming, &url, &env).await,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => not_found(&env, path).await,
     };
-    finish(&raw, &env, method, path, result)
+    finish(&incoming, &env, method, path, result)
+}
+
+/// The runtime's Request, with `If-None-Match` read at most once (each
+/// header read is a call into the runtime).
+struct Incoming<'a> {
+    raw: &'a RawRequest,
+    if_none_match: std::cell::OnceCell<Option<String>>,
+}
+
+impl<'a> Incoming<'a> {
+    fn new(raw: &'a RawRequest) -> Self {
+        Incoming {
+            raw,
+            if_none_match: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.raw.headers().get(name).ok().flatten()
+    }
+
+    fn if_none_match(&self) -> Option<String> {
+        self.if_none_match
+            .get_or_init(|| self.header("If-None-Match"))
+            .clone()
+    }
 }
 
 async fn dispatch(
     route: Route<'_>,
     method: Method,
-    raw: &RawRequest,
+    incoming: &Incoming<'_>,
     url: &str,
     env: &Env,
 ) -> Result<Reply, AppError> {
@@ -56,7 +83,7 @@ async fn dispatch(
         return reply;
     }
     // Routes that read a body or headers get the SDK's Request.
-    let sdk = || Request::from(<RawRequest as Clone>::clone(raw));
+    let sdk = || Request::from(<RawRequest as Clone>::clone(incoming.raw));
     match route {
         Route::Home => {
             let spec = Listing {
@@ -81,9 +108,9 @@ async fn dispatch(
         Route::SitemapPages => Ok(super::discovery::sitemap_pages(site)),
         Route::SitemapMonth(y, m) => super::discovery::sitemap_month(env, site, y, m).await,
         Route::ApiAlerts => super::discovery::api_alerts(env, site, &query).await,
-        Route::Alert(slug) => alert(env, site, slug, false, if_none_match(raw)).await,
+        Route::Alert(slug) => alert(env, site, slug, false, incoming.if_none_match()).await,
         Route::Preview(slug) => preview(env, site, slug, &query).await,
-        Route::ApiAlert(slug) => api_alert(env, site, slug, if_none_match(raw)).await,
+        Route::ApiAlert(slug) => api_alert(env, site, slug, incoming.if_none_match()).await,
         Route::Contact if method == Method::Post => {
             super::contact::submit(&mut sdk(), env, site).await
         }
@@ -143,18 +170,18 @@ pub fn answer_now(raw: &RawRequest, env: &Env) -> Option<RawResponse> {
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => return None,
     };
-    Some(finish(raw, env, method, path, reply))
+    Some(finish(&Incoming::new(raw), env, method, path, reply))
 }
 
 /// Turns a handler's result into the runtime's Response.
 fn finish(
-    raw: &RawRequest,
+    incoming: &Incoming<'_>,
     env: &Env,
     method: Method,
     path: &str,
     result: Result<Reply, AppError>,
 ) -> RawResponse {
-    let header = |name: &str| raw.headers().get(name).ok().flatten();
+    let header = |name: &str| incoming.header(name);
     let reply = result.unwrap_or_else(|e| {
         let wants_json = path.starts_with("/api/")
             || path.starts_with("/operator/")
@@ -170,13 +197,9 @@ fn finish(
     };
     reply.finish(
         method == Method::Head,
-        || header("If-None-Match"),
+        || incoming.if_none_match(),
         turnstile_page,
     )
-}
-
-fn if_none_match(raw: &RawRequest) -> Option<String> {
-    raw.headers().get("If-None-Match").ok().flatten()
 }
 
 /// When the request already holds this version (`If-None-Match` matches
@@ -464,10 +487,10 @@ async fn api_alert(
 
 async fn healthz(env: &Env) -> Result<Reply, AppError> {
     let kv = match Store::new(env) {
-        Ok(store) => match store.kv().get(keys::CONTACTS_KEY).text().await {
+        Ok(store) => match store.get_bytes(keys::CONTACTS_KEY).await {
             Ok(_) => "ok",
             Err(e) => {
-                worker::console_error!("healthz kv error: {e}");
+                worker::console_error!("healthz kv error: {e:?}");
                 "error"
             }
         },

@@ -223,7 +223,7 @@ pub async fn submit(req: &mut Request, env: &Env, site: &Site) -> Result<Reply, 
         }
     }
     let fingerprint = format!("inq:recent:{}", form::duplicate_fingerprint(&inquiry));
-    if let Some(previous) = store.kv().get(&fingerprint).text().await? {
+    if let Some(previous) = store.get_text(&fingerprint).await? {
         return Ok(accepted(json, &previous));
     }
     let id = new_id()?;
@@ -242,13 +242,16 @@ pub async fn submit(req: &mut Request, env: &Env, site: &Site) -> Result<Reply, 
         .header("Retry-After", "60"));
     }
     worker::console_log!("inquiry id={id} queued");
-    match store.kv().put(&fingerprint, id.as_str()) {
+    match store
+        .kv()
+        .and_then(|kv| Ok(kv.put(&fingerprint, id.as_str())?))
+    {
         Ok(put) => {
             if let Err(e) = put.expiration_ttl(DUPLICATE_WINDOW_SECONDS).execute().await {
                 worker::console_warn!("inquiry id={id} error=fingerprint-not-stored {e}");
             }
         }
-        Err(e) => worker::console_warn!("inquiry id={id} error=fingerprint-not-stored {e}"),
+        Err(e) => worker::console_warn!("inquiry id={id} error=fingerprint-not-stored {e:?}"),
     }
     Ok(accepted(json, &id))
 }

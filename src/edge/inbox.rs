@@ -77,7 +77,10 @@ async fn keep_dead(store: &Store, message: &Message<Value>) {
             || format!("unknown-{}", worker::Date::now().as_millis()),
             str::to_string,
         );
-    let stored = match store.kv().put(&dead_key(&id), body.to_string()) {
+    let stored = match store
+        .kv()
+        .and_then(|kv| Ok(kv.put(&dead_key(&id), body.to_string())?))
+    {
         Ok(put) => put
             .expiration_ttl(DEAD_RETENTION_SECONDS)
             .execute()
@@ -113,7 +116,7 @@ async fn deliver(store: &Store, env: &Env, message: &Message<Value>) {
         return;
     };
     let id = inquiry.id.clone();
-    match store.kv().get(&sent_key(&id)).text().await {
+    match store.get_bytes(&sent_key(&id)).await {
         Ok(Some(_)) => {
             worker::console_log!("inquiry id={id} already sent; redelivery skipped");
             message.ack();
@@ -147,7 +150,7 @@ async fn deliver(store: &Store, env: &Env, message: &Message<Value>) {
     match sent {
         Ok(_) => {
             worker::console_log!("inquiry id={id} sent");
-            if let Ok(put) = store.kv().put(&sent_key(&id), "1") {
+            if let Ok(put) = store.kv().and_then(|kv| Ok(kv.put(&sent_key(&id), "1")?)) {
                 if put
                     .expiration_ttl(SENT_RETENTION_SECONDS)
                     .execute()
@@ -191,13 +194,13 @@ pub async fn list_dead(req: &Request, env: &Env) -> Result<Reply, AppError> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut list = store.kv().list().prefix("inq:dead:".into());
+        let mut list = store.kv()?.list().prefix("inq:dead:".into());
         if let Some(c) = cursor.take() {
             list = list.cursor(c);
         }
         let page = list.execute().await?;
         for key in page.keys {
-            if let Some(text) = store.kv().get(&key.name).text().await? {
+            if let Some(text) = store.get_text(&key.name).await? {
                 let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
                 items.push(value);
             }
@@ -226,7 +229,7 @@ pub async fn test_enqueue(req: &mut Request, env: &Env) -> Result<Reply, AppErro
 pub async fn resend(req: &Request, env: &Env, id: &str) -> Result<Reply, AppError> {
     authorize(req, env)?;
     let store = Store::new(env)?;
-    let Some(text) = store.kv().get(&dead_key(id)).text().await? else {
+    let Some(text) = store.get_text(&dead_key(id)).await? else {
         return Err(AppError::NotFound);
     };
     let inquiry: QueuedInquiry = serde_json::from_str(&text).map_err(|_| {
@@ -235,7 +238,7 @@ pub async fn resend(req: &Request, env: &Env, id: &str) -> Result<Reply, AppErro
         )
     })?;
     env.queue("INQUIRIES")?.send(&inquiry).await?;
-    store.kv().delete(&dead_key(id)).await?;
+    store.kv()?.delete(&dead_key(id)).await?;
     worker::console_log!("inquiry id={id} re-queued by the operator");
     Ok(
         Reply::json(202, &serde_json::json!({ "id": id, "status": "queued" }))

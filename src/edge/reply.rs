@@ -73,55 +73,74 @@ impl Reply {
             self.etag = Some(digest);
         }
         let mut status = self.status;
-        let mut lines = String::with_capacity(512);
-        let mut add = |k: &str, v: &str| {
+        // The headers that depend only on the kind of answer (type, cache
+        // policy, security headers) go in `base`, which the JavaScript side
+        // parses once per isolate; the rest (ETag, redirects...) in `extra`.
+        let mut base = String::with_capacity(512);
+        let mut extra = String::new();
+        let add = |lines: &mut String, k: &str, v: &str| {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
             lines.push_str(k);
             lines.push(':');
             lines.push_str(v);
-            lines.push('\n');
         };
         let mut not_modified = false;
         if cacheable {
             if let Some(etag) = &self.etag {
-                add("ETag", etag);
+                add(&mut extra, "ETag", etag);
                 not_modified = if_none_match().is_some_and(|h| http::if_none_match(&h, etag));
             }
         }
         if not_modified {
             status = 304;
         } else {
-            add("Content-Type", self.content_type);
+            add(&mut base, "Content-Type", self.content_type);
         }
-        add("Cache-Control", self.cache);
-        add("X-Content-Type-Options", "nosniff");
+        add(&mut base, "Cache-Control", self.cache);
+        add(&mut base, "X-Content-Type-Options", "nosniff");
         if self.content_type == types::HTML {
             add(
+                &mut base,
                 "Content-Security-Policy",
                 http::content_security_policy(turnstile),
             );
             for (k, v) in http::HTML_SECURITY_HEADERS {
-                add(k, v);
+                add(&mut base, k, v);
             }
         }
         for (k, v) in &self.headers {
-            add(k, v);
+            add(&mut extra, k, v);
         }
         let with_body = !(head || not_modified || self.body.is_empty());
-        respond(status, lines.trim_end(), &self.body, with_body)
+        respond(status, &base, &extra, &self.body, with_body)
     }
 }
 
 #[wasm_bindgen(inline_js = "
-export function respond(status, head, body, withBody) {
-  const headers = new Headers();
-  for (const line of head.split('\\n')) {
+const bases = new Map();
+function object(lines) {
+  const o = {};
+  for (const line of lines.split('\\n')) {
     const i = line.indexOf(':');
-    headers.set(line.slice(0, i), line.slice(i + 1));
+    o[line.slice(0, i)] = line.slice(i + 1);
   }
+  return o;
+}
+export function respond(status, base, extra, body, withBody) {
+  let common = bases.get(base);
+  if (common === undefined) {
+    common = object(base);
+    bases.set(base, common);
+  }
+  const headers = extra === '' ? common : { ...common, ...object(extra) };
   return new Response(withBody ? body.slice() : null, { status, headers });
 }")]
 extern "C" {
     /// Makes the runtime's Response in one call from wasm: the status, the
-    /// headers as `Name:value` lines, and the body (copied).
-    fn respond(status: u16, head: &str, body: &[u8], with_body: bool) -> RawResponse;
+    /// headers as `Name:value` lines (`base`: the same for every answer of
+    /// one kind, parsed once per isolate; `extra`: this answer's own), and
+    /// the body (copied).
+    fn respond(status: u16, base: &str, extra: &str, body: &[u8], with_body: bool) -> RawResponse;
 }

@@ -5,11 +5,32 @@ use super::error::AppError;
 use crate::content::{AlertRecord, Contact, ListingEntry, ListingMeta};
 use crate::keys;
 use crate::listing::{ListedKey, ListedPage, PageCollector};
+use std::cell::OnceCell;
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+use worker::js_sys;
 use worker::kv::KvStore;
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::Env;
 
 pub struct Store {
-    kv: KvStore,
+    env: Env,
+    /// The SDK's handle, made on first use: making it reads five methods off
+    /// the binding, each a call into JavaScript, and the hot reads (an
+    /// alert, the contacts, an alias) do not need it.
+    kv: OnceCell<KvStore>,
+}
+
+#[wasm_bindgen(inline_js = "
+export function kv_get_bytes(env, key) {
+  return env.ALERTS.get(key, 'arrayBuffer');
+}")]
+extern "C" {
+    /// One `get` of the `ALERTS` namespace, its value as bytes (an
+    /// ArrayBuffer, or null): a value read as text would be decoded to a
+    /// JavaScript string and then encoded again, character by character, on
+    /// its way into wasm.
+    #[wasm_bindgen(catch)]
+    fn kv_get_bytes(env: &Env, key: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
 thread_local! {
@@ -38,40 +59,64 @@ pub struct Page {
 impl Store {
     pub fn new(env: &Env) -> Result<Self, AppError> {
         Ok(Store {
-            kv: env.kv("ALERTS")?,
+            env: env.clone(),
+            kv: OnceCell::new(),
         })
     }
 
-    pub fn kv(&self) -> &KvStore {
-        &self.kv
+    /// The SDK's KV handle (lists, writes, bulk reads).
+    pub fn kv(&self) -> Result<&KvStore, AppError> {
+        if let Some(kv) = self.kv.get() {
+            return Ok(kv);
+        }
+        let kv = self.env.kv("ALERTS")?;
+        Ok(self.kv.get_or_init(|| kv))
+    }
+
+    /// One value as bytes, `None` when the key does not exist.
+    pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+        count();
+        let kv_error = |e: JsValue| AppError::Internal(format!("kv get {key}: {e:?}"));
+        let value = JsFuture::from(kv_get_bytes(&self.env, key).map_err(kv_error)?)
+            .await
+            .map_err(kv_error)?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
+    }
+
+    /// One value as text (KV values written by this Worker are UTF-8).
+    pub async fn get_text(&self, key: &str) -> Result<Option<String>, AppError> {
+        let bytes = self.get_bytes(key).await?;
+        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// A JSON value; one that does not parse is an error naming its key.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        let Some(bytes) = self.get_bytes(key).await? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| AppError::BrokenRecord {
+                key: key.to_string(),
+                reason: e.to_string(),
+            })
     }
 
     /// An alert record, whether public or not; a broken record is an error
     /// naming its key.
     pub async fn alert(&self, slug: &str) -> Result<Option<AlertRecord>, AppError> {
-        let key = keys::alert(slug);
-        count();
-        let Some(text) = self.kv.get(&key).text().await? else {
-            return Ok(None);
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| AppError::BrokenRecord {
-                key,
-                reason: e.to_string(),
-            })
+        self.get_json(&keys::alert(slug)).await
     }
 
     /// The public contact list (no addresses).
     pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
-        count();
-        let Some(text) = self.kv.get(keys::CONTACTS_KEY).text().await? else {
-            return Ok(Vec::new());
-        };
-        serde_json::from_str(&text).map_err(|e| AppError::BrokenRecord {
-            key: keys::CONTACTS_KEY.into(),
-            reason: e.to_string(),
-        })
+        Ok(self.get_json(keys::CONTACTS_KEY).await?.unwrap_or_default())
     }
 
     /// Several alert records in one bulk read (KV's `get` of up to 100
@@ -82,7 +127,7 @@ impl Store {
         let mut values = std::collections::HashMap::new();
         for chunk in keys.chunks(100) {
             count();
-            values.extend(self.kv.get_bulk(chunk).text().await?);
+            values.extend(self.kv()?.get_bulk(chunk).text().await?);
         }
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
@@ -101,8 +146,7 @@ impl Store {
 
     /// Where an old path redirects, if it is an alias.
     pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
-        count();
-        Ok(self.kv.get(&keys::alias(path)).text().await?)
+        self.get_text(&keys::alias(path)).await
     }
 
     /// One listing page of `prefix`: `want` public entries at `now`, from
@@ -122,7 +166,7 @@ impl Store {
         }
         while let Some(call) = collector.next_call() {
             let mut list = self
-                .kv
+                .kv()?
                 .list()
                 .prefix(prefix.to_string())
                 .limit(call.limit as u64);
