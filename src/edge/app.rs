@@ -79,7 +79,7 @@ async fn dispatch(
 ) -> Result<Reply, AppError> {
     let site = &config::site(env);
     let query = query_map(url);
-    if let Some(reply) = immediate(&route, env, site) {
+    if let Some(reply) = immediate(&route, env, site, url) {
         return reply;
     }
     // Routes that read a body or headers get the SDK's Request.
@@ -128,7 +128,12 @@ async fn dispatch(
 }
 
 /// Routes answered without any I/O, from memory.
-fn immediate(route: &Route<'_>, env: &Env, site: &Site) -> Option<Result<Reply, AppError>> {
+fn immediate(
+    route: &Route<'_>,
+    env: &Env,
+    site: &Site,
+    url: &str,
+) -> Option<Result<Reply, AppError>> {
     Some(match *route {
         Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(site))),
         Route::Privacy => Ok(Reply::html(200, views::privacy_page(site))),
@@ -147,8 +152,18 @@ fn immediate(route: &Route<'_>, env: &Env, site: &Site) -> Option<Result<Reply, 
         Route::Stylesheet(_) => Err(AppError::NotFound),
         Route::BenchFloor if config::bench_routes(env) => Ok(Reply::new(200, types::TEXT, "ok\n")),
         Route::BenchRender if config::bench_routes(env) => {
-            let html = markdown::render(crate::markdown::BENCH_ALERT).html;
-            Ok(Reply::new(200, types::TEXT, format!("{}\n", html.len())).cache(cache::NO_STORE))
+            // `?n=` renders the alert n times (at most 1,000) in one request,
+            // so that the per-request cost can be divided out.
+            let n = crate::http::query_pairs(url)
+                .into_iter()
+                .find(|(k, _)| k == "n")
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000);
+            let bytes: usize = (0..n)
+                .map(|_| markdown::render(crate::markdown::BENCH_ALERT).html.len())
+                .sum();
+            Ok(Reply::new(200, types::TEXT, format!("{}\n", bytes / n)).cache(cache::NO_STORE))
         }
         Route::BenchMemory if config::bench_routes(env) => {
             let bytes = core::arch::wasm32::memory_size(0) * 65536;
@@ -166,7 +181,7 @@ pub fn answer_now(raw: &RawRequest, env: &Env) -> Option<RawResponse> {
     let url = raw.url();
     let path = crate::http::path_of(&url);
     let reply = match routes::resolve(method, path) {
-        Resolved::Found(route) => immediate(&route, env, &config::site(env))?,
+        Resolved::Found(route) => immediate(&route, env, &config::site(env), &url)?,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => return None,
     };
