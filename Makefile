@@ -24,7 +24,7 @@ PUBLISH := target/debug/alerts
 REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 
-.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic bench size deploy clean
+.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic bench profile size deploy clean
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -70,10 +70,12 @@ node_modules/.package-lock.json: package-lock.json
 # The Worker as dev and tests run it: the release profile without wasm-opt.
 build: setup
 	worker-build --release --no-opt
+	cp src/entry.mjs build/entry.mjs
 
 # The Worker as it is deployed: release profile plus wasm-opt.
 build-release: setup
 	worker-build --release -d build-release
+	cp src/entry.mjs build-release/entry.mjs
 
 $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml
 	cargo build -q -p publisher
@@ -132,9 +134,17 @@ test: build $(PUBLISH) .stamps/chromium
 bench: build-release $(PUBLISH) .stamps/wrk .stamps/twiggy
 	node bench/run.mjs
 
+# Where one route's CPU goes inside the isolate (V8's sampling profiler through
+# the inspector), on a release build that keeps function names (no wasm-opt).
+ROUTE ?= /alerts/bench-10k-alert
+profile: setup $(PUBLISH) .stamps/wrk
+	worker-build --release --no-opt -d build-profile
+	cp src/entry.mjs build-profile/entry.mjs
+	node bench/profile.mjs $(ROUTE) build-profile
+
 ## ---- size budget (deterministic; checked by make test) ----
 size: build-release
-	@out=$$($(WRANGLER) deploy --dry-run --outdir .stamps/size build-release/worker/shim.mjs 2>&1); \
+	@out=$$($(WRANGLER) deploy --dry-run --outdir .stamps/size build-release/entry.mjs 2>&1); \
 	  line=$$(echo "$$out" | grep -o 'Total Upload: .*'); \
 	  raw=$$(echo "$$line" | sed -E 's/Total Upload: ([0-9.]+) KiB.*/\1/'); \
 	  gz=$$(echo "$$line" | sed -E 's/.*gzip: ([0-9.]+) KiB.*/\1/'); \
@@ -145,7 +155,7 @@ size: build-release
 
 ## ---- deploy (see README: create the namespace, queues, secrets first) ----
 deploy: build-release
-	$(WRANGLER) deploy build-release/worker/shim.mjs
+	$(WRANGLER) deploy build-release/entry.mjs
 
 clean:
-	rm -rf build build-release .stamps .publish .bench target
+	rm -rf build build-release build-profile .stamps .publish .bench target

@@ -58,6 +58,9 @@ pub enum Route<'a> {
     ResendInquiry(&'a str),
     /// Test environment only: panics inside a request.
     TestPanic,
+    /// Test environment only: panics before any I/O, in the synchronous
+    /// path (the entry module's own recovery).
+    TestPanicNow,
     /// Test environment only: puts a raw inquiry on the queue.
     TestEnqueue,
     /// Bench environment only: a fixed response (the per-request floor).
@@ -66,6 +69,9 @@ pub enum Route<'a> {
     BenchRender,
     /// Bench environment only: the size of the wasm linear memory.
     BenchMemory,
+    /// Bench environment only: reads one alert's record from KV and answers
+    /// a fixed response (the cost of the KV read alone).
+    BenchKv(&'a str),
 }
 
 /// The outcome of matching a request against the table.
@@ -144,10 +150,12 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
         ["__test", "panic"] => (Route::TestPanic, GET),
+        ["__test", "panic-now"] => (Route::TestPanicNow, GET),
         ["__test", "enqueue"] => (Route::TestEnqueue, POST),
         ["__bench", "floor"] => (Route::BenchFloor, GET),
         ["__bench", "render"] => (Route::BenchRender, GET),
         ["__bench", "memory"] => (Route::BenchMemory, GET),
+        ["__bench", "kv", slug] => (Route::BenchKv(slug), GET),
         _ => return None,
     })
 }

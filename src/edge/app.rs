@@ -30,10 +30,9 @@ pub fn now() -> i64 {
 /// Response: each value read from or written to them crosses from wasm into
 /// JavaScript, so only what a route needs is read, and the response is made
 /// in one call (`reply.rs`).
-pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
+pub async fn handle(raw: RawRequest, line: RequestLine, env: Env) -> RawResponse {
     super::store::take_kv_ops();
-    let method = Method::parse(&raw.method());
-    let url = raw.url();
+    let RequestLine { method, url } = line;
     let path = crate::http::path_of(&url);
     let incoming = Incoming::new(&raw);
     let result = match routes::resolve(method, path) {
@@ -42,6 +41,32 @@ pub async fn handle(raw: RawRequest, env: Env) -> RawResponse {
         Resolved::NotFound => not_found(&env, path).await,
     };
     finish(&incoming, &env, method, path, result)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
+export function request_line(request) {
+  return request.method + ' ' + request.url;
+}")]
+extern "C" {
+    /// The method and URL in one call (one string across, not two).
+    fn request_line(request: &RawRequest) -> String;
+}
+
+/// What every route needs of a request: its method and URL.
+pub struct RequestLine {
+    method: Method,
+    url: String,
+}
+
+impl RequestLine {
+    pub fn read(raw: &RawRequest) -> Self {
+        let line = request_line(raw);
+        let (method, url) = line.split_once(' ').unwrap_or(("GET", ""));
+        RequestLine {
+            method: Method::parse(method),
+            url: url.to_string(),
+        }
+    }
 }
 
 /// The runtime's Request, with `If-None-Match` read at most once (each
@@ -123,6 +148,11 @@ async fn dispatch(
             super::inbox::test_enqueue(&mut sdk(), env).await
         }
         Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
+        Route::BenchKv(slug) if config::bench_routes(env) => {
+            let bytes = Store::new(env)?.get_bytes(&keys::alert(slug)).await?;
+            let size = bytes.map_or(0, |b| b.len());
+            Ok(Reply::new(200, types::TEXT, format!("{size}\n")).cache(cache::NO_STORE))
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -150,7 +180,9 @@ fn immediate(
             Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
         }
         Route::Stylesheet(_) => Err(AppError::NotFound),
-        Route::BenchFloor if config::bench_routes(env) => Ok(Reply::new(200, types::TEXT, "ok\n")),
+        Route::BenchFloor if config::bench_routes(env) => {
+            Ok(Reply::new(200, types::TEXT, "ok\n").without_validator())
+        }
         Route::BenchRender if config::bench_routes(env) => {
             // `?n=` renders the alert n times (at most 1,000) in one request,
             // so that the per-request cost can be divided out.
@@ -170,18 +202,19 @@ fn immediate(
             Ok(Reply::new(200, types::TEXT, format!("{bytes}\n")).cache(cache::NO_STORE))
         }
         Route::BenchFloor | Route::BenchRender | Route::BenchMemory => Err(AppError::NotFound),
+        Route::TestPanicNow if config::test_routes(env) => panic!("test panic route (sync)"),
+        Route::TestPanicNow => Err(AppError::NotFound),
         _ => return None,
     })
 }
 
 /// Answers at once, without the async machinery, a request that needs no
 /// I/O (fixed pages, assets, wrong methods); `None` for the others.
-pub fn answer_now(raw: &RawRequest, env: &Env) -> Option<RawResponse> {
-    let method = Method::parse(&raw.method());
-    let url = raw.url();
-    let path = crate::http::path_of(&url);
+pub fn answer_now(raw: &RawRequest, line: &RequestLine, env: &Env) -> Option<RawResponse> {
+    let (method, url) = (line.method, line.url.as_str());
+    let path = crate::http::path_of(url);
     let reply = match routes::resolve(method, path) {
-        Resolved::Found(route) => immediate(&route, env, &config::site(env), &url)?,
+        Resolved::Found(route) => immediate(&route, env, &config::site(env), url)?,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => return None,
     };

@@ -75,9 +75,18 @@ fn get(env: &Env) -> Rc<Config> {
     CONFIG.with(|c| c.get_or_init(|| Rc::new(read(env))).clone())
 }
 
-/// `SITE_URL` and `SITE_NAME`.
-pub fn site(env: &Env) -> Site {
-    get(env).site.clone()
+/// `SITE_URL` and `SITE_NAME` (shared, not copied per request).
+pub fn site(env: &Env) -> SiteRef {
+    SiteRef(get(env))
+}
+
+pub struct SiteRef(Rc<Config>);
+
+impl std::ops::Deref for SiteRef {
+    type Target = Site;
+    fn deref(&self) -> &Site {
+        &self.0.site
+    }
 }
 
 /// Test-only routes (`/__test/*`) are on only when `TEST_ROUTES = "1"`.

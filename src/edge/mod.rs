@@ -30,10 +30,11 @@ pub fn fetch(
     env: Env,
     _ctx: worker::worker_sys::Context,
 ) -> wasm_bindgen::JsValue {
-    match app::answer_now(&req, &env) {
+    let line = app::RequestLine::read(&req);
+    match app::answer_now(&req, &line, &env) {
         Some(response) => response.into(),
         None => worker::wasm_bindgen_futures::future_to_promise(async move {
-            Ok(app::handle(req, env).await.into())
+            Ok(app::handle(req, line, env).await.into())
         })
         .into(),
     }

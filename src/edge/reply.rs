@@ -14,6 +14,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     pub cache: &'static str,
     pub etag: Option<String>,
+    /// False only for the bench's floor route (see `without_validator`).
+    validator: bool,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -25,6 +27,7 @@ impl Reply {
             body: body.into(),
             cache: cache::PAGE,
             etag: None,
+            validator: true,
             headers: Vec::new(),
         }
     }
@@ -52,6 +55,13 @@ impl Reply {
         self
     }
 
+    /// No ETag even though cacheable: only for the bench's floor route, so
+    /// that it sends the same headers as the JavaScript Worker's floor.
+    pub fn without_validator(mut self) -> Self {
+        self.validator = false;
+        self
+    }
+
     /// Sets the validator; `finish` computes one from the body when a
     /// cacheable 200 has none.
     pub fn etag(mut self, etag: String) -> Self {
@@ -67,7 +77,7 @@ impl Reply {
         if_none_match: impl FnOnce() -> Option<String>,
         turnstile: bool,
     ) -> RawResponse {
-        let cacheable = self.status == 200 && self.cache != cache::NO_STORE;
+        let cacheable = self.status == 200 && self.cache != cache::NO_STORE && self.validator;
         if cacheable && self.etag.is_none() {
             let digest = http::etag(&[crate::BUILD_VERSION.as_bytes(), self.body.as_slice()]);
             self.etag = Some(digest);
@@ -87,10 +97,11 @@ impl Reply {
             lines.push_str(v);
         };
         let mut not_modified = false;
+        let mut etag = "";
         if cacheable {
-            if let Some(etag) = &self.etag {
-                add(&mut extra, "ETag", etag);
-                not_modified = if_none_match().is_some_and(|h| http::if_none_match(&h, etag));
+            if let Some(tag) = &self.etag {
+                etag = tag;
+                not_modified = if_none_match().is_some_and(|h| http::if_none_match(&h, tag));
             }
         }
         if not_modified {
@@ -114,12 +125,34 @@ impl Reply {
             add(&mut extra, k, v);
         }
         let with_body = !(head || not_modified || self.body.is_empty());
-        respond(status, &base, &extra, &self.body, with_body)
+        let (id, first) = base_id(base);
+        respond(status, id, &first, etag, &extra, &self.body, with_body)
     }
 }
 
+thread_local! {
+    /// Every header block `base` this isolate has sent, by id.
+    static BASES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The id of a header block, and its text the first time only (after that
+/// the JavaScript side has it parsed, and only the number crosses). There
+/// are a few dozen kinds of answer at most (type x cache policy x HTML).
+fn base_id(base: String) -> (u32, String) {
+    BASES.with(|bases| {
+        let mut bases = bases.borrow_mut();
+        match bases.iter().position(|b| *b == base) {
+            Some(i) => (i as u32, String::new()),
+            None => {
+                bases.push(base.clone());
+                ((bases.len() - 1) as u32, base)
+            }
+        }
+    })
+}
+
 #[wasm_bindgen(inline_js = "
-const bases = new Map();
+const bases = [];
 function object(lines) {
   const o = {};
   for (const line of lines.split('\\n')) {
@@ -128,19 +161,28 @@ function object(lines) {
   }
   return o;
 }
-export function respond(status, base, extra, body, withBody) {
-  let common = bases.get(base);
-  if (common === undefined) {
-    common = object(base);
-    bases.set(base, common);
+export function respond(status, id, base, etag, extra, body, withBody) {
+  if (base !== '') bases[id] = object(base);
+  let headers = bases[id];
+  if (etag !== '' || extra !== '') {
+    headers = { ...headers };
+    if (etag !== '') headers.ETag = etag;
+    if (extra !== '') Object.assign(headers, object(extra));
   }
-  const headers = extra === '' ? common : { ...common, ...object(extra) };
   return new Response(withBody ? body.slice() : null, { status, headers });
 }")]
 extern "C" {
     /// Makes the runtime's Response in one call from wasm: the status, the
     /// headers as `Name:value` lines (`base`: the same for every answer of
-    /// one kind, parsed once per isolate; `extra`: this answer's own), and
-    /// the body (copied).
-    fn respond(status: u16, base: &str, extra: &str, body: &[u8], with_body: bool) -> RawResponse;
+    /// one kind, sent once per isolate and then named by `id`; `extra`: this
+    /// answer's own), the ETag (or ""), and the body (copied).
+    fn respond(
+        status: u16,
+        id: u32,
+        base: &str,
+        etag: &str,
+        extra: &str,
+        body: &[u8],
+        with_body: bool,
+    ) -> RawResponse;
 }

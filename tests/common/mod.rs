@@ -52,7 +52,7 @@ impl Worker {
 
     /// Starts the Worker on an existing state directory (a restart).
     pub fn start_with_state(vars: &[(&str, &str)], state: tempfile::TempDir) -> Worker {
-        let shim = root().join("build/worker/shim.mjs");
+        let shim = root().join("build/entry.mjs");
         assert!(
             shim.exists(),
             "{} is missing: run `make test` (it builds the Worker first)",
