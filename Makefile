@@ -73,8 +73,13 @@ build: setup
 	cp src/entry.mjs build/entry.mjs
 
 # The Worker as it is deployed: release profile plus wasm-opt.
+# worker-build keeps the wasm name section (function names in stack traces):
+# 120 KiB raw, 33 KiB gzip. Panics are still logged with their message and
+# source location, so the deployed module goes without it.
+WASM_FEATURES := $(addprefix --enable-,mutable-globals sign-ext nontrapping-float-to-int bulk-memory multivalue reference-types exception-handling)
 build-release: setup
 	worker-build --release -d build-release
+	$(WASM_OPT_BIN) build-release/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-release/index_bg.wasm
 	cp src/entry.mjs build-release/entry.mjs
 
 $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml

@@ -48,6 +48,11 @@ export default {
     if (pathname === "/__bench/floor") {
       return new Response("ok\n", { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=60", "x-content-type-options": "nosniff" } });
     }
+    const kv = pathname.match(/^\/__bench\/kv\/([a-z0-9-]+)$/);
+    if (kv) {
+      const value = await env.ALERTS.get(`alert:${kv[1]}`, "arrayBuffer");
+      return new Response(`${value ? value.byteLength : 0}\n`, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+    }
     const m = pathname.match(/^\/alerts\/([a-z0-9-]+)$/);
     if (!m) return new Response("Not found", { status: 404 });
     const a = await env.ALERTS.get(`alert:${m[1]}`, "json");
