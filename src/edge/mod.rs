@@ -8,6 +8,7 @@ mod config;
 mod contact;
 mod discovery;
 mod error;
+mod exec;
 mod inbox;
 mod reply;
 mod store;
@@ -33,10 +34,7 @@ pub fn fetch(
     let line = app::RequestLine::read(&req);
     match app::answer_now(&req, &line, &env) {
         Some(response) => response.into(),
-        None => worker::wasm_bindgen_futures::future_to_promise(async move {
-            Ok(app::handle(req, line, env).await.into())
-        })
-        .into(),
+        None => exec::run(async move { app::handle(req, line, env).await.into() }),
     }
 }
 

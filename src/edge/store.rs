@@ -9,7 +9,6 @@ use std::cell::OnceCell;
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 use worker::js_sys;
 use worker::kv::KvStore;
-use worker::wasm_bindgen_futures::JsFuture;
 use worker::Env;
 
 pub struct Store {
@@ -77,7 +76,7 @@ impl Store {
     pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         count();
         let kv_error = |e: JsValue| AppError::Internal(format!("kv get {key}: {e:?}"));
-        let value = JsFuture::from(kv_get_bytes(&self.env, key).map_err(kv_error)?)
+        let value = super::exec::settled(&kv_get_bytes(&self.env, key).map_err(kv_error)?)
             .await
             .map_err(kv_error)?;
         if value.is_null() || value.is_undefined() {
