@@ -242,7 +242,7 @@ async function main() {
     }
   }
   const sc = (k) => summarize(scale.get(k));
-  const kvOps = async (w, p) => (await fetch(w.url + p)).headers.get("x-kv-ops");
+  const kvOps = async (w, p) => (await fetch(w.url + p)).headers.get("x-kv-ops") ?? "0";
   const ops = [];
   for (const [, p] of scaleRoutes) ops.push([await kvOps(a, p), await kvOps(b, p)]);
   out(`## Scale: listings at ${SMALL + 5} and ${LARGE + 5} alerts`);

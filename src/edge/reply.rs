@@ -83,19 +83,6 @@ impl Reply {
             self.etag = Some(digest);
         }
         let mut status = self.status;
-        // The headers that depend only on the kind of answer (type, cache
-        // policy, security headers) go in `base`, which the JavaScript side
-        // parses once per isolate; the rest (ETag, redirects...) in `extra`.
-        let mut base = String::with_capacity(512);
-        let mut extra = String::new();
-        let add = |lines: &mut String, k: &str, v: &str| {
-            if !lines.is_empty() {
-                lines.push('\n');
-            }
-            lines.push_str(k);
-            lines.push(':');
-            lines.push_str(v);
-        };
         let mut not_modified = false;
         let mut etag = "";
         if cacheable {
@@ -106,46 +93,80 @@ impl Reply {
         }
         if not_modified {
             status = 304;
-        } else {
-            add(&mut base, "Content-Type", self.content_type);
         }
-        add(&mut base, "Cache-Control", self.cache);
-        add(&mut base, "X-Content-Type-Options", "nosniff");
-        if self.content_type == types::HTML {
-            add(
-                &mut base,
-                "Content-Security-Policy",
-                http::content_security_policy(turnstile),
-            );
-            for (k, v) in http::HTML_SECURITY_HEADERS {
-                add(&mut base, k, v);
-            }
-        }
+        let mut extra = String::new();
         for (k, v) in &self.headers {
-            add(&mut extra, k, v);
+            add_line(&mut extra, k, v);
         }
         let with_body = !(head || not_modified || self.body.is_empty());
-        let (id, first) = base_id(base);
+        let (id, first) = base_id(BaseKey {
+            content_type: self.content_type,
+            cache: self.cache,
+            not_modified,
+            turnstile: turnstile && self.content_type == types::HTML,
+        });
         respond(status, id, &first, etag, &extra, &self.body, with_body)
     }
 }
 
+fn add_line(lines: &mut String, k: &str, v: &str) {
+    if !lines.is_empty() {
+        lines.push('\n');
+    }
+    lines.push_str(k);
+    lines.push(':');
+    lines.push_str(v);
+}
+
+/// What the headers that depend only on the kind of answer (type, cache
+/// policy, security headers) depend on.
+#[derive(Clone, Copy, PartialEq)]
+struct BaseKey {
+    content_type: &'static str,
+    cache: &'static str,
+    not_modified: bool,
+    turnstile: bool,
+}
+
+impl BaseKey {
+    /// The header block as `Name:value` lines.
+    fn lines(&self) -> String {
+        let mut base = String::with_capacity(512);
+        if !self.not_modified {
+            add_line(&mut base, "Content-Type", self.content_type);
+        }
+        add_line(&mut base, "Cache-Control", self.cache);
+        add_line(&mut base, "X-Content-Type-Options", "nosniff");
+        if self.content_type == types::HTML {
+            add_line(
+                &mut base,
+                "Content-Security-Policy",
+                http::content_security_policy(self.turnstile),
+            );
+            for (k, v) in http::HTML_SECURITY_HEADERS {
+                add_line(&mut base, k, v);
+            }
+        }
+        base
+    }
+}
+
 thread_local! {
-    /// Every header block `base` this isolate has sent, by id.
-    static BASES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Every kind of header block this isolate has sent, by id.
+    static BASES: std::cell::RefCell<Vec<BaseKey>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The id of a header block, and its text the first time only (after that
 /// the JavaScript side has it parsed, and only the number crosses). There
-/// are a few dozen kinds of answer at most (type x cache policy x HTML).
-fn base_id(base: String) -> (u32, String) {
+/// are a few dozen kinds of answer at most (type x cache policy x 304).
+fn base_id(key: BaseKey) -> (u32, String) {
     BASES.with(|bases| {
         let mut bases = bases.borrow_mut();
-        match bases.iter().position(|b| *b == base) {
+        match bases.iter().position(|b| *b == key) {
             Some(i) => (i as u32, String::new()),
             None => {
-                bases.push(base.clone());
-                ((bases.len() - 1) as u32, base)
+                bases.push(key);
+                ((bases.len() - 1) as u32, key.lines())
             }
         }
     })
