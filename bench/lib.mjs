@@ -6,7 +6,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const cacheDir = path.join(root, ".bench");
@@ -99,7 +101,7 @@ export async function start(kind, storeDir, { build = path.join(root, "build-rel
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const pid = workerdPids().find((p) => !before.has(p));
   if (PINNED) execFileSync("taskset", ["-apc", "1", String(pid)], { stdio: "ignore" });
-  return { kind, mf, url, pid };
+  return { kind, mf, url, pid, inspectorPort };
 }
 
 // With two cores or more, every workerd runs on core 1 and wrk on core 0, so
@@ -121,4 +123,62 @@ export function bundleJsWorker() {
     `--outfile=${out}`, "--log-level=warning",
   ]);
   return fs.statSync(out).size;
+}
+
+/// A free TCP port on loopback (for the inspector).
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/// The inspector's WebSocket address of the Worker's own isolate (not
+/// Miniflare's helper Workers in the same process).
+export async function workerTarget(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => t.id === "core:user:worker");
+  if (!target) throw new Error(`no core:user:worker among ${targets.map((t) => t.id).join(", ")}`);
+  return target.webSocketDebuggerUrl;
+}
+
+/// A minimal Chrome DevTools Protocol client.
+export function cdp(wsUrl) {
+  const ws = new WebSocket(wsUrl);
+  let id = 0;
+  const pending = new Map();
+  ws.on("message", (m) => {
+    const msg = JSON.parse(m.toString());
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg);
+      pending.delete(msg.id);
+    }
+  });
+  const ready = new Promise((r) => ws.on("open", r));
+  return {
+    ready,
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const n = ++id;
+        pending.set(n, (msg) => (msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result)));
+        ws.send(JSON.stringify({ id: n, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+
+/// The V8 heap the Worker's isolate uses after a full garbage collection,
+/// in bytes (the runtime and Miniflare's helper Workers excluded).
+export async function isolateHeap(port) {
+  const c = cdp(await workerTarget(port));
+  await c.ready;
+  // workerd's inspector does not answer HeapProfiler.collectGarbage; a heap
+  // snapshot collects garbage first (its chunks are ignored).
+  await c.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+  const { usedSize } = await c.send("Runtime.getHeapUsage");
+  c.close();
+  return usedSize;
 }

@@ -14,49 +14,22 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
-import { bundleJsWorker, root, start, store, wrk } from "./lib.mjs";
+import { bundleJsWorker, cdp, freePort, root, start, store, workerTarget, wrk } from "./lib.mjs";
 
 const ROUTE = process.argv[2] || "/alerts/bench-10k-alert";
 const BUILD = path.resolve(root, process.argv[3] || "build-release");
 const SECONDS = Number(process.env.PROFILE_SECONDS || 4);
 const KIND = process.env.KIND || "rust";
 
-function cdp(wsUrl) {
-  const ws = new WebSocket(wsUrl);
-  let id = 0;
-  const pending = new Map();
-  ws.on("message", (m) => {
-    const msg = JSON.parse(m.toString());
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  });
-  const ready = new Promise((r) => ws.on("open", r));
-  return {
-    ready,
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const n = ++id;
-        pending.set(n, (msg) => (msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result)));
-        ws.send(JSON.stringify({ id: n, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
-
 async function main() {
-  const port = 9300 + Math.floor(Math.random() * 500);
+  const port = await freePort();
   // A copy of the bench's small store (seeded once, like make bench's).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "profile-"));
   fs.cpSync(store(100), dir, { recursive: true });
   if (KIND === "js") bundleJsWorker();
   const w = await start(KIND, dir, { build: BUILD, inspectorPort: port });
   wrk(["-t1", "-c16", "-d2s", w.url + ROUTE]); // warm up
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-  const target = targets.find((t) => t.id.includes("worker")) || targets[0];
-  const c = cdp(target.webSocketDebuggerUrl);
+  const c = cdp(await workerTarget(port));
   await c.ready;
   await c.send("Profiler.enable");
   await c.send("Profiler.setSamplingInterval", { interval: 50 });
