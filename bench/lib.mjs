@@ -138,7 +138,17 @@ export function freePort() {
 /// The inspector's WebSocket address of the Worker's own isolate (not
 /// Miniflare's helper Workers in the same process).
 export async function workerTarget(port) {
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  // The inspector's HTTP side sometimes closes a connection before answering;
+  // a fresh connection then works.
+  let targets;
+  for (let attempt = 1; !targets; attempt++) {
+    try {
+      targets = await (await fetch(`http://127.0.0.1:${port}/json/list`, { headers: { connection: "close" } })).json();
+    } catch (e) {
+      if (attempt === 5) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   const target = targets.find((t) => t.id === "core:user:worker");
   if (!target) throw new Error(`no core:user:worker among ${targets.map((t) => t.id).join(", ")}`);
   return target.webSocketDebuggerUrl;

@@ -233,7 +233,7 @@ async function main() {
   const rssGrowth = (i) => (memory[3][i] - memory[2][i]) / memory[2][i];
   out();
   out(`The Worker's own memory (its isolate's V8 heap after a full collection, plus the wasm linear memory) from round 2 to round 3: ours ${fmt(growth * 100, 1)}%, JavaScript ${fmt(growthJs * 100, 1)}%. ` +
-    `The resident set of the whole workerd process grew ${fmt(rssGrowth(1) * 100, 1)}% (ours) and ${fmt(rssGrowth(2) * 100, 1)}% (JavaScript): it holds the runtime and Miniflare's helper Workers (the local KV among them) as well, and it grows with the number of requests served whichever Worker answers them, the fixed response included (about 1.5 KB a request here), so it is shown but not judged.`);
+    `The resident set of the whole workerd process grew ${fmt(rssGrowth(1) * 100, 1)}% (ours) and ${fmt(rssGrowth(2) * 100, 1)}% (JavaScript): it holds the runtime and Miniflare's helper Workers (the local KV among them) as well, and measured on its own it grows with the number of requests served whichever Worker answers them, the fixed response included (about 1.5 KB a request; see the findings below), so it is shown, and judged in a row of its own.`);
   out();
   await rust.mf.dispose();
   await js.mf.dispose();
