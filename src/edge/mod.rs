@@ -23,14 +23,12 @@ fn start() {
 
 /// The fetch handler, exported by hand rather than through
 /// `#[event(fetch)]`: requests that need no I/O are answered synchronously
-/// (a Response), the others through a Promise. This skips the future and
-/// promise machinery for fixed pages and assets.
+/// (a Response) without a future; the others run on `exec`, which answers
+/// with a Promise only if they have to wait. The runtime's third
+/// argument (the context) is not taken: no route uses it, and each object
+/// passed into wasm costs a slot in wasm-bindgen's reference table.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn fetch(
-    req: web_sys::Request,
-    env: Env,
-    _ctx: worker::worker_sys::Context,
-) -> wasm_bindgen::JsValue {
+pub fn fetch(req: web_sys::Request, env: Env) -> wasm_bindgen::JsValue {
     let line = app::RequestLine::read(&req);
     match app::answer_now(&req, &line, &env) {
         Some(response) => response.into(),
