@@ -260,5 +260,9 @@ mod tests {
         )
         .is_ok());
         assert!(serde_json::from_str::<ListingEntry>(r#"{"slug":"a","t":"T","s":"S"}"#).is_err());
+        // The entry is its metadata's own serialization plus the slug.
+        let mut value = serde_json::to_value(&e).unwrap();
+        value.as_object_mut().unwrap().remove("slug");
+        assert_eq!(value, serde_json::to_value(&e.meta).unwrap());
     }
 }

@@ -16,6 +16,9 @@ import Wrapped from "./index.js";
 
 const handlers = Wrapped.prototype;
 const state = globalThis.__worker_init_state;
+if (!state || typeof handlers.fetch !== "function" || typeof handlers.queue !== "function") {
+  throw new Error("src/entry.mjs: worker-build's output is not what it expects (pinned: worker-build 0.8.7)");
+}
 
 function call(name, event, env, ctx) {
   if (state.criticalError) {

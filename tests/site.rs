@@ -436,8 +436,8 @@ fn broken_record_is_contained(ctx: &Ctx) {
 }
 
 fn a_panic_does_not_break_the_next_request(ctx: &Ctx) {
-    // In async code (after an await) and before any I/O (the synchronous
-    // path, recovered by src/entry.mjs itself).
+    // After an await (the trap happens in a Promise callback) and before
+    // any I/O (the synchronous path, caught by src/entry.mjs itself).
     for path in ["/__test/panic", "/__test/panic-now", "/__test/panic"] {
         let r = ctx.w.get(path);
         assert!(r.status >= 500 || r.status == 0, "{path}: {}", r.status);

@@ -143,7 +143,11 @@ async fn dispatch(
         Route::Healthz => healthz(env).await,
         Route::DeadInquiries => super::inbox::list_dead(&sdk(), env).await,
         Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
-        Route::TestPanic if config::test_routes(env) => panic!("test panic route"),
+        Route::TestPanic if config::test_routes(env) => {
+            // After an await, so that the trap happens in a Promise callback.
+            Store::new(env)?.get_bytes(keys::CONTACTS_KEY).await?;
+            panic!("test panic route")
+        }
         Route::TestEnqueue if config::test_routes(env) => {
             super::inbox::test_enqueue(&mut sdk(), env).await
         }

@@ -7,6 +7,9 @@
 //! without waiting answers synchronously; otherwise the caller gets a Promise
 //! that the last poll resolves.
 
+#[cfg(target_feature = "atomics")]
+compile_error!("exec.rs assumes a single-threaded wasm (its wakers hold an Rc)");
+
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -121,7 +124,16 @@ unsafe fn drop_raw(ptr: *const ()) {
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
 export function settle_with(promise, id, settle) {
-  promise.then((value) => settle(id, true, value), (error) => settle(id, false, error));
+  promise
+    .then((value) => settle(id, true, value), (error) => settle(id, false, error))
+    .catch((error) => {
+      // A trap (a panic) in the code this resumed: have the next event
+      // re-instantiate the wasm (src/entry.mjs), as for any other trap.
+      if (error instanceof WebAssembly.RuntimeError && globalThis.__worker_init_state) {
+        globalThis.__worker_init_state.criticalError = true;
+      }
+      throw error;
+    });
 }")]
 extern "C" {
     fn settle_with(
@@ -219,13 +231,21 @@ impl Future for Settled {
 
 impl Drop for Settled {
     fn drop(&mut self) {
-        if !self.done {
-            SLOTS.with(|slots| {
-                if let Some(Some(slot)) = slots.borrow_mut().get_mut(self.id as usize) {
-                    slot.abandoned = true;
-                    slot.waker = None;
-                }
-            });
+        if self.done {
+            return;
         }
+        // Settled already: free the slot now; else when it settles. The
+        // waker is dropped after the borrow ends.
+        let _waker = SLOTS.with(|slots| {
+            let mut slots = slots.borrow_mut();
+            let entry = slots.get_mut(self.id as usize)?;
+            let slot = entry.as_mut()?;
+            if slot.result.is_some() {
+                entry.take().and_then(|slot| slot.waker)
+            } else {
+                slot.abandoned = true;
+                slot.waker.take()
+            }
+        });
     }
 }

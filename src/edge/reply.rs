@@ -182,6 +182,8 @@ function object(lines) {
   }
   return o;
 }
+// `base` is '' once the block with this id was sent (a block is never empty:
+// Cache-Control is always in it).
 export function respond(status, id, base, etag, extra, body, withBody) {
   if (base !== '') bases[id] = object(base);
   let headers = bases[id];

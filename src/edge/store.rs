@@ -7,6 +7,7 @@ use crate::keys;
 use crate::listing::{ListedKey, ListedPage, PageCollector};
 use std::cell::OnceCell;
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+use wasm_bindgen::JsCast;
 use worker::js_sys;
 use worker::kv::KvStore;
 use worker::Env;
@@ -75,7 +76,15 @@ impl Store {
     /// One value as bytes, `None` when the key does not exist.
     pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         count();
-        let kv_error = |e: JsValue| AppError::Internal(format!("kv get {key}: {e:?}"));
+        // The key's first two parts only: the third of an `inq:` key is
+        // derived from what a visitor wrote.
+        let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
+        let kv_error = |e: JsValue| {
+            let message = e
+                .dyn_ref::<js_sys::Error>()
+                .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+            AppError::Internal(format!("kv get {kind}: {message}"))
+        };
         let value = super::exec::settled(&kv_get_bytes(&self.env, key).map_err(kv_error)?)
             .await
             .map_err(kv_error)?;
