@@ -457,7 +457,7 @@ pub fn link(
                     1,
                     format!(
                         "KV key `{}…` is {} bytes, over KV's {}",
-                        &key[..40],
+                        key.chars().take(40).collect::<String>(),
                         key.len(),
                         keys::MAX_KEY_BYTES
                     ),
@@ -678,6 +678,20 @@ mod tests {
             text.iter().any(|t| t.contains("over KV's 1024")),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn an_oversized_key_is_reported_even_when_cut_inside_a_character() {
+        // A 200-character CJK tag (600 bytes) makes the tag index key too
+        // long; the message quotes its first 40 characters, not 40 bytes.
+        let a = parse(&format!(
+            "+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = [\"x{}\"]\n+++\nBody.\n",
+            "漢".repeat(200)
+        ))
+        .unwrap();
+        let problems = link(contacts(), vec![a], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(text.iter().any(|t| t.contains("over KV's 512")), "{text:?}");
     }
 
     #[test]
