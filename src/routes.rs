@@ -87,9 +87,38 @@ const GET: &str = "GET, HEAD";
 const GET_POST: &str = "GET, HEAD, POST";
 const POST: &str = "POST";
 
-/// Matches a method and path against the routing table.
-pub fn resolve(method: Method, path: &str) -> Resolved<'_> {
-    let Some((route, allow)) = table(path) else {
+/// The test and bench routes that are on (`TEST_ROUTES`, `BENCH_ROUTES`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Switches {
+    pub test: bool,
+    pub bench: bool,
+}
+
+impl Switches {
+    pub const ALL: Switches = Switches {
+        test: true,
+        bench: true,
+    };
+}
+
+impl Route<'_> {
+    /// Whether the route exists with these switches: a switched-off test or
+    /// bench route is unknown for every method (not a 405 that would show it).
+    fn is_on(&self, on: Switches) -> bool {
+        match self {
+            Route::TestPanic | Route::TestPanicNow | Route::TestEnqueue => on.test,
+            Route::BenchFloor | Route::BenchRender | Route::BenchMemory | Route::BenchKv(_) => {
+                on.bench
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Matches a method and path against the routing table, with the test and
+/// bench routes that `on` switches on.
+pub fn resolve(method: Method, path: &str, on: Switches) -> Resolved<'_> {
+    let Some((route, allow)) = table(path).filter(|(route, _)| route.is_on(on)) else {
         return Resolved::NotFound;
     };
     let allowed = match method {
@@ -206,13 +235,56 @@ mod tests {
     )]
     #[test_case(Method::Head, "/api/alerts", Resolved::Found(Route::ApiAlerts))]
     fn can_resolve(method: Method, path: &str, expected: Resolved) {
-        assert_eq!(resolve(method, path), expected);
+        assert_eq!(resolve(method, path, Switches::ALL), expected);
+    }
+
+    #[test]
+    fn switched_off_routes_are_unknown_for_every_method() {
+        for path in ["/__test/panic", "/__test/panic-now", "/__test/enqueue"] {
+            let test_off = Switches {
+                test: false,
+                bench: true,
+            };
+            for method in [Method::Get, Method::Post, Method::Head] {
+                assert_eq!(
+                    resolve(method, path, test_off),
+                    Resolved::NotFound,
+                    "{path}"
+                );
+            }
+            assert_ne!(
+                resolve(Method::Post, path, Switches::ALL),
+                Resolved::NotFound
+            );
+        }
+        for path in [
+            "/__bench/floor",
+            "/__bench/render",
+            "/__bench/memory",
+            "/__bench/kv/x",
+        ] {
+            let bench_off = Switches {
+                test: true,
+                bench: false,
+            };
+            for method in [Method::Get, Method::Post, Method::Head] {
+                assert_eq!(
+                    resolve(method, path, bench_off),
+                    Resolved::NotFound,
+                    "{path}"
+                );
+            }
+            assert!(matches!(
+                resolve(Method::Get, path, Switches::ALL),
+                Resolved::Found(_)
+            ));
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn resolving_never_panics(p in "\\PC*") {
-            let _ = resolve(Method::Get, &p);
+            let _ = resolve(Method::Get, &p, Switches::ALL);
         }
     }
 }

@@ -7,7 +7,12 @@ use common::{content_copy, Worker};
 
 #[test]
 fn a_burst_beyond_the_limit_gets_429_with_retry_after() {
-    let w = Worker::start(&[("RATE_LIMIT_DISABLED", "0")]);
+    // Test routes off, as in production: unknown for every method.
+    let w = Worker::start(&[("RATE_LIMIT_DISABLED", "0"), ("TEST_ROUTES", "0")]);
+    for path in ["/__test/panic", "/__test/panic-now", "/__test/enqueue"] {
+        assert_eq!(w.get(path).status, 404, "{path}");
+        assert_eq!(w.request("POST", path, &[], b"{}").status, 404, "{path}");
+    }
     let content = content_copy();
     w.publish(content.path(), false);
     let mut statuses = Vec::new();

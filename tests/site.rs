@@ -191,6 +191,16 @@ fn unknown_paths_get_an_html_404(ctx: &Ctx) {
     let api = ctx.w.get("/api/alerts/no-such-alert");
     assert_eq!(api.status, 404);
     assert!(api.json()["error"].is_string());
+    // Bench routes are off (no BENCH_ROUTES): unknown for every method.
+    for path in [
+        "/__bench/floor",
+        "/__bench/render?n=1000",
+        "/__bench/memory",
+        "/__bench/kv/x",
+    ] {
+        assert_eq!(ctx.w.get(path).status, 404, "{path}");
+        assert_eq!(ctx.w.request("POST", path, &[], b"").status, 404, "{path}");
+    }
 }
 
 fn stylesheet_is_fingerprinted_and_immutable(ctx: &Ctx) {

@@ -35,7 +35,7 @@ pub async fn handle(raw: RawRequest, line: RequestLine, env: Env) -> RawResponse
     let RequestLine { method, url } = line;
     let path = crate::http::path_of(&url);
     let incoming = Incoming::new(&raw);
-    let result = match routes::resolve(method, path) {
+    let result = match routes::resolve(method, path, config::switches(&env)) {
         Resolved::Found(route) => dispatch(route, method, &incoming, &url, &env).await,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => not_found(&env, path).await,
@@ -104,7 +104,7 @@ async fn dispatch(
 ) -> Result<Reply, AppError> {
     let site = &config::site(env);
     let query = query_map(url);
-    if let Some(reply) = immediate(&route, env, site, url) {
+    if let Some(reply) = immediate(&route, site, url) {
         return reply;
     }
     // Routes that read a body or headers get the SDK's Request.
@@ -143,16 +143,13 @@ async fn dispatch(
         Route::Healthz => healthz(env).await,
         Route::DeadInquiries => super::inbox::list_dead(&sdk(), env).await,
         Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
-        Route::TestPanic if config::test_routes(env) => {
+        Route::TestPanic => {
             // After an await, so that the trap happens in a Promise callback.
             Store::new(env)?.get_bytes(keys::CONTACTS_KEY).await?;
             panic!("test panic route")
         }
-        Route::TestEnqueue if config::test_routes(env) => {
-            super::inbox::test_enqueue(&mut sdk(), env).await
-        }
-        Route::TestPanic | Route::TestEnqueue => Err(AppError::NotFound),
-        Route::BenchKv(slug) if config::bench_routes(env) => {
+        Route::TestEnqueue => super::inbox::test_enqueue(&mut sdk(), env).await,
+        Route::BenchKv(slug) => {
             let bytes = Store::new(env)?.get_bytes(&keys::alert(slug)).await?;
             let size = bytes.map_or(0, |b| b.len());
             Ok(Reply::new(200, types::TEXT, format!("{size}\n")).cache(cache::NO_STORE))
@@ -162,12 +159,7 @@ async fn dispatch(
 }
 
 /// Routes answered without any I/O, from memory.
-fn immediate(
-    route: &Route<'_>,
-    env: &Env,
-    site: &Site,
-    url: &str,
-) -> Option<Result<Reply, AppError>> {
+fn immediate(route: &Route<'_>, site: &Site, url: &str) -> Option<Result<Reply, AppError>> {
     Some(match *route {
         Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(site))),
         Route::Privacy => Ok(Reply::html(200, views::privacy_page(site))),
@@ -184,10 +176,8 @@ fn immediate(
             Ok(Reply::new(200, types::CSS, views::STYLESHEET).cache(cache::IMMUTABLE))
         }
         Route::Stylesheet(_) => Err(AppError::NotFound),
-        Route::BenchFloor if config::bench_routes(env) => {
-            Ok(Reply::new(200, types::TEXT, "ok\n").without_validator())
-        }
-        Route::BenchRender if config::bench_routes(env) => {
+        Route::BenchFloor => Ok(Reply::new(200, types::TEXT, "ok\n").without_validator()),
+        Route::BenchRender => {
             // `?n=` renders the alert n times (at most 1,000) in one request,
             // so that the per-request cost can be divided out.
             let n = crate::http::query_pairs(url)
@@ -201,13 +191,11 @@ fn immediate(
                 .sum();
             Ok(Reply::new(200, types::TEXT, format!("{}\n", bytes / n)).cache(cache::NO_STORE))
         }
-        Route::BenchMemory if config::bench_routes(env) => {
+        Route::BenchMemory => {
             let bytes = core::arch::wasm32::memory_size(0) * 65536;
             Ok(Reply::new(200, types::TEXT, format!("{bytes}\n")).cache(cache::NO_STORE))
         }
-        Route::BenchFloor | Route::BenchRender | Route::BenchMemory => Err(AppError::NotFound),
-        Route::TestPanicNow if config::test_routes(env) => panic!("test panic route (sync)"),
-        Route::TestPanicNow => Err(AppError::NotFound),
+        Route::TestPanicNow => panic!("test panic route (sync)"),
         _ => return None,
     })
 }
@@ -217,8 +205,8 @@ fn immediate(
 pub fn answer_now(raw: &RawRequest, line: &RequestLine, env: &Env) -> Option<RawResponse> {
     let (method, url) = (line.method, line.url.as_str());
     let path = crate::http::path_of(url);
-    let reply = match routes::resolve(method, path) {
-        Resolved::Found(route) => immediate(&route, env, &config::site(env), url)?,
+    let reply = match routes::resolve(method, path, config::switches(env)) {
+        Resolved::Found(route) => immediate(&route, &config::site(env), url)?,
         Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
         Resolved::NotFound => return None,
     };

@@ -89,9 +89,14 @@ impl std::ops::Deref for SiteRef {
     }
 }
 
-/// Test-only routes (`/__test/*`) are on only when `TEST_ROUTES = "1"`.
-pub fn test_routes(env: &Env) -> bool {
-    get(env).test_routes
+/// Which test routes (`TEST_ROUTES = "1"`) and bench routes
+/// (`BENCH_ROUTES = "1"`) exist; the others answer 404 for every method.
+pub fn switches(env: &Env) -> crate::routes::Switches {
+    let c = get(env);
+    crate::routes::Switches {
+        test: c.test_routes,
+        bench: c.bench_routes,
+    }
 }
 
 /// Benchmark routes (`/__bench/*`) are on only when `BENCH_ROUTES = "1"`.
