@@ -145,12 +145,12 @@ async fn dispatch(
         Route::ResendInquiry(id) => super::inbox::resend(&sdk(), env, id).await,
         Route::TestPanic => {
             // After an await, so that the trap happens in a Promise callback.
-            Store::new(env)?.get_bytes(keys::CONTACTS_KEY).await?;
+            Store::new(env).get_bytes(keys::CONTACTS_KEY).await?;
             panic!("test panic route")
         }
         Route::TestEnqueue => super::inbox::test_enqueue(&mut sdk(), env).await,
         Route::BenchKv(slug) => {
-            let bytes = Store::new(env)?.get_bytes(&keys::alert(slug)).await?;
+            let bytes = Store::new(env).get_bytes(&keys::alert(slug)).await?;
             let size = bytes.map_or(0, |b| b.len());
             Ok(Reply::new(200, types::TEXT, format!("{size}\n")).cache(cache::NO_STORE))
         }
@@ -263,9 +263,11 @@ fn query_map(url: &str) -> HashMap<String, String> {
 
 /// Unknown paths: an alias redirects (301) to its alert, else 404.
 async fn not_found(env: &Env, path: &str) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let trimmed = path.trim_end_matches('/');
-    for candidate in [path, trimmed] {
+    // Once, or twice when a trailing slash was given.
+    let candidates = std::iter::once(path).chain((trimmed != path).then_some(trimmed));
+    for candidate in candidates {
         if candidate.is_empty() || candidate.len() > keys::MAX_KEY_BYTES - 10 {
             continue;
         }
@@ -315,7 +317,7 @@ pub async fn listing(env: &Env, site: &Site, spec: Listing<'_>) -> Result<Reply,
 async fn read_listing(env: &Env, spec: &Listing<'_>) -> Result<(Page, bool), AppError> {
     let cursor = cursor_param(spec.query)?;
     let paged = cursor.is_some();
-    let page = Store::new(env)?
+    let page = Store::new(env)
         .page(&spec.prefix, PAGE_SIZE, now(), cursor, None)
         .await?;
     if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
@@ -396,7 +398,7 @@ async fn taxonomy(
 
 /// Loads an alert that readers may see: drafts and scheduled alerts answer
 /// exactly like unknown slugs.
-pub async fn public_alert(store: &Store, slug: &str) -> Result<AlertRecord, AppError> {
+pub async fn public_alert(store: &Store<'_>, slug: &str) -> Result<AlertRecord, AppError> {
     match store.alert(slug).await? {
         Some(a) if a.is_public(chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default()) => {
             Ok(a)
@@ -407,7 +409,7 @@ pub async fn public_alert(store: &Store, slug: &str) -> Result<AlertRecord, AppE
 
 /// The related list: the alert's own `related`, else the newest of its
 /// category from one small listing read.
-async fn related(store: &Store, a: &AlertRecord) -> Result<Vec<ListingEntry>, AppError> {
+async fn related(store: &Store<'_>, a: &AlertRecord) -> Result<Vec<ListingEntry>, AppError> {
     if !a.related.is_empty() {
         return Ok(a.related.iter().take(RELATED).cloned().collect());
     }
@@ -431,23 +433,20 @@ async fn alert(
     preview: bool,
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let record = if preview {
         store.alert(slug).await?.ok_or(AppError::NotFound)?
     } else {
         public_alert(&store, slug).await?
     };
     let related = related(&store, &record).await?;
-    let related_tags: Vec<String> = related
-        .iter()
-        .map(|r| format!("{}:{}:{}", r.slug, r.meta.date, r.meta.title))
-        .collect();
-    let etag = crate::http::etag(&[
-        crate::BUILD_VERSION,
-        &site.url,
-        &record.hash,
-        &related_tags.join("\n"),
-    ]);
+    // What of the related entries the page shows, in one string.
+    let mut related_key = String::new();
+    for r in &related {
+        use std::fmt::Write;
+        let _ = writeln!(related_key, "{}:{}:{}", r.slug, r.meta.date, r.meta.title);
+    }
+    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, &record.hash, &related_key]);
     if !preview {
         if let Some(reply) = unchanged(if_none_match.as_deref(), &etag, types::HTML) {
             return Ok(reply);
@@ -501,7 +500,7 @@ async fn api_alert(
     slug: &str,
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let a = public_alert(&store, slug).await?;
     let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, &a.hash, "api"]);
     if let Some(reply) = unchanged(if_none_match.as_deref(), &etag, types::JSON) {
@@ -528,15 +527,12 @@ async fn api_alert(
 }
 
 async fn healthz(env: &Env) -> Result<Reply, AppError> {
-    let kv = match Store::new(env) {
-        Ok(store) => match store.get_bytes(keys::CONTACTS_KEY).await {
-            Ok(_) => "ok",
-            Err(e) => {
-                worker::console_error!("healthz kv error: {e:?}");
-                "error"
-            }
-        },
-        Err(_) => "missing binding",
+    let kv = match Store::new(env).get_bytes(keys::CONTACTS_KEY).await {
+        Ok(_) => "ok",
+        Err(e) => {
+            worker::console_error!("healthz kv error: {e:?}");
+            "error"
+        }
     };
     let status = if kv == "ok" { 200 } else { 503 };
     let body = serde_json::json!({ "version": crate::BUILD_VERSION, "kv": kv });

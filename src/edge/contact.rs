@@ -31,7 +31,7 @@ pub async fn form(
     env: &Env,
     site: &Site,
 ) -> Result<Reply, AppError> {
-    let contacts = Store::new(env)?.contacts().await?;
+    let contacts = Store::new(env).contacts().await?;
     let to = query
         .get("to")
         .filter(|to| contacts.iter().any(|c| &c.id == *to))
@@ -195,7 +195,7 @@ pub async fn submit(req: &mut Request, env: &Env, site: &Site) -> Result<Reply, 
         // Answered like a success so robots learn nothing; dropped.
         return Ok(accepted(json, &new_id()?));
     }
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let contacts = store.contacts().await?;
     let errors = form::validate(&inquiry, &contacts);
     if !errors.is_empty() {

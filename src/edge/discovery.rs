@@ -17,7 +17,7 @@ use worker::Env;
 
 /// The year of the oldest public alert (the first key of the oldest-first
 /// index), which bounds how far back the archive looks.
-async fn first_year(store: &Store) -> Result<i32, AppError> {
+async fn first_year(store: &Store<'_>) -> Result<i32, AppError> {
     let page = store
         .page(keys::INDEX_OLDEST_FIRST, 1, now(), None, None)
         .await?;
@@ -32,7 +32,7 @@ fn today() -> (i32, u32) {
     (d.year(), d.month())
 }
 
-async fn has_public(store: &Store, prefix: &str) -> Result<bool, AppError> {
+async fn has_public(store: &Store<'_>, prefix: &str) -> Result<bool, AppError> {
     Ok(!store
         .page(prefix, 1, now(), None, None)
         .await?
@@ -44,7 +44,7 @@ async fn has_public(store: &Store, prefix: &str) -> Result<bool, AppError> {
 /// that has public alerts. Years without any are skipped with one probe
 /// each, so the cost does not grow with the number of alerts.
 async fn neighbour(
-    store: &Store,
+    store: &Store<'_>,
     y: i32,
     m: u32,
     step: i32,
@@ -83,7 +83,7 @@ pub async fn archive(
     m: u32,
     query: &HashMap<String, String>,
 ) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let prefix = keys::month_prefix(y, m);
     if !has_public(&store, &prefix).await? {
         return Err(AppError::NotFound);
@@ -117,7 +117,7 @@ pub async fn feed(
     category: Option<&str>,
     json: bool,
 ) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let prefix = category.map_or_else(|| keys::INDEX_ALL.to_string(), keys::category_prefix);
     let page = store
         .page(&prefix, feeds::FEED_SIZE, now(), None, None)
@@ -162,7 +162,7 @@ pub async fn feed(
 /// `/sitemap.xml`: an index of the pages part and one part per month with
 /// alerts (found year by year, months of those years listed).
 pub async fn sitemap_index(env: &Env, site: &Site) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let (this_year, this_month) = today();
     let mut parts = vec![SitemapUrl {
         loc: site.abs("/sitemap/pages.xml"),
@@ -202,7 +202,7 @@ pub fn sitemap_pages(site: &Site) -> Reply {
 /// `/sitemap/<yyyy>-<mm>.xml`: a month's alerts (with `lastmod`), its
 /// archive page and the category and tag pages of its alerts.
 pub async fn sitemap_month(env: &Env, site: &Site, y: i32, m: u32) -> Result<Reply, AppError> {
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let prefix = keys::month_prefix(y, m);
     let mut urls = Vec::new();
     let mut taxonomy = BTreeSet::new();
@@ -287,7 +287,7 @@ pub async fn api_alerts(
         (None, Some(t)) => (keys::tag_prefix(t), None),
         (None, None) => (keys::INDEX_ALL.to_string(), None),
     };
-    let page = Store::new(env)?
+    let page = Store::new(env)
         .page(&prefix, limit, now(), cursor, filter)
         .await?;
     let ts = |t: i64| views::rfc3339(chrono::DateTime::from_timestamp(t, 0).unwrap_or_default());

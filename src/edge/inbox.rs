@@ -41,13 +41,7 @@ pub async fn consume(batch: MessageBatch<Value>, env: Env) {
             return;
         }
     };
-    let store = match Store::new(&env) {
-        Ok(s) => s,
-        Err(_) => {
-            batch.retry_all();
-            return;
-        }
-    };
+    let store = Store::new(&env);
     for message in messages {
         if dead_letters {
             keep_dead(&store, &message).await;
@@ -67,7 +61,7 @@ fn retry(env: &Env, message: &Message<Value>) {
 }
 
 /// Stores a dead-lettered inquiry for the operator, then acks it.
-async fn keep_dead(store: &Store, message: &Message<Value>) {
+async fn keep_dead(store: &Store<'_>, message: &Message<Value>) {
     let body = message.body();
     // An id fit for a key, or a made-up one for an unreadable message.
     let id = body["id"]
@@ -109,7 +103,7 @@ fn error_kind(e: &str) -> &'static str {
     }
 }
 
-async fn deliver(store: &Store, env: &Env, message: &Message<Value>) {
+async fn deliver(store: &Store<'_>, env: &Env, message: &Message<Value>) {
     let Ok(inquiry) = serde_json::from_value::<QueuedInquiry>(message.body().clone()) else {
         // Unreadable: keep it for the operator rather than lose it.
         keep_dead(store, message).await;
@@ -190,7 +184,7 @@ fn authorize(req: &Request, env: &Env) -> Result<(), AppError> {
 /// `GET /operator/inquiries`: every dead-lettered inquiry still kept.
 pub async fn list_dead(req: &Request, env: &Env) -> Result<Reply, AppError> {
     authorize(req, env)?;
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -228,7 +222,7 @@ pub async fn test_enqueue(req: &mut Request, env: &Env) -> Result<Reply, AppErro
 /// queue (after the operator fixed what made it fail) and forgets the copy.
 pub async fn resend(req: &Request, env: &Env, id: &str) -> Result<Reply, AppError> {
     authorize(req, env)?;
-    let store = Store::new(env)?;
+    let store = Store::new(env);
     let Some(text) = store.get_text(&dead_key(id)).await? else {
         return Err(AppError::NotFound);
     };

@@ -12,8 +12,8 @@ use worker::js_sys;
 use worker::kv::KvStore;
 use worker::Env;
 
-pub struct Store {
-    env: Env,
+pub struct Store<'a> {
+    env: &'a Env,
     /// The SDK's handle, made on first use: making it reads five methods off
     /// the binding, each a call into JavaScript, and the hot reads (an
     /// alert, the contacts, an alias) do not need it.
@@ -56,12 +56,14 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-impl Store {
-    pub fn new(env: &Env) -> Result<Self, AppError> {
-        Ok(Store {
-            env: env.clone(),
+impl<'a> Store<'a> {
+    /// Borrows the environment: a clone would take a slot in wasm-bindgen's
+    /// reference table on every request.
+    pub fn new(env: &'a Env) -> Self {
+        Store {
+            env,
             kv: OnceCell::new(),
-        })
+        }
     }
 
     /// The SDK's KV handle (lists, writes, bulk reads).
@@ -76,16 +78,16 @@ impl Store {
     /// One value as bytes, `None` when the key does not exist.
     pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         count();
-        // The key's first two parts only: the third of an `inq:` key is
-        // derived from what a visitor wrote.
-        let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
         let kv_error = |e: JsValue| {
+            // The key's first two parts only: the third of an `inq:` key is
+            // derived from what a visitor wrote.
+            let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
             let message = e
                 .dyn_ref::<js_sys::Error>()
                 .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
             AppError::Internal(format!("kv get {kind}: {message}"))
         };
-        let value = super::exec::settled(&kv_get_bytes(&self.env, key).map_err(kv_error)?)
+        let value = super::exec::settled(&kv_get_bytes(self.env, key).map_err(kv_error)?)
             .await
             .map_err(kv_error)?;
         if value.is_null() || value.is_undefined() {
