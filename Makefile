@@ -124,7 +124,7 @@ test: build $(PUBLISH) .stamps/chromium
 	$(MAKE) --no-print-directory size
 	cargo nextest run --workspace --no-fail-fast
 
-## ---- benchmarks (not part of make test: they take about 10 minutes) ----
+## ---- benchmarks (not part of make test: about 12 minutes the first time, 6 after) ----
 .stamps/wrk:
 	@mkdir -p .stamps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }

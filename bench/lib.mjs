@@ -192,3 +192,17 @@ export async function isolateHeap(port) {
   c.close();
   return usedSize;
 }
+
+const copies = [];
+process.on("exit", () => {
+  for (const dir of copies) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/// A copy of a store, so that two workerd processes never share one;
+/// removed when the process exits.
+export function copy(dir, name) {
+  const to = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
+  copies.push(to);
+  fs.cpSync(dir, to, { recursive: true });
+  return to;
+}

@@ -12,9 +12,8 @@
 // Function names need a build with them: `make profile` builds one
 // (build-profile/, wasm-opt skipped so the name section stays).
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { bundleJsWorker, cdp, freePort, root, start, store, workerTarget, wrk } from "./lib.mjs";
+import { bundleJsWorker, cdp, copy, freePort, root, start, store, workerTarget, wrk } from "./lib.mjs";
 
 const ROUTE = process.argv[2] || "/alerts/bench-10k-alert";
 const BUILD = path.resolve(root, process.argv[3] || "build-release");
@@ -24,8 +23,7 @@ const KIND = process.env.KIND || "rust";
 async function main() {
   const port = await freePort();
   // A copy of the bench's small store (seeded once, like make bench's).
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "profile-"));
-  fs.cpSync(store(100), dir, { recursive: true });
+  const dir = copy(store(100), "profile");
   if (KIND === "js") bundleJsWorker();
   const w = await start(KIND, dir, { build: BUILD, inspectorPort: port });
   wrk(["-t1", "-c16", "-d2s", w.url + ROUTE]); // warm up

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ALERT, BENCH_SLUG, bundleJsWorker, cacheDir, cpuTicks, freePort, isolateHeap, log, root, SEED_ALERT, start, store, wrk } from "./lib.mjs";
+import { ALERT, BENCH_SLUG, bundleJsWorker, copy, cpuTicks, freePort, isolateHeap, log, root, SEED_ALERT, start, store, wrk } from "./lib.mjs";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 2 : 4));
@@ -21,13 +21,6 @@ const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
-
-/// A copy of a store, so that two workerd processes never share one.
-function copy(dir, name) {
-  const to = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
-  fs.cpSync(dir, to, { recursive: true });
-  return to;
-}
 
 function rssKiB(pid) {
   const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
