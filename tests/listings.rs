@@ -240,6 +240,25 @@ fn atom_feed_is_valid_and_complete(ctx: &Ctx) {
     }
 }
 
+fn feeds_revalidate_with_304(ctx: &Ctx) {
+    for path in ["/feed.xml", "/feed.json", "/category/opinion/feed.xml"] {
+        let r = ctx.w.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        let etag = r.header("etag").expect("etag").to_string();
+        let again = ctx.w.request("GET", path, &[("If-None-Match", &etag)], b"");
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty(), "{path}");
+        assert_eq!(again.header("etag"), Some(etag.as_str()), "{path}");
+        // The Atom and JSON feeds are different representations.
+        if path == "/feed.xml" {
+            let json = ctx
+                .w
+                .request("GET", "/feed.json", &[("If-None-Match", &etag)], b"");
+            assert_eq!(json.status, 200);
+        }
+    }
+}
+
 fn json_feed_fields(ctx: &Ctx) {
     let r = ctx.w.get("/feed.json");
     assert_eq!(
@@ -505,6 +524,7 @@ fn listings() {
                 "atom_feed_is_valid_and_complete",
                 atom_feed_is_valid_and_complete,
             ),
+            ("feeds_revalidate_with_304", feeds_revalidate_with_304),
             ("json_feed_fields", json_feed_fields),
             ("api_pages_and_clamps", api_pages_and_clamps),
             (

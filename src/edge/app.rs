@@ -126,9 +126,16 @@ async fn dispatch(
         Route::Category(name) => taxonomy(env, site, name, "category", &query).await,
         Route::Tag(name) => taxonomy(env, site, name, "tag", &query).await,
         Route::Archive(y, m) => super::discovery::archive(env, site, y, m, &query).await,
-        Route::Feed => super::discovery::feed(env, site, None, false).await,
-        Route::JsonFeed => super::discovery::feed(env, site, None, true).await,
-        Route::CategoryFeed(name) => super::discovery::feed(env, site, Some(name), false).await,
+        Route::Feed => {
+            super::discovery::feed(env, site, None, false, incoming.if_none_match()).await
+        }
+        Route::JsonFeed => {
+            super::discovery::feed(env, site, None, true, incoming.if_none_match()).await
+        }
+        Route::CategoryFeed(name) => {
+            let inm = incoming.if_none_match();
+            super::discovery::feed(env, site, Some(name), false, inm).await
+        }
         Route::Sitemap => super::discovery::sitemap_index(env, site).await,
         Route::SitemapPages => Ok(super::discovery::sitemap_pages(site)),
         Route::SitemapMonth(y, m) => super::discovery::sitemap_month(env, site, y, m).await,
@@ -247,7 +254,11 @@ fn finish(
 /// When the request already holds this version (`If-None-Match` matches
 /// `etag`), a bodiless reply that `Reply::finish` turns into a 304, so the
 /// page is not rendered for nothing.
-fn unchanged(if_none_match: Option<&str>, etag: &str, content_type: &'static str) -> Option<Reply> {
+pub(super) fn unchanged(
+    if_none_match: Option<&str>,
+    etag: &str,
+    content_type: &'static str,
+) -> Option<Reply> {
     if_none_match
         .filter(|h| crate::http::if_none_match(h, etag))
         .map(|_| Reply::new(200, content_type, Vec::new()).etag(etag.to_string()))
