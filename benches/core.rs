@@ -1,5 +1,5 @@
 //! Native CPU cost of the core, with the release profile the Worker ships
-//! with (opt-level "z", LTO). Run by `make bench`.
+//! with (opt-level "s", LTO). Run by `make bench`.
 
 use access_alerts::content::{AlertRecord, ListingMeta};
 use access_alerts::feeds::{self, FeedInfo, FeedItem};

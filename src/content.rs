@@ -60,6 +60,12 @@ pub struct AlertRecord {
 }
 
 impl AlertRecord {
+    /// When the alert last changed: its update, else its publication (the
+    /// publisher refuses an update before the date).
+    pub fn modified(&self) -> DateTime<Utc> {
+        self.updated.unwrap_or(self.date)
+    }
+
     /// A public alert with no category, tags, contacts, image or aliases:
     /// the start of a record for tools, tests and benchmarks.
     pub fn new(slug: &str, title: &str, date: DateTime<Utc>, body: &str) -> Self {
@@ -185,6 +191,11 @@ impl From<ListingEntry> for FlatEntry {
 }
 
 impl ListingEntry {
+    /// When the alert last changed: its update, else its publication.
+    pub fn modified(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.meta.updated.unwrap_or(self.meta.date), 0).unwrap_or_default()
+    }
+
     pub fn date(&self) -> DateTime<Utc> {
         DateTime::from_timestamp(self.meta.date, 0).unwrap_or_default()
     }

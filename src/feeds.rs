@@ -38,10 +38,6 @@ pub struct FeedInfo<'a> {
     pub json_path: &'a str,
 }
 
-fn modified(a: &AlertRecord) -> DateTime<Utc> {
-    a.updated.unwrap_or(a.date).max(a.date)
-}
-
 fn xml_declaration() -> PreEscaped<&'static str> {
     PreEscaped("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
 }
@@ -50,7 +46,7 @@ fn xml_declaration() -> PreEscaped<&'static str> {
 pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
     let updated = items
         .iter()
-        .map(|i| modified(i.alert))
+        .map(|i| i.alert.modified())
         .max()
         .unwrap_or_default();
     let feed: Markup = html! {
@@ -65,13 +61,13 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             generator { "access-alerts" }
             @for item in items {
                 @let a = item.alert;
-                @let url = site.abs(&format!("/alerts/{}", a.slug));
+                @let url = site.abs(&crate::views::alert_path(&a.slug));
                 entry {
                     id { (url) }
                     title { (a.title) }
                     link rel="alternate" type="text/html" href=(url) {}
                     published { (rfc3339(a.date)) }
-                    updated { (rfc3339(modified(a))) }
+                    updated { (rfc3339(a.modified())) }
                     summary { (a.summary) }
                     @if let Some(c) = &a.category {
                         category term=(crate::keys::name_slug(c)) label=(c) {}
@@ -93,7 +89,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         .iter()
         .map(|i| {
             let a = i.alert;
-            let url = site.abs(&format!("/alerts/{}", a.slug));
+            let url = site.abs(&crate::views::alert_path(&a.slug));
             let mut tags = a.category.iter().cloned().collect::<Vec<_>>();
             tags.extend(a.tags.iter().cloned());
             let mut item = serde_json::json!({
@@ -103,7 +99,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
                 "content_html": i.html,
                 "summary": a.summary,
                 "date_published": rfc3339(a.date),
-                "date_modified": rfc3339(modified(a)),
+                "date_modified": rfc3339(a.modified()),
                 "tags": tags,
             });
             if let Some(img) = &a.image {

@@ -198,6 +198,11 @@ fn category_link(category: &Option<String>) -> Markup {
     }
 }
 
+/// Site path of an alert.
+pub fn alert_path(slug: &str) -> String {
+    format!("/alerts/{slug}")
+}
+
 /// Site path of a month's archive.
 pub fn archive_path(year: i32, month: u32) -> String {
     format!("/archive/{year:04}/{month:02}")
@@ -255,7 +260,7 @@ pub struct AlertPage<'a> {
 /// The article page: `/alerts/<slug>` (and previews).
 pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
     let a = page.alert;
-    let path = format!("/alerts/{}", a.slug);
+    let path = alert_path(&a.slug);
     let image = a.image.as_deref().map(|i| {
         if i.starts_with('/') {
             site.abs(i)
@@ -334,7 +339,7 @@ fn news_article_ld(site: &Site, a: &AlertRecord, path: &str, image: Option<&str>
         "headline": a.title,
         "description": a.summary,
         "datePublished": rfc(a.date),
-        "dateModified": rfc(a.updated.unwrap_or(a.date)),
+        "dateModified": rfc(a.modified()),
         "mainEntityOfPage": site.abs(path),
         "publisher": { "@type": "Organization", "name": site.name, "url": site.abs("/") },
     });

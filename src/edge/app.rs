@@ -26,6 +26,11 @@ pub fn now() -> i64 {
     (worker::Date::now().as_millis() / 1000) as i64
 }
 
+/// The current time, to the second.
+pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default()
+}
+
 /// Handles one request. Takes and returns the runtime's own Request and
 /// Response: each value read from or written to them crosses from wasm into
 /// JavaScript, so only what a route needs is read, and the response is made
@@ -283,7 +288,7 @@ async fn not_found(env: &Env, path: &str) -> Result<Reply, AppError> {
             continue;
         }
         if let Some(slug) = store.alias(candidate).await? {
-            return Ok(Reply::redirect(301, &format!("/alerts/{slug}")));
+            return Ok(Reply::redirect(301, &views::alert_path(&slug)));
         }
     }
     Err(AppError::NotFound)
@@ -411,9 +416,7 @@ async fn taxonomy(
 /// exactly like unknown slugs.
 pub async fn public_alert(store: &Store<'_>, slug: &str) -> Result<AlertRecord, AppError> {
     match store.alert(slug).await? {
-        Some(a) if a.is_public(chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default()) => {
-            Ok(a)
-        }
+        Some(a) if a.is_public(now_utc()) => Ok(a),
         _ => Err(AppError::NotFound),
     }
 }
@@ -532,7 +535,7 @@ async fn api_alert(
         "image": a.image,
         "image_alt": a.image_alt,
         "html": html,
-        "url": site.abs(&format!("/alerts/{}", a.slug)),
+        "url": site.abs(&views::alert_path(&a.slug)),
     });
     Ok(Reply::json(200, &body).etag(etag))
 }

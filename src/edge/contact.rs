@@ -227,7 +227,7 @@ pub async fn submit(req: &mut Request, env: &Env, site: &Site) -> Result<Reply, 
         return Ok(accepted(json, &previous));
     }
     let id = new_id()?;
-    let received = chrono::DateTime::from_timestamp(super::app::now(), 0).unwrap_or_default();
+    let received = super::app::now_utc();
     let received = views::rfc3339(received);
     let queued = QueuedInquiry::new(id.clone(), received, &inquiry);
     if let Err(e) = env.queue("INQUIRIES")?.send(&queued).await {

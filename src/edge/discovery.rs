@@ -2,7 +2,7 @@
 //! listing is read through `Store::page` (one `list()` with metadata); feeds
 //! add one bulk `get` for the full text of their 20 entries.
 
-use super::app::{cursor_param, listing, now, Listing};
+use super::app::{cursor_param, listing, now, now_utc, Listing};
 use super::error::AppError;
 use super::reply::Reply;
 use super::store::Store;
@@ -28,7 +28,7 @@ async fn first_year(store: &Store<'_>) -> Result<i32, AppError> {
 }
 
 fn today() -> (i32, u32) {
-    let d = chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default();
+    let d = now_utc();
     (d.year(), d.month())
 }
 
@@ -127,7 +127,7 @@ pub async fn feed(
         return Err(AppError::NotFound);
     }
     let slugs: Vec<String> = page.entries.iter().map(|e| e.slug.clone()).collect();
-    let instant = chrono::DateTime::from_timestamp(now(), 0).unwrap_or_default();
+    let instant = now_utc();
     let records: Vec<AlertRecord> = store
         .alerts(&slugs)
         .await?
@@ -223,13 +223,9 @@ pub async fn sitemap_month(env: &Env, site: &Site, y: i32, m: u32) -> Result<Rep
     loop {
         let page = store.page(&prefix, 1000, now(), cursor, None).await?;
         for e in &page.entries {
-            let lastmod = chrono::DateTime::from_timestamp(
-                e.meta.updated.unwrap_or(e.meta.date).max(e.meta.date),
-                0,
-            );
             urls.push(SitemapUrl {
-                loc: site.abs(&format!("/alerts/{}", e.slug)),
-                lastmod,
+                loc: site.abs(&views::alert_path(&e.slug)),
+                lastmod: Some(e.modified()),
             });
             if let Some(c) = &e.meta.category {
                 taxonomy.insert(format!("/category/{}", keys::name_slug(c)));
@@ -316,7 +312,7 @@ pub async fn api_alerts(
                 "category": e.meta.category,
                 "tags": e.meta.tags,
                 "summary": e.meta.summary,
-                "url": site.abs(&format!("/alerts/{}", e.slug)),
+                "url": site.abs(&views::alert_path(&e.slug)),
             })
         })
         .collect();
