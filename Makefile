@@ -24,7 +24,7 @@ PUBLISH := target/debug/alerts
 REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 
-.PHONY: dev test setup build build-release publish check new preview-link seed-synthetic bench profile size deploy clean
+.PHONY: dev test setup build build-release build-bench publish check new preview-link seed-synthetic bench profile size deploy clean
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -67,10 +67,23 @@ node_modules/.package-lock.json: package-lock.json
 	@test -f $@ || cp $< $@
 
 ## ---- build ----
-# The Worker as dev and tests run it: the release profile without wasm-opt.
+# src/entry.mjs is wrangler's main: it calls the handlers of worker-build's
+# output directly and relies on its shape (a default export whose prototype
+# has the handlers, the init state on globalThis, wasm-bindgen's
+# re-instantiation after a trap). Checked after every build, then copied.
+define entry
+	@for marker in 'globalThis.__worker_init_state' '.prototype.fetch=function' ' as default}' '__instance_terminated' '__wbindgen_reinit'; do \
+	  grep -qF -- "$$marker" $(1)/index.js || { echo "$(1)/index.js lacks \`$$marker\`: worker-build's output is not the shape src/entry.mjs relies on (made for worker-build $(WORKER_BUILD_VERSION) and wasm-bindgen $(WASM_BINDGEN_VERSION)); check src/entry.mjs against the new output"; exit 1; }; \
+	done
+	cp src/entry.mjs $(1)/entry.mjs
+endef
+
+# The Worker as dev and tests run it: the release profile without wasm-opt,
+# with the `diagnostics` feature (test and bench routes, which stay off
+# unless TEST_ROUTES or BENCH_ROUTES is "1").
 build: setup
-	worker-build --release --no-opt
-	cp src/entry.mjs build/entry.mjs
+	worker-build --release --no-opt . --features diagnostics
+	$(call entry,build)
 
 # The Worker as it is deployed: release profile plus wasm-opt.
 # worker-build keeps the wasm name section (function names in stack traces):
@@ -80,7 +93,17 @@ WASM_FEATURES := $(addprefix --enable-,mutable-globals sign-ext nontrapping-floa
 build-release: setup
 	worker-build --release -d build-release
 	$(WASM_OPT_BIN) build-release/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-release/index_bg.wasm
-	cp src/entry.mjs build-release/entry.mjs
+	$(call entry,build-release)
+
+# The deployed build plus the `diagnostics` feature, for `make bench`; and
+# the same with workers-rs's own fetch executor, for its A/B.
+build-bench: setup
+	worker-build --release -d build-bench . --features diagnostics
+	$(WASM_OPT_BIN) build-bench/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-bench/index_bg.wasm
+	$(call entry,build-bench)
+	worker-build --release -d build-bench-upstream . --features diagnostics,upstream-fetch
+	$(WASM_OPT_BIN) build-bench-upstream/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-bench-upstream/index_bg.wasm
+	$(call entry,build-bench-upstream)
 
 $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml
 	cargo build -q -p publisher
@@ -122,6 +145,8 @@ test: build $(PUBLISH) .stamps/chromium
 	done
 	$(WRANGLER) deploy --dry-run --outdir .stamps/dry-run > /dev/null
 	$(MAKE) --no-print-directory size
+	@# The test and bench routes' switches, compiled only with that feature.
+	cargo nextest run -p access-alerts --lib --features diagnostics -E 'test(switched_off)'
 	cargo nextest run --workspace --no-fail-fast
 
 ## ---- benchmarks (not part of make test: about 12 minutes the first time, 6 after) ----
@@ -136,19 +161,24 @@ test: build $(PUBLISH) .stamps/chromium
 	@touch $@
 
 # Prints the tables and rewrites BENCHMARKS.md. BENCH_LARGE=100000 for the moonshot store.
-bench: build-release $(PUBLISH) .stamps/wrk .stamps/twiggy
+bench: build-bench $(PUBLISH) .stamps/wrk .stamps/twiggy
 	node bench/run.mjs
 
 # Where one route's CPU goes inside the isolate (V8's sampling profiler through
 # the inspector), on a release build that keeps function names (no wasm-opt).
 ROUTE ?= /alerts/bench-10k-alert
 profile: setup $(PUBLISH) .stamps/wrk
-	worker-build --release --no-opt -d build-profile
-	cp src/entry.mjs build-profile/entry.mjs
+	worker-build --release --no-opt -d build-profile . --features diagnostics
+	$(call entry,build-profile)
 	node bench/profile.mjs $(ROUTE) build-profile
 
 ## ---- size budget (deterministic; checked by make test) ----
+# Also checks that the deployed wasm carries no diagnostics: no test or bench
+# route, no bench alert, no KV operation header.
 size: build-release
+	@for m in "/__bench/" "/__test/" "X-KV-Ops" "test panic route" "an alert in the shape the series uses"; do \
+	  if grep -qaF "$$m" build-release/index_bg.wasm build-release/*.js; then echo "the deployed build carries a diagnostic: $$m"; exit 1; fi; \
+	done; echo "deployed build: no test or bench routes, no bench alert"
 	@out=$$($(WRANGLER) deploy --dry-run --outdir .stamps/size build-release/entry.mjs 2>&1); \
 	  line=$$(echo "$$out" | grep -o 'Total Upload: .*'); \
 	  raw=$$(echo "$$line" | sed -E 's/Total Upload: ([0-9.]+) KiB.*/\1/'); \
@@ -163,4 +193,4 @@ deploy: build-release
 	$(WRANGLER) deploy build-release/entry.mjs
 
 clean:
-	rm -rf build build-release build-profile .stamps .publish .bench target
+	rm -rf build build-release build-bench build-bench-upstream build-profile .stamps .publish .bench target

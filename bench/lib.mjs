@@ -69,7 +69,7 @@ export function cpuTicks(pid) {
 
 /// Starts our Worker (`kind` "rust", from `build`) or the JavaScript
 /// alternative ("js") on a local store; returns its URL and workerd pid.
-export async function start(kind, storeDir, { build = path.join(root, "build-release"), inspectorPort } = {}) {
+export async function start(kind, storeDir, { build = path.join(root, "build-bench"), inspectorPort } = {}) {
   const before = new Set(workerdPids());
   const common = {
     name: "worker",

@@ -16,7 +16,7 @@ import path from "node:path";
 import { bundleJsWorker, cdp, copy, freePort, root, start, store, workerTarget, wrk } from "./lib.mjs";
 
 const ROUTE = process.argv[2] || "/alerts/bench-10k-alert";
-const BUILD = path.resolve(root, process.argv[3] || "build-release");
+const BUILD = path.resolve(root, process.argv[3] || "build-bench");
 const SECONDS = Number(process.env.PROFILE_SECONDS || 4);
 const KIND = process.env.KIND || "rust";
 

@@ -4,7 +4,8 @@
 //! written as an HTML void element.
 
 use crate::content::AlertRecord;
-use crate::views::{rfc3339, Site};
+use crate::dates::rfc3339;
+use crate::views::Site;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped};
 
@@ -61,7 +62,7 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             generator { "access-alerts" }
             @for item in items {
                 @let a = item.alert;
-                @let url = site.abs(&crate::views::alert_path(&a.slug));
+                @let url = site.abs(&crate::routes::alert_path(&a.slug));
                 entry {
                     id { (url) }
                     title { (a.title) }
@@ -89,7 +90,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         .iter()
         .map(|i| {
             let a = i.alert;
-            let url = site.abs(&crate::views::alert_path(&a.slug));
+            let url = site.abs(&crate::routes::alert_path(&a.slug));
             let mut tags = a.category.iter().cloned().collect::<Vec<_>>();
             tags.extend(a.tags.iter().cloned());
             let mut item = serde_json::json!({

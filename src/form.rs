@@ -139,10 +139,23 @@ impl FormErrors {
     }
 }
 
-fn single_line(errors: &mut FormErrors, field: Field, label: &str, value: &str, required: bool) {
+/// Whether a form field must be filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Optional,
+}
+
+fn single_line(
+    errors: &mut FormErrors,
+    field: Field,
+    label: &str,
+    value: &str,
+    presence: Presence,
+) {
     if value.contains(['\r', '\n']) {
         errors.add(field, format!("{label} must be a single line"));
-    } else if required && value.trim().is_empty() {
+    } else if presence == Presence::Required && value.trim().is_empty() {
         errors.add(field, format!("Enter {}", label.to_lowercase()));
     } else if value.chars().count() > MAX_LINE_CHARS {
         errors.add(
@@ -171,8 +184,20 @@ pub fn is_plausible_email(email: &str) -> bool {
 /// Validates a submission against the known contacts.
 pub fn validate(inq: &Inquiry, contacts: &[Contact]) -> FormErrors {
     let mut e = FormErrors::default();
-    single_line(&mut e, Field::Name, "Your name", &inq.name, true);
-    single_line(&mut e, Field::Email, "Your email", &inq.email, true);
+    single_line(
+        &mut e,
+        Field::Name,
+        "Your name",
+        &inq.name,
+        Presence::Required,
+    );
+    single_line(
+        &mut e,
+        Field::Email,
+        "Your email",
+        &inq.email,
+        Presence::Required,
+    );
     if e.get(Field::Email).is_none() && !is_plausible_email(inq.email.trim()) {
         e.add(
             Field::Email,
@@ -184,12 +209,18 @@ pub fn validate(inq: &Inquiry, contacts: &[Contact]) -> FormErrors {
         Field::Organisation,
         "Organisation",
         &inq.organisation,
-        false,
+        Presence::Optional,
     );
     if !contacts.iter().any(|c| c.id == inq.contact) {
         e.add(Field::Contact, "Choose one of the listed contacts");
     }
-    single_line(&mut e, Field::Subject, "Subject", &inq.subject, true);
+    single_line(
+        &mut e,
+        Field::Subject,
+        "Subject",
+        &inq.subject,
+        Presence::Required,
+    );
     if inq.message.trim().is_empty() {
         e.add(Field::Message, "Enter your message");
     } else if inq.message.chars().count() > MAX_MESSAGE_CHARS {

@@ -79,9 +79,17 @@ pub mod cache {
     pub const SHORT: &str = "public, max-age=30";
 }
 
+/// Which scripts a page loads: none, or Turnstile's (the contact form, when
+/// Turnstile is on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scripts {
+    None,
+    Turnstile,
+}
+
 /// The Content-Security-Policy of every HTML page: no script at all unless
 /// Turnstile is on, when exactly its origin is allowed.
-pub fn content_security_policy(turnstile: bool) -> &'static str {
+pub fn content_security_policy(scripts: Scripts) -> &'static str {
     macro_rules! csp {
         ($script:literal) => {
             concat!(
@@ -95,7 +103,7 @@ pub fn content_security_policy(turnstile: bool) -> &'static str {
             )
         };
     }
-    if turnstile {
+    if scripts == Scripts::Turnstile {
         csp!("https://challenges.cloudflare.com")
     } else {
         csp!("'none'")
@@ -140,8 +148,10 @@ mod tests {
 
     #[test]
     fn csp_allows_script_only_from_turnstile_when_on() {
-        assert!(content_security_policy(false).contains("script-src 'none'; frame-src 'none';"));
-        let on = content_security_policy(true);
+        assert!(
+            content_security_policy(Scripts::None).contains("script-src 'none'; frame-src 'none';")
+        );
+        let on = content_security_policy(Scripts::Turnstile);
         assert!(on.contains("script-src https://challenges.cloudflare.com; frame-src https://challenges.cloudflare.com;"));
         assert!(on.ends_with("frame-ancestors 'none'"));
     }

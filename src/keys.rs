@@ -51,6 +51,25 @@ pub fn year_prefix(year: i32) -> String {
     format!("idx:year:{year:04}:")
 }
 
+/// Prefix of the inquiries kept after their last failed delivery.
+pub const INQUIRY_DEAD_PREFIX: &str = "inq:dead:";
+
+/// An undelivered inquiry, kept for the operator.
+pub fn inquiry_dead(id: &str) -> String {
+    format!("{INQUIRY_DEAD_PREFIX}{id}")
+}
+
+/// Marks a delivered inquiry, so that a redelivery is skipped.
+pub fn inquiry_sent(id: &str) -> String {
+    format!("inq:sent:{id}")
+}
+
+/// The id of an inquiry recently accepted with this fingerprint of
+/// (contact, email, message): a repeat within the window is not sent again.
+pub fn inquiry_recent(fingerprint: &str) -> String {
+    format!("inq:recent:{fingerprint}")
+}
+
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
 pub const SCHEMA_VERSION: u32 = 4;

@@ -2,18 +2,21 @@
 //!
 //! The crate has two halves:
 //! - the **core** (every module below except `edge`): content model, KV key
-//!   schema, Markdown rendering, HTML views, form validation and HTTP helpers.
-//!   It never imports `worker`, builds natively and is unit-tested with
-//!   `cargo test`;
-//! - the **edge** layer (`edge`, wasm only): the Worker entry points, the one
-//!   routing table's dispatcher, the error type that maps to HTTP statuses and
-//!   one module per binding (KV, Queue, send_email, rate limiter).
+//!   schema, Markdown rendering, HTML views, form validation, HTTP helpers,
+//!   and `app`, the request pipeline and every handler, written against small
+//!   ports (KV, queue, mailer, rate limiter, clock). It never imports
+//!   `worker`, builds natively, and is tested in-process (`cargo nextest`);
+//! - the **edge** layer (`edge`, wasm only): the Worker's entry points and
+//!   the ports implemented over its bindings, nothing else.
 
+pub mod app;
 pub mod content;
+pub mod dates;
 pub mod feeds;
 pub mod form;
 pub mod http;
 pub mod keys;
+pub mod keyset;
 pub mod listing;
 pub mod markdown;
 pub mod preview;

@@ -285,10 +285,6 @@ pub fn first_paragraph(markdown: &str) -> String {
     text.trim().to_string()
 }
 
-/// A 10 KB alert with the features editors use (headings, lists, links,
-/// emphasis, a table, a footnote), for benchmarks.
-pub const BENCH_ALERT: &str = include_str!("../bench/alert-10k.md");
-
 /// The 1-based line of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]

@@ -56,11 +56,25 @@ pub enum Route<'a> {
     DeadInquiries,
     /// Operator: re-send one dead-lettered inquiry (bearer token).
     ResendInquiry(&'a str),
-    /// Test environment only: panics inside a request.
+    /// Test and bench routes (a build with the `diagnostics` feature only).
+    #[cfg(feature = "diagnostics")]
+    Diag(Diag<'a>),
+}
+
+/// Routes for the integration tests and `make bench`, compiled only with
+/// the `diagnostics` feature (never in the deployed build).
+#[cfg(feature = "diagnostics")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diag<'a> {
+    /// Test environment only: panics inside a request, after an await.
     TestPanic,
-    /// Test environment only: panics before any I/O, in the synchronous
-    /// path (the entry module's own recovery).
+    /// Test environment only: panics before any I/O.
     TestPanicNow,
+    /// Test environment only: panics after awaiting a KV `list()` through
+    /// the SDK's own future (wasm-bindgen-futures' `JsFuture`).
+    TestPanicAfterList,
+    /// Test environment only: allocates until the wasm runs out of memory.
+    TestOutOfMemory,
     /// Test environment only: puts a raw inquiry on the queue.
     TestEnqueue,
     /// Bench environment only: a fixed response (the per-request floor).
@@ -105,14 +119,132 @@ impl Route<'_> {
     /// Whether the route exists with these switches: a switched-off test or
     /// bench route is unknown for every method (not a 405 that would show it).
     fn is_on(&self, on: Switches) -> bool {
+        let _ = on;
         match self {
-            Route::TestPanic | Route::TestPanicNow | Route::TestEnqueue => on.test,
-            Route::BenchFloor | Route::BenchRender | Route::BenchMemory | Route::BenchKv(_) => {
-                on.bench
-            }
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(
+                Diag::TestPanic
+                | Diag::TestPanicNow
+                | Diag::TestPanicAfterList
+                | Diag::TestOutOfMemory
+                | Diag::TestEnqueue,
+            ) => on.test,
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(_) => on.bench,
             _ => true,
         }
     }
+
+    /// The route's path: the one place links and redirects are made, the
+    /// inverse of `resolve` (a test checks the round trip).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::Alert(slug) => format!("/alerts/{slug}"),
+            Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
+            Route::Preview(slug) => format!("/preview/{slug}"),
+            Route::Category(c) => format!("/category/{c}"),
+            Route::CategoryFeed(c) => format!("/category/{c}/feed.xml"),
+            Route::Tag(t) => format!("/tag/{t}"),
+            Route::Archive(y, m) => format!("/archive/{y:04}/{m:02}"),
+            Route::Feed => "/feed.xml".into(),
+            Route::JsonFeed => "/feed.json".into(),
+            Route::Sitemap => "/sitemap.xml".into(),
+            Route::SitemapPages => "/sitemap/pages.xml".into(),
+            Route::SitemapMonth(y, m) => format!("/sitemap/{y:04}-{m:02}.xml"),
+            Route::ApiAlerts => "/api/alerts".into(),
+            Route::Contact => "/contact".into(),
+            Route::ContactThanks => "/contact/thanks".into(),
+            Route::Privacy => "/privacy".into(),
+            Route::Healthz => "/healthz".into(),
+            Route::Stylesheet(file) => format!("/assets/{file}"),
+            Route::Robots => "/robots.txt".into(),
+            Route::Favicon => "/favicon.svg".into(),
+            Route::DeadInquiries => "/operator/inquiries".into(),
+            Route::ResendInquiry(id) => format!("/operator/inquiries/{id}/resend"),
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(d) => match d {
+                Diag::TestPanic => "/__test/panic".into(),
+                Diag::TestPanicNow => "/__test/panic-now".into(),
+                Diag::TestPanicAfterList => "/__test/panic-after-list".into(),
+                Diag::TestOutOfMemory => "/__test/out-of-memory".into(),
+                Diag::TestEnqueue => "/__test/enqueue".into(),
+                Diag::BenchFloor => "/__bench/floor".into(),
+                Diag::BenchRender => "/__bench/render".into(),
+                Diag::BenchMemory => "/__bench/memory".into(),
+                Diag::BenchKv(slug) => format!("/__bench/kv/{slug}"),
+            },
+        }
+    }
+}
+
+/// The path of an alert's page.
+pub fn alert_path(slug: &str) -> String {
+    Route::Alert(slug).path()
+}
+
+/// The path of a category's page, from its name as editors write it.
+pub fn category_path(name: &str) -> String {
+    Route::Category(&crate::keys::name_slug(name)).path()
+}
+
+/// The path of a tag's page, from its name as editors write it.
+pub fn tag_path(name: &str) -> String {
+    Route::Tag(&crate::keys::name_slug(name)).path()
+}
+
+/// The first path segments that belong to routes with parameters (`/alerts/`,
+/// `/category/`...), read off the table's own paths.
+fn route_prefixes() -> Vec<String> {
+    SAMPLES
+        .iter()
+        .filter_map(|r| {
+            let path = r.path();
+            let (first, rest) = path.trim_start_matches('/').split_once('/')?;
+            (!rest.is_empty()).then(|| first.to_string())
+        })
+        .collect()
+}
+
+/// One route of each kind, with sample parameters.
+const SAMPLES: &[Route<'static>] = &[
+    Route::Home,
+    Route::Alert("a"),
+    Route::ApiAlert("a"),
+    Route::Preview("a"),
+    Route::Category("c"),
+    Route::CategoryFeed("c"),
+    Route::Tag("t"),
+    Route::Archive(2024, 1),
+    Route::Feed,
+    Route::JsonFeed,
+    Route::Sitemap,
+    Route::SitemapPages,
+    Route::SitemapMonth(2024, 1),
+    Route::ApiAlerts,
+    Route::Contact,
+    Route::ContactThanks,
+    Route::Privacy,
+    Route::Healthz,
+    Route::Stylesheet("site.css"),
+    Route::Robots,
+    Route::Favicon,
+    Route::DeadInquiries,
+    Route::ResendInquiry("x"),
+];
+
+/// Whether `path` belongs to the site's own pages, so that an alias there
+/// would never be reached: the table resolves it (for any method, test and
+/// bench routes included), or it lies under a route's prefix (`/category/`,
+/// `/operator/`...). With or without a trailing slash.
+pub fn owns(path: &str) -> bool {
+    let trimmed = path.trim_end_matches('/');
+    let resolves = |p: &str| table(p).is_some();
+    if resolves(path) || (!trimmed.is_empty() && resolves(trimmed)) {
+        return true;
+    }
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    first.starts_with("__") || route_prefixes().iter().any(|p| p == first)
 }
 
 /// Matches a method and path against the routing table, with the test and
@@ -178,15 +310,27 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["assets", file] => (Route::Stylesheet(file), GET),
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
-        ["__test", "panic"] => (Route::TestPanic, GET),
-        ["__test", "panic-now"] => (Route::TestPanicNow, GET),
-        ["__test", "enqueue"] => (Route::TestEnqueue, POST),
-        ["__bench", "floor"] => (Route::BenchFloor, GET),
-        ["__bench", "render"] => (Route::BenchRender, GET),
-        ["__bench", "memory"] => (Route::BenchMemory, GET),
-        ["__bench", "kv", slug] => (Route::BenchKv(slug), GET),
+        #[cfg(feature = "diagnostics")]
+        ["__test" | "__bench", ..] => return diag(&segments),
         _ => return None,
     })
+}
+
+#[cfg(feature = "diagnostics")]
+fn diag<'a>(segments: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
+    let (d, allow) = match segments {
+        ["__test", "panic"] => (Diag::TestPanic, GET),
+        ["__test", "panic-now"] => (Diag::TestPanicNow, GET),
+        ["__test", "panic-after-list"] => (Diag::TestPanicAfterList, GET),
+        ["__test", "out-of-memory"] => (Diag::TestOutOfMemory, GET),
+        ["__test", "enqueue"] => (Diag::TestEnqueue, POST),
+        ["__bench", "floor"] => (Diag::BenchFloor, GET),
+        ["__bench", "render"] => (Diag::BenchRender, GET),
+        ["__bench", "memory"] => (Diag::BenchMemory, GET),
+        ["__bench", "kv", slug] => (Diag::BenchKv(slug), GET),
+        _ => return None,
+    };
+    Some((Route::Diag(d), allow))
 }
 
 #[cfg(test)]
@@ -239,8 +383,61 @@ mod tests {
     }
 
     #[test]
+    fn every_route_renders_the_path_it_resolves_from() {
+        for route in SAMPLES {
+            let path = route.path();
+            let method = if matches!(route, Route::ResendInquiry(_)) {
+                Method::Post
+            } else {
+                Method::Get
+            };
+            assert_eq!(
+                resolve(method, &path, Switches::ALL),
+                Resolved::Found(route.clone()),
+                "{path}"
+            );
+        }
+        assert_eq!(category_path("UN OEWG"), "/category/un-oewg");
+        assert_eq!(tag_path("Cybersecurity"), "/tag/cybersecurity");
+    }
+
+    #[test]
+    fn owns_every_route_and_every_route_prefix() {
+        for path in [
+            "/",
+            "/contact",
+            "/contact/",
+            "/feed.xml",
+            "/category/anything",
+            "/category/Not A Slug",
+            "/tag/x/y",
+            "/archive/1999/13",
+            "/preview/x",
+            "/operator/",
+            "/operator/inquiries",
+            "/alerts/",
+            "/api/whatever",
+            "/assets/x.css",
+            "/sitemap/old.xml",
+            "/__test/x",
+        ] {
+            assert!(owns(path), "{path}");
+        }
+        for path in ["/2019/old-name/", "/old-name", "/news/x", "/contacts"] {
+            assert!(!owns(path), "{path}");
+        }
+    }
+
+    #[cfg(feature = "diagnostics")]
+    #[test]
     fn switched_off_routes_are_unknown_for_every_method() {
-        for path in ["/__test/panic", "/__test/panic-now", "/__test/enqueue"] {
+        for path in [
+            "/__test/panic",
+            "/__test/panic-now",
+            "/__test/panic-after-list",
+            "/__test/out-of-memory",
+            "/__test/enqueue",
+        ] {
             let test_off = Switches {
                 test: false,
                 bench: true,

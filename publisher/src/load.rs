@@ -2,11 +2,12 @@
 //! validates it and builds the records the Worker reads. Every problem is
 //! reported with file and line; nothing is published while any exists.
 
-use access_alerts::content::{AlertRecord, Contact, ListingEntry};
+use access_alerts::content::{AlertRecord, Contact};
 use access_alerts::{keys, markdown};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
+
+use crate::link::link;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -78,10 +79,10 @@ struct ContactEntry {
 pub struct Alert {
     pub file: PathBuf,
     pub record: AlertRecord,
-    contact_ids: Vec<String>,
-    related_slugs: Vec<String>,
+    pub(crate) contact_ids: Vec<String>,
+    pub(crate) related_slugs: Vec<String>,
     /// Line of each front-matter key, for later messages.
-    lines: HashMap<String, usize>,
+    pub(crate) lines: HashMap<String, usize>,
 }
 
 /// Everything in `content/`, validated.
@@ -93,7 +94,7 @@ pub struct Content {
     pub warnings: Vec<Problem>,
 }
 
-fn problem(file: &Path, line: usize, message: impl Into<String>) -> Problem {
+pub(crate) fn problem(file: &Path, line: usize, message: impl Into<String>) -> Problem {
     Problem {
         file: file.to_path_buf(),
         line,
@@ -346,153 +347,6 @@ pub fn parse_alert(
     ))
 }
 
-/// Routes that an alias may not shadow.
-const RESERVED: [&str; 8] = [
-    "/",
-    "/contact",
-    "/privacy",
-    "/healthz",
-    "/robots.txt",
-    "/feed.xml",
-    "/feed.json",
-    "/sitemap.xml",
-];
-
-/// Resolves contacts and related alerts, checks clashes and KV limits, and
-/// fills each record's listing summary and hash.
-pub fn link(
-    contacts: Vec<Contact>,
-    mut alerts: Vec<Alert>,
-    contacts_file: &Path,
-) -> Result<Content, Vec<Problem>> {
-    let _ = contacts_file;
-    let mut problems = Vec::new();
-    alerts.sort_by(|a, b| a.record.slug.cmp(&b.record.slug));
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for a in &alerts {
-        if let Some(other) = seen.insert(a.record.slug.clone(), a.file.clone()) {
-            problems.push(problem(
-                &a.file,
-                1,
-                format!(
-                    "slug `{}` is also used by {}",
-                    a.record.slug,
-                    other.display()
-                ),
-            ));
-        }
-    }
-    let mut alias_owner: HashMap<String, String> = HashMap::new();
-    for a in &alerts {
-        for alias in &a.record.aliases {
-            let path = alias.trim_end_matches('/');
-            let clash = if RESERVED.contains(&alias.as_str())
-                || alias.starts_with("/alerts/")
-                || alias.starts_with("/api/")
-                || alias.starts_with("/assets/")
-            {
-                Some("a page of the site".to_string())
-            } else {
-                alias_owner
-                    .insert(path.to_string(), a.record.slug.clone())
-                    .filter(|o| o != &a.record.slug)
-                    .map(|o| format!("alert `{o}`"))
-            };
-            if let Some(owner) = clash {
-                problems.push(problem(
-                    &a.file,
-                    a.lines.get("aliases").copied().unwrap_or(1),
-                    format!("alias `{alias}` clashes with {owner}"),
-                ));
-            }
-        }
-    }
-    let entries: HashMap<String, ListingEntry> = alerts
-        .iter()
-        .map(|a| (a.record.slug.clone(), a.record.entry()))
-        .collect();
-    for a in &mut alerts {
-        let line = |k: &str| a.lines.get(k).copied().unwrap_or(1);
-        for id in &a.contact_ids {
-            match contacts.iter().find(|c| &c.id == id) {
-                Some(c) => a.record.contacts.push(c.clone()),
-                None => problems.push(problem(
-                    &a.file,
-                    line("contacts"),
-                    format!(
-                        "unknown contact id `{id}` (known: {})",
-                        contacts
-                            .iter()
-                            .map(|c| c.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )),
-            }
-        }
-        for slug in &a.related_slugs {
-            match entries.get(slug) {
-                Some(e) if slug != &a.record.slug => a.record.related.push(e.clone()),
-                Some(_) => problems.push(problem(
-                    &a.file,
-                    line("related"),
-                    "an alert cannot be related to itself",
-                )),
-                None => problems.push(problem(
-                    &a.file,
-                    line("related"),
-                    format!("unknown related alert `{slug}`"),
-                )),
-            }
-        }
-        let entry = a.record.entry();
-        let meta_len = serde_json::to_string(&entry.meta).map_or(0, |s| s.len());
-        if meta_len > keys::MAX_METADATA_BYTES {
-            problems.push(problem(&a.file, 1, format!("listing metadata is {meta_len} bytes, over KV's {} (shorten the title, summary or tags)", keys::MAX_METADATA_BYTES)));
-        }
-        for key in crate::keyset::all_keys(&a.record) {
-            if key.len() > keys::MAX_KEY_BYTES {
-                problems.push(problem(
-                    &a.file,
-                    1,
-                    format!(
-                        "KV key `{}…` is {} bytes, over KV's {}",
-                        key.chars().take(40).collect::<String>(),
-                        key.len(),
-                        keys::MAX_KEY_BYTES
-                    ),
-                ));
-            }
-        }
-        a.record.hash = hash_record(&a.record);
-    }
-    for a in &alerts {
-        let published = crate::keyset::published_meta(&a.record);
-        let len = serde_json::to_string(&published).map_or(0, |s| s.len());
-        if len > keys::MAX_METADATA_BYTES {
-            problems.push(problem(&a.file, 1, format!("the alert's key list is {len} bytes of metadata, over KV's {} (fewer tags or aliases)", keys::MAX_METADATA_BYTES)));
-        }
-    }
-    if problems.is_empty() {
-        Ok(Content {
-            contacts,
-            alerts,
-            warnings: Vec::new(),
-        })
-    } else {
-        Err(problems)
-    }
-}
-
-fn hash_record(r: &AlertRecord) -> String {
-    let json = serde_json::to_string(r).unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(keys::SCHEMA_VERSION.to_le_bytes());
-    h.update(json.as_bytes());
-    let digest = h.finalize();
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Loads and validates all of `root` (`root/contacts.toml`, `root/alerts/**.md`).
 pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
     let contacts_file = root.join("contacts.toml");
@@ -561,6 +415,7 @@ fn collect_md(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use test_case::test_case;
 
@@ -653,6 +508,27 @@ mod tests {
         assert!(
             text.iter()
                 .any(|t| t.contains("alias `/old/` clashes with alert `x`")),
+            "{text:?}"
+        );
+    }
+
+    #[test_case("/category/old-name" ; "under category")]
+    #[test_case("/tag/old" ; "under tag")]
+    #[test_case("/archive/2019/old" ; "under archive")]
+    #[test_case("/preview/old" ; "under preview")]
+    #[test_case("/operator/old" ; "under operator")]
+    #[test_case("/contact/" ; "a route with a trailing slash")]
+    #[test_case("/feed.xml" ; "a route")]
+    fn errors_on_alias_the_router_answers(alias: &str) {
+        let text =
+            format!("+++\ntitle = \"One\"\ndate = 2024-11-25\naliases = [\"{alias}\"]\n+++\n");
+        let one = parse(&text).unwrap();
+        let problems = link(contacts(), vec![one], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter().any(|t| t.contains(&format!(
+                "alerts/x.md:4: alias `{alias}` clashes with a page of the site"
+            ))),
             "{text:?}"
         );
     }

@@ -2,11 +2,10 @@
 //! through `wrangler kv`, starts new alerts and signs preview links.
 //! `content/` in git is the source of truth; KV is derived from it.
 
-mod keyset;
-mod load;
 #[cfg(test)]
 mod snapshots;
-mod wrangler;
+
+use publisher::{keyset, load, wrangler};
 
 use access_alerts::content::PublishedMeta;
 use keyset::Step;
@@ -307,26 +306,11 @@ fn seed_synthetic(args: &Args) -> Result<(), String> {
         .and_then(|n| n.parse().ok())
         .ok_or("seed-synthetic needs a number N")?;
     let w = wrangler_for(args);
-    let start = chrono::DateTime::parse_from_rfc3339("2024-11-17T12:00:00Z")
-        .map_err(|e| e.to_string())?
-        .to_utc();
-    let categories = ["Opinion", "General", "Analysis", "Briefing"];
     let mut batch = Vec::new();
     let started = std::time::Instant::now();
     let mut files = 0;
     for i in 0..n {
-        let mut record = access_alerts::content::AlertRecord {
-            category: Some(categories[i % categories.len()].to_string()),
-            tags: vec!["Synthetic".into(), format!("Topic {}", i % 50)],
-            summary: format!("Synthetic alert number {i}, generated to measure listings at scale."),
-            ..access_alerts::content::AlertRecord::new(
-                &format!("synthetic-{i:06}"),
-                &format!("Synthetic alert {i}: a policy development worth knowing"),
-                start - chrono::Duration::hours(4 * i as i64),
-                &format!("Synthetic alert number {i}, generated to measure listings at scale.\n\n## Details\n\nA short body with a [link](https://example.org/{i}) and *emphasis*.\n"),
-            )
-        };
-        record.hash = format!("synthetic-{i}");
+        let record = publisher::synthetic::record(i);
         batch.extend(keyset::entries(&record));
         if batch.len() >= 10_000 || i + 1 == n {
             files += 1;

@@ -2,11 +2,11 @@
 //! (every alert) and fixed inputs for the other pages. Review changes with
 //! `cargo insta review` (or accept with `INSTA_UPDATE=always`).
 
-use crate::load;
 use access_alerts::content::{Contact, ListingEntry};
 use access_alerts::form::{validate, Inquiry};
 use access_alerts::markdown;
 use access_alerts::views::{self, AlertPage, ContactForm, ListingPage, Site};
+use publisher::load;
 use std::path::Path;
 
 fn site() -> Site {
@@ -16,7 +16,7 @@ fn site() -> Site {
 /// One tag per line, the stylesheet fingerprint masked, so diffs are readable.
 fn readable(html: String) -> String {
     html.replace("><", ">\n<")
-        .replace(&views::stylesheet_file(), "site.[hash].css")
+        .replace(&views::assets::stylesheet_file(), "site.[hash].css")
 }
 
 fn content() -> load::Content {

@@ -1,45 +1,103 @@
-//! The edge layer: the only code that touches `worker`. Entry points here,
-//! one routing dispatcher (`app`), one error type (`error`), one module per
-//! binding (`store` for KV, `inbox` for the Queue and send_email, the rate
-//! limiter in `contact`).
+//! The edge layer: the only code that touches `worker`. It implements the
+//! core's ports over the Worker's bindings (`bindings`), turns the core's
+//! `Response` into the runtime's (`respond`), and exports the entry points.
+//! Everything a request does is decided in `crate::app`.
 
-mod app;
-mod config;
-mod contact;
-mod discovery;
-mod error;
+mod bindings;
+#[cfg(not(feature = "upstream-fetch"))]
 mod exec;
-mod inbox;
-mod reply;
-mod store;
+mod respond;
 
+use crate::app::{App, Outcome, QueueKind, Settings};
+use bindings::{Bindings, RawIncoming};
+use std::cell::OnceCell;
+use std::rc::Rc;
 use worker::worker_sys::web_sys;
-use worker::{event, Context, Env, MessageBatch, Result};
+use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
+/// Runs once per wasm instance: when an isolate starts, and again after a
+/// trap, when wasm-bindgen makes a fresh instance (the integration tests
+/// read this line to see the reset). workers-rs's own panic hook stays in
+/// place: it logs the panic's message and location as "Critical".
 #[event(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    worker::console_log!("wasm instance started");
+}
+
+thread_local! {
+    static SETTINGS: OnceCell<Rc<Settings>> = const { OnceCell::new() };
+}
+
+/// The settings, read once per isolate: an isolate's environment never
+/// changes (a new deployment or secret starts new isolates), and each read
+/// crosses into JavaScript.
+fn settings(env: &Env) -> Rc<Settings> {
+    SETTINGS.with(|s| {
+        s.get_or_init(|| {
+            Rc::new(Settings::read(|name| {
+                env.var(name).ok().map(|v| v.to_string())
+            }))
+        })
+        .clone()
+    })
 }
 
 /// The fetch handler, exported by hand rather than through
-/// `#[event(fetch)]`: requests that need no I/O are answered synchronously
-/// (a Response) without a future; the others run on `exec`, which answers
-/// with a Promise only if they have to wait. The runtime's third
-/// argument (the context) is not taken: no route uses it, and each object
-/// passed into wasm costs a slot in wasm-bindgen's reference table.
+/// `#[event(fetch)]`: the request runs on `exec`, which answers
+/// synchronously (a Response) when nothing had to wait, and with a Promise
+/// otherwise. The runtime's third argument (the context) is not taken: no
+/// route uses it, and each object passed into wasm costs a slot in
+/// wasm-bindgen's reference table.
+#[cfg(not(feature = "upstream-fetch"))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn fetch(req: web_sys::Request, env: Env) -> wasm_bindgen::JsValue {
-    let line = app::RequestLine::read(&req);
-    match app::answer_now(&req, &line, &env) {
-        Some(response) => response.into(),
-        None => exec::run(async move { app::handle(req, line, env).await.into() }),
-    }
+    let incoming = RawIncoming::new(req);
+    exec::run(async move { answer(&incoming, &env).await.into() })
+}
+
+/// The same handler through workers-rs's own `#[event(fetch)]` (its
+/// `future_to_promise`): built only for `make bench`'s executor A/B.
+#[cfg(feature = "upstream-fetch")]
+#[event(fetch)]
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
+    Ok(answer(&RawIncoming::new(req), &env).await)
+}
+
+async fn answer(incoming: &RawIncoming, env: &Env) -> web_sys::Response {
+    let settings = settings(env);
+    let bindings = Bindings::new(env);
+    let app = App::new(&bindings, &settings);
+    let response = app.handle(incoming).await;
+    respond::respond(response)
 }
 
 /// Consumes the inquiries queue and its dead-letter queue. Never returns
-/// `Err`: each message is acked or retried on its own.
+/// `Err` (that would redeliver the whole batch): each message is acked or
+/// retried on its own.
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
-    inbox::consume(batch, env).await;
+    let kind = QueueKind::of(&batch.queue());
+    let messages = match batch.messages() {
+        Ok(m) => m,
+        Err(e) => {
+            worker::console_error!("queue batch unreadable: {e}");
+            batch.retry_all();
+            return Ok(());
+        }
+    };
+    let settings = settings(&env);
+    let bindings = Bindings::new(&env);
+    let app = App::new(&bindings, &settings);
+    for message in messages {
+        match app.consume(kind, message.body()).await {
+            Outcome::Ack => message.ack(),
+            Outcome::Retry(Some(delay)) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(delay)
+                    .build(),
+            ),
+            Outcome::Retry(None) => message.retry(),
+        }
+    }
     Ok(())
 }

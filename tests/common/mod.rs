@@ -4,6 +4,9 @@
 //! process group and all, when the `Worker` is dropped.
 #![allow(dead_code)]
 
+#[path = "../support/mod.rs"]
+pub mod support;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -63,13 +66,8 @@ impl Worker {
             ("TEST_ROUTES", "1"),
             ("RATE_LIMIT_DISABLED", "1"),
             ("RETRY_DELAY_SECONDS", "0"),
-            ("PREVIEW_SECRET", "test-preview-secret"),
-            ("OPERATOR_TOKEN", "test-operator-token"),
-            (
-                "CONTACT_ADDRESSES",
-                r#"{"gordon-mackay":"gordon.mackay@example.org","luminita-tuchel":"luminita.tuchel@example.org","inquiries":"inquiries@example.org"}"#,
-            ),
         ]);
+        all.extend(support::TEST_VARS);
         all.extend(vars.iter().copied());
         let site = format!("http://127.0.0.1:{port}");
         all.entry("SITE_URL")
@@ -216,8 +214,20 @@ impl Worker {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> std::io::Result<Resp> {
+        self.try_request_within(method, path, headers, body, Duration::from_secs(30))
+    }
+
+    /// A request whose answer must start within `timeout`.
+    pub fn try_request_within(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        timeout: Duration,
+    ) -> std::io::Result<Resp> {
         let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
-        s.set_read_timeout(Some(Duration::from_secs(30)))?;
+        s.set_read_timeout(Some(timeout))?;
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
             self.port

@@ -1,6 +1,7 @@
-//! The one error type of the edge layer. It decides the status code and
-//! what the visitor sees; internal detail is logged, never sent.
+//! The one error type of the handlers. It decides the status code and what
+//! the visitor sees; internal detail is logged, never sent.
 
+use super::ports::{Level, PortError};
 use super::reply::Reply;
 use crate::http::{cache, types};
 use crate::views::{self, Site};
@@ -24,15 +25,9 @@ pub enum AppError {
     Internal(String),
 }
 
-impl From<worker::Error> for AppError {
-    fn from(e: worker::Error) -> Self {
-        AppError::Internal(e.to_string())
-    }
-}
-
-impl From<worker::kv::KvError> for AppError {
-    fn from(e: worker::kv::KvError) -> Self {
-        AppError::Internal(format!("kv: {e}"))
+impl From<PortError> for AppError {
+    fn from(e: PortError) -> Self {
+        AppError::Internal(e.0)
     }
 }
 
@@ -68,14 +63,22 @@ impl AppError {
         }
     }
 
-    /// Logs what the operator needs (no visitor data) and builds the answer.
-    pub fn into_reply(self, site: &Site, json: bool) -> Reply {
-        match &self {
+    /// What the operator needs to read in the logs (no visitor data), if
+    /// anything.
+    pub fn log_line(&self) -> Option<String> {
+        match self {
             AppError::BrokenRecord { key, reason } => {
-                worker::console_error!("broken record key={key} reason={reason}")
+                Some(format!("broken record key={key} reason={reason}"))
             }
-            AppError::Internal(detail) => worker::console_error!("internal error: {detail}"),
-            _ => {}
+            AppError::Internal(detail) => Some(format!("internal error: {detail}")),
+            _ => None,
+        }
+    }
+
+    /// The answer: an HTML page, or `{"error": ...}` when `json`.
+    pub fn into_reply(self, site: &Site, json: bool, log: impl Fn(Level, &str)) -> Reply {
+        if let Some(line) = self.log_line() {
+            log(Level::Error, &line);
         }
         let status = self.status();
         let (title, message) = self.public_message();

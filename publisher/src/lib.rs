@@ -1,0 +1,11 @@
+//! The editors' tool as a library: loading and checking `content/` (`load`),
+//! the publishing plan (`keyset`), and `wrangler kv` (`wrangler`). The
+//! `alerts` binary (`main.rs`) is its command line; the Worker's in-process
+//! tests (`tests/app/`) load `content/` through it, so they serve exactly
+//! what `make publish` writes.
+
+pub mod keyset;
+pub mod link;
+pub mod load;
+pub mod synthetic;
+pub mod wrangler;

@@ -1,0 +1,238 @@
+//! The contact form: `GET /contact` and `POST /contact` (form-encoded or
+//! JSON). An inquiry is acknowledged only once it is on the inquiries queue.
+
+use super::ports::{BodyError, HttpClient, InquiryQueue, RateLimiter};
+use super::settings::Turnstile;
+use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
+use crate::content::Contact;
+use crate::form::{self, Field, FormErrors, Inquiry, QueuedInquiry};
+use crate::http::{cache, origin_of};
+use crate::keys;
+use crate::routes::Route;
+use crate::views::{self, ContactForm};
+
+/// Seconds a repeated (contact, email, message) is recognised as a duplicate.
+const DUPLICATE_WINDOW_SECONDS: u64 = 600;
+/// The rate limiter's period, told to clients in `Retry-After`.
+const RATE_PERIOD_SECONDS: u32 = 60;
+
+/// How the visitor sent the form, and so how it is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// A browser's form post: pages and a 303.
+    Page,
+    /// A script's JSON: JSON and a 202.
+    Json,
+}
+
+fn general(contacts: &[Contact]) -> String {
+    contacts
+        .iter()
+        .find(|c| c.general)
+        .or(contacts.first())
+        .map(|c| c.id.clone())
+        .unwrap_or_default()
+}
+
+/// `GET /contact[?to=<id>]`.
+pub async fn form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+    let contacts = app.store.contacts().await?;
+    let to = query
+        .get("to")
+        .filter(|to| contacts.iter().any(|c| &c.id == *to))
+        .cloned()
+        .unwrap_or_else(|| general(&contacts));
+    let values = Inquiry {
+        contact: to,
+        ..Default::default()
+    };
+    Ok(render(app, &contacts, &values, &FormErrors::default(), 200))
+}
+
+fn render<P: Platform>(
+    app: &App<'_, P>,
+    contacts: &[Contact],
+    values: &Inquiry,
+    errors: &FormErrors,
+    status: u16,
+) -> Reply {
+    let markup = views::contact_page(
+        app.site(),
+        &ContactForm {
+            contacts,
+            values,
+            errors,
+            turnstile_site_key: app.settings.turnstile.as_ref().map(|t| t.site_key.as_str()),
+        },
+    );
+    let reply = Reply::html(status, markup);
+    if status == 200 && errors.is_empty() {
+        reply
+    } else {
+        reply.cache(cache::NO_STORE)
+    }
+}
+
+/// A browser's `Origin` must be this site (as configured, or as requested);
+/// a request without one (a script) is judged on its content.
+fn check_origin<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), AppError> {
+    let Some(origin) = req.header("Origin") else {
+        return Ok(());
+    };
+    let origin = origin.to_ascii_lowercase();
+    let own = origin_of(req.url());
+    if Some(&origin) == origin_of(&app.site().url).as_ref() || Some(&origin) == own.as_ref() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "This form can only be sent from this site.".into(),
+        ))
+    }
+}
+
+async fn rate_limited<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), AppError> {
+    if app.settings.rate_limit_disabled {
+        return Ok(());
+    }
+    let ip = req
+        .header("CF-Connecting-IP")
+        .unwrap_or_else(|| "unknown".into());
+    if app
+        .platform
+        .limiter()
+        .allow(&format!("contact:{ip}"))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests(RATE_PERIOD_SECONDS))
+    }
+}
+
+/// A new inquiry id: milliseconds since the epoch (sortable) and 64 random bits.
+fn new_id<P: Platform>(app: &App<'_, P>) -> Result<String, AppError> {
+    let random = app.platform.random_u64()?;
+    Ok(format!("{:012x}{random:016x}", app.platform.now_millis()))
+}
+
+fn accepted(answer: Answer, id: &str) -> Reply {
+    match answer {
+        Answer::Json => Reply::json(202, &serde_json::json!({ "id": id })).cache(cache::NO_STORE),
+        Answer::Page => Reply::redirect(303, &Route::ContactThanks.path()).cache(cache::NO_STORE),
+    }
+}
+
+async fn verify_turnstile<P: Platform>(
+    app: &App<'_, P>,
+    t: &Turnstile,
+    token: &str,
+    ip: Option<String>,
+) -> Result<bool, AppError> {
+    let mut fields = vec![
+        ("secret", t.secret.clone()),
+        ("response", token.to_string()),
+    ];
+    if let Some(ip) = ip {
+        fields.push(("remoteip", ip));
+    }
+    let body = serde_urlencoded::to_string(&fields).unwrap_or_default();
+    let answer = app.platform.http().post_form(&t.verify_url, &body).await?;
+    let answer: serde_json::Value = serde_json::from_slice(&answer)
+        .map_err(|e| AppError::Internal(format!("turnstile answer: {e}")))?;
+    Ok(answer["success"].as_bool() == Some(true))
+}
+
+/// `POST /contact`.
+pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
+    check_origin(app, req)?;
+    let content_type = req
+        .header("Content-Type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let answer = match content_type.split(';').next().unwrap_or("").trim() {
+        "application/x-www-form-urlencoded" => Answer::Page,
+        "application/json" => Answer::Json,
+        _ => return Err(AppError::UnsupportedMediaType),
+    };
+    let declared: Option<usize> = req.header("Content-Length").and_then(|l| l.parse().ok());
+    if declared.is_some_and(|l| l > form::MAX_BODY_BYTES) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    rate_limited(app, req).await?;
+    let body = match req.body(form::MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return Err(AppError::PayloadTooLarge),
+        Err(BodyError::Unreadable(e)) => {
+            return Err(AppError::BadRequest(format!(
+                "The request body could not be read ({e})."
+            )))
+        }
+    };
+    let parsed = match answer {
+        Answer::Json => Inquiry::from_json(&body),
+        Answer::Page => Inquiry::from_form(&body),
+    };
+    let inquiry = parsed.map_err(|e| AppError::BadRequest(e.0))?;
+    if inquiry.is_spam() {
+        // Answered like a success so robots learn nothing; dropped.
+        return Ok(accepted(answer, &new_id(app)?));
+    }
+    let contacts = app.store.contacts().await?;
+    let errors = form::validate(&inquiry, &contacts);
+    if !errors.is_empty() {
+        return Ok(match answer {
+            Answer::Json => Reply::json(422, &errors.to_json()).cache(cache::NO_STORE),
+            Answer::Page => render(app, &contacts, &inquiry, &errors, 422),
+        });
+    }
+    if let Some(t) = &app.settings.turnstile {
+        let ip = req.header("CF-Connecting-IP");
+        let passed = !inquiry.turnstile_token.is_empty()
+            && verify_turnstile(app, t, &inquiry.turnstile_token, ip).await?;
+        if !passed {
+            let message =
+                "The anti-robot check failed or is missing. Please complete it and send again.";
+            return Ok(match answer {
+                Answer::Json => Reply::json(403, &serde_json::json!({ "error": message, "errors": { Field::Turnstile.name(): message } }))
+                    .cache(cache::NO_STORE),
+                Answer::Page => {
+                    let mut errors = FormErrors::default();
+                    errors.add(Field::Turnstile, message);
+                    render(app, &contacts, &inquiry, &errors, 403)
+                }
+            });
+        }
+    }
+    let fingerprint = keys::inquiry_recent(&form::duplicate_fingerprint(&inquiry));
+    if let Some(previous) = app.store.get_text(&fingerprint).await? {
+        return Ok(accepted(answer, &previous));
+    }
+    let id = new_id(app)?;
+    let received = crate::dates::rfc3339(app.now_utc());
+    let queued = QueuedInquiry::new(id.clone(), received, &inquiry);
+    if let Err(e) = app.platform.queue().send(&queued).await {
+        app.log(
+            Level::Error,
+            &format!("inquiry id={id} error=enqueue-failed {e}"),
+        );
+        let mut errors = FormErrors::default();
+        errors.add(Field::Message, "Your message could not be accepted just now. Nothing was sent; please try again in a minute.");
+        return Ok(match answer {
+            Answer::Json => Reply::json(503, &errors.to_json()).cache(cache::NO_STORE),
+            Answer::Page => render(app, &contacts, &inquiry, &errors, 503),
+        }
+        .header("Retry-After", "60"));
+    }
+    app.log(Level::Info, &format!("inquiry id={id} queued"));
+    let stored = app
+        .store
+        .put(&fingerprint, id.as_bytes(), Some(DUPLICATE_WINDOW_SECONDS))
+        .await;
+    if stored.is_err() {
+        app.log(
+            Level::Warn,
+            &format!("inquiry id={id} error=fingerprint-not-stored"),
+        );
+    }
+    Ok(accepted(answer, &id))
+}

@@ -1,0 +1,99 @@
+//! Test and bench routes, compiled only with the `diagnostics` feature
+//! (`make build` for the integration tests, `make bench`), never in the
+//! deployed build (`make size` checks the wasm).
+
+use super::ports::{BodyError, InquiryQueue};
+use super::{App, AppError, Incoming, Platform, Reply};
+use crate::form::QueuedInquiry;
+use crate::http::{cache, types};
+use crate::keys;
+use crate::routes::Diag;
+
+/// A 10 KB alert, for the render benchmark.
+pub const BENCH_ALERT: &str = include_str!("../../bench/alert-10k.md");
+
+pub async fn answer<P: Platform>(
+    app: &App<'_, P>,
+    route: Diag<'_>,
+    req: &impl Incoming,
+) -> Result<Reply, AppError> {
+    match route {
+        Diag::TestPanic => {
+            // After an await, so that the trap happens in a Promise callback.
+            app.store.get_bytes(keys::CONTACTS_KEY).await?;
+            panic!("test panic route")
+        }
+        Diag::TestPanicNow => panic!("test panic route (sync)"),
+        Diag::TestPanicAfterList => {
+            app.store.keys(keys::ALERT_PREFIX, 1, None).await?;
+            panic!("test panic route (after a list)")
+        }
+        Diag::TestOutOfMemory => {
+            // Blocks of 64 MiB, never touched (memory.grow reserves them),
+            // until the allocator is refused: the alloc error handler aborts.
+            let layout = std::alloc::Layout::from_size_align(64 << 20, 8).expect("a layout");
+            let mut blocks = Vec::new();
+            loop {
+                // SAFETY: a non-zero size; the blocks are only counted.
+                let block = unsafe { std::alloc::alloc(layout) };
+                if block.is_null() {
+                    std::alloc::handle_alloc_error(layout);
+                }
+                blocks.push(block);
+            }
+        }
+        Diag::TestEnqueue => {
+            // Puts the posted inquiry on the queue as it is, so that tests
+            // can deliver the same id twice.
+            let body = req
+                .body(crate::form::MAX_BODY_BYTES)
+                .await
+                .map_err(|e| match e {
+                    BodyError::TooLarge => AppError::PayloadTooLarge,
+                    BodyError::Unreadable(e) => AppError::BadRequest(e),
+                })?;
+            let inquiry: QueuedInquiry = serde_json::from_slice(&body)
+                .map_err(|_| AppError::BadRequest("expected a queued inquiry as JSON".into()))?;
+            app.platform.queue().send(&inquiry).await?;
+            Ok(Reply::json(202, &serde_json::json!({ "id": inquiry.id })).cache(cache::NO_STORE))
+        }
+        Diag::BenchFloor => Ok(Reply::new(200, types::TEXT, "ok\n").without_validator()),
+        Diag::BenchRender => {
+            // `?n=` renders the alert n times (at most 1,000) in one request,
+            // so that the per-request cost can be divided out.
+            let n = crate::http::query_pairs(req.url())
+                .into_iter()
+                .find(|(k, _)| k == "n")
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000);
+            let bytes: usize = (0..n)
+                .map(|_| crate::markdown::render(BENCH_ALERT).html.len())
+                .sum();
+            Ok(Reply::new(200, types::TEXT, format!("{}\n", bytes / n)).cache(cache::NO_STORE))
+        }
+        Diag::BenchMemory => {
+            #[cfg(target_arch = "wasm32")]
+            let bytes = core::arch::wasm32::memory_size(0) * 65536;
+            #[cfg(not(target_arch = "wasm32"))]
+            let bytes = 0usize;
+            Ok(Reply::new(200, types::TEXT, format!("{bytes}\n")).cache(cache::NO_STORE))
+        }
+        Diag::BenchKv(slug) => {
+            let bytes = app.store.get_bytes(&keys::alert(slug)).await?;
+            let size = bytes.map_or(0, |b| b.len());
+            Ok(Reply::new(200, types::TEXT, format!("{size}\n")).cache(cache::NO_STORE))
+        }
+    }
+}
+
+/// With `BENCH_ROUTES = "1"`: an `X-KV-Ops` header with this request's KV
+/// calls, on answers that made any.
+pub fn count_kv_ops<P: Platform>(app: &App<'_, P>, reply: Reply) -> Reply {
+    let ops = app.store.ops();
+    if ops > 0 && app.settings.switches.bench {
+        reply.header("X-KV-Ops", &ops.to_string())
+    } else {
+        reply
+    }
+}

@@ -1,0 +1,186 @@
+//! Feeds and sitemaps. Feeds are one `Store::page` plus one bulk `get` for
+//! the full text of their 20 entries; sitemaps walk the year and month
+//! indexes.
+
+use super::listings::first_year;
+use super::store::From;
+use super::{App, AppError, Platform, Reply};
+use crate::content::AlertRecord;
+use crate::dates::YearMonth;
+use crate::feeds::{self, FeedInfo, FeedItem, SitemapUrl};
+use crate::http::types;
+use crate::keys;
+use crate::routes::{self, Route};
+use crate::views::Site;
+use std::collections::BTreeSet;
+
+/// A feed's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Atom,
+    Json,
+}
+
+/// `/feed.xml`, `/feed.json` and `/category/<name>/feed.xml`: the 20 newest
+/// public alerts with their full text.
+pub async fn feed<P: Platform>(
+    app: &App<'_, P>,
+    category: Option<&str>,
+    format: Format,
+    if_none_match: Option<String>,
+) -> Result<Reply, AppError> {
+    let site = app.site();
+    let prefix = category.map_or_else(|| keys::INDEX_ALL.to_string(), keys::category_prefix);
+    let page = app
+        .store
+        .page(&prefix, feeds::FEED_SIZE, app.now(), From::Start, None)
+        .await?;
+    if category.is_some() && page.entries.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let slugs: Vec<String> = page.entries.iter().map(|e| e.slug.clone()).collect();
+    let instant = app.now_utc();
+    let records: Vec<AlertRecord> = app
+        .store
+        .alerts(&slugs)
+        .await?
+        .into_iter()
+        .filter(|r| r.is_public(instant))
+        .collect();
+    let (title, page_path, atom_path) = match (category, page.entries.first()) {
+        (Some(c), Some(e)) => (
+            format!(
+                "{} ({})",
+                site.name,
+                e.meta.category.clone().unwrap_or_else(|| c.to_string())
+            ),
+            Route::Category(c).path(),
+            Route::CategoryFeed(c).path(),
+        ),
+        _ => (site.name.clone(), Route::Home.path(), Route::Feed.path()),
+    };
+    // The validator comes from what the feed is made of (each record's
+    // content hash), so a reader polling with If-None-Match gets its 304
+    // before twenty bodies are rendered.
+    let format_name = match format {
+        Format::Atom => "atom",
+        Format::Json => "json",
+    };
+    let mut parts = vec![
+        crate::BUILD_VERSION,
+        &site.url,
+        &site.name,
+        format_name,
+        &title,
+    ];
+    parts.extend(records.iter().map(|r| r.hash.as_str()));
+    let etag = crate::http::etag(&parts);
+    let content_type = match format {
+        Format::Atom => types::ATOM,
+        Format::Json => types::FEED_JSON,
+    };
+    if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, content_type) {
+        return Ok(reply);
+    }
+    let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();
+    let json_path = Route::JsonFeed.path();
+    let info = FeedInfo {
+        title: &title,
+        page_path: &page_path,
+        atom_path: &atom_path,
+        json_path: &json_path,
+    };
+    let body = match format {
+        Format::Atom => feeds::atom(site, &info, &items),
+        Format::Json => feeds::json_feed(site, &info, &items),
+    };
+    Ok(Reply::new(200, content_type, body).etag(etag))
+}
+
+/// `/sitemap.xml`: an index of the pages part and one part per month with
+/// alerts (found year by year, months of those years listed).
+pub async fn sitemap_index<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
+    let site = app.site();
+    let today = YearMonth::of(app.now_utc());
+    let now = app.now();
+    let mut parts = vec![SitemapUrl {
+        loc: site.abs(&Route::SitemapPages.path()),
+        lastmod: None,
+    }];
+    for year in (first_year(app).await?..=today.year).rev() {
+        if !app.store.has_public(&keys::year_prefix(year), now).await? {
+            continue;
+        }
+        for month in (1..=12).rev() {
+            if (YearMonth { year, month }) > today {
+                continue;
+            }
+            if app
+                .store
+                .has_public(&keys::month_prefix(year, month), now)
+                .await?
+            {
+                parts.push(SitemapUrl {
+                    loc: site.abs(&Route::SitemapMonth(year, month).path()),
+                    lastmod: None,
+                });
+            }
+        }
+    }
+    Ok(Reply::new(200, types::XML, feeds::sitemap_index(&parts)))
+}
+
+/// `/sitemap/pages.xml`: the pages that are not alerts.
+pub fn sitemap_pages(site: &Site) -> Reply {
+    let urls: Vec<SitemapUrl> = [Route::Home, Route::Contact, Route::Privacy]
+        .iter()
+        .map(|r| SitemapUrl {
+            loc: site.abs(&r.path()),
+            lastmod: None,
+        })
+        .collect();
+    Reply::new(200, types::XML, feeds::urlset(&urls))
+}
+
+/// `/sitemap/<yyyy>-<mm>.xml`: a month's alerts (with `lastmod`), its
+/// archive page and the category and tag pages of its alerts.
+pub async fn sitemap_month<P: Platform>(
+    app: &App<'_, P>,
+    y: i32,
+    m: u32,
+) -> Result<Reply, AppError> {
+    let site = app.site();
+    let prefix = keys::month_prefix(y, m);
+    let mut urls = Vec::new();
+    let mut taxonomy = BTreeSet::new();
+    let mut from = From::Start;
+    loop {
+        let page = app.store.page(&prefix, 1000, app.now(), from, None).await?;
+        for e in &page.entries {
+            urls.push(SitemapUrl {
+                loc: site.abs(&routes::alert_path(&e.slug)),
+                lastmod: Some(e.modified()),
+            });
+            if let Some(c) = &e.meta.category {
+                taxonomy.insert(routes::category_path(c));
+            }
+            taxonomy.extend(e.meta.tags.iter().map(|t| routes::tag_path(t)));
+        }
+        match page.next {
+            Some(next) => from = From::Continue(next),
+            None => break,
+        }
+    }
+    if urls.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    urls.push(SitemapUrl {
+        loc: site.abs(&Route::Archive(y, m).path()),
+        lastmod: None,
+    });
+    urls.extend(taxonomy.into_iter().map(|p| SitemapUrl {
+        loc: site.abs(&p),
+        lastmod: None,
+    }));
+    Ok(Reply::new(200, types::XML, feeds::urlset(&urls)))
+}

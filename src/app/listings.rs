@@ -1,0 +1,304 @@
+//! Listing pages: home, categories, tags, month archives (with their
+//! neighbouring months), and the listing API. Each is one `Store::page`
+//! (KV `list()` calls with metadata), plus the archive's month probes.
+
+use super::store::{From, Page};
+use super::{App, AppError, Platform, Query, Reply};
+use crate::content::ListingMeta;
+use crate::dates::{self, YearMonth};
+use crate::keys;
+use crate::listing::EntryFilter;
+use crate::routes::{self, Route};
+use crate::views::{self, ListingPage, MonthLinks};
+
+/// Alerts on a listing page.
+const PAGE_SIZE: usize = 10;
+
+/// A category or a tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxonomy {
+    Category,
+    Tag,
+}
+
+/// What a listing page shows, besides its entries.
+struct Listing {
+    prefix: String,
+    heading: String,
+    intro: Option<String>,
+    path: String,
+    feed: Option<(String, String)>,
+    months: Option<MonthLinks>,
+    /// Whether an empty first page is a 404 (an unknown category, tag or month).
+    empty_is_unknown: bool,
+}
+
+/// The `cursor` query parameter: absent, or an opaque KV cursor (base64
+/// characters, at most 1,024). Anything else is a 400.
+pub fn cursor_param(query: &Query) -> Result<From<'_>, AppError> {
+    match query.get("cursor").map(String::as_str) {
+        None | Some("") => Ok(From::Start),
+        Some(c)
+            if c.len() <= 1024
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b)) =>
+        {
+            Ok(From::Visitor(c))
+        }
+        Some(_) => Err(AppError::BadRequest("The cursor is not valid.".into())),
+    }
+}
+
+/// `/`: the latest alerts.
+pub async fn home<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+    let spec = Listing {
+        prefix: keys::INDEX_ALL.into(),
+        heading: "Latest alerts".into(),
+        intro: None,
+        path: Route::Home.path(),
+        feed: None,
+        months: None,
+        empty_is_unknown: false,
+    };
+    let (page, paged) = read(app, &spec, query).await?;
+    Ok(render(app, spec, &page, paged))
+}
+
+/// One page of a listing; an empty page is a 404 past the first page or
+/// for an unknown name.
+async fn read<P: Platform>(
+    app: &App<'_, P>,
+    spec: &Listing,
+    query: &Query,
+) -> Result<(Page, bool), AppError> {
+    let from = cursor_param(query)?;
+    let paged = !matches!(from, From::Start);
+    let page = app
+        .store
+        .page(&spec.prefix, PAGE_SIZE, app.now(), from, None)
+        .await?;
+    if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
+        return Err(AppError::NotFound);
+    }
+    Ok((page, paged))
+}
+
+fn render<P: Platform>(app: &App<'_, P>, spec: Listing, page: &Page, paged: bool) -> Reply {
+    let older = page.next.as_ref().map(|c| {
+        let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
+        format!("{}?{q}", spec.path)
+    });
+    let markup = views::listing_page(
+        app.site(),
+        &ListingPage {
+            heading: &spec.heading,
+            intro: spec.intro.as_deref(),
+            path: &spec.path,
+            entries: &page.entries,
+            older,
+            paged,
+            feed: spec.feed,
+            months: spec.months,
+        },
+    );
+    Reply::html(200, markup)
+}
+
+/// A category or tag page (one listing read: the display name comes from
+/// its first entry); an unknown name is a 404.
+pub async fn taxonomy<P: Platform>(
+    app: &App<'_, P>,
+    kind: Taxonomy,
+    name: &str,
+    query: &Query,
+) -> Result<Reply, AppError> {
+    let (prefix, path) = match kind {
+        Taxonomy::Category => (keys::category_prefix(name), Route::Category(name).path()),
+        Taxonomy::Tag => (keys::tag_prefix(name), Route::Tag(name).path()),
+    };
+    let mut spec = Listing {
+        prefix,
+        heading: String::new(),
+        intro: None,
+        feed: None,
+        path,
+        months: None,
+        empty_is_unknown: true,
+    };
+    let (page, paged) = read(app, &spec, query).await?;
+    let first = page.entries.first().ok_or(AppError::NotFound)?;
+    let display = match kind {
+        Taxonomy::Category => first.meta.category.clone(),
+        Taxonomy::Tag => first
+            .meta
+            .tags
+            .iter()
+            .find(|t| keys::name_slug(t) == name)
+            .cloned(),
+    }
+    .unwrap_or_else(|| name.to_string());
+    let label = match kind {
+        Taxonomy::Category => "Category",
+        Taxonomy::Tag => "Tag",
+    };
+    spec.heading = format!("{label}: {display}");
+    spec.intro = Some(format!("Alerts filed under {display}, newest first."));
+    if kind == Taxonomy::Category {
+        spec.feed = Some((
+            format!("{} ({display})", app.site().name),
+            Route::CategoryFeed(name).path(),
+        ));
+    }
+    Ok(render(app, spec, &page, paged))
+}
+
+/// The year of the oldest public alert (the first key of the oldest-first
+/// index), which bounds how far back the archive looks.
+pub async fn first_year<P: Platform>(app: &App<'_, P>) -> Result<i32, AppError> {
+    let page = app
+        .store
+        .page(keys::INDEX_OLDEST_FIRST, 1, app.now(), From::Start, None)
+        .await?;
+    Ok(page.entries.first().map_or_else(
+        || YearMonth::of(app.now_utc()).year,
+        |e| YearMonth::of(e.date()).year,
+    ))
+}
+
+/// Which way to look from a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Older,
+    Newer,
+}
+
+/// The nearest month before or after `from` that has public alerts. Years
+/// without any are skipped with one probe each, so the cost does not grow
+/// with the number of alerts.
+async fn neighbour<P: Platform>(
+    app: &App<'_, P>,
+    from: YearMonth,
+    direction: Direction,
+    first: i32,
+) -> Result<Option<YearMonth>, AppError> {
+    let today = YearMonth::of(app.now_utc());
+    let now = app.now();
+    let step = match direction {
+        Direction::Older => -1,
+        Direction::Newer => 1,
+    };
+    let mut year = from.year;
+    while (first..=today.year).contains(&year) {
+        let months: Vec<u32> = match (year == from.year, direction) {
+            (true, Direction::Older) => (1..from.month).rev().collect(),
+            (true, Direction::Newer) => (from.month + 1..=12).collect(),
+            (false, Direction::Older) => (1..=12).rev().collect(),
+            (false, Direction::Newer) => (1..=12).collect(),
+        };
+        let probe_year =
+            year == from.year || app.store.has_public(&keys::year_prefix(year), now).await?;
+        if !months.is_empty() && probe_year {
+            for month in months {
+                let ym = YearMonth { year, month };
+                if ym > today {
+                    break;
+                }
+                if app
+                    .store
+                    .has_public(&keys::month_prefix(year, month), now)
+                    .await?
+                {
+                    return Ok(Some(ym));
+                }
+            }
+        }
+        year += step;
+    }
+    Ok(None)
+}
+
+/// `/archive/<yyyy>/<mm>`: one month, with links to the neighbouring months
+/// that have alerts. A month without public alerts is a 404.
+pub async fn archive<P: Platform>(
+    app: &App<'_, P>,
+    y: i32,
+    m: u32,
+    query: &Query,
+) -> Result<Reply, AppError> {
+    let prefix = keys::month_prefix(y, m);
+    if !app.store.has_public(&prefix, app.now()).await? {
+        return Err(AppError::NotFound);
+    }
+    let month = YearMonth { year: y, month: m };
+    let first = first_year(app).await?;
+    let newer = neighbour(app, month, Direction::Newer, first).await?;
+    let older = neighbour(app, month, Direction::Older, first).await?;
+    let name = dates::month_name(y, m);
+    let spec = Listing {
+        prefix,
+        heading: format!("Alerts of {name}"),
+        intro: Some(format!("Every alert published in {name}, newest first.")),
+        path: Route::Archive(y, m).path(),
+        feed: None,
+        months: Some(MonthLinks { newer, older }),
+        empty_is_unknown: true,
+    };
+    let (page, paged) = read(app, &spec, query).await?;
+    Ok(render(app, spec, &page, paged))
+}
+
+/// `/api/alerts?category=&tag=&cursor=&limit=`: a listing page as JSON.
+pub async fn api<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+    let limit = match query
+        .get("limit")
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
+        None => 10,
+        Some(l) => l
+            .parse::<i64>()
+            .map_err(|_| AppError::BadRequest("`limit` must be a number (1-100).".into()))?
+            .clamp(1, 100) as usize,
+    };
+    let from = cursor_param(query)?;
+    let slug_of = |name: &str| Some(keys::name_slug(name)).filter(|s| !s.is_empty());
+    let category = query.get("category").and_then(|c| slug_of(c));
+    let tag = query.get("tag").and_then(|t| slug_of(t));
+    let (prefix, filter): (String, Option<EntryFilter>) = match (category, tag) {
+        (Some(c), Some(t)) => (
+            keys::tag_prefix(&t),
+            Some(Box::new(move |m: &ListingMeta| {
+                m.category.as_deref().map(keys::name_slug).as_deref() == Some(c.as_str())
+            })),
+        ),
+        (Some(c), None) => (keys::category_prefix(&c), None),
+        (None, Some(t)) => (keys::tag_prefix(&t), None),
+        (None, None) => (keys::INDEX_ALL.to_string(), None),
+    };
+    let page = app
+        .store
+        .page(&prefix, limit, app.now(), from, filter)
+        .await?;
+    let site = app.site();
+    let ts = |t: i64| dates::rfc3339(chrono::DateTime::from_timestamp(t, 0).unwrap_or_default());
+    let alerts: Vec<serde_json::Value> = page
+        .entries
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "slug": e.slug,
+                "title": e.meta.title,
+                "date": ts(e.meta.date),
+                "updated": e.meta.updated.map(ts),
+                "category": e.meta.category,
+                "tags": e.meta.tags,
+                "summary": e.meta.summary,
+                "url": site.abs(&routes::alert_path(&e.slug)),
+            })
+        })
+        .collect();
+    Ok(Reply::json(
+        200,
+        &serde_json::json!({ "alerts": alerts, "next": page.next }),
+    ))
+}

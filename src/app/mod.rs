@@ -1,0 +1,186 @@
+//! The request pipeline: a request comes in through the `Incoming` port,
+//! is resolved once against the routing table (`crate::routes`), dispatched
+//! by one exhaustive match to a handler, and finished into a `Response` with
+//! every header the site promises. Handlers reach KV, the queue, the mailer,
+//! the rate limiter and the clock only through `ports::Platform`, so all of
+//! this is plain Rust: the Worker runs it over its bindings (`crate::edge`),
+//! the tests run it in-process over memory (`tests/app/`).
+//!
+//! Handlers by responsibility: `pages` (alerts, previews, the API's alert,
+//! fixed pages, aliases, health), `listings` (home, categories, tags, month
+//! archives, the listing API), `discovery` (feeds, sitemaps), `contact` (the
+//! form), `inbox` (queue consumers and operator endpoints).
+
+mod contact;
+#[cfg(feature = "diagnostics")]
+mod diag;
+mod discovery;
+pub mod error;
+mod inbox;
+mod listings;
+mod pages;
+pub mod ports;
+pub mod reply;
+pub mod settings;
+pub mod store;
+
+pub use error::AppError;
+pub use inbox::{Outcome, QueueKind};
+pub use ports::{Incoming, Level, Platform};
+pub use reply::{Reply, Response};
+pub use settings::Settings;
+
+use crate::http::Scripts;
+use crate::routes::{self, Method, Resolved, Route};
+use crate::views::{self, Site};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use store::Store;
+
+/// The query string's decoded parameters.
+pub type Query = HashMap<String, String>;
+
+/// The app for one request or one queue batch: the platform's ports, the
+/// settings, and the request's own KV store (with its count of operations).
+pub struct App<'a, P: Platform> {
+    pub platform: &'a P,
+    pub settings: &'a Settings,
+    pub store: Store<'a, P::Kv>,
+}
+
+/// Whether an alert is shown as readers see it or as an editor previews it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only if public now: drafts and scheduled alerts answer as unknown.
+    Public,
+    /// Whatever its state (a valid preview link), never cached or indexed.
+    Preview,
+}
+
+impl<'a, P: Platform> App<'a, P> {
+    pub fn new(platform: &'a P, settings: &'a Settings) -> Self {
+        App {
+            platform,
+            settings,
+            store: Store::new(platform.kv()),
+        }
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.settings.site
+    }
+
+    /// The current time in unix seconds.
+    pub fn now(&self) -> i64 {
+        self.platform.now_millis().div_euclid(1000)
+    }
+
+    /// The current time, to the second.
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(self.now(), 0).unwrap_or_default()
+    }
+
+    pub fn log(&self, level: Level, line: &str) {
+        self.platform.log(level, line);
+    }
+
+    /// Answers one request.
+    pub async fn handle(&self, req: &impl Incoming) -> Response {
+        let method = req.method();
+        let url = req.url();
+        let path = crate::http::path_of(url);
+        // Read at most once: each header read may cross into the runtime.
+        let inm = OnceCell::new();
+        let if_none_match = || inm.get_or_init(|| req.header("If-None-Match")).clone();
+        let result = match routes::resolve(method, path, self.settings.switches) {
+            Resolved::Found(route) => self.dispatch(route, req, &if_none_match).await,
+            Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
+            Resolved::NotFound => pages::not_found(self, path).await,
+        };
+        self.finish(req, path, result, if_none_match)
+    }
+
+    /// One exhaustive match: a new route is a compile error until handled.
+    async fn dispatch(
+        &self,
+        route: Route<'_>,
+        req: &impl Incoming,
+        if_none_match: &dyn Fn() -> Option<String>,
+    ) -> Result<Reply, AppError> {
+        use discovery::Format;
+        use listings::Taxonomy;
+        let query = || query_map(req.url());
+        let inm = || if_none_match();
+        match route {
+            Route::Home => listings::home(self, &query()).await,
+            Route::Category(name) => {
+                listings::taxonomy(self, Taxonomy::Category, name, &query()).await
+            }
+            Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, name, &query()).await,
+            Route::Archive(y, m) => listings::archive(self, y, m, &query()).await,
+            Route::ApiAlerts => listings::api(self, &query()).await,
+            Route::Feed => discovery::feed(self, None, Format::Atom, inm()).await,
+            Route::JsonFeed => discovery::feed(self, None, Format::Json, inm()).await,
+            Route::CategoryFeed(name) => {
+                discovery::feed(self, Some(name), Format::Atom, inm()).await
+            }
+            Route::Sitemap => discovery::sitemap_index(self).await,
+            Route::SitemapPages => Ok(discovery::sitemap_pages(self.site())),
+            Route::SitemapMonth(y, m) => discovery::sitemap_month(self, y, m).await,
+            Route::Alert(slug) => pages::alert(self, slug, Visibility::Public, inm()).await,
+            Route::Preview(slug) => pages::preview(self, slug, &query()).await,
+            Route::ApiAlert(slug) => pages::api_alert(self, slug, inm()).await,
+            Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(self.site()))),
+            Route::Privacy => Ok(Reply::html(200, views::privacy_page(self.site()))),
+            Route::Robots => Ok(pages::robots(self.site())),
+            Route::Favicon => Ok(pages::favicon()),
+            Route::Stylesheet(file) => pages::stylesheet(file),
+            Route::Healthz => pages::healthz(self).await,
+            Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
+            Route::Contact => contact::form(self, &query()).await,
+            Route::DeadInquiries => inbox::list_dead(self, req).await,
+            Route::ResendInquiry(id) => inbox::resend(self, req, id).await,
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(d) => diag::answer(self, d, req).await,
+        }
+    }
+
+    /// Turns a handler's result into the response.
+    fn finish(
+        &self,
+        req: &impl Incoming,
+        path: &str,
+        result: Result<Reply, AppError>,
+        if_none_match: impl FnOnce() -> Option<String>,
+    ) -> Response {
+        let reply = result.unwrap_or_else(|e| {
+            let wants_json = path.starts_with("/api/")
+                || path.starts_with("/operator/")
+                || req
+                    .header("Content-Type")
+                    .is_some_and(|t| t.starts_with("application/json"));
+            e.into_reply(self.site(), wants_json, |level, line| self.log(level, line))
+        });
+        for key in self.store.take_broken() {
+            self.log(
+                Level::Error,
+                &format!("broken record key={key} reason=missing or unreadable"),
+            );
+        }
+        #[cfg(feature = "diagnostics")]
+        let reply = diag::count_kv_ops(self, reply);
+        let scripts = match self.settings.turnstile {
+            Some(_) if path == Route::Contact.path() => Scripts::Turnstile,
+            _ => Scripts::None,
+        };
+        reply.finish(req.method(), if_none_match, scripts)
+    }
+}
+
+fn query_map(url: &str) -> Query {
+    if url.contains('?') {
+        crate::http::query_pairs(url).into_iter().collect()
+    } else {
+        HashMap::new()
+    }
+}

@@ -1,0 +1,151 @@
+//! What the handlers need from the platform, as small traits. The edge layer
+//! (`crate::edge`, wasm only) implements them over the Worker's bindings;
+//! the in-process tests (`tests/app/`) implement them in memory. Nothing here
+//! knows about `worker`.
+//!
+//! The traits use `async fn`: the Worker is single-threaded, so no future
+//! needs to be `Send`.
+#![allow(async_fn_in_trait)]
+
+use crate::form::QueuedInquiry;
+use std::collections::HashMap;
+
+/// A platform call that failed. The text is for logs only: implementations
+/// must not put visitor data or addresses in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortError(pub String);
+
+impl std::fmt::Display for PortError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One key of a KV `list()` answer, with its metadata (JSON) if it has any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KvKey {
+    pub name: String,
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// One KV `list()` answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KvList {
+    pub keys: Vec<KvKey>,
+    /// Where the next call starts; `None` at the end.
+    pub cursor: Option<String>,
+    pub complete: bool,
+}
+
+/// Workers KV (binding `ALERTS`).
+pub trait Kv {
+    /// One value as bytes; `None` when the key does not exist.
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError>;
+    /// Up to 100 values as text in one call (KV's bulk get counts once).
+    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError>;
+    /// One `list()` call: at most `limit` (1-1000) keys of `prefix` in key
+    /// order, from `cursor`.
+    async fn list(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<KvList, PortError>;
+    /// Writes a value, expiring after `ttl_seconds` when given.
+    async fn put(&self, key: &str, value: &[u8], ttl_seconds: Option<u64>)
+        -> Result<(), PortError>;
+    async fn delete(&self, key: &str) -> Result<(), PortError>;
+}
+
+/// The inquiries queue (producer binding `INQUIRIES`).
+pub trait InquiryQueue {
+    async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError>;
+}
+
+/// Why a send failed, as a kind fit for logs (the runtime's own message may
+/// contain the address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailError {
+    RecipientNotAllowed,
+    MessageRejected,
+    BindingMissing,
+    SendFailed,
+}
+
+impl MailError {
+    pub fn kind(self) -> &'static str {
+        match self {
+            MailError::RecipientNotAllowed => "recipient-not-allowed",
+            MailError::MessageRejected => "message-rejected",
+            MailError::BindingMissing => "binding-missing",
+            MailError::SendFailed => "send-failed",
+        }
+    }
+}
+
+/// `send_email` (binding `EMAIL`): one complete RFC 5322 message.
+pub trait Mailer {
+    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
+}
+
+/// The contact form's rate limiter (binding `CONTACT_LIMITER`).
+pub trait RateLimiter {
+    /// Whether one more request under `key` is allowed now.
+    async fn allow(&self, key: &str) -> Result<bool, PortError>;
+}
+
+/// Outbound HTTP, for Turnstile's siteverify.
+pub trait HttpClient {
+    /// POSTs a form-encoded body and returns the answer's body.
+    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError>;
+}
+
+/// A log line's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Everything the handlers reach outside themselves. One value per request
+/// (or per queue batch), so per-request state (the KV operation count) is
+/// never shared between requests.
+pub trait Platform {
+    type Kv: Kv;
+    type Queue: InquiryQueue;
+    type Mailer: Mailer;
+    type Limiter: RateLimiter;
+    type Http: HttpClient;
+
+    fn kv(&self) -> &Self::Kv;
+    fn queue(&self) -> &Self::Queue;
+    fn mailer(&self) -> &Self::Mailer;
+    fn limiter(&self) -> &Self::Limiter;
+    fn http(&self) -> &Self::Http;
+    /// Milliseconds since the Unix epoch (`SystemTime` panics in wasm).
+    fn now_millis(&self) -> i64;
+    /// 64 random bits (inquiry ids).
+    fn random_u64(&self) -> Result<u64, PortError>;
+    /// A line for the operator's logs: ids and kinds, never visitor data.
+    fn log(&self, level: Level, line: &str);
+}
+
+/// A request as the handlers see it: method and URL, headers read on
+/// demand (each read may cross into the runtime), and a body read at most
+/// once, up to a cap.
+pub trait Incoming {
+    fn method(&self) -> crate::routes::Method;
+    /// The absolute URL.
+    fn url(&self) -> &str;
+    fn header(&self, name: &str) -> Option<String>;
+    /// The body, or `BodyError::TooLarge` as soon as more than `max` bytes
+    /// have arrived (whatever `Content-Length` says).
+    async fn body(&self, max: usize) -> Result<Vec<u8>, BodyError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    TooLarge,
+    Unreadable(String),
+}

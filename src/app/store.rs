@@ -1,0 +1,231 @@
+//! Typed reads and writes of Workers KV over the `Kv` port, with the key
+//! schema of `crate::keys`. Every KV call of a request goes through one
+//! `Store`, which counts them (`make bench` reports the count per page).
+
+use super::error::AppError;
+use super::ports::{Kv, PortError};
+use crate::content::{AlertRecord, Contact, ListingEntry, ListingMeta};
+use crate::keys;
+use crate::listing::{EntryFilter, ListedKey, ListedPage, PageCollector};
+use std::cell::Cell;
+
+pub struct Store<'a, K: Kv> {
+    kv: &'a K,
+    ops: Cell<u32>,
+    /// Keys whose record or metadata could not be read, for the log.
+    broken: std::cell::RefCell<Vec<String>>,
+}
+
+/// One listing page: its entries and the cursor of the next (older) page.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub entries: Vec<ListingEntry>,
+    pub next: Option<String>,
+}
+
+/// Where a listing page starts.
+pub enum From<'c> {
+    Start,
+    /// A cursor from a visitor's URL: one KV refuses is a 400.
+    Visitor(&'c str),
+    /// A cursor from an earlier page of this request.
+    Continue(String),
+}
+
+impl<'a, K: Kv> Store<'a, K> {
+    pub fn new(kv: &'a K) -> Self {
+        Store {
+            kv,
+            ops: Cell::new(0),
+            broken: Default::default(),
+        }
+    }
+
+    /// KV calls made so far.
+    pub fn ops(&self) -> u32 {
+        self.ops.get()
+    }
+
+    /// Keys found unreadable so far (taken: each is logged once).
+    pub fn take_broken(&self) -> Vec<String> {
+        std::mem::take(&mut self.broken.borrow_mut())
+    }
+
+    fn count(&self) {
+        self.ops.set(self.ops.get() + 1);
+    }
+
+    /// One value as bytes, `None` when the key does not exist.
+    pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+        self.count();
+        self.kv.get(key).await.map_err(|e| kv_error("get", key, e))
+    }
+
+    /// One value as text (KV values written by this Worker are UTF-8).
+    pub async fn get_text(&self, key: &str) -> Result<Option<String>, AppError> {
+        let bytes = self.get_bytes(key).await?;
+        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// A JSON value; one that does not parse is an error naming its key.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        let Some(bytes) = self.get_bytes(key).await? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| AppError::BrokenRecord {
+                key: key.to_string(),
+                reason: e.to_string(),
+            })
+    }
+
+    pub async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), AppError> {
+        self.count();
+        self.kv
+            .put(key, value, ttl)
+            .await
+            .map_err(|e| kv_error("put", key, e))
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        self.count();
+        self.kv
+            .delete(key)
+            .await
+            .map_err(|e| kv_error("delete", key, e))
+    }
+
+    /// An alert record, whether public or not; a broken record is an error
+    /// naming its key.
+    pub async fn alert(&self, slug: &str) -> Result<Option<AlertRecord>, AppError> {
+        self.get_json(&keys::alert(slug)).await
+    }
+
+    /// The public contact list (no addresses).
+    pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
+        Ok(self.get_json(keys::CONTACTS_KEY).await?.unwrap_or_default())
+    }
+
+    /// Several alert records in bulk reads (up to 100 keys each), in the
+    /// order asked; missing ones are skipped, unreadable ones skipped and
+    /// remembered (`take_broken`).
+    pub async fn alerts(&self, slugs: &[String]) -> Result<Vec<AlertRecord>, AppError> {
+        let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
+        let mut values = std::collections::HashMap::new();
+        for chunk in keys.chunks(100) {
+            self.count();
+            let got = self
+                .kv
+                .get_many(chunk)
+                .await
+                .map_err(|e| kv_error("get", &chunk[0], e))?;
+            values.extend(got);
+        }
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            match values
+                .remove(&key)
+                .map(|t| serde_json::from_str::<AlertRecord>(&t))
+            {
+                Some(Ok(record)) => out.push(record),
+                Some(Err(_)) => self.broken.borrow_mut().push(key),
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where an old path redirects, if it is an alias.
+    pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
+        self.get_text(&keys::alias(path)).await
+    }
+
+    /// One listing page of `prefix`: `want` entries dated at or before
+    /// `now`, from `from`, that pass `filter`.
+    pub async fn page(
+        &self,
+        prefix: &str,
+        want: usize,
+        now: i64,
+        from: From<'_>,
+        filter: Option<EntryFilter>,
+    ) -> Result<Page, AppError> {
+        let (cursor, visitor) = match from {
+            From::Start => (None, false),
+            From::Visitor(c) => (Some(c.to_string()), true),
+            From::Continue(c) => (Some(c), false),
+        };
+        let mut collector = PageCollector::new(want, now, cursor);
+        if let Some(f) = filter {
+            collector = collector.with_filter(f);
+        }
+        while let Some(call) = collector.next_call() {
+            self.count();
+            let answer = match self
+                .kv
+                .list(prefix, call.limit, call.cursor.as_deref())
+                .await
+            {
+                Ok(a) => a,
+                Err(_) if visitor => {
+                    return Err(AppError::BadRequest("The cursor is not valid.".into()))
+                }
+                Err(e) => return Err(kv_error("list", prefix, e)),
+            };
+            collector.feed(ListedPage {
+                keys: answer
+                    .keys
+                    .into_iter()
+                    .map(|k| ListedKey {
+                        metadata: k
+                            .metadata
+                            .and_then(|m| serde_json::from_value::<ListingMeta>(m).ok()),
+                        name: k.name,
+                    })
+                    .collect(),
+                cursor: answer.cursor,
+                complete: answer.complete,
+            });
+        }
+        self.broken
+            .borrow_mut()
+            .extend(std::mem::take(&mut collector.broken));
+        let next = collector.next_cursor().map(str::to_string);
+        Ok(Page {
+            entries: collector.entries,
+            next,
+        })
+    }
+
+    /// Whether `prefix` lists at least one entry dated at or before `now`.
+    pub async fn has_public(&self, prefix: &str, now: i64) -> Result<bool, AppError> {
+        let page = self.page(prefix, 1, now, From::Start, None).await?;
+        Ok(!page.entries.is_empty())
+    }
+
+    /// One raw `list()` page of keys (operator listings).
+    pub async fn keys(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<super::ports::KvList, AppError> {
+        self.count();
+        self.kv
+            .list(prefix, limit, cursor)
+            .await
+            .map_err(|e| kv_error("list", prefix, e))
+    }
+}
+
+/// A KV failure for the log, naming the key's kind only (the first two
+/// parts): the third part of an `inq:` key is derived from what a visitor
+/// wrote.
+fn kv_error(op: &str, key: &str, e: PortError) -> AppError {
+    let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
+    AppError::Internal(format!("kv {op} {kind}: {e}"))
+}

@@ -1,0 +1,284 @@
+//! The core's ports over the Worker's bindings: `ALERTS` (KV), `INQUIRIES`
+//! (queue producer), `EMAIL` (send_email), `CONTACT_LIMITER` (rate limiter),
+//! outbound fetch, the clock, randomness and the log; and the runtime's
+//! Request as the core's `Incoming`.
+
+use crate::app::ports::{
+    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, Mailer,
+    Platform, PortError, RateLimiter,
+};
+use crate::form::QueuedInquiry;
+use crate::routes::Method;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+use wasm_bindgen::JsCast;
+use worker::kv::KvStore;
+use worker::worker_sys::web_sys;
+use worker::{js_sys, Env};
+
+/// Every port, over one request's (or queue batch's) environment.
+pub struct Bindings<'a> {
+    env: &'a Env,
+    /// The SDK's KV handle, made on first use: making it reads five methods
+    /// off the binding, each a call into JavaScript, and the hot reads (an
+    /// alert, the contacts, an alias) do not need it.
+    kv: OnceCell<KvStore>,
+}
+
+impl<'a> Bindings<'a> {
+    /// Borrows the environment: a clone would take a slot in wasm-bindgen's
+    /// reference table on every request.
+    pub fn new(env: &'a Env) -> Self {
+        Bindings {
+            env,
+            kv: OnceCell::new(),
+        }
+    }
+
+    fn sdk_kv(&self) -> Result<&KvStore, PortError> {
+        if let Some(kv) = self.kv.get() {
+            return Ok(kv);
+        }
+        let kv = self.env.kv("ALERTS").map_err(port)?;
+        Ok(self.kv.get_or_init(|| kv))
+    }
+}
+
+fn port(e: impl std::fmt::Display) -> PortError {
+    PortError(e.to_string())
+}
+
+fn js_error(e: &JsValue) -> PortError {
+    PortError(
+        e.dyn_ref::<js_sys::Error>()
+            .map_or_else(|| format!("{e:?}"), |e| String::from(e.message())),
+    )
+}
+
+#[wasm_bindgen(inline_js = "
+export function kv_get_bytes(env, key) {
+  return env.ALERTS.get(key, 'arrayBuffer');
+}")]
+extern "C" {
+    /// One `get` of the `ALERTS` namespace, its value as bytes (an
+    /// ArrayBuffer, or null): a value read as text would be decoded to a
+    /// JavaScript string and then encoded again, character by character, on
+    /// its way into wasm.
+    #[wasm_bindgen(catch)]
+    fn kv_get_bytes(env: &Env, key: &str) -> Result<js_sys::Promise, JsValue>;
+}
+
+impl Kv for Bindings<'_> {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError> {
+        let promise = kv_get_bytes(self.env, key).map_err(|e| js_error(&e))?;
+        #[cfg(not(feature = "upstream-fetch"))]
+        let value = super::exec::settled(&promise).await;
+        #[cfg(feature = "upstream-fetch")]
+        let value = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let value = value.map_err(|e| js_error(&e))?;
+        if value.is_null() || value.is_undefined() {
+            return Ok(None);
+        }
+        Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
+        let values = self.sdk_kv()?.get_bulk(keys).text().await.map_err(port)?;
+        Ok(values
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect())
+    }
+
+    async fn list(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<KvList, PortError> {
+        let mut list = self
+            .sdk_kv()?
+            .list()
+            .prefix(prefix.to_string())
+            .limit(limit as u64);
+        if let Some(c) = cursor {
+            list = list.cursor(c.to_string());
+        }
+        let answer = list.execute().await.map_err(port)?;
+        Ok(KvList {
+            keys: answer
+                .keys
+                .into_iter()
+                .map(|k| KvKey {
+                    name: k.name,
+                    metadata: k.metadata,
+                })
+                .collect(),
+            cursor: answer.cursor,
+            complete: answer.list_complete,
+        })
+    }
+
+    async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), PortError> {
+        let mut put = self.sdk_kv()?.put_bytes(key, value).map_err(port)?;
+        if let Some(ttl) = ttl {
+            put = put.expiration_ttl(ttl);
+        }
+        put.execute().await.map_err(port)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), PortError> {
+        self.sdk_kv()?.delete(key).await.map_err(port)
+    }
+}
+
+impl InquiryQueue for Bindings<'_> {
+    async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
+        let queue = self.env.queue("INQUIRIES").map_err(port)?;
+        queue.send(inquiry).await.map_err(port)
+    }
+}
+
+impl Mailer for Bindings<'_> {
+    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+        let email =
+            worker::EmailMessage::new(from, to, raw).map_err(|_| MailError::MessageRejected)?;
+        let binding = self
+            .env
+            .send_email("EMAIL")
+            .map_err(|_| MailError::BindingMissing)?;
+        binding.send(&email).await.map(|_| ()).map_err(|e| {
+            // The runtime's message may name the address: only its kind leaves here.
+            let e = format!("{e:?}");
+            if e.contains("not allowed") {
+                MailError::RecipientNotAllowed
+            } else if e.contains("parse") || e.contains("invalid") {
+                MailError::MessageRejected
+            } else {
+                MailError::SendFailed
+            }
+        })
+    }
+}
+
+impl RateLimiter for Bindings<'_> {
+    async fn allow(&self, key: &str) -> Result<bool, PortError> {
+        let limiter = self.env.rate_limiter("CONTACT_LIMITER").map_err(port)?;
+        Ok(limiter.limit(key.to_string()).await.map_err(port)?.success)
+    }
+}
+
+impl HttpClient for Bindings<'_> {
+    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
+        use worker::{Fetch, Headers, Method, Request, RequestInit};
+        let headers = Headers::new();
+        headers
+            .set("Content-Type", "application/x-www-form-urlencoded")
+            .map_err(port)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(body.into()));
+        let request = Request::new_with_init(url, &init).map_err(port)?;
+        let mut response = Fetch::Request(request).send().await.map_err(port)?;
+        response.bytes().await.map_err(port)
+    }
+}
+
+impl Platform for Bindings<'_> {
+    type Kv = Self;
+    type Queue = Self;
+    type Mailer = Self;
+    type Limiter = Self;
+    type Http = Self;
+
+    fn kv(&self) -> &Self {
+        self
+    }
+    fn queue(&self) -> &Self {
+        self
+    }
+    fn mailer(&self) -> &Self {
+        self
+    }
+    fn limiter(&self) -> &Self {
+        self
+    }
+    fn http(&self) -> &Self {
+        self
+    }
+
+    fn now_millis(&self) -> i64 {
+        worker::Date::now().as_millis() as i64
+    }
+
+    fn random_u64(&self) -> Result<u64, PortError> {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).map_err(|e| PortError(format!("getrandom: {e}")))?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn log(&self, level: Level, line: &str) {
+        match level {
+            Level::Info => worker::console_log!("{line}"),
+            Level::Warn => worker::console_warn!("{line}"),
+            Level::Error => worker::console_error!("{line}"),
+        }
+    }
+}
+
+#[wasm_bindgen(inline_js = "
+export function request_line(request) {
+  return request.method + ' ' + request.url;
+}")]
+extern "C" {
+    /// The method and URL in one call (one string across, not two).
+    fn request_line(request: &web_sys::Request) -> String;
+}
+
+/// The runtime's Request: method and URL read in one call, headers only
+/// when a handler asks.
+pub struct RawIncoming {
+    raw: web_sys::Request,
+    method: Method,
+    url: String,
+}
+
+impl RawIncoming {
+    pub fn new(raw: web_sys::Request) -> Self {
+        let line = request_line(&raw);
+        let (method, url) = line.split_once(' ').unwrap_or(("GET", ""));
+        RawIncoming {
+            method: Method::parse(method),
+            url: url.to_string(),
+            raw,
+        }
+    }
+}
+
+impl Incoming for RawIncoming {
+    fn method(&self) -> Method {
+        self.method
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.raw.headers().get(name).ok().flatten()
+    }
+
+    async fn body(&self, max: usize) -> Result<Vec<u8>, BodyError> {
+        let mut sdk = worker::Request::from(<web_sys::Request as Clone>::clone(&self.raw));
+        let body = sdk
+            .bytes()
+            .await
+            .map_err(|e| BodyError::Unreadable(e.to_string()))?;
+        if body.len() > max {
+            return Err(BodyError::TooLarge);
+        }
+        Ok(body)
+    }
+}

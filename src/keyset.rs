@@ -1,0 +1,108 @@
+//! The KV key set of one alert (see docs/kv-schema.md): every key and value
+//! the publisher writes for it, derived here beside the key schema so that
+//! the publisher and the in-process tests write exactly the same thing.
+
+use crate::content::{AlertRecord, Contact, PublishedMeta};
+use crate::keys;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// One line of a `wrangler kv bulk put` file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KvEntry {
+    pub key: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+/// The listing keys of an alert (none for a draft).
+pub fn index_keys(r: &AlertRecord) -> Vec<String> {
+    if r.draft {
+        return Vec::new();
+    }
+    let category = r.category.as_deref().map(keys::name_slug);
+    let tags: BTreeSet<String> = r.tags.iter().map(|t| keys::name_slug(t)).collect();
+    keys::index_keys(
+        &r.slug,
+        r.date,
+        category.as_deref(),
+        &tags.into_iter().collect::<Vec<_>>(),
+    )
+}
+
+/// The alias keys of an alert (none for a draft).
+pub fn alias_keys(r: &AlertRecord) -> Vec<String> {
+    if r.draft {
+        return Vec::new();
+    }
+    r.aliases
+        .iter()
+        .map(|a| {
+            keys::alias(if a.len() > 1 {
+                a.trim_end_matches('/')
+            } else {
+                a
+            })
+        })
+        .collect()
+}
+
+/// Every key of the alert besides `alert:<slug>`.
+fn dependent_keys(r: &AlertRecord) -> Vec<String> {
+    let mut k = index_keys(r);
+    k.extend(alias_keys(r));
+    k
+}
+
+/// Every key the alert owns.
+pub fn all_keys(r: &AlertRecord) -> Vec<String> {
+    let mut k = vec![keys::alert(&r.slug)];
+    k.extend(dependent_keys(r));
+    k
+}
+
+/// The metadata of `alert:<slug>`: its hash and its other keys.
+pub fn published_meta(r: &AlertRecord) -> PublishedMeta {
+    PublishedMeta {
+        hash: r.hash.clone(),
+        keys: dependent_keys(r),
+    }
+}
+
+/// The whole key set of one alert, as `wrangler kv bulk put` takes it.
+pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
+    let listing = serde_json::to_value(r.entry().meta).ok();
+    let mut out = vec![KvEntry {
+        key: keys::alert(&r.slug),
+        value: serde_json::to_string(r).unwrap_or_default(),
+        metadata: serde_json::to_value(published_meta(r)).ok(),
+    }];
+    out.extend(index_keys(r).into_iter().map(|key| KvEntry {
+        key,
+        value: String::new(),
+        metadata: listing.clone(),
+    }));
+    out.extend(alias_keys(r).into_iter().map(|key| KvEntry {
+        key,
+        value: r.slug.clone(),
+        metadata: None,
+    }));
+    out
+}
+
+/// The contact list entry (names and roles only) with its hash.
+pub fn contacts_entry(contacts: &[Contact]) -> KvEntry {
+    use sha2::{Digest, Sha256};
+    let value = serde_json::to_string(contacts).unwrap_or_default();
+    let hash: String = Sha256::digest(value.as_bytes())[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    KvEntry {
+        key: keys::CONTACTS_KEY.to_string(),
+        value,
+        metadata: Some(serde_json::json!({ "h": hash })),
+    }
+}

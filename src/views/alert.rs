@@ -1,0 +1,135 @@
+//! The article page: `/alerts/<slug>` and previews.
+
+use super::{card, dateline, layout, CardLevel, Head, Site};
+use crate::content::{AlertRecord, ListingEntry};
+use crate::dates::{human_date, month_name, rfc3339, YearMonth};
+use crate::routes::{self, Route};
+use maud::{html, Markup, PreEscaped};
+
+/// Everything the alert page shows besides the record itself.
+pub struct AlertPage<'a> {
+    pub alert: &'a AlertRecord,
+    pub body_html: &'a str,
+    pub related: &'a [ListingEntry],
+    /// A preview of a draft or scheduled alert.
+    pub preview: bool,
+}
+
+/// The article page: `/alerts/<slug>` (and previews).
+pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
+    let a = page.alert;
+    let path = routes::alert_path(&a.slug);
+    let image = a.image.as_deref().map(|i| {
+        if i.starts_with('/') {
+            site.abs(i)
+        } else {
+            i.to_string()
+        }
+    });
+    let month = YearMonth::of(a.date);
+    let json_ld = news_article_ld(site, a, &path, image.as_deref());
+    let head = Head {
+        path: Some(&path),
+        noindex: page.preview,
+        og_type: "article",
+        image: image.as_deref(),
+        json_ld: Some(json_ld),
+        ..Head::new(&a.title, &a.summary)
+    };
+    let main = html! {
+        article.alert {
+            @if page.preview {
+                p.notice role="status" {
+                    @if a.draft { "Preview of a draft: not public." }
+                    @else { "Preview: scheduled for " (human_date(a.date)) ", not public yet." }
+                }
+            }
+            header {
+                h1 { (a.title) }
+                (dateline(a.date, &a.category))
+                p.archive-link { a href=(Route::Archive(month.year, month.month).path()) { "More from " (month_name(month.year, month.month)) } }
+                @if let Some(u) = a.updated {
+                    p.updated { "Updated " time datetime=(rfc3339(u)) { (human_date(u)) } }
+                }
+            }
+            @if let (Some(src), Some(alt)) = (&image, &a.image_alt) {
+                img.lead src=(src) alt=(alt);
+            }
+            div.body { (PreEscaped(page.body_html)) }
+            @if !a.tags.is_empty() {
+                ul.tags aria-label="Tags" {
+                    @for t in &a.tags {
+                        li { a href=(routes::tag_path(t)) { (t) } }
+                    }
+                }
+            }
+            @if !a.contacts.is_empty() {
+                section.contacts aria-labelledby="contacts-heading" {
+                    h2 #contacts-heading { "Contacts" }
+                    @if let Some(note) = &a.contact_note { p { (note) } }
+                    ul {
+                        @for c in &a.contacts {
+                            li {
+                                a href={ (Route::Contact.path()) "?to=" (c.id) } { "Write to " (c.name) }
+                                @if let Some(role) = &c.role { span.role { ", " (role) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !page.related.is_empty() {
+            section.related aria-labelledby="related-heading" {
+                h2 #related-heading { "Related Articles" }
+                div.cards {
+                    @for r in page.related { (card(r, CardLevel::H3)) }
+                }
+            }
+        }
+    };
+    layout(site, &head, main)
+}
+
+fn news_article_ld(site: &Site, a: &AlertRecord, path: &str, image: Option<&str>) -> String {
+    let rfc = rfc3339;
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "description": a.summary,
+        "datePublished": rfc(a.date),
+        "dateModified": rfc(a.modified()),
+        "mainEntityOfPage": site.abs(path),
+        "publisher": { "@type": "Organization", "name": site.name, "url": site.abs(&Route::Home.path()) },
+    });
+    if let Some(img) = image {
+        ld["image"] = serde_json::Value::from(img);
+    }
+    if let Some(c) = &a.category {
+        ld["articleSection"] = serde_json::Value::from(c.as_str());
+    }
+    // `<` never appears raw, so the data cannot close its script element.
+    ld.to_string().replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let site = Site::new("https://alerts.example.org/", "Alerts");
+        let mut a = crate::content::AlertRecord::new(
+            "x",
+            "</script><script>alert(1)</script>",
+            DateTime::from_timestamp(1_732_492_800, 0).unwrap(),
+            "",
+        );
+        let ld = news_article_ld(&site, &a, "/alerts/x", None);
+        assert!(!ld.contains("</script"), "{ld}");
+        a.title = "ok".into();
+        assert!(news_article_ld(&site, &a, "/alerts/x", None)
+            .contains("https://alerts.example.org/alerts/x"));
+    }
+}

@@ -1,0 +1,188 @@
+//! HTML pages, built with maud so that every interpolated value is escaped
+//! by the template engine. One layout (here) and one stylesheet serve every
+//! page; the pages are split by kind: `alert`, `listing`, `pages` (contact
+//! form, fixed pages, messages). Links come from `crate::routes`, dates from
+//! `crate::dates`.
+
+pub mod alert;
+pub mod assets;
+pub mod listing;
+pub mod pages;
+
+pub use alert::{alert_page, AlertPage};
+pub use listing::{listing_page, ListingPage, MonthLinks};
+pub use pages::{contact_page, message_page, privacy_page, thanks_page, ContactForm};
+
+use crate::content::ListingEntry;
+use crate::dates::{human_date, rfc3339};
+use crate::routes::{self, Route};
+use assets::stylesheet_file;
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// The site's identity, from `SITE_URL` and `SITE_NAME`.
+/// The site's identity, from `SITE_URL` and `SITE_NAME`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Origin and optional base path, without a trailing slash.
+    pub url: String,
+    pub name: String,
+}
+
+impl Site {
+    pub fn new(url: &str, name: &str) -> Self {
+        Site {
+            url: url.trim_end_matches('/').to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// The absolute URL of a site path (`/alerts/x`).
+    pub fn abs(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+}
+
+pub struct Head<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Site path of the canonical URL (`/alerts/x`), if the page has one.
+    pub path: Option<&'a str>,
+    pub noindex: bool,
+    pub og_type: &'a str,
+    pub image: Option<&'a str>,
+    /// Structured data (JSON-LD) for the page.
+    pub json_ld: Option<String>,
+    /// Turnstile's script, on the contact form when it is switched on.
+    pub turnstile: bool,
+    /// A feed of this page besides the site's (title, Atom path).
+    pub feed: Option<(String, String)>,
+}
+
+impl<'a> Head<'a> {
+    pub fn new(title: &'a str, description: &'a str) -> Self {
+        Head {
+            title,
+            description,
+            path: None,
+            noindex: false,
+            og_type: "website",
+            image: None,
+            json_ld: None,
+            turnstile: false,
+            feed: None,
+        }
+    }
+}
+
+/// The page shell shared by every HTML response.
+pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
+    let full_title = if head.title == site.name {
+        site.name.clone()
+    } else {
+        format!("{} | {}", head.title, site.name)
+    };
+    let canonical = head.path.map(|p| site.abs(p));
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (full_title) }
+                meta name="description" content=(head.description);
+                @if head.noindex { meta name="robots" content="noindex, nofollow"; }
+                @if let Some(url) = &canonical { link rel="canonical" href=(url); }
+                link rel="stylesheet" href=(Route::Stylesheet(&stylesheet_file()).path());
+                link rel="icon" type="image/svg+xml" href=(Route::Favicon.path());
+                link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href=(Route::Feed.path());
+                link rel="alternate" type="application/feed+json" title={ (site.name) " (JSON Feed)" } href=(Route::JsonFeed.path());
+                @if let Some((title, path)) = &head.feed {
+                    link rel="alternate" type="application/atom+xml" title=(title) href=(path);
+                }
+                meta property="og:site_name" content=(site.name);
+                meta property="og:title" content=(head.title);
+                meta property="og:description" content=(head.description);
+                meta property="og:type" content=(head.og_type);
+                @if let Some(url) = &canonical { meta property="og:url" content=(url); }
+                @if let Some(img) = head.image {
+                    meta property="og:image" content=(img);
+                    meta name="twitter:card" content="summary_large_image";
+                } @else {
+                    meta name="twitter:card" content="summary";
+                }
+                meta name="twitter:title" content=(head.title);
+                meta name="twitter:description" content=(head.description);
+                @if let Some(ld) = &head.json_ld {
+                    script type="application/ld+json" { (PreEscaped(ld)) }
+                }
+                @if head.turnstile {
+                    script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer {}
+                }
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.site-header {
+                    div.wrap {
+                        a.brand href=(Route::Home.path()) { (site.name) }
+                        nav aria-label="Site" {
+                            ul {
+                                li { a href=(Route::Home.path()) { "Latest alerts" } }
+                                li { a href=(Route::Contact.path()) { "Contact" } }
+                            }
+                        }
+                    }
+                }
+                main #main.wrap { (main) }
+                footer.site-footer {
+                    div.wrap {
+                        p { "© " (site.name) }
+                        ul {
+                            li { a href=(Route::Feed.path()) { "Atom feed" } }
+                            li { a href=(Route::JsonFeed.path()) { "JSON Feed" } }
+                            li { a href=(Route::Privacy.path()) { "Privacy" } }
+                            li { a href=(Route::Contact.path()) { "Contact us" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn category_link(category: &Option<String>) -> Markup {
+    html! {
+        @if let Some(c) = category {
+            a.category href=(routes::category_path(c)) { (c) }
+        }
+    }
+}
+
+fn dateline(date: DateTime<Utc>, category: &Option<String>) -> Markup {
+    html! {
+        p.dateline {
+            time datetime=(rfc3339(date)) { (human_date(date)) }
+            @if category.is_some() { " " span.sep aria-hidden="true" { "·" } " " (category_link(category)) }
+        }
+    }
+}
+
+/// The heading level of a card's title: under the page's `h1` (a listing)
+/// or under a section's `h2` (related articles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardLevel {
+    H2,
+    H3,
+}
+
+/// One alert in a listing or the related block.
+pub fn card(entry: &ListingEntry, level: CardLevel) -> Markup {
+    let title = html! { a href=(routes::alert_path(&entry.slug)) { (entry.meta.title) } };
+    html! {
+        article.card {
+            @match level { CardLevel::H3 => h3 { (title) }, CardLevel::H2 => h2 { (title) } }
+            p.excerpt { (entry.meta.summary) }
+            (dateline(entry.date(), &entry.meta.category))
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! The platform in memory: KV (with list cursors, metadata and TTLs), the
+//! inquiries queue, the mailer, the rate limiter, outbound HTTP, a clock
+//! that tests move, and a log the tests read. Each port can be told to fail.
+
+use access_alerts::app::ports::{
+    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, Mailer,
+    Platform, PortError, RateLimiter,
+};
+use access_alerts::app::{App, Outcome, QueueKind, Response, Settings};
+use access_alerts::content::{AlertRecord, Contact};
+use access_alerts::form::QueuedInquiry;
+use access_alerts::keyset;
+use access_alerts::routes::Method;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// Runs a future that never waits (every port here answers at once).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("an in-memory port never waits"),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub value: Vec<u8>,
+    pub metadata: Option<serde_json::Value>,
+    /// Unix milliseconds after which the key is gone.
+    pub expires: Option<i64>,
+}
+
+/// 2024-12-01T00:00:00Z: after every sample alert.
+pub const START_MILLIS: i64 = 1_733_011_200_000;
+
+#[derive(Default)]
+pub struct Fake {
+    pub kv: RefCell<BTreeMap<String, Stored>>,
+    pub kv_fails: Cell<bool>,
+    pub queue: RefCell<Vec<QueuedInquiry>>,
+    pub queue_fails: Cell<bool>,
+    /// (from, to, raw message)
+    pub mail: RefCell<Vec<(String, String, String)>>,
+    pub mail_fails: Cell<Option<MailError>>,
+    /// Requests allowed per key before the limiter refuses.
+    pub limit: Cell<usize>,
+    pub limited: RefCell<HashMap<String, usize>>,
+    /// What Turnstile's siteverify answers, and the bodies it was sent.
+    pub http_answer: RefCell<String>,
+    pub http_sent: RefCell<Vec<(String, String)>>,
+    pub clock: Cell<i64>,
+    pub random: Cell<u64>,
+    pub logs: RefCell<Vec<(Level, String)>>,
+}
+
+impl Fake {
+    pub fn new() -> Self {
+        let fake = Fake::default();
+        fake.clock.set(START_MILLIS);
+        fake.limit.set(10);
+        *fake.http_answer.borrow_mut() = r#"{"success": true}"#.into();
+        fake
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.get()
+    }
+
+    pub fn advance_seconds(&self, seconds: i64) {
+        self.clock.set(self.clock.get() + seconds * 1000);
+    }
+
+    /// Writes one alert's key set, as the publisher does.
+    pub fn publish(&self, record: &AlertRecord) {
+        for e in keyset::entries(record) {
+            self.put_raw(&e.key, e.value.as_bytes(), e.metadata);
+        }
+    }
+
+    /// Removes one alert's key set, as the publisher's unpublish does.
+    pub fn unpublish(&self, record: &AlertRecord) {
+        for key in keyset::all_keys(record) {
+            self.kv.borrow_mut().remove(&key);
+        }
+    }
+
+    pub fn set_contacts(&self, contacts: &[Contact]) {
+        let e = keyset::contacts_entry(contacts);
+        self.put_raw(&e.key, e.value.as_bytes(), e.metadata);
+    }
+
+    pub fn put_raw(&self, key: &str, value: &[u8], metadata: Option<serde_json::Value>) {
+        self.kv.borrow_mut().insert(
+            key.to_string(),
+            Stored {
+                value: value.to_vec(),
+                metadata,
+                expires: None,
+            },
+        );
+    }
+
+    pub fn value(&self, key: &str) -> Option<String> {
+        self.live(key)
+            .map(|s| String::from_utf8_lossy(&s.value).into_owned())
+    }
+
+    fn live(&self, key: &str) -> Option<Stored> {
+        let now = self.now();
+        self.kv
+            .borrow()
+            .get(key)
+            .filter(|s| s.expires.is_none_or(|e| e > now))
+            .cloned()
+    }
+
+    pub fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let now = self.now();
+        self.kv
+            .borrow()
+            .iter()
+            .filter(|(k, s)| k.starts_with(prefix) && s.expires.is_none_or(|e| e > now))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    pub fn logged(&self) -> String {
+        self.logs
+            .borrow()
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn check_kv(&self) -> Result<(), PortError> {
+        if self.kv_fails.get() {
+            Err(PortError("kv unavailable".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Cursors are the hex of the last key returned (opaque to the app, and
+/// within its cursor alphabet).
+fn cursor_of(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn key_of(cursor: &str) -> Option<String> {
+    if !cursor.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+impl Kv for Fake {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError> {
+        self.check_kv()?;
+        Ok(self.live(key).map(|s| s.value))
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
+        self.check_kv()?;
+        assert!(keys.len() <= 100, "KV's bulk get takes at most 100 keys");
+        Ok(keys
+            .iter()
+            .filter_map(|k| Some((k.clone(), String::from_utf8(self.live(k)?.value).ok()?)))
+            .collect())
+    }
+
+    async fn list(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<KvList, PortError> {
+        self.check_kv()?;
+        assert!((1..=1000).contains(&limit), "KV's list limit is 1-1000");
+        let after = match cursor {
+            None => None,
+            Some(c) => Some(key_of(c).ok_or_else(|| PortError("invalid cursor".into()))?),
+        };
+        let now = self.now();
+        let kv = self.kv.borrow();
+        let mut matching = kv
+            .iter()
+            .filter(|(k, s)| k.starts_with(prefix) && s.expires.is_none_or(|e| e > now))
+            .filter(|(k, _)| after.as_ref().is_none_or(|a| *k > a));
+        let keys: Vec<KvKey> = matching
+            .by_ref()
+            .take(limit)
+            .map(|(k, s)| KvKey {
+                name: k.clone(),
+                metadata: s.metadata.clone(),
+            })
+            .collect();
+        let complete = matching.next().is_none();
+        let cursor = (!complete).then(|| cursor_of(&keys.last().unwrap().name));
+        Ok(KvList {
+            keys,
+            cursor,
+            complete,
+        })
+    }
+
+    async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), PortError> {
+        self.check_kv()?;
+        let expires = ttl.map(|t| self.now() + t as i64 * 1000);
+        self.kv.borrow_mut().insert(
+            key.to_string(),
+            Stored {
+                value: value.to_vec(),
+                metadata: None,
+                expires,
+            },
+        );
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), PortError> {
+        self.check_kv()?;
+        self.kv.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+impl InquiryQueue for Fake {
+    async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
+        if self.queue_fails.get() {
+            return Err(PortError("queue unavailable".into()));
+        }
+        self.queue.borrow_mut().push(inquiry.clone());
+        Ok(())
+    }
+}
+
+impl Mailer for Fake {
+    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+        if let Some(e) = self.mail_fails.get() {
+            return Err(e);
+        }
+        self.mail
+            .borrow_mut()
+            .push((from.to_string(), to.to_string(), raw.to_string()));
+        Ok(())
+    }
+}
+
+impl RateLimiter for Fake {
+    async fn allow(&self, key: &str) -> Result<bool, PortError> {
+        let mut seen = self.limited.borrow_mut();
+        let n = seen.entry(key.to_string()).or_default();
+        *n += 1;
+        Ok(*n <= self.limit.get())
+    }
+}
+
+impl HttpClient for Fake {
+    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
+        self.http_sent
+            .borrow_mut()
+            .push((url.to_string(), body.to_string()));
+        Ok(self.http_answer.borrow().clone().into_bytes())
+    }
+}
+
+impl Platform for Fake {
+    type Kv = Self;
+    type Queue = Self;
+    type Mailer = Self;
+    type Limiter = Self;
+    type Http = Self;
+
+    fn kv(&self) -> &Self {
+        self
+    }
+    fn queue(&self) -> &Self {
+        self
+    }
+    fn mailer(&self) -> &Self {
+        self
+    }
+    fn limiter(&self) -> &Self {
+        self
+    }
+    fn http(&self) -> &Self {
+        self
+    }
+    fn now_millis(&self) -> i64 {
+        self.clock.get()
+    }
+    fn random_u64(&self) -> Result<u64, PortError> {
+        self.random.set(self.random.get() + 1);
+        Ok(self.random.get().wrapping_mul(0x9e37_79b9_7f4a_7c15))
+    }
+    fn log(&self, level: Level, line: &str) {
+        self.logs.borrow_mut().push((level, line.to_string()));
+    }
+}
+
+/// A request built by a test.
+#[derive(Debug, Clone)]
+pub struct TestRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The site's origin in these tests: not example.org, where the contacts'
+/// addresses live, so that a leak check can look for that domain.
+pub const ORIGIN: &str = "https://alerts.example.com";
+
+impl TestRequest {
+    pub fn new(method: Method, path: &str) -> Self {
+        TestRequest {
+            method,
+            url: format!("{ORIGIN}{path}"),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn get(path: &str) -> Self {
+        TestRequest::new(Method::Get, path)
+    }
+
+    pub fn post(path: &str, content_type: &str, body: &str) -> Self {
+        TestRequest::new(Method::Post, path)
+            .header("Content-Type", content_type)
+            .body(body)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn body(mut self, body: &str) -> Self {
+        self.body = body.as_bytes().to_vec();
+        self
+    }
+}
+
+impl Incoming for TestRequest {
+    fn method(&self) -> Method {
+        self.method
+    }
+    fn url(&self) -> &str {
+        &self.url
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+    async fn body(&self, max: usize) -> Result<Vec<u8>, BodyError> {
+        if self.body.len() > max {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(self.body.clone())
+        }
+    }
+}
+
+/// The settings the tests run with (placeholder addresses only).
+pub fn settings(extra: &[(&str, &str)]) -> Settings {
+    let mut vars: HashMap<&str, &str> = HashMap::from([
+        ("SITE_URL", ORIGIN),
+        ("SITE_NAME", "Access Alerts"),
+        ("MAIL_FROM", "alerts@example.org"),
+        ("RETRY_DELAY_SECONDS", "7"),
+    ]);
+    vars.extend(crate::support::TEST_VARS);
+    vars.extend(extra.iter().copied());
+    Settings::read(|name| vars.get(name).map(|v| v.to_string()))
+}
+
+/// The platform and the settings: one site, requests sent in-process.
+pub struct Site {
+    pub fake: Fake,
+    pub settings: Settings,
+}
+
+impl Site {
+    pub fn new() -> Self {
+        Site::with(&[])
+    }
+
+    pub fn with(vars: &[(&str, &str)]) -> Self {
+        Site {
+            fake: Fake::new(),
+            settings: settings(vars),
+        }
+    }
+
+    pub fn send(&self, req: TestRequest) -> Response {
+        let app = App::new(&self.fake, &self.settings);
+        block_on(app.handle(&req))
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.send(TestRequest::get(path))
+    }
+
+    /// Delivers every queued inquiry once; the outcomes in order.
+    pub fn deliver_all(&self) -> Vec<Outcome> {
+        let queued: Vec<QueuedInquiry> = self.fake.queue.borrow_mut().drain(..).collect();
+        queued
+            .iter()
+            .map(|q| self.consume(QueueKind::Inquiries, &serde_json::to_value(q).unwrap()))
+            .collect()
+    }
+
+    pub fn consume(&self, kind: QueueKind, body: &serde_json::Value) -> Outcome {
+        let app = App::new(&self.fake, &self.settings);
+        block_on(app.consume(kind, body))
+    }
+}
