@@ -95,15 +95,11 @@ build-release: setup
 	$(WASM_OPT_BIN) build-release/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-release/index_bg.wasm
 	$(call entry,build-release)
 
-# The deployed build plus the `diagnostics` feature, for `make bench`; and
-# the same with workers-rs's own fetch executor, for its A/B.
+# The deployed build plus the `diagnostics` feature, for `make bench`.
 build-bench: setup
 	worker-build --release -d build-bench . --features diagnostics
 	$(WASM_OPT_BIN) build-bench/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-bench/index_bg.wasm
 	$(call entry,build-bench)
-	worker-build --release -d build-bench-upstream . --features diagnostics,upstream-fetch
-	$(WASM_OPT_BIN) build-bench-upstream/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-bench-upstream/index_bg.wasm
-	$(call entry,build-bench-upstream)
 
 $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml
 	cargo build -q -p publisher
@@ -189,8 +185,9 @@ size: build-release
 	  awk -v g=$$gz -v b=$(SIZE_BUDGET_KIB) 'BEGIN { if (g > b) { printf "over the %d KiB gzip budget\n", b; exit 1 } }'
 
 ## ---- deploy (see README: create the namespace, queues, secrets first) ----
-deploy: build-release
+deploy: build-release $(PUBLISH)
+	$(PUBLISH) check-deploy
 	$(WRANGLER) deploy build-release/entry.mjs
 
 clean:
-	rm -rf build build-release build-bench build-bench-upstream build-profile .stamps .publish .bench target
+	rm -rf build build-release build-bench build-profile .stamps .publish .bench target

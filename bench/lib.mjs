@@ -69,7 +69,7 @@ export function cpuTicks(pid) {
 
 /// Starts our Worker (`kind` "rust", from `build`) or the JavaScript
 /// alternative ("js") on a local store; returns its URL and workerd pid.
-export async function start(kind, storeDir, { build = path.join(root, "build-bench"), inspectorPort } = {}) {
+export async function start(kind, storeDir, { build = path.join(root, "build-bench"), inspectorPort, bindings = {} } = {}) {
   const before = new Set(workerdPids());
   const common = {
     name: "worker",
@@ -90,7 +90,7 @@ export async function start(kind, storeDir, { build = path.join(root, "build-ben
             { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
             { type: "ESModule", include: ["**/*.js"] },
           ],
-          bindings: { SITE_URL: "http://127.0.0.1", SITE_NAME: "Access Alerts", BENCH_ROUTES: "1", MAIL_FROM: "alerts@example.org" },
+          bindings: { SITE_URL: "http://127.0.0.1", SITE_NAME: "Access Alerts", BENCH_ROUTES: "1", MAIL_FROM: "alerts@example.org", CONTACT_ADDRESSES: "{}", ...bindings },
           email: { send_email: [{ name: "EMAIL" }] },
         })
       : new Miniflare({

@@ -55,8 +55,14 @@ pub struct AlertRecord {
     pub aliases: Vec<String>,
     /// The Markdown body, rendered on each request.
     pub body: String,
-    /// Hash of the source file, the basis of the page's ETag.
+    /// Hash of the whole record (related entries included): what the
+    /// publisher compares to know whether to write the alert again.
     pub hash: String,
+    /// Hash of what the alert itself shows (its record without `related`):
+    /// the basis of its ETags and of the feeds', so that editing an
+    /// embargoed alert named in `related` changes nothing a reader can see.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub content_hash: String,
 }
 
 impl AlertRecord {
@@ -86,6 +92,17 @@ impl AlertRecord {
             aliases: Vec::new(),
             body: body.into(),
             hash: String::new(),
+            content_hash: String::new(),
+        }
+    }
+
+    /// What the alert's validators are made of: its content hash (records
+    /// written before it existed: the whole record's).
+    pub fn validator(&self) -> &str {
+        if self.content_hash.is_empty() {
+            &self.hash
+        } else {
+            &self.content_hash
         }
     }
 

@@ -20,7 +20,9 @@
 //   timer of its own (the runtime lets only a request settle its own
 //   Promise); a queue batch fails instead, so that its unacknowledged
 //   messages are delivered again. The fresh instance is made at once, so
-//   that a late callback of the trapped one cannot be what starts it.
+//   that a late callback of the trapped one cannot be what starts it (a
+//   callback that runs in the same turn as the trap, before it is seen,
+//   still can: wasm-bindgen's glue would then run it in the fresh instance).
 // - Every handler the wasm exports is forwarded; an export this module does
 //   not know stops the Worker at load, naming it.
 import Wrapped from "./index.js";

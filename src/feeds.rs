@@ -39,6 +39,24 @@ pub struct FeedInfo<'a> {
     pub json_path: &'a str,
 }
 
+/// Whether XML 1.0 allows `c` in a document: not the C0 controls other than
+/// tab, newline and carriage return, nor U+FFFE and U+FFFF.
+pub fn allowed_in_xml(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// A whole XML document without the characters XML forbids: the publisher
+/// refuses them, but one stray character in KV must not make every reader's
+/// feed unparseable.
+fn xml_document(markup: Markup) -> String {
+    let doc = markup.into_string();
+    if doc.chars().all(allowed_in_xml) {
+        doc
+    } else {
+        doc.chars().filter(|c| allowed_in_xml(*c)).collect()
+    }
+}
+
 fn xml_declaration() -> PreEscaped<&'static str> {
     PreEscaped("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
 }
@@ -81,7 +99,7 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             }
         }
     };
-    feed.into_string()
+    xml_document(feed)
 }
 
 /// A JSON Feed 1.1 with full content.
@@ -144,7 +162,7 @@ pub fn urlset(urls: &[SitemapUrl]) -> String {
             }
         }
     };
-    doc.into_string()
+    xml_document(doc)
 }
 
 /// A sitemap index of parts.
@@ -160,7 +178,7 @@ pub fn sitemap_index(parts: &[SitemapUrl]) -> String {
             }
         }
     };
-    doc.into_string()
+    xml_document(doc)
 }
 
 #[cfg(test)]
@@ -210,6 +228,24 @@ mod tests {
         assert!(xml.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://alerts.example.org/feed.xml\"></link>"));
         assert!(xml.contains("<updated>2024-11-26T00:00:00Z</updated>"));
         assert!(xml.contains("<category term=\"un-cyber\" label=\"UN &amp; Cyber\"></category>"));
+    }
+
+    #[test]
+    fn characters_xml_forbids_never_reach_a_feed() {
+        let site = Site::new("https://alerts.example.org", "Access Alerts");
+        let mut a = alert("x", "Vertical\u{0B}tab");
+        a.summary = "Form\u{0C}feed and \u{FFFF}".into();
+        let xml = atom(
+            &site,
+            &info(),
+            &[FeedItem {
+                alert: &a,
+                html: "<p>nul\u{0} and bell\u{7}</p>".into(),
+            }],
+        );
+        assert!(xml.chars().all(allowed_in_xml), "{xml:?}");
+        assert!(xml.contains("<title>Verticaltab</title>"));
+        roxmltree::Document::parse(&xml).expect("parseable");
     }
 
     #[test]

@@ -155,6 +155,14 @@ fn single_line(
 ) {
     if value.contains(['\r', '\n']) {
         errors.add(field, format!("{label} must be a single line"));
+    } else if !is_safe_header_value(value) {
+        // What `compose_email` would refuse at delivery, said here instead.
+        errors.add(
+            field,
+            format!(
+                "{label} contains an invisible control or direction character: please retype it"
+            ),
+        );
     } else if presence == Presence::Required && value.trim().is_empty() {
         errors.add(field, format!("Enter {}", label.to_lowercase()));
     } else if value.chars().count() > MAX_LINE_CHARS {
@@ -198,6 +206,12 @@ pub fn validate(inq: &Inquiry, contacts: &[Contact]) -> FormErrors {
         &inq.email,
         Presence::Required,
     );
+    if e.get(Field::Email).is_none() && !inq.email.trim().is_ascii() {
+        e.add(
+            Field::Email,
+            "Enter an email address in plain letters (a-z, digits, dots), as accents and other scripts cannot be replied to from here",
+        );
+    }
     if e.get(Field::Email).is_none() && !is_plausible_email(inq.email.trim()) {
         e.add(
             Field::Email,
@@ -279,19 +293,60 @@ pub fn duplicate_fingerprint(inq: &Inquiry) -> String {
     .to_string()
 }
 
+/// A header value `compose_email` refuses, named by its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeHeader(pub &'static str);
+
+/// Whether `value` may stand in a header: no control characters (CR, LF,
+/// NUL, ...) and no bidirectional overrides or isolates, which could make
+/// a header read differently from what it is.
+pub fn is_safe_header_value(value: &str) -> bool {
+    value.chars().all(|c| {
+        !c.is_control()
+            && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    })
+}
+
+/// An address mail can be sent to and replied to as it is: plausible and
+/// ASCII (internationalised addresses need SMTPUTF8 end to end).
+pub fn is_sendable_email(email: &str) -> bool {
+    email.is_ascii() && is_plausible_email(email)
+}
+
 /// Composes the complete RFC 5322 message for one inquiry: `Reply-To` the
 /// visitor, a `Message-ID` from the inquiry id, a subject naming the site and
-/// the visitor, a plain-text body. Header values are encoded by mail-builder
-/// (RFC 2047), so visitor text can never become a header.
+/// the visitor, a plain-text body. mail-builder encodes non-ASCII header
+/// text (RFC 2047) but writes a short ASCII value as it is, CR and LF
+/// included, so every header value is checked here first, whoever called:
+/// a value with a control character or a bidi override is refused, naming
+/// its header.
 pub fn compose_email(
     inq: &QueuedInquiry,
     site_name: &str,
     from: &str,
     to: &str,
     unix_time: i64,
-) -> String {
+) -> Result<String, UnsafeHeader> {
     use mail_builder::headers::{address::Address, message_id::MessageId};
     use mail_builder::MessageBuilder;
+    for (header, value) in [
+        ("From", site_name),
+        ("From", from),
+        ("To", to),
+        ("Reply-To", inq.name.as_str()),
+        ("Subject", inq.subject.as_str()),
+        ("Message-ID", inq.id.as_str()),
+    ] {
+        if !is_safe_header_value(value) {
+            return Err(UnsafeHeader(header));
+        }
+    }
+    if !is_sendable_email(&inq.email) {
+        return Err(UnsafeHeader("Reply-To"));
+    }
+    if !inq.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(UnsafeHeader("Message-ID"));
+    }
     let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
     let org = if inq.organisation.is_empty() {
         String::new()
@@ -331,7 +386,7 @@ pub fn compose_email(
         )
         .text_body(body)
         .write_to_string()
-        .unwrap_or_default()
+        .map_err(|_| UnsafeHeader("body"))
 }
 
 #[cfg(test)]
@@ -417,7 +472,8 @@ mod tests {
             "alerts@example.org",
             "gordon.mackay@example.org",
             1732528800,
-        );
+        )
+        .unwrap();
         let (headers, body) = m.split_once("\r\n\r\n").unwrap();
         assert!(
             headers.contains("To: <gordon.mackay@example.org>"),
@@ -435,5 +491,111 @@ mod tests {
         assert!(!headers.contains("victim"), "{headers}");
         assert!(!headers.lines().any(|l| l.starts_with("Bcc")));
         assert!(body.contains("not html") || body.contains("=3Cb"), "{body}");
+    }
+
+    #[test]
+    fn compose_email_refuses_unsafe_header_values_whoever_calls() {
+        let base = QueuedInquiry::new("01abc".into(), "2024-11-25T10:00:00Z".into(), &good());
+        let compose = |q: &QueuedInquiry| {
+            compose_email(
+                q,
+                "Access Alerts",
+                "alerts@example.org",
+                "gordon.mackay@example.org",
+                0,
+            )
+        };
+        assert!(compose(&base).is_ok());
+        type Change = fn(&mut QueuedInquiry);
+        let cases: [(Change, &str); 7] = [
+            (
+                |q| q.subject = "Short\r\nBcc: victim@example.net".into(),
+                "Subject",
+            ),
+            (|q| q.subject = "nul\0".into(), "Subject"),
+            (|q| q.subject = "tab\tand vertical\u{0B}".into(), "Subject"),
+            (|q| q.name = "Ada \u{202E}evil".into(), "Reply-To"),
+            (|q| q.name = "Ada\u{2066}".into(), "Reply-To"),
+            (|q| q.email = "zoë@example.net".into(), "Reply-To"),
+            (|q| q.id = "01abc\r\nX: y".into(), "Message-ID"),
+        ];
+        for (change, header) in cases {
+            let mut q = base.clone();
+            change(&mut q);
+            assert_eq!(compose(&q), Err(UnsafeHeader(header)), "{q:?}");
+        }
+        assert_eq!(
+            compose_email(
+                &base,
+                "Site\r\nBcc: x@example.net",
+                "alerts@example.org",
+                "a@example.org",
+                0
+            ),
+            Err(UnsafeHeader("From"))
+        );
+    }
+
+    #[test]
+    fn what_compose_email_would_refuse_is_refused_at_the_form() {
+        let e = validate(
+            &Inquiry {
+                name: "\u{200F}Ada".into(),
+                subject: "tab\there".into(),
+                ..good()
+            },
+            &contacts(),
+        );
+        assert!(e.get(Field::Name).unwrap().contains("invisible"), "{e:?}");
+        assert!(
+            e.get(Field::Subject).unwrap().contains("invisible"),
+            "{e:?}"
+        );
+        let q = QueuedInquiry::new(
+            "01abc".into(),
+            "2024-11-25T10:00:00Z".into(),
+            &Inquiry {
+                name: "Ada Lovelace".into(),
+                subject: "Plain".into(),
+                ..good()
+            },
+        );
+        assert!(
+            compose_email(
+                &q,
+                "Access Alerts",
+                "alerts@example.org",
+                "a@example.org",
+                0
+            )
+            .is_ok(),
+            "what the form accepts, delivery sends"
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_address_is_refused_at_the_form() {
+        let e = validate(
+            &Inquiry {
+                email: "zoë@example.net".into(),
+                ..good()
+            },
+            &contacts(),
+        );
+        assert!(
+            e.get(Field::Email).unwrap().contains("plain letters"),
+            "{e:?}"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_the_form_accepts_can_always_be_sent(name in "(.|\r|\n){0,30}", subject in "(.|\r|\n){0,30}", organisation in "(.|\r|\n){0,20}") {
+            let inq = Inquiry { name, subject, organisation, ..good() };
+            if validate(&inq, &contacts()).is_empty() {
+                let q = QueuedInquiry::new("01abc".into(), "2024-11-25T10:00:00Z".into(), &inq);
+                proptest::prop_assert!(compose_email(&q, "Access Alerts", "alerts@example.org", "a@example.org", 0).is_ok());
+            }
+        }
     }
 }

@@ -64,6 +64,23 @@ pub fn query_pairs(url: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(query).unwrap_or_default()
 }
 
+/// The rate limiter's bucket for a client address (`CF-Connecting-IP`): an
+/// IPv4 address as it is, an IPv6 address by its /64 (one subscriber's
+/// whole network, which a client can rotate through at will). `None` for
+/// anything that is not an address.
+pub fn client_bucket(ip: &str) -> Option<String> {
+    match ip.trim().parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v4) => Some(v4.to_string()),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => Some(v4.to_string()),
+            None => {
+                let s = v6.segments();
+                Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
+            }
+        },
+    }
+}
+
 /// Cache policies, one per kind of response.
 pub mod cache {
     /// Pages and API answers: browsers revalidate after a minute and may show
@@ -154,6 +171,16 @@ mod tests {
         let on = content_security_policy(Scripts::Turnstile);
         assert!(on.contains("script-src https://challenges.cloudflare.com; frame-src https://challenges.cloudflare.com;"));
         assert!(on.ends_with("frame-ancestors 'none'"));
+    }
+
+    #[test_case("203.0.113.7", Some("203.0.113.7"))]
+    #[test_case("2001:db8:1:2:3:4:5:6", Some("2001:db8:1:2::/64"))]
+    #[test_case("2001:db8:1:2:ffff::1", Some("2001:db8:1:2::/64") ; "same /64, another host")]
+    #[test_case("::ffff:198.51.100.1", Some("198.51.100.1") ; "v4-mapped")]
+    #[test_case("unknown", None)]
+    #[test_case("", None)]
+    fn buckets_clients_by_address_and_ipv6_by_64(ip: &str, bucket: Option<&str>) {
+        assert_eq!(client_bucket(ip).as_deref(), bucket);
     }
 
     #[test]

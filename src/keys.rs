@@ -11,6 +11,16 @@ pub const MAX_KEY_BYTES: usize = 512;
 /// The largest metadata Workers KV accepts per key, in bytes (serialized JSON).
 pub const MAX_METADATA_BYTES: usize = 1024;
 
+/// The years an alert's date may fall in (`make check` refuses others), so
+/// that the archive and the sitemap, which walk the years, do a bounded
+/// amount of work whatever a typo says.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// The longest category or tag slug, in bytes: its listing keys
+/// (`idx:tag:<slug>:<11 digits>:<slug of at most 200>`) stay within
+/// `MAX_KEY_BYTES`.
+pub const MAX_NAME_BYTES: usize = 100;
+
 /// Prefix of the full alert records (`alert:<slug>`).
 pub const ALERT_PREFIX: &str = "alert:";
 /// The public contact list (ids, names, roles; never addresses).
@@ -72,7 +82,7 @@ pub fn inquiry_recent(fingerprint: &str) -> String {
 
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The oldest-first index: its first key is the oldest public alert, which
 /// bounds how far back the archive looks.
@@ -122,7 +132,9 @@ pub fn name_slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+            // Only letters and digits of the lowercase form (`İ` lowercases
+            // to `i` and a combining dot): a slug is its own slug.
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
@@ -178,6 +190,21 @@ mod tests {
         assert_eq!(name_slug("UN OEWG"), "un-oewg");
         assert_eq!(name_slug("  Tech -- Policy! "), "tech-policy");
         assert_eq!(name_slug("Opinion"), "opinion");
+    }
+
+    #[test]
+    fn non_ascii_names_keep_their_letters() {
+        assert_eq!(name_slug("Türkiye"), "türkiye");
+        assert_eq!(name_slug("İstanbul"), "istanbul");
+        assert_eq!(name_slug("Région Île-de-France"), "région-île-de-france");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_slug_is_its_own_slug(name in "\\PC{0,40}") {
+            let slug = name_slug(&name);
+            proptest::prop_assert_eq!(name_slug(&slug), slug);
+        }
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn render(markdown: &str) -> Rendered {
         inner: Parser::new_ext(markdown, options()).into_offset_iter(),
         links: Vec::new(),
         images: Vec::new(),
-        used_ids: HashSet::new(),
+        used_ids: RESERVED_IDS.iter().map(|id| id.to_string()).collect(),
         pending: VecDeque::new(),
         warnings: Vec::new(),
     };
@@ -102,6 +102,14 @@ pub fn render(markdown: &str) -> Rendered {
         warnings: rewriter.warnings,
     }
 }
+
+/// Ids the page around an alert's body uses itself (`crate::views`): a
+/// heading never takes one of them.
+pub const RESERVED_IDS: [&str; 3] = ["main", "contacts-heading", "related-heading"];
+
+/// The prefix of footnote ids (`fn:1`): a heading's id is letters, digits
+/// and hyphens only, so the two can never meet.
+const FOOTNOTE_ID_PREFIX: &str = "fn:";
 
 /// The event-stream rewrite, streaming: only a heading's events are held
 /// back (its id is made from its text).
@@ -122,6 +130,12 @@ impl<'a> Rewriter<'a> {
     fn rewrite(&mut self, event: Event<'a>, offset: usize) -> Option<Event<'a>> {
         Some(match event {
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(format!("{FOOTNOTE_ID_PREFIX}{label}").into())
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(
+                format!("{FOOTNOTE_ID_PREFIX}{label}").into(),
+            )),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -380,6 +394,31 @@ mod tests {
         ] {
             assert!(r.html.contains(needle), "missing {needle}: {}", r.html);
         }
+    }
+
+    #[test]
+    fn ids_never_meet_the_page_s_own_or_each_other() {
+        let r = render("# Main\n\n## Contacts heading\n\n## Related heading\n\n## 1\n\nNote[^1] and[^main].\n\n[^1]: One.\n[^main]: Two.");
+        let ids: Vec<&str> = r
+            .html
+            .split(" id=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "main-2",
+                "contacts-heading-2",
+                "related-heading-2",
+                "1",
+                "fn:1",
+                "fn:main"
+            ],
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r##"href="#fn:1""##), "{}", r.html);
     }
 
     #[test]

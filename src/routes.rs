@@ -1,5 +1,9 @@
-//! The one routing table: which paths exist and which methods each answers.
-//! Pure, so it is unit-tested natively; the edge layer dispatches on it.
+//! The one routing table: which paths exist and which methods each answers,
+//! and the one place paths are made (`Route::path`). Category and tag names
+//! may be any letters (`Türkiye`): paths carry them percent-encoded, and
+//! routing decodes them. Pure, so it is unit-tested natively.
+
+use std::borrow::Cow;
 
 /// The request methods the site distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +32,11 @@ pub enum Route<'a> {
     Alert(&'a str),
     ApiAlert(&'a str),
     Preview(&'a str),
-    Category(&'a str),
-    CategoryFeed(&'a str),
-    Tag(&'a str),
+    /// A category by its name's slug (decoded: `türkiye`).
+    Category(Cow<'a, str>),
+    CategoryFeed(Cow<'a, str>),
+    /// A tag by its name's slug (decoded).
+    Tag(Cow<'a, str>),
     /// `/archive/<yyyy>/<mm>`
     Archive(i32, u32),
     /// `/feed.xml`
@@ -54,6 +60,8 @@ pub enum Route<'a> {
     Favicon,
     /// Operator: list dead-lettered inquiries (bearer token).
     DeadInquiries,
+    /// Operator: one dead-lettered inquiry in full (bearer token).
+    DeadInquiry(&'a str),
     /// Operator: re-send one dead-lettered inquiry (bearer token).
     ResendInquiry(&'a str),
     /// Test and bench routes (a build with the `diagnostics` feature only).
@@ -143,9 +151,9 @@ impl Route<'_> {
             Route::Alert(slug) => format!("/alerts/{slug}"),
             Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
             Route::Preview(slug) => format!("/preview/{slug}"),
-            Route::Category(c) => format!("/category/{c}"),
-            Route::CategoryFeed(c) => format!("/category/{c}/feed.xml"),
-            Route::Tag(t) => format!("/tag/{t}"),
+            Route::Category(c) => format!("/category/{}", encode(c)),
+            Route::CategoryFeed(c) => format!("/category/{}/feed.xml", encode(c)),
+            Route::Tag(t) => format!("/tag/{}", encode(t)),
             Route::Archive(y, m) => format!("/archive/{y:04}/{m:02}"),
             Route::Feed => "/feed.xml".into(),
             Route::JsonFeed => "/feed.json".into(),
@@ -161,6 +169,7 @@ impl Route<'_> {
             Route::Robots => "/robots.txt".into(),
             Route::Favicon => "/favicon.svg".into(),
             Route::DeadInquiries => "/operator/inquiries".into(),
+            Route::DeadInquiry(id) => format!("/operator/inquiries/{id}"),
             Route::ResendInquiry(id) => format!("/operator/inquiries/{id}/resend"),
             #[cfg(feature = "diagnostics")]
             Route::Diag(d) => match d {
@@ -185,12 +194,31 @@ pub fn alert_path(slug: &str) -> String {
 
 /// The path of a category's page, from its name as editors write it.
 pub fn category_path(name: &str) -> String {
-    Route::Category(&crate::keys::name_slug(name)).path()
+    Route::Category(crate::keys::name_slug(name).into()).path()
 }
 
 /// The path of a tag's page, from its name as editors write it.
 pub fn tag_path(name: &str) -> String {
-    Route::Tag(&crate::keys::name_slug(name)).path()
+    Route::Tag(crate::keys::name_slug(name).into()).path()
+}
+
+/// A name slug as a path segment: ASCII letters, digits and hyphens as
+/// they are, anything else percent-encoded (UTF-8).
+fn encode(slug: &str) -> Cow<'_, str> {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-');
+    percent_encoding::utf8_percent_encode(slug, KEEP).into()
+}
+
+/// A path segment as a name slug: percent-decoded, and then exactly what
+/// `keys::name_slug` makes of it (so that each name has one path).
+fn name(segment: &str) -> Option<Cow<'_, str>> {
+    let decoded = percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()?;
+    (!decoded.is_empty()
+        && decoded.len() <= crate::keys::MAX_NAME_BYTES
+        && crate::keys::name_slug(&decoded) == decoded)
+        .then_some(decoded)
 }
 
 /// The first path segments that belong to routes with parameters (`/alerts/`,
@@ -212,9 +240,9 @@ const SAMPLES: &[Route<'static>] = &[
     Route::Alert("a"),
     Route::ApiAlert("a"),
     Route::Preview("a"),
-    Route::Category("c"),
-    Route::CategoryFeed("c"),
-    Route::Tag("t"),
+    Route::Category(Cow::Borrowed("c")),
+    Route::CategoryFeed(Cow::Borrowed("c")),
+    Route::Tag(Cow::Borrowed("t")),
     Route::Archive(2024, 1),
     Route::Feed,
     Route::JsonFeed,
@@ -230,6 +258,7 @@ const SAMPLES: &[Route<'static>] = &[
     Route::Robots,
     Route::Favicon,
     Route::DeadInquiries,
+    Route::DeadInquiry("x"),
     Route::ResendInquiry("x"),
 ];
 
@@ -278,14 +307,13 @@ fn year_month(y: &str, m: &str) -> Option<(i32, u32)> {
 fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let slug = |s: &&str| crate::keys::is_valid_slug(s);
-    let name = |s: &&str| !s.is_empty() && crate::keys::name_slug(s) == *s;
     Some(match segments.as_slice() {
         [""] => (Route::Home, GET),
         ["alerts", s] if slug(s) => (Route::Alert(s), GET),
         ["api", "alerts", s] if slug(s) => (Route::ApiAlert(s), GET),
         ["preview", s] if slug(s) => (Route::Preview(s), GET),
-        ["category", c] if name(c) => (Route::Category(c), GET),
-        ["category", c, "feed.xml"] if name(c) => (Route::CategoryFeed(c), GET),
+        ["category", c] => (Route::Category(name(c)?), GET),
+        ["category", c, "feed.xml"] => (Route::CategoryFeed(name(c)?), GET),
         ["archive", y, m] => {
             let (y, m) = year_month(y, m)?;
             (Route::Archive(y, m), GET)
@@ -300,7 +328,7 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
             (Route::SitemapMonth(y, m), GET)
         }
         ["api", "alerts"] => (Route::ApiAlerts, GET),
-        ["tag", t] if name(t) => (Route::Tag(t), GET),
+        ["tag", t] => (Route::Tag(name(t)?), GET),
         ["contact"] => (Route::Contact, GET_POST),
         ["contact", "thanks"] => (Route::ContactThanks, GET),
         ["privacy"] => (Route::Privacy, GET),
@@ -309,6 +337,7 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["favicon.svg"] | ["favicon.ico"] => (Route::Favicon, GET),
         ["assets", file] => (Route::Stylesheet(file), GET),
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
+        ["operator", "inquiries", id] => (Route::DeadInquiry(id), GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
         #[cfg(feature = "diagnostics")]
         ["__test" | "__bench", ..] => return diag(&segments),
@@ -375,7 +404,7 @@ mod tests {
     #[test_case(
         Method::Get,
         "/category/opinion/feed.xml",
-        Resolved::Found(Route::CategoryFeed("opinion"))
+        Resolved::Found(Route::CategoryFeed("opinion".into()))
     )]
     #[test_case(Method::Head, "/api/alerts", Resolved::Found(Route::ApiAlerts))]
     fn can_resolve(method: Method, path: &str, expected: Resolved) {
@@ -399,6 +428,30 @@ mod tests {
         }
         assert_eq!(category_path("UN OEWG"), "/category/un-oewg");
         assert_eq!(tag_path("Cybersecurity"), "/tag/cybersecurity");
+        assert_eq!(tag_path("Türkiye"), "/tag/t%C3%BCrkiye");
+        assert_eq!(
+            resolve(Method::Get, "/tag/t%C3%BCrkiye", Switches::ALL),
+            Resolved::Found(Route::Tag("türkiye".into()))
+        );
+        assert_eq!(
+            resolve(Method::Get, "/tag/türkiye", Switches::ALL),
+            Resolved::Found(Route::Tag("türkiye".into())),
+            "as sent raw"
+        );
+        let long = format!("/tag/{}", "a".repeat(crate::keys::MAX_NAME_BYTES + 1));
+        for other in [
+            "/tag/T%C3%BCrkiye",
+            "/tag/t%FF",
+            "/tag/%2D",
+            "/tag/a%20b",
+            &long,
+        ] {
+            assert_eq!(
+                resolve(Method::Get, other, Switches::ALL),
+                Resolved::NotFound,
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -65,7 +65,17 @@ fn failed_delivery_is_kept_and_resent_by_the_operator() {
         .iter()
         .find(|i| i["id"] == id.as_str())
         .expect("kept for the operator");
-    assert_eq!(kept["message"], "This must not be lost");
+    assert_eq!(
+        kept["subject"], "Lost?",
+        "the summary, from the key's metadata"
+    );
+    let full = w.request(
+        "GET",
+        &format!("/operator/inquiries/{id}"),
+        &[("Authorization", &auth)],
+        b"",
+    );
+    assert_eq!(full.json()["message"], "This must not be lost");
     let ttl = w.kv(&["key", "list", "--prefix", &format!("inq:dead:{id}")]);
     assert!(
         ttl.contains("\"expiration\""),

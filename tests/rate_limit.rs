@@ -1,5 +1,7 @@
-//! The contact form's rate limit (binding CONTACT_LIMITER, keyed by client
-//! IP), in its own wrangler dev so other tests are not throttled.
+//! The contact form's rate limit (binding CONTACT_LIMITER, keyed by the
+//! client address the runtime gives in CF-Connecting-IP), in its own
+//! wrangler dev so other tests are not throttled; and a missing setting,
+//! said by /healthz and the log.
 
 mod common;
 
@@ -8,7 +10,23 @@ use common::{content_copy, Worker};
 #[test]
 fn a_burst_beyond_the_limit_gets_429_with_retry_after() {
     // Test routes off, as in production: unknown for every method.
-    let w = Worker::start(&[("RATE_LIMIT_DISABLED", "0"), ("TEST_ROUTES", "0")]);
+    // And without SITE_URL, which /healthz and the log must say (by name).
+    let w = Worker::start(&[
+        ("RATE_LIMIT_DISABLED", "0"),
+        ("TEST_ROUTES", "0"),
+        ("SITE_URL", ""),
+    ]);
+    let health = w.get("/healthz");
+    assert_eq!(health.status, 503);
+    assert_eq!(
+        health.json()["problems"],
+        serde_json::json!(["SITE_URL is not set"])
+    );
+    w.wait_for_log(
+        "configuration: SITE_URL is not set",
+        1,
+        std::time::Duration::from_secs(5),
+    );
     for path in ["/__test/panic", "/__test/panic-now", "/__test/enqueue"] {
         assert_eq!(w.get(path).status, 404, "{path}");
         assert_eq!(w.request("POST", path, &[], b"{}").status, 404, "{path}");

@@ -1,6 +1,8 @@
 //! What only the runtime shows: a trap (a panic, running out of memory) in
 //! the wasm, and many requests in flight in one isolate when it happens.
-//! The built Worker under `wrangler dev`, with its test routes on.
+//! The built Worker under `wrangler dev`, with its test routes on. (The
+//! streamed body cap is tested without wrangler dev's proxy:
+//! tests/runtime_js.rs.)
 
 mod common;
 

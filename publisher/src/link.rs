@@ -56,6 +56,11 @@ pub fn link(
             }
         }
     }
+    let drafts: std::collections::HashSet<String> = alerts
+        .iter()
+        .filter(|a| a.record.draft)
+        .map(|a| a.record.slug.clone())
+        .collect();
     let entries: HashMap<String, ListingEntry> = alerts
         .iter()
         .map(|a| (a.record.slug.clone(), a.record.entry()))
@@ -81,6 +86,10 @@ pub fn link(
         }
         for slug in &a.related_slugs {
             match entries.get(slug) {
+                // A draft is never stored in another alert's related list:
+                // once it is published, this alert's record changes and is
+                // published again with it.
+                Some(_) if drafts.contains(slug.as_str()) => {}
                 Some(e) if slug != &a.record.slug => a.record.related.push(e.clone()),
                 Some(_) => problems.push(problem(
                     &a.file,
@@ -113,6 +122,13 @@ pub fn link(
                 ));
             }
         }
+        let shown = AlertRecord {
+            related: Vec::new(),
+            hash: String::new(),
+            content_hash: String::new(),
+            ..a.record.clone()
+        };
+        a.record.content_hash = hash_record(&shown);
         a.record.hash = hash_record(&a.record);
     }
     for a in &alerts {

@@ -4,7 +4,7 @@
 
 use access_alerts::content::{AlertRecord, Contact};
 use access_alerts::{keys, markdown};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use crate::link::link;
@@ -105,6 +105,12 @@ pub(crate) fn problem(file: &Path, line: usize, message: impl Into<String>) -> P
 /// The line at a byte offset of `text`, counted from `first_line`.
 fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
     markdown::line_of(text, offset) + first_line - 1
+}
+
+/// A character an alert's text may hold: what XML allows, less the C1
+/// controls (tab and line breaks are fine).
+fn text_char(c: char) -> bool {
+    access_alerts::feeds::allowed_in_xml(c) && !('\u{7F}'..='\u{9F}').contains(&c)
 }
 
 /// Converts a TOML date or datetime to UTC (a date alone is 00:00 UTC; a
@@ -259,6 +265,19 @@ pub fn parse_alert(
             problems.push(problem(file, at("updated"), "`updated` is before `date`"));
         }
     }
+    for (name, value) in [("date", date), ("updated", updated)] {
+        if let Some(year) = value.map(|d| d.year()).filter(|y| !keys::YEARS.contains(y)) {
+            problems.push(problem(
+                file,
+                at(name),
+                format!(
+                    "`{name}` is in the year {year}: dates must lie between {} and {} (a typo?)",
+                    keys::YEARS.start(),
+                    keys::YEARS.end()
+                ),
+            ));
+        }
+    }
     if fm.image.is_some() && fm.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
         problems.push(problem(
             file,
@@ -278,23 +297,41 @@ pub fn parse_alert(
             ));
         }
     }
-    for (name, value) in [("category", fm.category.as_deref())] {
-        if value.is_some_and(|v| keys::name_slug(v).is_empty()) {
+    let names = fm
+        .category
+        .iter()
+        .map(|c| ("category", c))
+        .chain(fm.tags.iter().map(|t| ("tags", t)));
+    for (key, name) in names {
+        let slug = keys::name_slug(name);
+        if slug.is_empty() {
             problems.push(problem(
                 file,
-                at(name),
-                format!("`{name}` needs at least one letter or digit"),
+                at(key),
+                format!("`{name}` in `{key}` needs at least one letter or digit"),
             ));
+        } else if slug.len() > keys::MAX_NAME_BYTES {
+            let quoted: String = name.chars().take(40).collect();
+            problems.push(problem(file, at(key), format!("`{quoted}…` in `{key}` is too long: at most {} bytes of letters and digits (its keys and addresses must fit KV's limits)", keys::MAX_NAME_BYTES)));
         }
     }
-    for tag in &fm.tags {
-        if keys::name_slug(tag).is_empty() {
-            problems.push(problem(
-                file,
-                at("tags"),
-                format!("tag `{tag}` needs at least one letter or digit"),
-            ));
+    // Feeds are XML, which cannot carry most control characters.
+    let texts = [
+        ("title", fm.title.as_deref()),
+        ("summary", fm.summary.as_deref()),
+        ("category", fm.category.as_deref()),
+        ("contact_note", fm.contact_note.as_deref()),
+        ("image_alt", fm.image_alt.as_deref()),
+    ];
+    let tags = fm.tags.iter().map(|t| ("tags", Some(t.as_str())));
+    for (key, value) in texts.into_iter().chain(tags) {
+        if let Some(c) = value.and_then(|v| v.chars().find(|c| !text_char(*c))) {
+            problems.push(problem(file, at(key), format!("`{key}` contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
         }
+    }
+    if let Some(offset) = body.find(|c: char| !text_char(c)) {
+        let c = body[offset..].chars().next().unwrap_or_default();
+        problems.push(problem(file, line_at(&body, offset, body_line), format!("the text contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
     }
     for alias in &fm.aliases {
         if !alias.starts_with('/')
@@ -334,6 +371,7 @@ pub fn parse_alert(
         aliases: fm.aliases,
         body,
         hash: String::new(),
+        content_hash: String::new(),
     };
     Ok((
         Alert {
@@ -445,6 +483,12 @@ mod tests {
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nupdated = 2024-11-01\n+++\n", 4, "before `date`" ; "updated before date")]
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\naliases = [\"old\"]\n+++\n", 4, "must be a site path" ; "relative alias")]
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = \"one\"\n+++\n", 4, "" ; "tags not a list")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 0001-11-25\n+++\n", 3, "in the year 1: dates must lie between 1990 and 2100" ; "year one")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 1969-12-31\n+++\n", 3, "in the year 1969" ; "before 1970")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nupdated = 2240-01-01\n+++\n", 4, "`updated` is in the year 2240" ; "updated far ahead")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = [\"ab\", \"a-very-long-tag-name-that-goes-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on\"]\n+++\n", 4, "is too long: at most 100 bytes" ; "tag too long")]
+    #[test_case("+++\ntitle = \"Vertical\\u000Btab\"\ndate = 2024-11-25\n+++\n", 2, "`title` contains the control character U+000B" ; "control character in title")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nFine.\n\nForm\u{0C}feed.\n", 7, "the text contains the control character U+000C" ; "control character in the body")]
     fn errors_name_line_and_problem(text: &str, line: usize, needle: &str) {
         let problems = parse(text).unwrap_err();
         assert_eq!(problems[0].line, line, "{problems:?}");
@@ -557,17 +601,22 @@ mod tests {
     }
 
     #[test]
-    fn an_oversized_key_is_reported_even_when_cut_inside_a_character() {
-        // A 200-character CJK tag (600 bytes) makes the tag index key too
+    fn an_oversized_name_is_reported_even_when_cut_inside_a_character() {
+        // A 200-character CJK tag (600 bytes) would make its index key too
         // long; the message quotes its first 40 characters, not 40 bytes.
-        let a = parse(&format!(
+        let problems = parse(&format!(
             "+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = [\"x{}\"]\n+++\nBody.\n",
             "漢".repeat(200)
         ))
-        .unwrap();
-        let problems = link(contacts(), vec![a], Path::new("contacts.toml")).unwrap_err();
-        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(text.iter().any(|t| t.contains("over KV's 512")), "{text:?}");
+        .unwrap_err();
+        let text = problems[0].to_string();
+        assert!(
+            text.starts_with(&format!(
+                "alerts/x.md:4: `x{}…` in `tags` is too long",
+                "漢".repeat(39)
+            )),
+            "{text}"
+        );
     }
 
     #[test]

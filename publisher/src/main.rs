@@ -21,6 +21,7 @@ const USAGE: &str = "usage:
   alerts watch        [--content DIR] [--persist-to DIR]   (republishes on every change)
   alerts new SLUG     [--content DIR] [--title TITLE]
   alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
+  alerts check-deploy                                      (what `make deploy` asks first)
   alerts seed-synthetic N [--persist-to DIR]               (N short synthetic alerts, for scale tests)";
 
 struct Args {
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
         "watch" => watch(&args),
         "new" => new_alert(&args),
         "preview-link" => preview_link(&args),
+        "check-deploy" => check_deploy(),
         "seed-synthetic" => seed_synthetic(&args),
         _ => Err(format!("unknown command {}\n{USAGE}", args.command)),
     };
@@ -273,6 +275,38 @@ Opening paragraph: what happened and why it matters.
     Ok(())
 }
 
+/// Refuses a deployment that lacks a setting (wrangler.toml vars, and the
+/// secrets `wrangler secret list` names).
+fn check_deploy() -> Result<(), String> {
+    let toml =
+        std::fs::read_to_string("wrangler.toml").map_err(|e| format!("wrangler.toml: {e}"))?;
+    let bin = std::env::var("WRANGLER").unwrap_or_else(|_| "node_modules/.bin/wrangler".into());
+    let out = std::process::Command::new(&bin)
+        .args(["secret", "list", "--format", "json"])
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .map_err(|e| format!("cannot run {bin}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "wrangler secret list failed (log in with `npx wrangler login`): {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let secrets = publisher::deploy::secret_names(&String::from_utf8_lossy(&out.stdout))?;
+    let problems = publisher::deploy::problems(&toml, &secrets);
+    if problems.is_empty() {
+        println!("the configuration has every setting the Worker needs");
+        return Ok(());
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    Err(format!(
+        "not deploying: {} setting(s) missing (README, \"Deploying to Cloudflare\")",
+        problems.len()
+    ))
+}
+
 /// The preview secret from the environment, else from `.dev.vars`.
 fn preview_secret() -> Option<String> {
     if let Ok(s) = std::env::var("PREVIEW_SECRET") {
@@ -287,6 +321,30 @@ fn preview_secret() -> Option<String> {
 fn preview_link(args: &Args) -> Result<(), String> {
     let slug = args.positional.first().ok_or("preview-link needs a SLUG")?;
     let secret = preview_secret().ok_or("set PREVIEW_SECRET (or add it to .dev.vars)")?;
+    // The Worker refuses a link that lives longer than its PREVIEW_MAX_DAYS
+    // (wrangler.toml [vars]; the environment may say otherwise for a test).
+    let configured = std::env::var("PREVIEW_MAX_DAYS").ok().or_else(|| {
+        let toml: toml::Table = std::fs::read_to_string("wrangler.toml")
+            .ok()?
+            .parse()
+            .ok()?;
+        Some(
+            toml.get("vars")?
+                .get("PREVIEW_MAX_DAYS")?
+                .as_str()?
+                .to_string(),
+        )
+    });
+    let max_days = configured
+        .and_then(|d| d.trim().parse::<i64>().ok())
+        .filter(|d| *d > 0)
+        .unwrap_or(access_alerts::preview::DEFAULT_MAX_DAYS);
+    if args.hours < 1 || args.hours > max_days * 24 {
+        return Err(format!(
+            "--hours must be 1 to {} (the Worker's PREVIEW_MAX_DAYS, {max_days} days)",
+            max_days * 24
+        ));
+    }
     let exp = chrono::Utc::now().timestamp() + args.hours * 3600;
     println!(
         "{}{}",

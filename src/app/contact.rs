@@ -90,17 +90,27 @@ fn check_origin<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<()
     }
 }
 
+/// One bucket per client address, an IPv6 client by its /64. A request
+/// that does not say where it comes from (Cloudflare's edge always does) is
+/// refused rather than put in a bucket shared by all such requests.
 async fn rate_limited<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), AppError> {
     if app.settings.rate_limit_disabled {
         return Ok(());
     }
-    let ip = req
+    let bucket = req
         .header("CF-Connecting-IP")
-        .unwrap_or_else(|| "unknown".into());
+        .as_deref()
+        .and_then(crate::http::client_bucket)
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "This request does not say which address it comes from, so it cannot be accepted."
+                    .into(),
+            )
+        })?;
     if app
         .platform
         .limiter()
-        .allow(&format!("contact:{ip}"))
+        .allow(&format!("contact:{bucket}"))
         .await?
     {
         Ok(())
@@ -173,10 +183,8 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         Answer::Page => Inquiry::from_form(&body),
     };
     let inquiry = parsed.map_err(|e| AppError::BadRequest(e.0))?;
-    if inquiry.is_spam() {
-        // Answered like a success so robots learn nothing; dropped.
-        return Ok(accepted(answer, &new_id(app)?));
-    }
+    // The honeypot is looked at last, once everything a person would be
+    // told about has been checked: a filled one changes no answer.
     let contacts = app.store.contacts().await?;
     let errors = form::validate(&inquiry, &contacts);
     if !errors.is_empty() {
@@ -203,11 +211,25 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             });
         }
     }
-    let fingerprint = keys::inquiry_recent(&form::duplicate_fingerprint(&inquiry));
+    // A baited post is remembered apart, so that it never makes a person's
+    // identical post look like a repeat.
+    let mut fingerprint = keys::inquiry_recent(&form::duplicate_fingerprint(&inquiry));
+    if inquiry.is_spam() {
+        fingerprint.push_str(":honeypot");
+    }
     if let Some(previous) = app.store.get_text(&fingerprint).await? {
         return Ok(accepted(answer, &previous));
     }
     let id = new_id(app)?;
+    if inquiry.is_spam() {
+        // Answered like a success, repeats included, and never sent.
+        app.log(
+            Level::Info,
+            &format!("inquiry id={id} dropped: honeypot filled"),
+        );
+        remember(app, &fingerprint, &id).await;
+        return Ok(accepted(answer, &id));
+    }
     let received = crate::dates::rfc3339(app.now_utc());
     let queued = QueuedInquiry::new(id.clone(), received, &inquiry);
     if let Err(e) = app.platform.queue().send(&queued).await {
@@ -224,9 +246,16 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         .header("Retry-After", "60"));
     }
     app.log(Level::Info, &format!("inquiry id={id} queued"));
+    remember(app, &fingerprint, &id).await;
+    Ok(accepted(answer, &id))
+}
+
+/// Remembers the id answered for this (contact, email, message), so that a
+/// repeat within the window gets the same answer and is not sent again.
+async fn remember<P: Platform>(app: &App<'_, P>, fingerprint: &str, id: &str) {
     let stored = app
         .store
-        .put(&fingerprint, id.as_bytes(), Some(DUPLICATE_WINDOW_SECONDS))
+        .put(fingerprint, id.as_bytes(), Some(DUPLICATE_WINDOW_SECONDS))
         .await;
     if stored.is_err() {
         app.log(
@@ -234,5 +263,4 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             &format!("inquiry id={id} error=fingerprint-not-stored"),
         );
     }
-    Ok(accepted(answer, &id))
 }

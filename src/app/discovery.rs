@@ -54,8 +54,8 @@ pub async fn feed<P: Platform>(
                 site.name,
                 e.meta.category.clone().unwrap_or_else(|| c.to_string())
             ),
-            Route::Category(c).path(),
-            Route::CategoryFeed(c).path(),
+            Route::Category(c.into()).path(),
+            Route::CategoryFeed(c.into()).path(),
         ),
         _ => (site.name.clone(), Route::Home.path(), Route::Feed.path()),
     };
@@ -73,7 +73,7 @@ pub async fn feed<P: Platform>(
         format_name,
         &title,
     ];
-    parts.extend(records.iter().map(|r| r.hash.as_str()));
+    parts.extend(records.iter().map(|r| r.validator()));
     let etag = crate::http::etag(&parts);
     let content_type = match format {
         Format::Atom => types::ATOM,

@@ -19,6 +19,11 @@ pub const DEAD_RETENTION_SECONDS: u64 = 30 * 24 * 3600;
 /// How long a delivered inquiry's id is remembered (longer than any redelivery).
 const SENT_RETENTION_SECONDS: u64 = 14 * 24 * 3600;
 
+/// An inquiry id fit for a key and a log line: ASCII letters and digits.
+fn is_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// Which queue a message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueueKind {
@@ -59,22 +64,40 @@ impl<P: Platform> App<'_, P> {
     }
 }
 
+/// What the operator's listing shows of a dead inquiry, kept as its key's
+/// metadata (KV allows 1,024 bytes) so that a page of the listing is one
+/// `list()`: the id, the contact and when, and the subject cut short.
+fn summary(id: &str, body: &Value) -> Value {
+    let text = |field: &str, max: usize| -> String {
+        body[field]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(max)
+            .collect()
+    };
+    serde_json::json!({
+        "id": id,
+        "contact": text("contact", 64),
+        "received_at": text("received_at", 32),
+        "subject": text("subject", 120),
+    })
+}
+
 /// Stores a dead-lettered inquiry for the operator, then acks it.
 async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     // An id fit for a key, or a made-up one for an unreadable message.
-    let id = body["id"]
-        .as_str()
-        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()))
-        .map_or_else(
-            || format!("unknown-{}", app.platform.now_millis()),
-            str::to_string,
-        );
+    let id = body["id"].as_str().filter(|id| is_id(id)).map_or_else(
+        || format!("unknown-{}", app.platform.now_millis()),
+        str::to_string,
+    );
     let stored = app
         .store
-        .put(
+        .put_with_metadata(
             &keys::inquiry_dead(&id),
             body.to_string().as_bytes(),
             Some(DEAD_RETENTION_SECONDS),
+            Some(&summary(&id, body)),
         )
         .await;
     if stored.is_ok() {
@@ -94,9 +117,10 @@ async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
 
 async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     let retry = Outcome::Retry(Some(app.settings.retry_delay));
-    let Ok(inquiry) = serde_json::from_value::<QueuedInquiry>(body.clone()) else {
+    let inquiry = match serde_json::from_value::<QueuedInquiry>(body.clone()) {
+        Ok(inquiry) if is_id(&inquiry.id) => inquiry,
         // Unreadable: keep it for the operator rather than lose it.
-        return keep_dead(app, body).await;
+        _ => return keep_dead(app, body).await,
     };
     let id = &inquiry.id;
     match app.store.get_bytes(&keys::inquiry_sent(id)).await {
@@ -124,7 +148,20 @@ async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
         return retry;
     };
     let from = &app.settings.mail_from;
-    let raw = compose_email(&inquiry, &app.site().name, from, to, app.now());
+    let raw = match compose_email(&inquiry, &app.site().name, from, to, app.now()) {
+        Ok(raw) => raw,
+        Err(unsafe_header) => {
+            // Never sendable as it is: kept for the operator, not retried.
+            app.log(
+                Level::Error,
+                &format!(
+                    "inquiry id={id} error=unsafe-header header={}",
+                    unsafe_header.0
+                ),
+            );
+            return keep_dead(app, body).await;
+        }
+    };
     match app.platform.mailer().send(from, to, &raw).await {
         Ok(()) => {
             app.log(Level::Info, &format!("inquiry id={id} sent"));
@@ -163,31 +200,62 @@ fn authorize<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), A
     }
 }
 
-/// `GET /operator/inquiries`: every dead-lettered inquiry still kept.
+/// Dead inquiries on one page of `GET /operator/inquiries`.
+const DEAD_PAGE: usize = 100;
+
+/// `GET /operator/inquiries[?cursor=]`: the dead-lettered inquiries still
+/// kept, 100 a page from one `list()` (their summaries), with the cursor of
+/// the next page.
 pub async fn list_dead<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
+    query: &super::Query,
 ) -> Result<Reply, AppError> {
     authorize(app, req)?;
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = app
-            .store
-            .keys(keys::INQUIRY_DEAD_PREFIX, 1000, cursor.as_deref())
-            .await?;
-        for key in page.keys {
-            if let Some(text) = app.store.get_text(&key.name).await? {
-                let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-                items.push(value);
-            }
-        }
-        match page.cursor {
-            Some(c) if !page.complete => cursor = Some(c),
-            _ => break,
-        }
-    }
-    Ok(Reply::json(200, &serde_json::json!({ "inquiries": items })).cache(cache::NO_STORE))
+    let cursor = match super::listings::cursor_param(query)? {
+        super::store::From::Visitor(c) => Some(c),
+        _ => None,
+    };
+    let page = app
+        .store
+        .keys(keys::INQUIRY_DEAD_PREFIX, DEAD_PAGE, cursor)
+        .await
+        .map_err(|e| match (cursor, e) {
+            (Some(_), _) => AppError::BadRequest("The cursor is not valid.".into()),
+            (None, e) => e,
+        })?;
+    let items: Vec<Value> = page
+        .keys
+        .into_iter()
+        .map(|k| {
+            k.metadata.unwrap_or_else(|| {
+                let id = k.name.trim_start_matches(keys::INQUIRY_DEAD_PREFIX);
+                serde_json::json!({ "id": id })
+            })
+        })
+        .collect();
+    let next = page.cursor.filter(|_| !page.complete);
+    Ok(Reply::json(
+        200,
+        &serde_json::json!({ "inquiries": items, "next": next }),
+    )
+    .cache(cache::NO_STORE))
+}
+
+/// `GET /operator/inquiries/<id>`: one dead inquiry in full.
+pub async fn dead<P: Platform>(
+    app: &App<'_, P>,
+    req: &impl Incoming,
+    id: &str,
+) -> Result<Reply, AppError> {
+    authorize(app, req)?;
+    let text = app
+        .store
+        .get_text(&keys::inquiry_dead(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Ok(Reply::json(200, &value).cache(cache::NO_STORE))
 }
 
 /// `POST /operator/inquiries/<id>/resend`: puts a dead inquiry back on the

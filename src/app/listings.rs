@@ -113,8 +113,11 @@ pub async fn taxonomy<P: Platform>(
     query: &Query,
 ) -> Result<Reply, AppError> {
     let (prefix, path) = match kind {
-        Taxonomy::Category => (keys::category_prefix(name), Route::Category(name).path()),
-        Taxonomy::Tag => (keys::tag_prefix(name), Route::Tag(name).path()),
+        Taxonomy::Category => (
+            keys::category_prefix(name),
+            Route::Category(name.into()).path(),
+        ),
+        Taxonomy::Tag => (keys::tag_prefix(name), Route::Tag(name.into()).path()),
     };
     let mut spec = Listing {
         prefix,
@@ -146,23 +149,25 @@ pub async fn taxonomy<P: Platform>(
     if kind == Taxonomy::Category {
         spec.feed = Some((
             format!("{} ({display})", app.site().name),
-            Route::CategoryFeed(name).path(),
+            Route::CategoryFeed(name.into()).path(),
         ));
     }
     Ok(render(app, spec, &page, paged))
 }
 
 /// The year of the oldest public alert (the first key of the oldest-first
-/// index), which bounds how far back the archive looks.
+/// index), which bounds how far back the archive and the sitemap look; never
+/// before `keys::YEARS`, whatever a stored date says.
 pub async fn first_year<P: Platform>(app: &App<'_, P>) -> Result<i32, AppError> {
     let page = app
         .store
         .page(keys::INDEX_OLDEST_FIRST, 1, app.now(), From::Start, None)
         .await?;
-    Ok(page.entries.first().map_or_else(
+    let year = page.entries.first().map_or_else(
         || YearMonth::of(app.now_utc()).year,
         |e| YearMonth::of(e.date()).year,
-    ))
+    );
+    Ok(year.max(*keys::YEARS.start()))
 }
 
 /// Which way to look from a month.
@@ -261,9 +266,20 @@ pub async fn api<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, 
             .clamp(1, 100) as usize,
     };
     let from = cursor_param(query)?;
-    let slug_of = |name: &str| Some(keys::name_slug(name)).filter(|s| !s.is_empty());
-    let category = query.get("category").and_then(|c| slug_of(c));
-    let tag = query.get("tag").and_then(|t| slug_of(t));
+    let slug_of = |param: &str| -> Result<Option<String>, AppError> {
+        let slug = query
+            .get(param)
+            .map(|n| keys::name_slug(n))
+            .filter(|s| !s.is_empty());
+        match slug {
+            Some(s) if s.len() > keys::MAX_NAME_BYTES => {
+                Err(AppError::BadRequest(format!("`{param}` is too long.")))
+            }
+            slug => Ok(slug),
+        }
+    };
+    let category = slug_of("category")?;
+    let tag = slug_of("tag")?;
     let (prefix, filter): (String, Option<EntryFilter>) = match (category, tag) {
         (Some(c), Some(t)) => (
             keys::tag_prefix(&t),

@@ -114,15 +114,15 @@ impl<'a, P: Platform> App<'a, P> {
         match route {
             Route::Home => listings::home(self, &query()).await,
             Route::Category(name) => {
-                listings::taxonomy(self, Taxonomy::Category, name, &query()).await
+                listings::taxonomy(self, Taxonomy::Category, &name, &query()).await
             }
-            Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, name, &query()).await,
+            Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, &name, &query()).await,
             Route::Archive(y, m) => listings::archive(self, y, m, &query()).await,
             Route::ApiAlerts => listings::api(self, &query()).await,
             Route::Feed => discovery::feed(self, None, Format::Atom, inm()).await,
             Route::JsonFeed => discovery::feed(self, None, Format::Json, inm()).await,
             Route::CategoryFeed(name) => {
-                discovery::feed(self, Some(name), Format::Atom, inm()).await
+                discovery::feed(self, Some(&name), Format::Atom, inm()).await
             }
             Route::Sitemap => discovery::sitemap_index(self).await,
             Route::SitemapPages => Ok(discovery::sitemap_pages(self.site())),
@@ -138,7 +138,8 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Healthz => pages::healthz(self).await,
             Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
             Route::Contact => contact::form(self, &query()).await,
-            Route::DeadInquiries => inbox::list_dead(self, req).await,
+            Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
+            Route::DeadInquiry(id) => inbox::dead(self, req, id).await,
             Route::ResendInquiry(id) => inbox::resend(self, req, id).await,
             #[cfg(feature = "diagnostics")]
             Route::Diag(d) => diag::answer(self, d, req).await,

@@ -22,19 +22,49 @@ pub async fn not_found<P: Platform>(app: &App<'_, P>, path: &str) -> Result<Repl
         if candidate.is_empty() || candidate.len() > keys::MAX_KEY_BYTES - 10 {
             continue;
         }
-        if let Some(slug) = app.store.alias(candidate).await? {
-            return Ok(Reply::redirect(301, &routes::alert_path(&slug)));
+        let Some(slug) = app.store.alias(candidate).await? else {
+            continue;
+        };
+        // Only to a valid slug's page, and only once that alert is public:
+        // the alias of an embargoed alert answers like any unknown path.
+        if !keys::is_valid_slug(&slug) {
+            app.log(
+                Level::Warn,
+                &format!("alias key={} reason=not a slug", keys::alias(candidate)),
+            );
+            break;
+        }
+        match app.store.alert(&slug).await {
+            Ok(Some(a)) if a.is_public(app.now_utc()) => {
+                return Ok(Reply::redirect(301, &routes::alert_path(&slug)))
+            }
+            Ok(_) => break,
+            Err(e) => {
+                if let Some(line) = e.log_line() {
+                    app.log(Level::Error, &line);
+                }
+                break;
+            }
         }
     }
     Err(AppError::NotFound)
 }
 
 /// Loads an alert that readers may see: drafts and scheduled alerts answer
-/// exactly like unknown slugs.
+/// exactly like unknown slugs, and so does a damaged record (whether it is
+/// public cannot be read, and an embargoed alert must not be confirmed);
+/// the damage is logged for the editors, and a preview shows it.
 async fn public_alert<P: Platform>(app: &App<'_, P>, slug: &str) -> Result<AlertRecord, AppError> {
-    match app.store.alert(slug).await? {
-        Some(a) if a.is_public(app.now_utc()) => Ok(a),
-        _ => Err(AppError::NotFound),
+    match app.store.alert(slug).await {
+        Ok(Some(a)) if a.is_public(app.now_utc()) => Ok(a),
+        Ok(_) => Err(AppError::NotFound),
+        Err(e @ AppError::BrokenRecord { .. }) => {
+            if let Some(line) = e.log_line() {
+                app.log(Level::Error, &line);
+            }
+            Err(AppError::NotFound)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -45,7 +75,17 @@ async fn related<P: Platform>(
     a: &AlertRecord,
 ) -> Result<Vec<ListingEntry>, AppError> {
     if !a.related.is_empty() {
-        return Ok(a.related.iter().take(RELATED).cloned().collect());
+        // Checked on every request: a scheduled alert appears here by
+        // itself at its date, and not a second before. (The publisher never
+        // stores a draft here.)
+        let now = app.now();
+        return Ok(a
+            .related
+            .iter()
+            .filter(|r| r.meta.date <= now)
+            .take(RELATED)
+            .cloned()
+            .collect());
     }
     let Some(category) = &a.category else {
         return Ok(Vec::new());
@@ -82,7 +122,12 @@ pub async fn alert<P: Platform>(
         use std::fmt::Write;
         let _ = writeln!(related_key, "{}:{}:{}", r.slug, r.meta.date, r.meta.title);
     }
-    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, &record.hash, &related_key]);
+    let etag = crate::http::etag(&[
+        crate::BUILD_VERSION,
+        &site.url,
+        record.validator(),
+        &related_key,
+    ]);
     if visibility == Visibility::Public {
         if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::HTML) {
             return Ok(reply);
@@ -119,13 +164,18 @@ pub async fn preview<P: Platform>(
     };
     let exp = query.get("exp").map(String::as_str).unwrap_or("");
     let sig = query.get("sig").map(String::as_str).unwrap_or("");
-    match crate::preview::verify(secret, slug, exp, sig, app.now()) {
+    let max_seconds = app.settings.preview_max_days.saturating_mul(86_400);
+    match crate::preview::verify(secret, slug, exp, sig, app.now(), max_seconds) {
         Ok(()) => alert(app, slug, Visibility::Preview, None).await,
         Err(crate::preview::PreviewError::Expired) => Err(AppError::Forbidden(
             "This preview link has expired. Ask an editor for a new one.".into(),
         )),
         Err(crate::preview::PreviewError::Invalid) => Err(AppError::Forbidden(
             "This preview link is not valid.".into(),
+        )),
+        Err(crate::preview::PreviewError::TooLong) => Err(AppError::Forbidden(
+            "This preview link lives longer than the site allows. Ask an editor for a new one."
+                .into(),
         )),
     }
 }
@@ -138,7 +188,7 @@ pub async fn api_alert<P: Platform>(
 ) -> Result<Reply, AppError> {
     let site = app.site();
     let a = public_alert(app, slug).await?;
-    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, &a.hash, "api"]);
+    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, a.validator(), "api"]);
     if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::JSON) {
         return Ok(reply);
     }
@@ -162,20 +212,37 @@ pub async fn api_alert<P: Platform>(
     Ok(Reply::json(200, &body).etag(etag))
 }
 
-/// `/healthz`: the build and whether KV answers.
+/// `/healthz`: the build, whether KV answers, and what of the configuration
+/// is missing or malformed (names only, never values): 503 if anything is.
 pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
-    let kv = match app.store.get_bytes(keys::CONTACTS_KEY).await {
-        Ok(_) => "ok",
+    let mut problems = app.settings.problems.clone();
+    let kv = match app.store.contacts().await {
+        Ok(contacts) => {
+            if app.settings.problems.is_empty() {
+                problems.extend(
+                    contacts
+                        .iter()
+                        .filter(|c| !app.settings.contact_addresses.contains_key(&c.id))
+                        .map(|c| {
+                            format!("CONTACT_ADDRESSES has no address for contact `{}`", c.id)
+                        }),
+                );
+            }
+            "ok"
+        }
         Err(e) => {
-            app.log(
-                Level::Error,
-                &format!("healthz kv error: {}", e.log_line().unwrap_or_default()),
-            );
+            let line = e.log_line().unwrap_or_default();
+            app.log(Level::Error, &format!("healthz kv error: {line}"));
             "error"
         }
     };
-    let status = if kv == "ok" { 200 } else { 503 };
-    let body = serde_json::json!({ "version": crate::BUILD_VERSION, "kv": kv });
+    let status = if kv == "ok" && problems.is_empty() {
+        200
+    } else {
+        503
+    };
+    let body =
+        serde_json::json!({ "version": crate::BUILD_VERSION, "kv": kv, "problems": problems });
     Ok(Reply::json(status, &body).cache(cache::NO_STORE))
 }
 

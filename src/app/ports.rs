@@ -51,9 +51,15 @@ pub trait Kv {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<KvList, PortError>;
-    /// Writes a value, expiring after `ttl_seconds` when given.
-    async fn put(&self, key: &str, value: &[u8], ttl_seconds: Option<u64>)
-        -> Result<(), PortError>;
+    /// Writes a value, expiring after `ttl_seconds` when given, with
+    /// metadata (JSON, at most 1,024 bytes) that `list()` returns.
+    async fn put(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl_seconds: Option<u64>,
+        metadata: Option<&serde_json::Value>,
+    ) -> Result<(), PortError>;
     async fn delete(&self, key: &str) -> Result<(), PortError>;
 }
 

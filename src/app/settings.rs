@@ -31,8 +31,17 @@ pub struct Settings {
     pub retry_delay: u32,
     pub turnstile: Option<Turnstile>,
     pub preview_secret: Option<String>,
+    /// The longest a preview link may live, in days (`PREVIEW_MAX_DAYS`,
+    /// default 30).
+    pub preview_max_days: i64,
     pub operator_token: Option<String>,
+    /// What is missing or malformed, by setting name (never a value):
+    /// `/healthz` answers 503 with these, and the edge logs them once.
+    pub problems: Vec<String>,
 }
+
+/// The settings a deployment cannot do without (README, "Deploying").
+pub const REQUIRED: [&str; 3] = ["SITE_URL", "MAIL_FROM", "CONTACT_ADDRESSES"];
 
 impl Settings {
     /// Reads every setting through `var` (a var or secret by name; `None`
@@ -40,6 +49,28 @@ impl Settings {
     pub fn read(var: impl Fn(&str) -> Option<String>) -> Self {
         let text = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let on = |name: &str| text(name).as_deref() == Some("1");
+        let mut problems: Vec<String> = REQUIRED
+            .iter()
+            .filter(|name| text(name).is_none())
+            .map(|name| format!("{name} is not set"))
+            .collect();
+        if text("SITE_URL")
+            .is_some_and(|u| crate::http::origin_of(&u).is_none_or(|o| !o.starts_with("http")))
+        {
+            problems.push("SITE_URL is not an http(s) address".into());
+        }
+        let contact_addresses = match text("CONTACT_ADDRESSES")
+            .map(|j| serde_json::from_str::<HashMap<String, String>>(&j))
+        {
+            Some(Ok(map)) => map,
+            Some(Err(_)) => {
+                problems.push(
+                    "CONTACT_ADDRESSES is not a JSON object of contact ids to addresses".into(),
+                );
+                HashMap::new()
+            }
+            None => HashMap::new(),
+        };
         Settings {
             site: Site::new(
                 &text("SITE_URL").unwrap_or_else(|| "http://127.0.0.1:8787".into()),
@@ -50,9 +81,7 @@ impl Settings {
                 bench: cfg!(feature = "diagnostics") && on("BENCH_ROUTES"),
             },
             rate_limit_disabled: on("RATE_LIMIT_DISABLED"),
-            contact_addresses: text("CONTACT_ADDRESSES")
-                .and_then(|j| serde_json::from_str(&j).ok())
-                .unwrap_or_default(),
+            contact_addresses,
             mail_from: text("MAIL_FROM").unwrap_or_else(|| "alerts@example.org".into()),
             retry_delay: text("RETRY_DELAY_SECONDS")
                 .and_then(|s| s.parse().ok())
@@ -65,7 +94,12 @@ impl Settings {
                 }),
             }),
             preview_secret: text("PREVIEW_SECRET"),
+            preview_max_days: text("PREVIEW_MAX_DAYS")
+                .and_then(|d| d.parse().ok())
+                .filter(|d| *d > 0)
+                .unwrap_or(crate::preview::DEFAULT_MAX_DAYS),
             operator_token: text("OPERATOR_TOKEN"),
+            problems,
         }
     }
 }
@@ -89,5 +123,25 @@ mod tests {
         assert_eq!(s.retry_delay, 5);
         assert!(s.preview_secret.is_none(), "a blank secret is unset");
         assert!(s.turnstile.is_none());
+        assert_eq!(s.problems, ["MAIL_FROM is not set"]);
+    }
+
+    #[test]
+    fn names_what_is_missing_or_malformed_never_a_value() {
+        let vars: HashMap<&str, &str> = HashMap::from([
+            ("SITE_URL", "alerts.example.org"),
+            ("CONTACT_ADDRESSES", r#"{"a": "secret@example.org""#),
+        ]);
+        let s = Settings::read(|n| vars.get(n).map(|v| v.to_string()));
+        assert_eq!(
+            s.problems,
+            [
+                "MAIL_FROM is not set",
+                "SITE_URL is not an http(s) address",
+                "CONTACT_ADDRESSES is not a JSON object of contact ids to addresses"
+            ]
+        );
+        assert!(s.problems.iter().all(|p| !p.contains("secret@")));
+        assert!(s.contact_addresses.is_empty());
     }
 }

@@ -84,9 +84,20 @@ impl<'a, K: Kv> Store<'a, K> {
     }
 
     pub async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), AppError> {
+        self.put_with_metadata(key, value, ttl, None).await
+    }
+
+    /// A write whose metadata `list()` hands back with the key.
+    pub async fn put_with_metadata(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Option<u64>,
+        metadata: Option<&serde_json::Value>,
+    ) -> Result<(), AppError> {
         self.count();
         self.kv
-            .put(key, value, ttl)
+            .put(key, value, ttl, metadata)
             .await
             .map_err(|e| kv_error("put", key, e))
     }

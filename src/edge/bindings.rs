@@ -69,14 +69,15 @@ extern "C" {
     fn kv_get_bytes(env: &Env, key: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
+/// The outcome of a Promise.
+async fn settled(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise).await
+}
+
 impl Kv for Bindings<'_> {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError> {
         let promise = kv_get_bytes(self.env, key).map_err(|e| js_error(&e))?;
-        #[cfg(not(feature = "upstream-fetch"))]
-        let value = super::exec::settled(&promise).await;
-        #[cfg(feature = "upstream-fetch")]
-        let value = wasm_bindgen_futures::JsFuture::from(promise).await;
-        let value = value.map_err(|e| js_error(&e))?;
+        let value = settled(promise).await.map_err(|e| js_error(&e))?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
@@ -120,10 +121,19 @@ impl Kv for Bindings<'_> {
         })
     }
 
-    async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), PortError> {
+    async fn put(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Option<u64>,
+        metadata: Option<&serde_json::Value>,
+    ) -> Result<(), PortError> {
         let mut put = self.sdk_kv()?.put_bytes(key, value).map_err(port)?;
         if let Some(ttl) = ttl {
             put = put.expiration_ttl(ttl);
+        }
+        if let Some(metadata) = metadata {
+            put = put.metadata(metadata).map_err(port)?;
         }
         put.execute().await.map_err(port)
     }
@@ -271,14 +281,54 @@ impl Incoming for RawIncoming {
     }
 
     async fn body(&self, max: usize) -> Result<Vec<u8>, BodyError> {
-        let mut sdk = worker::Request::from(<web_sys::Request as Clone>::clone(&self.raw));
-        let body = sdk
-            .bytes()
+        let promise = read_capped(&self.raw, max as f64);
+        let value = settled(promise)
             .await
-            .map_err(|e| BodyError::Unreadable(e.to_string()))?;
-        if body.len() > max {
+            .map_err(|e| BodyError::Unreadable(js_error(&e).0))?;
+        if value.is_null() {
             return Err(BodyError::TooLarge);
         }
-        Ok(body)
+        Ok(js_sys::Uint8Array::new(&value).to_vec())
     }
+}
+
+#[wasm_bindgen(inline_js = "
+// Past the cap, chunks are read and dropped (so that the client, which is
+// still sending, gets the 413 rather than a broken connection), up to
+// DRAIN bytes in all; then the body is cancelled.
+const DRAIN = 16 * 1024 * 1024;
+export async function read_capped(request, max) {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      chunks.length = 0;
+      if (total > DRAIN) {
+        await reader.cancel();
+        return null;
+      }
+      continue;
+    }
+    chunks.push(value);
+  }
+  if (total > max) return null;
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}")]
+extern "C" {
+    /// The request's body, read chunk by chunk as it arrives; past `max`
+    /// bytes (whatever `Content-Length` said or did not say) nothing more is
+    /// kept and the answer is null: an oversized body never fills the
+    /// isolate or the wasm.
+    fn read_capped(request: &web_sys::Request, max: f64) -> js_sys::Promise;
 }

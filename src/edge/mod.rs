@@ -1,11 +1,10 @@
 //! The edge layer: the only code that touches `worker`. It implements the
 //! core's ports over the Worker's bindings (`bindings`), turns the core's
-//! `Response` into the runtime's (`respond`), and exports the entry points.
+//! `Response` into the runtime's (`respond`), and exports the entry points
+//! through workers-rs's `#[event]`.
 //! Everything a request does is decided in `crate::app`.
 
 mod bindings;
-#[cfg(not(feature = "upstream-fetch"))]
-mod exec;
 mod respond;
 
 use crate::app::{App, Outcome, QueueKind, Settings};
@@ -34,30 +33,21 @@ thread_local! {
 fn settings(env: &Env) -> Rc<Settings> {
     SETTINGS.with(|s| {
         s.get_or_init(|| {
-            Rc::new(Settings::read(|name| {
-                env.var(name).ok().map(|v| v.to_string())
-            }))
+            let settings = Settings::read(|name| env.var(name).ok().map(|v| v.to_string()));
+            // Said loudly, once per isolate (names only, never values).
+            for problem in &settings.problems {
+                worker::console_error!("configuration: {problem}");
+            }
+            Rc::new(settings)
         })
         .clone()
     })
 }
 
-/// The fetch handler, exported by hand rather than through
-/// `#[event(fetch)]`: the request runs on `exec`, which answers
-/// synchronously (a Response) when nothing had to wait, and with a Promise
-/// otherwise. The runtime's third argument (the context) is not taken: no
-/// route uses it, and each object passed into wasm costs a slot in
-/// wasm-bindgen's reference table.
-#[cfg(not(feature = "upstream-fetch"))]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn fetch(req: web_sys::Request, env: Env) -> wasm_bindgen::JsValue {
-    let incoming = RawIncoming::new(req);
-    exec::run(async move { answer(&incoming, &env).await.into() })
-}
-
-/// The same handler through workers-rs's own `#[event(fetch)]` (its
-/// `future_to_promise`): built only for `make bench`'s executor A/B.
-#[cfg(feature = "upstream-fetch")]
+/// The fetch handler, through workers-rs's own `#[event(fetch)]`. (A
+/// hand-written executor that polled the future directly was measured
+/// against it, `make bench`'s A/B in BENCHMARKS.md, and did not win by more
+/// than the run-to-run spread, so it was removed.)
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
     Ok(answer(&RawIncoming::new(req), &env).await)

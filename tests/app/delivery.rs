@@ -146,7 +146,17 @@ fn dead_letters_are_kept_for_30_days_listed_and_resent_by_the_operator() {
     );
     let items = json(&list)["inquiries"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0]["message"], "Deliver me once");
+    assert_eq!(items[0]["id"], id);
+    assert_eq!(items[0]["subject"], "Twice");
+    assert!(json(&list)["next"].is_null());
+    let full = operator(
+        &site,
+        Method::Get,
+        &format!("/operator/inquiries/{id}"),
+        Some(TOKEN),
+    );
+    assert_eq!(full.status, 200);
+    assert_eq!(json(&full)["message"], "Deliver me once");
 
     let resend = operator(
         &site,

@@ -44,6 +44,8 @@ pub const START_MILLIS: i64 = 1_733_011_200_000;
 pub struct Fake {
     pub kv: RefCell<BTreeMap<String, Stored>>,
     pub kv_fails: Cell<bool>,
+    /// KV calls made (a bulk get counts once, as in KV's limits).
+    pub kv_calls: Cell<u32>,
     pub queue: RefCell<Vec<QueuedInquiry>>,
     pub queue_fails: Cell<bool>,
     /// (from, to, raw message)
@@ -141,6 +143,7 @@ impl Fake {
     }
 
     fn check_kv(&self) -> Result<(), PortError> {
+        self.kv_calls.set(self.kv_calls.get() + 1);
         if self.kv_fails.get() {
             Err(PortError("kv unavailable".into()))
         } else {
@@ -216,14 +219,26 @@ impl Kv for Fake {
         })
     }
 
-    async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), PortError> {
+    async fn put(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Option<u64>,
+        metadata: Option<&serde_json::Value>,
+    ) -> Result<(), PortError> {
         self.check_kv()?;
+        if let Some(m) = metadata {
+            assert!(
+                m.to_string().len() <= 1024,
+                "KV metadata is at most 1,024 bytes: {m}"
+            );
+        }
         let expires = ttl.map(|t| self.now() + t as i64 * 1000);
         self.kv.borrow_mut().insert(
             key.to_string(),
             Stored {
                 value: value.to_vec(),
-                metadata: None,
+                metadata: metadata.cloned(),
                 expires,
             },
         );

@@ -11,6 +11,7 @@ mod support;
 
 mod contact;
 mod delivery;
+mod hardening;
 mod listings;
 mod pages;
 
@@ -45,6 +46,32 @@ impl Site {
             self.fake.unpublish(&old);
         }
         self.fake.publish(record);
+    }
+
+    /// `content/` plus these files (`alerts/<slug>.md`), published as
+    /// `make publish` would; `problems` if the publisher refuses them.
+    pub fn publish_files(&self, files: &[(&str, &str)]) -> Result<(), Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        std::fs::create_dir_all(dir.path().join("alerts")).unwrap();
+        std::fs::copy(root.join("contacts.toml"), dir.path().join("contacts.toml")).unwrap();
+        for entry in std::fs::read_dir(root.join("alerts")).unwrap().flatten() {
+            std::fs::copy(
+                entry.path(),
+                dir.path().join("alerts").join(entry.file_name()),
+            )
+            .unwrap();
+        }
+        for (slug, text) in files {
+            std::fs::write(dir.path().join(format!("alerts/{slug}.md")), text).unwrap();
+        }
+        let content = publisher::load::load(dir.path())
+            .map_err(|p| p.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+        self.fake.set_contacts(&content.contacts);
+        for alert in &content.alerts {
+            self.publish(&alert.record);
+        }
+        Ok(())
     }
 
     /// An alert as the publisher would write it, from front matter and body.

@@ -435,17 +435,17 @@ fn date_and_category_change_moves_the_alert() {
 }
 
 #[test]
-fn broken_record_is_contained_and_logged_without_detail() {
+fn broken_record_answers_like_an_unknown_one_and_is_logged() {
     let site = Site::from_content();
     site.fake.put_raw("alert:broken-record", b"{not json", None);
+    let unknown = site.get("/alerts/never-existed");
     let r = site.get("/alerts/broken-record");
-    assert_eq!(r.status, 422);
-    assert_common_headers(&r);
-    assert!(r.text().contains("This alert cannot be shown"));
-    assert!(
-        !r.text().contains("not json") && !r.text().contains("expected"),
-        "no internal detail"
+    assert_eq!(
+        (r.status, r.text()),
+        (404, unknown.text()),
+        "an embargoed alert's damage must not confirm it exists"
     );
+    assert_common_headers(&r);
     assert!(site
         .fake
         .logged()
@@ -455,9 +455,20 @@ fn broken_record_is_contained_and_logged_without_detail() {
         200,
         "other pages unaffected"
     );
-    let api = site.get("/api/alerts/broken-record");
-    assert_eq!(api.status, 422);
-    assert!(json(&api)["error"].is_string());
+    assert_eq!(site.get("/api/alerts/broken-record").status, 404);
+    // Editors, through a preview link, are told what is wrong.
+    let now = site.fake.now() / 1000;
+    let preview = site.get(&access_alerts::preview::link(
+        "test-preview-secret",
+        "broken-record",
+        now + 60,
+    ));
+    assert_eq!(preview.status, 422);
+    assert!(preview.text().contains("This alert cannot be shown"));
+    assert!(
+        !preview.text().contains("not json") && !preview.text().contains("expected"),
+        "no internal detail"
+    );
 }
 
 #[test]

@@ -90,3 +90,26 @@ pub fn api_all(get: impl Fn(&str) -> (u16, String), query: &str) -> Vec<serde_js
     }
     out
 }
+
+/// Runs a node test file (`node --test`, from the project root) and checks
+/// that all `passes` of its tests passed; prints its report.
+pub fn node_tests(file: &str, passes: usize) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("node")
+        .arg("--test")
+        .arg(root.join(file))
+        .current_dir(root)
+        .output()
+        .expect("node runs (make test installs the toolchain)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("# fail 0") && text.contains(&format!("# pass {passes}\n")),
+        "{text}"
+    );
+    eprintln!("{text}");
+}

@@ -1,0 +1,122 @@
+//! `alerts check-deploy`: what `make deploy` asks before it deploys. A
+//! Worker deployed without a setting it needs would answer, but wrongly (a
+//! form whose every inquiry is dead-lettered, links to localhost), so the
+//! deployment is refused instead, naming each setting (never a value).
+
+use access_alerts::app::settings::REQUIRED;
+
+/// Secrets that only exist as `wrangler secret put` (never in wrangler.toml).
+pub const SECRETS: [&str; 3] = ["CONTACT_ADDRESSES", "PREVIEW_SECRET", "OPERATOR_TOKEN"];
+
+/// What keeps this configuration from being deployed: `wrangler_toml` is the
+/// file's text, `secrets` the names `wrangler secret list` printed.
+pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let config: toml::Table = match wrangler_toml.parse() {
+        Ok(t) => t,
+        Err(e) => return vec![format!("wrangler.toml does not parse: {e}")],
+    };
+    let var = |name: &str| {
+        config
+            .get("vars")
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    for name in REQUIRED.iter().chain(["SITE_NAME"].iter()) {
+        let is_secret = SECRETS.contains(name);
+        if !is_secret && var(name).is_none() {
+            out.push(format!("{name} is not set in wrangler.toml [vars]"));
+        }
+    }
+    if let Some(url) = var("SITE_URL") {
+        let local = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .any(|h| url.contains(h));
+        if !url.starts_with("https://") || local {
+            out.push("SITE_URL must be the site's public https:// address".into());
+        }
+    }
+    if var("MAIL_FROM").is_some_and(|m| m.ends_with("@example.org")) {
+        out.push("MAIL_FROM is still the example.org placeholder".into());
+    }
+    for name in SECRETS {
+        if !secrets.iter().any(|s| s == name) {
+            out.push(format!("{name} is not set: npx wrangler secret put {name}"));
+        }
+    }
+    out
+}
+
+/// The secret names in `wrangler secret list --format json`.
+pub fn secret_names(json: &str) -> Result<Vec<String>, String> {
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| format!("wrangler secret list: {e}"))?;
+    Ok(list
+        .iter()
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const READY: &str = r#"
+name = "access-alerts"
+[vars]
+SITE_URL = "https://alerts.example.com"
+SITE_NAME = "Access Alerts"
+MAIL_FROM = "alerts@alerts.example.com"
+"#;
+
+    fn all() -> Vec<String> {
+        SECRETS.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_complete_configuration_deploys() {
+        assert_eq!(problems(READY, &all()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_repository_s_own_wrangler_toml_is_refused_until_set_up() {
+        let ours = include_str!("../../wrangler.toml");
+        let p = problems(ours, &[]);
+        assert!(
+            p.contains(&"SITE_URL must be the site's public https:// address".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(&"MAIL_FROM is still the example.org placeholder".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|l| l.starts_with("CONTACT_ADDRESSES is not set")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn names_each_missing_setting() {
+        let p = problems("[vars]\nSITE_NAME = \"A\"\n", &["PREVIEW_SECRET".into()]);
+        assert_eq!(
+            p,
+            [
+                "SITE_URL is not set in wrangler.toml [vars]",
+                "MAIL_FROM is not set in wrangler.toml [vars]",
+                "CONTACT_ADDRESSES is not set: npx wrangler secret put CONTACT_ADDRESSES",
+                "OPERATOR_TOKEN is not set: npx wrangler secret put OPERATOR_TOKEN",
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_wrangler_s_secret_list() {
+        let names = secret_names(r#"[{"name":"CONTACT_ADDRESSES","type":"secret_text"},{"name":"X","type":"secret_text"}]"#).unwrap();
+        assert_eq!(names, ["CONTACT_ADDRESSES", "X"]);
+        assert!(secret_names("not json").is_err());
+    }
+}
