@@ -173,9 +173,11 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         Ok(body) => body,
         Err(BodyError::TooLarge) => return Err(AppError::PayloadTooLarge),
         Err(BodyError::Unreadable(e)) => {
-            return Err(AppError::BadRequest(format!(
-                "The request body could not be read ({e})."
-            )))
+            // The runtime's words go to the log, not to the visitor.
+            app.log(Level::Warn, &format!("contact body unreadable: {e}"));
+            return Err(AppError::BadRequest(
+                "The request body could not be read.".into(),
+            ));
         }
     };
     let parsed = match answer {

@@ -50,7 +50,9 @@ pub async fn answer<P: Platform>(
                 .await
                 .map_err(|e| match e {
                     BodyError::TooLarge => AppError::PayloadTooLarge,
-                    BodyError::Unreadable(e) => AppError::BadRequest(e),
+                    BodyError::Unreadable(_) => {
+                        AppError::BadRequest("The request body could not be read.".into())
+                    }
                 })?;
             let inquiry: QueuedInquiry = serde_json::from_slice(&body)
                 .map_err(|_| AppError::BadRequest("expected a queued inquiry as JSON".into()))?;

@@ -205,7 +205,12 @@ impl<'a, K: Kv> Store<'a, K> {
         self.broken
             .borrow_mut()
             .extend(std::mem::take(&mut collector.broken));
-        let next = collector.next_cursor().map(str::to_string);
+        // A page that found nothing before giving up (scheduled alerts
+        // crowding the front) hands out no cursor: it would point into them.
+        let next = collector
+            .next_cursor()
+            .filter(|_| !collector.entries.is_empty())
+            .map(str::to_string);
         Ok(Page {
             entries: collector.entries,
             next,
@@ -213,9 +218,36 @@ impl<'a, K: Kv> Store<'a, K> {
     }
 
     /// Whether `prefix` lists at least one entry dated at or before `now`.
+    /// One key is asked for first (the common case: no scheduled alert
+    /// ahead); scheduled alerts sort first, so when the first key is one,
+    /// the next calls read up to KV's 1,000 keys each (no cursor is handed
+    /// out, so none has to stop at a shown entry), and thousands of them
+    /// ahead cannot hide a public one.
     pub async fn has_public(&self, prefix: &str, now: i64) -> Result<bool, AppError> {
-        let page = self.page(prefix, 1, now, From::Start, None).await?;
-        Ok(!page.entries.is_empty())
+        let mut cursor: Option<String> = None;
+        for call in 0..crate::listing::MAX_CALLS {
+            let limit = if call == 0 {
+                1
+            } else {
+                crate::listing::KV_LIST_MAX
+            };
+            let answer = self.keys(prefix, limit, cursor.as_deref()).await?;
+            let public = answer.keys.iter().any(|k| {
+                k.metadata
+                    .as_ref()
+                    .and_then(|m| m.get("d"))
+                    .and_then(|d| d.as_i64())
+                    .is_some_and(|d| d <= now)
+            });
+            if public {
+                return Ok(true);
+            }
+            match answer.cursor {
+                Some(c) if !answer.complete => cursor = Some(c),
+                _ => return Ok(false),
+            }
+        }
+        Ok(false)
     }
 
     /// One raw `list()` page of keys (operator listings).

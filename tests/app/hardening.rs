@@ -483,3 +483,40 @@ fn preview_links_live_no_longer_than_allowed() {
     );
     assert_eq!(longer.get(&plus).status, 403, "`+N` is not digits only");
 }
+
+#[test]
+fn many_scheduled_alerts_ahead_hide_no_public_month() {
+    let site = Site::from_content();
+    let mut files = vec![("december-public".to_string(), "+++\ntitle = \"Public on the first of December\"\ndate = 2024-12-01T00:00:00Z\ncategory = \"Opinion\"\n+++\nNow.\n".to_string())];
+    for i in 0..30 {
+        files.push((
+            format!("later-{i:02}"),
+            format!("+++\ntitle = \"Scheduled {i}\"\ndate = 2024-12-01T{:02}:{:02}:00Z\ncategory = \"Opinion\"\n+++\nLater.\n", 1 + i / 60, i % 60),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    site.publish_files(&files).unwrap();
+    let december = site.get("/archive/2024/12");
+    assert_eq!(december.status, 200);
+    assert!(december.text().contains("/alerts/december-public"));
+    assert!(site
+        .get("/sitemap.xml")
+        .text()
+        .contains("/sitemap/2024-12.xml"));
+    assert!(
+        site.get("/archive/2024/11")
+            .text()
+            .contains("/archive/2024/12"),
+        "the month link"
+    );
+    assert!(site.get("/").text().contains("/alerts/december-public"));
+    // A page that gives up among them says so without a cursor into them.
+    let one = json(&site.get("/api/alerts?limit=1"));
+    if one["alerts"].as_array().unwrap().is_empty() {
+        assert!(one["next"].is_null(), "{one}");
+    }
+    assert!(!site.get("/api/alerts?limit=1").text().contains("later-"));
+}
