@@ -25,7 +25,9 @@ pub async fn answer<P: Platform>(
         }
         Diag::TestPanicNow => panic!("test panic route (sync)"),
         Diag::TestPanicAfterList => {
-            app.store.keys(keys::ALERT_PREFIX, 1, None).await?;
+            app.store
+                .keys(keys::ALERT_PREFIX, 1, &super::store::Cursor::First)
+                .await?;
             panic!("test panic route (after a list)")
         }
         Diag::TestOutOfMemory => {

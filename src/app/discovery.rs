@@ -3,7 +3,7 @@
 //! indexes.
 
 use super::listings::first_year;
-use super::store::From;
+use super::store::Cursor;
 use super::{App, AppError, Platform, Reply};
 use crate::content::AlertRecord;
 use crate::dates::YearMonth;
@@ -33,7 +33,7 @@ pub async fn feed<P: Platform>(
     let prefix = category.map_or_else(|| keys::INDEX_ALL.to_string(), keys::category_prefix);
     let page = app
         .store
-        .page(&prefix, feeds::FEED_SIZE, app.now(), From::Start, None)
+        .page(&prefix, feeds::FEED_SIZE, app.now(), Cursor::First, None)
         .await?;
     if category.is_some() && page.entries.is_empty() {
         return Err(AppError::NotFound);
@@ -153,7 +153,7 @@ pub async fn sitemap_month<P: Platform>(
     let prefix = keys::month_prefix(y, m);
     let mut urls = Vec::new();
     let mut taxonomy = BTreeSet::new();
-    let mut from = From::Start;
+    let mut from = Cursor::First;
     loop {
         let page = app.store.page(&prefix, 1000, app.now(), from, None).await?;
         for e in &page.entries {
@@ -167,7 +167,7 @@ pub async fn sitemap_month<P: Platform>(
             taxonomy.extend(e.meta.tags.iter().map(|t| routes::tag_path(t)));
         }
         match page.next {
-            Some(next) => from = From::Continue(next),
+            Some(next) => from = Cursor::Continue(next),
             None => break,
         }
     }

@@ -88,7 +88,11 @@ fn summary(id: &str, body: &Value) -> Value {
 async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     // An id fit for a key, or a made-up one for an unreadable message.
     let id = body["id"].as_str().filter(|id| is_id(id)).map_or_else(
-        || format!("unknown-{}", app.platform.now_millis()),
+        || {
+            // One batch shares a clock: the random part keeps two apart.
+            let random = app.platform.random_u64().unwrap_or_default();
+            format!("unknown-{:x}{random:016x}", app.now_millis())
+        },
         str::to_string,
     );
     let stored = app
@@ -212,18 +216,11 @@ pub async fn list_dead<P: Platform>(
     query: &super::Query,
 ) -> Result<Reply, AppError> {
     authorize(app, req)?;
-    let cursor = match super::listings::cursor_param(query)? {
-        super::store::From::Visitor(c) => Some(c),
-        _ => None,
-    };
+    let cursor = super::listings::cursor_param(query)?;
     let page = app
         .store
-        .keys(keys::INQUIRY_DEAD_PREFIX, DEAD_PAGE, cursor)
-        .await
-        .map_err(|e| match (cursor, e) {
-            (Some(_), _) => AppError::BadRequest("The cursor is not valid.".into()),
-            (None, e) => e,
-        })?;
+        .keys(keys::INQUIRY_DEAD_PREFIX, DEAD_PAGE, &cursor)
+        .await?;
     let items: Vec<Value> = page
         .keys
         .into_iter()

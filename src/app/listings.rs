@@ -2,7 +2,7 @@
 //! neighbouring months), and the listing API. Each is one `Store::page`
 //! (KV `list()` calls with metadata), plus the archive's month probes.
 
-use super::store::{From, Page};
+use super::store::{Cursor, Page};
 use super::{App, AppError, Platform, Query, Reply};
 use crate::content::ListingMeta;
 use crate::dates::{self, YearMonth};
@@ -35,15 +35,15 @@ struct Listing {
 
 /// The `cursor` query parameter: absent, or an opaque KV cursor (base64
 /// characters, at most 1,024). Anything else is a 400.
-pub fn cursor_param(query: &Query) -> Result<From<'_>, AppError> {
+pub fn cursor_param(query: &Query) -> Result<Cursor<'_>, AppError> {
     match query.get("cursor").map(String::as_str) {
-        None | Some("") => Ok(From::Start),
+        None | Some("") => Ok(Cursor::First),
         Some(c)
             if c.len() <= 1024
                 && c.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b)) =>
         {
-            Ok(From::Visitor(c))
+            Ok(Cursor::Visitor(c))
         }
         Some(_) => Err(AppError::BadRequest("The cursor is not valid.".into())),
     }
@@ -72,7 +72,7 @@ async fn read<P: Platform>(
     query: &Query,
 ) -> Result<(Page, bool), AppError> {
     let from = cursor_param(query)?;
-    let paged = !matches!(from, From::Start);
+    let paged = !matches!(from, Cursor::First);
     let page = app
         .store
         .page(&spec.prefix, PAGE_SIZE, app.now(), from, None)
@@ -161,7 +161,7 @@ pub async fn taxonomy<P: Platform>(
 pub async fn first_year<P: Platform>(app: &App<'_, P>) -> Result<i32, AppError> {
     let page = app
         .store
-        .page(keys::INDEX_OLDEST_FIRST, 1, app.now(), From::Start, None)
+        .page(keys::INDEX_OLDEST_FIRST, 1, app.now(), Cursor::First, None)
         .await?;
     let year = page.entries.first().map_or_else(
         || YearMonth::of(app.now_utc()).year,

@@ -3,10 +3,11 @@
 //! `Store`, which counts them (`make bench` reports the count per page).
 
 use super::error::AppError;
-use super::ports::{Kv, PortError};
+use super::ports::{Kv, KvList, PortError};
 use crate::content::{AlertRecord, Contact, ListingEntry, ListingMeta};
 use crate::keys;
 use crate::listing::{EntryFilter, ListedKey, ListedPage, PageCollector};
+use serde::Deserialize;
 use std::cell::Cell;
 
 pub struct Store<'a, K: Kv> {
@@ -23,13 +24,23 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-/// Where a listing page starts.
-pub enum From<'c> {
-    Start,
+/// Where a listing starts.
+pub enum Cursor<'c> {
+    First,
     /// A cursor from a visitor's URL: one KV refuses is a 400.
     Visitor(&'c str),
     /// A cursor from an earlier page of this request.
     Continue(String),
+}
+
+impl Cursor<'_> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Cursor::First => None,
+            Cursor::Visitor(c) => Some(c),
+            Cursor::Continue(c) => Some(c),
+        }
+    }
 }
 
 impl<'a, K: Kv> Store<'a, K> {
@@ -155,38 +166,44 @@ impl<'a, K: Kv> Store<'a, K> {
         self.get_text(&keys::alias(path)).await
     }
 
+    /// One `list()` call, counted; a cursor a visitor gave that KV refuses
+    /// is a 400, any other failure an internal error.
+    async fn list(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+        from_visitor: bool,
+    ) -> Result<KvList, AppError> {
+        self.count();
+        self.kv.list(prefix, limit, cursor).await.map_err(|e| {
+            if from_visitor {
+                AppError::BadRequest("The cursor is not valid.".into())
+            } else {
+                kv_error("list", prefix, e)
+            }
+        })
+    }
+
     /// One listing page of `prefix`: `want` entries dated at or before
-    /// `now`, from `from`, that pass `filter`.
+    /// `now`, from `cursor`, that pass `filter`.
     pub async fn page(
         &self,
         prefix: &str,
         want: usize,
         now: i64,
-        from: From<'_>,
+        cursor: Cursor<'_>,
         filter: Option<EntryFilter>,
     ) -> Result<Page, AppError> {
-        let (cursor, visitor) = match from {
-            From::Start => (None, false),
-            From::Visitor(c) => (Some(c.to_string()), true),
-            From::Continue(c) => (Some(c), false),
-        };
-        let mut collector = PageCollector::new(want, now, cursor);
+        let from_visitor = matches!(cursor, Cursor::Visitor(_));
+        let mut collector = PageCollector::new(want, now, cursor.as_str().map(str::to_string));
         if let Some(f) = filter {
             collector = collector.with_filter(f);
         }
         while let Some(call) = collector.next_call() {
-            self.count();
-            let answer = match self
-                .kv
-                .list(prefix, call.limit, call.cursor.as_deref())
-                .await
-            {
-                Ok(a) => a,
-                Err(_) if visitor => {
-                    return Err(AppError::BadRequest("The cursor is not valid.".into()))
-                }
-                Err(e) => return Err(kv_error("list", prefix, e)),
-            };
+            let answer = self
+                .list(prefix, call.limit, call.cursor.as_deref(), from_visitor)
+                .await?;
             collector.feed(ListedPage {
                 keys: answer
                     .keys
@@ -231,13 +248,12 @@ impl<'a, K: Kv> Store<'a, K> {
             } else {
                 crate::listing::KV_LIST_MAX
             };
-            let answer = self.keys(prefix, limit, cursor.as_deref()).await?;
+            let answer = self.list(prefix, limit, cursor.as_deref(), false).await?;
             let public = answer.keys.iter().any(|k| {
                 k.metadata
                     .as_ref()
-                    .and_then(|m| m.get("d"))
-                    .and_then(|d| d.as_i64())
-                    .is_some_and(|d| d <= now)
+                    .and_then(|m| ListingMeta::deserialize(m).ok())
+                    .is_some_and(|m| m.date <= now)
             });
             if public {
                 return Ok(true);
@@ -250,18 +266,17 @@ impl<'a, K: Kv> Store<'a, K> {
         Ok(false)
     }
 
-    /// One raw `list()` page of keys (operator listings).
+    /// One raw `list()` page of keys with their metadata (the operator's
+    /// listing).
     pub async fn keys(
         &self,
         prefix: &str,
         limit: usize,
-        cursor: Option<&str>,
-    ) -> Result<super::ports::KvList, AppError> {
-        self.count();
-        self.kv
-            .list(prefix, limit, cursor)
+        cursor: &Cursor<'_>,
+    ) -> Result<KvList, AppError> {
+        let from_visitor = matches!(cursor, Cursor::Visitor(_));
+        self.list(prefix, limit, cursor.as_str(), from_visitor)
             .await
-            .map_err(|e| kv_error("list", prefix, e))
     }
 }
 

@@ -93,6 +93,13 @@ fn an_unreadable_message_is_kept_not_lost() {
     let no_id = serde_json::json!("just a string");
     assert_eq!(site.consume(QueueKind::DeadLetters, &no_id), Outcome::Ack);
     assert_eq!(site.fake.keys_with_prefix("inq:dead:unknown-").len(), 1);
+    // Two in one batch (one app, one clock) are kept apart.
+    let app = access_alerts::app::App::new(&site.fake, &site.settings);
+    for _ in 0..2 {
+        let outcome = crate::fake::block_on(app.consume(QueueKind::DeadLetters, &no_id));
+        assert_eq!(outcome, Outcome::Ack);
+    }
+    assert_eq!(site.fake.keys_with_prefix("inq:dead:unknown-").len(), 3);
     site.fake.kv_fails.set(true);
     assert_eq!(
         site.consume(QueueKind::DeadLetters, &queued("0000x", "inquiries")),

@@ -415,6 +415,13 @@ fn the_dead_letter_listing_pages_by_100_with_one_kv_call_a_page() {
         }
     }
     assert_eq!((pages, seen.len()), (25, 2500));
+    for bad in ["!!!", "abc"] {
+        let r = site.send(
+            TestRequest::new(Method::Get, &format!("/operator/inquiries?cursor={bad}"))
+                .header("Authorization", "Bearer test-operator-token"),
+        );
+        assert_eq!(r.status, 400, "cursor {bad}");
+    }
     let one = site.send(
         TestRequest::new(Method::Get, "/operator/inquiries/dead00042")
             .header("Authorization", "Bearer test-operator-token"),
@@ -429,11 +436,10 @@ fn the_dead_letter_listing_pages_by_100_with_one_kv_call_a_page() {
 
 #[test]
 fn a_broken_configuration_is_said_loudly_by_name() {
-    let malformed = Site::with(&[(
+    let malformed = Site::from_content_with(&[(
         "CONTACT_ADDRESSES",
         r#"{"gordon-mackay": "gordon.mackay@example.org""#,
     )]);
-    malformed.publish_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
     let r = malformed.get("/healthz");
     assert_eq!(r.status, 503);
     assert_eq!(
@@ -444,11 +450,10 @@ fn a_broken_configuration_is_said_loudly_by_name() {
         !r.text().contains("example.org"),
         "names only, never values"
     );
-    let missing = Site::with(&[(
+    let missing = Site::from_content_with(&[(
         "CONTACT_ADDRESSES",
         r#"{"gordon-mackay": "gordon.mackay@example.org", "inquiries": "inquiries@example.org"}"#,
     )]);
-    missing.publish_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
     let r = missing.get("/healthz");
     assert_eq!(r.status, 503);
     assert_eq!(
