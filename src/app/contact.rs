@@ -6,7 +6,7 @@ use super::settings::Turnstile;
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
 use crate::content::Contact;
 use crate::form::{self, Field, FormErrors, Inquiry, QueuedInquiry};
-use crate::http::{cache, origin_of};
+use crate::http::{cache, origin_of, Scripts};
 use crate::keys;
 use crate::routes::Route;
 use crate::views::{self, ContactForm};
@@ -65,7 +65,10 @@ fn render<P: Platform>(
             turnstile_site_key: app.settings.turnstile.as_ref().map(|t| t.site_key.as_str()),
         },
     );
-    let reply = Reply::html(status, markup);
+    let mut reply = Reply::html(status, markup);
+    if app.settings.turnstile.is_some() {
+        reply = reply.scripts(Scripts::Turnstile);
+    }
     if status == 200 && errors.is_empty() {
         reply
     } else {
@@ -122,7 +125,7 @@ async fn rate_limited<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Res
 /// A new inquiry id: milliseconds since the epoch (sortable) and 64 random bits.
 fn new_id<P: Platform>(app: &App<'_, P>) -> Result<String, AppError> {
     let random = app.platform.random_u64()?;
-    Ok(format!("{:012x}{random:016x}", app.platform.now_millis()))
+    Ok(format!("{:012x}{random:016x}", app.now_millis()))
 }
 
 fn accepted(answer: Answer, id: &str) -> Reply {

@@ -30,7 +30,6 @@ pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;
 
-use crate::http::Scripts;
 use crate::routes::{self, Method, Resolved, Route};
 use crate::views::{self, Site};
 use std::cell::OnceCell;
@@ -46,6 +45,10 @@ pub struct App<'a, P: Platform> {
     pub platform: &'a P,
     pub settings: &'a Settings,
     pub store: Store<'a, P::Kv>,
+    /// The clock, read once: every check of one request (an alert public,
+    /// its related entries, a listing) is made at the same instant, and the
+    /// runtime is asked once.
+    now_millis: std::cell::OnceCell<i64>,
 }
 
 /// Whether an alert is shown as readers see it or as an editor previews it.
@@ -63,6 +66,7 @@ impl<'a, P: Platform> App<'a, P> {
             platform,
             settings,
             store: Store::new(platform.kv()),
+            now_millis: std::cell::OnceCell::new(),
         }
     }
 
@@ -70,9 +74,14 @@ impl<'a, P: Platform> App<'a, P> {
         &self.settings.site
     }
 
+    /// The current time in unix milliseconds (read once per `App`).
+    pub fn now_millis(&self) -> i64 {
+        *self.now_millis.get_or_init(|| self.platform.now_millis())
+    }
+
     /// The current time in unix seconds.
     pub fn now(&self) -> i64 {
-        self.platform.now_millis().div_euclid(1000)
+        self.now_millis().div_euclid(1000)
     }
 
     /// The current time, to the second.
@@ -110,7 +119,7 @@ impl<'a, P: Platform> App<'a, P> {
         use discovery::Format;
         use listings::Taxonomy;
         let query = || query_map(req.url());
-        let inm = || if_none_match();
+        let inm = if_none_match;
         match route {
             Route::Home => listings::home(self, &query()).await,
             Route::Category(name) => {
@@ -170,11 +179,7 @@ impl<'a, P: Platform> App<'a, P> {
         }
         #[cfg(feature = "diagnostics")]
         let reply = diag::count_kv_ops(self, reply);
-        let scripts = match self.settings.turnstile {
-            Some(_) if path == Route::Contact.path() => Scripts::Turnstile,
-            _ => Scripts::None,
-        };
-        reply.finish(req.method(), if_none_match, scripts)
+        reply.finish(req.method(), if_none_match)
     }
 }
 

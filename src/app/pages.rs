@@ -1,7 +1,7 @@
 //! Alerts (public, preview, JSON), the fixed pages and assets, aliases of
 //! old paths, and the health check.
 
-use super::store::From;
+use super::store::Cursor;
 use super::{App, AppError, Level, Platform, Query, Reply, Visibility};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::http::{cache, types};
@@ -34,18 +34,11 @@ pub async fn not_found<P: Platform>(app: &App<'_, P>, path: &str) -> Result<Repl
             );
             break;
         }
-        match app.store.alert(&slug).await {
-            Ok(Some(a)) if a.is_public(app.now_utc()) => {
-                return Ok(Reply::redirect(301, &routes::alert_path(&slug)))
-            }
-            Ok(_) => break,
-            Err(e) => {
-                if let Some(line) = e.log_line() {
-                    app.log(Level::Error, &line);
-                }
-                break;
-            }
-        }
+        return match public_alert(app, &slug).await {
+            Ok(_) => Ok(Reply::redirect(301, &routes::alert_path(&slug))),
+            Err(AppError::NotFound) => break,
+            Err(e) => Err(e),
+        };
     }
     Err(AppError::NotFound)
 }
@@ -93,7 +86,7 @@ async fn related<P: Platform>(
     let prefix = keys::category_prefix(&keys::name_slug(category));
     let page = app
         .store
-        .page(&prefix, RELATED + 1, app.now(), From::Start, None)
+        .page(&prefix, RELATED + 1, app.now(), Cursor::First, None)
         .await?;
     Ok(page
         .entries

@@ -19,6 +19,8 @@ pub struct Reply {
     pub etag: Option<String>,
     /// False only for the bench's floor route (see `without_validator`).
     validator: bool,
+    /// What an HTML page loads besides itself (its CSP allows exactly that).
+    scripts: Scripts,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -31,6 +33,7 @@ impl Reply {
             cache: cache::PAGE,
             etag: None,
             validator: true,
+            scripts: Scripts::None,
             headers: Vec::new(),
         }
     }
@@ -50,6 +53,12 @@ impl Reply {
 
     pub fn header(mut self, name: &'static str, value: &str) -> Self {
         self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// A page that embeds Turnstile's script (the contact form, when on).
+    pub fn scripts(mut self, scripts: Scripts) -> Self {
+        self.scripts = scripts;
         self
     }
 
@@ -87,13 +96,11 @@ impl Reply {
     }
 
     /// The response for a request with this method; `if_none_match` reads
-    /// that header (only for answers that can be revalidated). `scripts`:
-    /// what an HTML page loads (its CSP allows exactly that).
+    /// that header (only for answers that can be revalidated).
     pub fn finish(
         mut self,
         method: Method,
         if_none_match: impl FnOnce() -> Option<String>,
-        scripts: Scripts,
     ) -> Response {
         let head = method == Method::Head;
         let cacheable = self.status == 200 && self.cache != cache::NO_STORE && self.validator;
@@ -114,7 +121,7 @@ impl Reply {
                 cache: self.cache,
                 not_modified,
                 scripts: if self.content_type == types::HTML {
-                    scripts
+                    self.scripts
                 } else {
                     Scripts::None
                 },

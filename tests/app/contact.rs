@@ -353,8 +353,7 @@ fn a_burst_beyond_the_limit_gets_429_with_retry_after() {
         .limited
         .borrow()
         .contains_key("contact:203.0.113.7"));
-    let off = Site::with(&[("RATE_LIMIT_DISABLED", "1")]);
-    off.publish_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
+    let off = Site::from_content_with(&[("RATE_LIMIT_DISABLED", "1")]);
     for i in 0..15 {
         assert_eq!(
             post(
@@ -371,12 +370,11 @@ fn a_burst_beyond_the_limit_gets_429_with_retry_after() {
 
 #[test]
 fn turnstile_is_verified_server_side() {
-    let site = Site::with(&[
+    let site = Site::from_content_with(&[
         ("TURNSTILE_SECRET", "secret-key"),
         ("TURNSTILE_SITE_KEY", "site-key-1"),
         ("TURNSTILE_VERIFY_URL", "https://siteverify.example.net/"),
     ]);
-    site.publish_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
     let page = site.get("/contact");
     assert!(page.text().contains(
         r#"<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer>"#

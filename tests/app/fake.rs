@@ -412,10 +412,6 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new() -> Self {
-        Site::with(&[])
-    }
-
     pub fn with(vars: &[(&str, &str)]) -> Self {
         Site {
             fake: Fake::new(),

@@ -25,7 +25,12 @@ const SEED: &str = "oewg-collective-call-against-barring-organisations";
 impl Site {
     /// A site with `content/` published, as `make publish` does.
     pub fn from_content() -> Self {
-        let site = Site::new();
+        Site::from_content_with(&[])
+    }
+
+    /// The same, with these settings on top of the tests' own.
+    pub fn from_content_with(vars: &[(&str, &str)]) -> Self {
+        let site = Site::with(vars);
         site.publish_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
         site
     }
