@@ -23,6 +23,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 PUBLISH := target/debug/alerts
 REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
+SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
 .PHONY: dev test setup build build-release build-bench publish check new preview-link seed-synthetic bench profile size deploy clean
 
@@ -109,7 +110,7 @@ check: $(PUBLISH)
 	$(PUBLISH) check
 
 publish: setup $(PUBLISH)
-	$(PUBLISH) publish $(REMOTE_FLAG) $(PRUNE_FLAG)
+	$(PUBLISH) publish $(REMOTE_FLAG) $(PRUNE_FLAG) $(SYNTHETIC_FLAG)
 
 new: $(PUBLISH)
 	@test -n "$(SLUG)" || { echo "usage: make new SLUG=my-alert [TITLE='Access Alert: ...']"; exit 2; }

@@ -147,6 +147,7 @@ pub mod types {
     pub const XML: &str = "application/xml; charset=utf-8";
     pub const ATOM: &str = "application/atom+xml; charset=utf-8";
     pub const FEED_JSON: &str = "application/feed+json; charset=utf-8";
+    pub const OPENSEARCH: &str = "application/opensearchdescription+xml; charset=utf-8";
 }
 
 #[cfg(test)]

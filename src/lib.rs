@@ -21,6 +21,7 @@ pub mod listing;
 pub mod markdown;
 pub mod preview;
 pub mod routes;
+pub mod search;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

@@ -51,6 +51,12 @@ pub enum Route<'a> {
     SitemapMonth(i32, u32),
     /// `/api/alerts`
     ApiAlerts,
+    /// `/search?q=`: results as a page.
+    Search,
+    /// `/api/search?q=`: results as JSON.
+    ApiSearch,
+    /// `/opensearch.xml`
+    OpenSearch,
     Contact,
     ContactThanks,
     Privacy,
@@ -161,6 +167,9 @@ impl Route<'_> {
             Route::SitemapPages => "/sitemap/pages.xml".into(),
             Route::SitemapMonth(y, m) => format!("/sitemap/{y:04}-{m:02}.xml"),
             Route::ApiAlerts => "/api/alerts".into(),
+            Route::Search => "/search".into(),
+            Route::ApiSearch => "/api/search".into(),
+            Route::OpenSearch => "/opensearch.xml".into(),
             Route::Contact => "/contact".into(),
             Route::ContactThanks => "/contact/thanks".into(),
             Route::Privacy => "/privacy".into(),
@@ -250,6 +259,9 @@ const SAMPLES: &[Route<'static>] = &[
     Route::SitemapPages,
     Route::SitemapMonth(2024, 1),
     Route::ApiAlerts,
+    Route::Search,
+    Route::ApiSearch,
+    Route::OpenSearch,
     Route::Contact,
     Route::ContactThanks,
     Route::Privacy,
@@ -328,6 +340,9 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
             (Route::SitemapMonth(y, m), GET)
         }
         ["api", "alerts"] => (Route::ApiAlerts, GET),
+        ["search"] => (Route::Search, GET),
+        ["api", "search"] => (Route::ApiSearch, GET),
+        ["opensearch.xml"] => (Route::OpenSearch, GET),
         ["tag", t] => (Route::Tag(name(t)?), GET),
         ["contact"] => (Route::Contact, GET_POST),
         ["contact", "thanks"] => (Route::ContactThanks, GET),

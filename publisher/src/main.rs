@@ -17,7 +17,7 @@ use wrangler::{Target, Wrangler};
 
 const USAGE: &str = "usage:
   alerts check        [--content DIR]
-  alerts publish      [--content DIR] [--remote] [--prune] [--persist-to DIR]
+  alerts publish      [--content DIR] [--remote] [--prune] [--persist-to DIR] [--synthetic N]
   alerts watch        [--content DIR] [--persist-to DIR]   (republishes on every change)
   alerts new SLUG     [--content DIR] [--title TITLE]
   alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
@@ -34,6 +34,8 @@ struct Args {
     title: Option<String>,
     hours: i64,
     base: String,
+    /// Synthetic alerts the store also holds (`seed-synthetic`), searched too.
+    synthetic: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -49,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
         title: None,
         hours: 72,
         base: "http://127.0.0.1:8787".into(),
+        synthetic: 0,
     };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -64,6 +67,11 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--hours takes a number")?
             }
             "--base" => a.base = value("--base")?,
+            "--synthetic" => {
+                a.synthetic = value("--synthetic")?
+                    .parse()
+                    .map_err(|_| "--synthetic takes a number")?
+            }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => a.positional.push(s.to_string()),
         }
@@ -173,7 +181,7 @@ fn publish(args: &Args) -> Result<(), String> {
     let records: Vec<_> = content.alerts.iter().map(|a| &a.record).collect();
     let steps = keyset::plan(&records, &published(&w)?, args.prune);
     if steps.is_empty() {
-        println!("{where_} is up to date");
+        println!("{where_}'s alerts are up to date");
     }
     for step in steps {
         match step {
@@ -194,6 +202,50 @@ fn publish(args: &Args) -> Result<(), String> {
             }
         }
     }
+    let synthetic: Vec<_> = (0..args.synthetic)
+        .map(publisher::synthetic::record)
+        .collect();
+    sync_search(&w, records.into_iter().chain(&synthetic))
+}
+
+/// Brings the search index in KV to what these alerts make (drafts left
+/// out): the parts whose content changed are written in bulk, then the
+/// parts no alert needs any more are deleted.
+fn sync_search<'a>(
+    w: &Wrangler,
+    records: impl IntoIterator<Item = &'a access_alerts::content::AlertRecord>,
+) -> Result<(), String> {
+    use access_alerts::search::index;
+    let started = std::time::Instant::now();
+    let parts = index::build(records);
+    let manifest = w.get_text(index::MANIFEST_KEY)?;
+    let plan = index::plan(&parts, manifest.as_deref());
+    if plan.put.is_empty() && plan.delete.is_empty() {
+        println!("the search index is up to date ({} parts)", parts.len());
+        return Ok(());
+    }
+    let bytes: usize = plan.put.iter().map(|(_, v)| v.len()).sum();
+    for (n, chunk) in plan.put.chunks(10_000).enumerate() {
+        let entries: Vec<keyset::KvEntry> = chunk
+            .iter()
+            .map(|(key, value)| keyset::KvEntry {
+                key: key.clone(),
+                value: value.clone(),
+                metadata: None,
+            })
+            .collect();
+        w.bulk_put(&format!("search-{n:03}"), &entries)?;
+    }
+    if !plan.delete.is_empty() {
+        w.bulk_delete("search", &plan.delete)?;
+    }
+    println!(
+        "search index: {} of {} parts written ({bytes} bytes), {} deleted, in {:.1} s",
+        plan.put.len(),
+        parts.len() + 1,
+        plan.delete.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -385,5 +437,12 @@ fn seed_synthetic(args: &Args) -> Result<(), String> {
         "seeded {n} synthetic alerts in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    // Searchable with the alerts of `content/`, as `publish --synthetic N`
+    // keeps them.
+    let content = check(&args.content)?;
+    let synthetic: Vec<_> = (0..n).map(publisher::synthetic::record).collect();
+    sync_search(
+        &w,
+        content.alerts.iter().map(|a| &a.record).chain(&synthetic),
+    )
 }

@@ -68,6 +68,13 @@ impl Wrangler {
             .map_err(|e| format!("unexpected wrangler output ({e}): {out}"))
     }
 
+    /// One value as text; `None` when the key does not exist (wrangler
+    /// prints `Value not found` then).
+    pub fn get_text(&self, key: &str) -> Result<Option<String>, String> {
+        let out = self.run(&["kv", "key", "get", key, "--text"])?;
+        Ok((out.trim_end() != "Value not found").then_some(out))
+    }
+
     /// One `wrangler kv bulk put` of `entries`, written to `<name>.json`.
     pub fn bulk_put(&self, name: &str, entries: &[KvEntry]) -> Result<(), String> {
         let file = self.work_dir.join(format!("{name}.json"));

@@ -252,6 +252,21 @@ pub async fn archive<P: Platform>(
     Ok(render(app, spec, &page, paged))
 }
 
+/// A category or tag named in the query string, as its slug (none if
+/// absent or empty; a 400 if too long to be one).
+pub fn name_param(query: &Query, param: &str) -> Result<Option<String>, AppError> {
+    let slug = query
+        .get(param)
+        .map(|n| keys::name_slug(n))
+        .filter(|s| !s.is_empty());
+    match slug {
+        Some(s) if s.len() > keys::MAX_NAME_BYTES => {
+            Err(AppError::BadRequest(format!("`{param}` is too long.")))
+        }
+        slug => Ok(slug),
+    }
+}
+
 /// `/api/alerts?category=&tag=&cursor=&limit=`: a listing page as JSON.
 pub async fn api<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
     let limit = match query
@@ -266,20 +281,8 @@ pub async fn api<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, 
             .clamp(1, 100) as usize,
     };
     let from = cursor_param(query)?;
-    let slug_of = |param: &str| -> Result<Option<String>, AppError> {
-        let slug = query
-            .get(param)
-            .map(|n| keys::name_slug(n))
-            .filter(|s| !s.is_empty());
-        match slug {
-            Some(s) if s.len() > keys::MAX_NAME_BYTES => {
-                Err(AppError::BadRequest(format!("`{param}` is too long.")))
-            }
-            slug => Ok(slug),
-        }
-    };
-    let category = slug_of("category")?;
-    let tag = slug_of("tag")?;
+    let category = name_param(query, "category")?;
+    let tag = name_param(query, "tag")?;
     let (prefix, filter): (String, Option<EntryFilter>) = match (category, tag) {
         (Some(c), Some(t)) => (
             keys::tag_prefix(&t),

@@ -21,6 +21,7 @@ mod listings;
 mod pages;
 pub mod ports;
 pub mod reply;
+mod search;
 pub mod settings;
 pub mod store;
 
@@ -128,6 +129,9 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, &name, &query()).await,
             Route::Archive(y, m) => listings::archive(self, y, m, &query()).await,
             Route::ApiAlerts => listings::api(self, &query()).await,
+            Route::Search => search::search(self, &query(), search::Answer::Page).await,
+            Route::ApiSearch => search::search(self, &query(), search::Answer::Json).await,
+            Route::OpenSearch => Ok(search::opensearch(self)),
             Route::Feed => discovery::feed(self, None, Format::Atom, inm()).await,
             Route::JsonFeed => discovery::feed(self, None, Format::Json, inm()).await,
             Route::CategoryFeed(name) => {

@@ -137,16 +137,7 @@ impl<'a, K: Kv> Store<'a, K> {
     /// remembered (`take_broken`).
     pub async fn alerts(&self, slugs: &[String]) -> Result<Vec<AlertRecord>, AppError> {
         let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
-        let mut values = std::collections::HashMap::new();
-        for chunk in keys.chunks(100) {
-            self.count();
-            let got = self
-                .kv
-                .get_many(chunk)
-                .await
-                .map_err(|e| kv_error("get", &chunk[0], e))?;
-            values.extend(got);
-        }
+        let mut values = self.texts(&keys).await?;
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
             match values
@@ -159,6 +150,30 @@ impl<'a, K: Kv> Store<'a, K> {
             }
         }
         Ok(out)
+    }
+
+    /// Several values as text, in bulk reads of up to 100 keys each (KV
+    /// counts a bulk read once); missing keys are absent from the answer.
+    pub async fn texts(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, AppError> {
+        let mut values = std::collections::HashMap::new();
+        for chunk in keys.chunks(100) {
+            self.count();
+            let got = self
+                .kv
+                .get_many(chunk)
+                .await
+                .map_err(|e| kv_error("get", &chunk[0], e))?;
+            values.extend(got);
+        }
+        Ok(values)
+    }
+
+    /// Remembers a key whose value could not be read (logged once).
+    pub fn note_broken(&self, key: &str) {
+        self.broken.borrow_mut().push(key.to_string());
     }
 
     /// Where an old path redirects, if it is an alias.

@@ -8,6 +8,7 @@ pub mod alert;
 pub mod assets;
 pub mod listing;
 pub mod pages;
+pub mod search;
 
 pub use alert::{alert_page, AlertPage};
 pub use listing::{listing_page, ListingPage, MonthLinks};
@@ -57,6 +58,8 @@ pub struct Head<'a> {
     pub turnstile: bool,
     /// A feed of this page besides the site's (title, Atom path).
     pub feed: Option<(String, String)>,
+    /// The search the page shows (kept in the header's box).
+    pub query: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -71,6 +74,7 @@ impl<'a> Head<'a> {
             json_ld: None,
             turnstile: false,
             feed: None,
+            query: None,
         }
     }
 }
@@ -100,6 +104,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 @if let Some((title, path)) = &head.feed {
                     link rel="alternate" type="application/atom+xml" title=(title) href=(path);
                 }
+                link rel="search" type="application/opensearchdescription+xml" title=(site.name) href=(Route::OpenSearch.path());
                 meta property="og:site_name" content=(site.name);
                 meta property="og:title" content=(head.title);
                 meta property="og:description" content=(head.description);
@@ -130,6 +135,11 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                                 li { a href=(Route::Home.path()) { "Latest alerts" } }
                                 li { a href=(Route::Contact.path()) { "Contact" } }
                             }
+                        }
+                        form.site-search role="search" action=(Route::Search.path()) method="get" {
+                            label for="site-search-q" { "Search alerts" }
+                            input #site-search-q type="search" name="q" value=(head.query.unwrap_or("")) maxlength="400";
+                            button type="submit" { "Search" }
                         }
                     }
                 }

@@ -93,6 +93,26 @@ impl Fake {
         }
     }
 
+    /// Rebuilds the search index from every stored record and writes what
+    /// changed, as `make publish` does from `content/`; the plan applied.
+    pub fn reindex(&self) -> access_alerts::search::index::Plan {
+        use access_alerts::search::index;
+        let records: Vec<AlertRecord> = self
+            .keys_with_prefix(access_alerts::keys::ALERT_PREFIX)
+            .iter()
+            .filter_map(|k| serde_json::from_str(&self.value(k)?).ok())
+            .collect();
+        let parts = index::build(&records);
+        let plan = index::plan(&parts, self.value(index::MANIFEST_KEY).as_deref());
+        for (key, value) in &plan.put {
+            self.put_raw(key, value.as_bytes(), None);
+        }
+        for key in &plan.delete {
+            self.kv.borrow_mut().remove(key);
+        }
+        plan
+    }
+
     pub fn set_contacts(&self, contacts: &[Contact]) {
         let e = keyset::contacts_entry(contacts);
         self.put_raw(&e.key, e.value.as_bytes(), e.metadata);

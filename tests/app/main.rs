@@ -14,6 +14,7 @@ mod delivery;
 mod hardening;
 mod listings;
 mod pages;
+mod search;
 
 use access_alerts::content::AlertRecord;
 use fake::{Site, TestRequest};
@@ -51,6 +52,7 @@ impl Site {
             self.fake.unpublish(&old);
         }
         self.fake.publish(record);
+        self.fake.reindex();
     }
 
     /// `content/` plus these files (`alerts/<slug>.md`), published as
@@ -101,6 +103,7 @@ impl Site {
     pub fn unpublish(&self, slug: &str) {
         let old = self.stored(slug).expect("published");
         self.fake.unpublish(&old);
+        self.fake.reindex();
     }
 
     fn stored(&self, slug: &str) -> Option<AlertRecord> {
@@ -113,6 +116,7 @@ impl Site {
         for i in 0..n {
             self.fake.publish(&publisher::synthetic::record(i));
         }
+        self.fake.reindex();
     }
 
     pub fn request(

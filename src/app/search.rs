@@ -1,0 +1,260 @@
+//! `/search` and `/api/search`: the query is read (`crate::search::query`),
+//! the index parts it needs are read from KV in bulk, candidates ranked
+//! (`crate::search::rank`), and the records of one page read in one bulk
+//! call to check them and cut their snippets. At most three KV calls,
+//! whatever the archive's size: the words' postings (with `search:meta`
+//! and the last word's prefix block), the words a prefix stands for, the
+//! page's records. A query with no result may read the blocks of its
+//! unknown words instead, for a spelling suggestion.
+
+use super::listings::name_param;
+use super::{error::AppError, App, Platform, Query, Reply};
+use crate::http::{cache, types};
+use crate::keys;
+use crate::routes::Route;
+use crate::search::index::{self, Meta, TermList};
+use crate::search::query::{self, Query as SearchQuery};
+use crate::search::rank::{self, Analysed, Filters, Slot};
+use crate::views::search::{Hit, Results};
+use std::collections::HashMap;
+
+/// Results a page shows.
+pub const PAGE_SIZE: usize = 10;
+/// Records read for a page whose candidates need checking (a phrase, an
+/// excluded word, a word past its best postings): some may not match.
+const CHECKED_PAGE: usize = 20;
+/// Words of a snippet.
+const SNIPPET_WORDS: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Page,
+    Json,
+}
+
+fn params(query: &Query) -> Result<(Filters, usize), AppError> {
+    let year = match query
+        .get("year")
+        .map(|y| y.trim())
+        .filter(|y| !y.is_empty())
+    {
+        None => None,
+        Some(y) => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| keys::YEARS.contains(y))
+                .ok_or_else(|| AppError::BadRequest("`year` must be a year, like 2024.".into()))?,
+        ),
+    };
+    let start = match query
+        .get("start")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => 0,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|s| *s <= index::MAX_POSTINGS * 2)
+            .ok_or_else(|| {
+                AppError::BadRequest("`start` is not a position in the results.".into())
+            })?,
+    };
+    Ok((
+        Filters {
+            category: name_param(query, "category")?,
+            tag: name_param(query, "tag")?,
+            year,
+        },
+        start,
+    ))
+}
+
+pub async fn search<P: Platform>(
+    app: &App<'_, P>,
+    query: &Query,
+    answer: Answer,
+) -> Result<Reply, AppError> {
+    let (filters, start) = params(query)?;
+    let q = SearchQuery::parse(query.get("q").map(String::as_str).unwrap_or(""));
+    let results = if q.is_empty() {
+        Results::new(q, filters, start)
+    } else {
+        run(app, q, filters, start).await?
+    };
+    let reply = match answer {
+        Answer::Page => Reply::html(200, crate::views::search::page(app.site(), &results)),
+        Answer::Json => Reply::json(200, &results.to_json(app.site())),
+    };
+    Ok(reply.cache(cache::SHORT).header("X-Robots-Tag", "noindex"))
+}
+
+async fn run<P: Platform>(
+    app: &App<'_, P>,
+    q: SearchQuery,
+    filters: Filters,
+    start: usize,
+) -> Result<Results, AppError> {
+    let now = app.now();
+    // First read: every word's postings, the meta, the prefix's block.
+    let prefix = q.required.iter().find(|r| r.prefix);
+    let mut wanted: Vec<String> = vec![index::META_KEY.to_string()];
+    wanted.extend(q.required.iter().map(|r| index::term_key(&r.stem)));
+    wanted.extend(q.excluded.iter().map(|s| index::term_key(s)));
+    if let Some(p) = prefix {
+        wanted.push(index::words_key(&p.folded));
+    }
+    wanted.dedup();
+    let mut texts = app.store.texts(&wanted).await?;
+    let docs = texts
+        .get(index::META_KEY)
+        .and_then(|m| serde_json::from_str::<Meta>(m).ok())
+        .map(|m| m.docs)
+        .unwrap_or(0);
+    // The stems each required word stands for (a prefix: several).
+    let mut stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+    let mut more_words = vec![false; q.required.len()];
+    if let Some((i, p)) = q.required.iter().enumerate().find(|(_, r)| r.prefix) {
+        let block = texts
+            .get(&index::words_key(&p.folded))
+            .map(String::as_str)
+            .unwrap_or("");
+        let (expanded, cut) = rank::expansions(&p.folded, &p.stem, &index::parse_block(block));
+        stems[i] = expanded;
+        more_words[i] = cut;
+        // Second read: the words the prefix stands for.
+        let missing: Vec<String> = stems[i]
+            .iter()
+            .map(|s| index::term_key(s))
+            .filter(|k| !texts.contains_key(k))
+            .collect();
+        if stems[i].len() > 1 && !missing.is_empty() {
+            texts.extend(app.store.texts(&missing).await?);
+        }
+    }
+    let list = |key: &str| -> Option<TermList<'_>> {
+        let text = texts.get(key)?;
+        let parsed = TermList::parse(text);
+        if parsed.is_none() {
+            app.store.note_broken(key);
+        }
+        parsed
+    };
+    let slots: Vec<Slot> = stems
+        .iter()
+        .zip(&more_words)
+        .map(|(s, more)| {
+            let lists = s.iter().filter_map(|s| list(&index::term_key(s))).collect();
+            Slot::new(lists, docs, *more)
+        })
+        .collect();
+    let excluded: Vec<TermList> = q
+        .excluded
+        .iter()
+        .filter_map(|s| list(&index::term_key(s)))
+        .collect();
+    let candidates = rank::candidates(&slots, &excluded, !q.phrases.is_empty(), &filters, now);
+    let mut results = Results::new(q, filters, start);
+    if candidates.is_empty() {
+        results.suggestion = suggest(app, &results.query, &slots, &texts).await?;
+        return Ok(results);
+    }
+    // Third read: the records of one page, checked and cut into snippets.
+    let window = if candidates
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE)
+        .any(|c| c.verify)
+    {
+        CHECKED_PAGE
+    } else {
+        PAGE_SIZE
+    };
+    let page: Vec<_> = candidates.iter().skip(start).take(window).collect();
+    let slugs: Vec<String> = page.iter().map(|c| c.slug.to_string()).collect();
+    let records: HashMap<String, _> = app
+        .store
+        .alerts(&slugs)
+        .await?
+        .into_iter()
+        .map(|r| (r.slug.clone(), r))
+        .collect();
+    let mut consumed = 0;
+    for c in &page {
+        if results.hits.len() == PAGE_SIZE {
+            break;
+        }
+        consumed += 1;
+        let Some(r) = records.get(c.slug).filter(|r| r.is_public(app.now_utc())) else {
+            continue;
+        };
+        let text = Analysed::new(r);
+        if c.verify && !text.matches(&results.query, &stems) {
+            continue;
+        }
+        results.hits.push(Hit {
+            slug: r.slug.clone(),
+            title: r.title.clone(),
+            date: r.date,
+            category: r.category.clone(),
+            snippet: text.snippet(&results.query, &stems, SNIPPET_WORDS),
+            score: c.score,
+        });
+    }
+    let next = start + consumed;
+    results.next = (next < candidates.len()).then_some(next);
+    results.total = candidates.len();
+    if results.hits.is_empty() && results.next.is_none() {
+        results.suggestion = suggest(app, &results.query, &slots, &texts).await?;
+    }
+    Ok(results)
+}
+
+/// For a query with no result: the same query with its first unknown word
+/// replaced by the closest known one, if there is one.
+async fn suggest<P: Platform>(
+    app: &App<'_, P>,
+    q: &SearchQuery,
+    slots: &[Slot<'_>],
+    texts: &HashMap<String, String>,
+) -> Result<Option<String>, AppError> {
+    let unknown: Vec<&query::Required> = q
+        .required
+        .iter()
+        .zip(slots)
+        .filter(|(_, s)| s.lists.iter().all(|(_, l)| l.postings.is_empty()))
+        .map(|(r, _)| r)
+        .collect();
+    let Some(first) = unknown.first() else {
+        return Ok(None);
+    };
+    let key = index::words_key(&first.folded);
+    let fetched;
+    let block = match texts.get(&key) {
+        Some(b) => b.as_str(),
+        None => {
+            fetched = app.store.texts(std::slice::from_ref(&key)).await?;
+            fetched.get(&key).map(String::as_str).unwrap_or("")
+        }
+    };
+    Ok(rank::closest(&first.folded, &index::parse_block(block))
+        .map(|word| q.replacing(&first.at, word)))
+}
+
+/// `/opensearch.xml`: lets browsers add the site as a search engine.
+pub fn opensearch<P: Platform>(app: &App<'_, P>) -> Reply {
+    let site = app.site();
+    let template = format!("{}?q={{searchTerms}}", site.abs(&Route::Search.path()));
+    let body = maud::html! {
+        (maud::PreEscaped("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
+        OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" {
+            ShortName { (site.name.chars().take(16).collect::<String>()) }
+            Description { "Search " (site.name) }
+            InputEncoding { "UTF-8" }
+            Url type="text/html" method="get" template=(template) {}
+            Url type="application/json" method="get" template=(format!("{}?q={{searchTerms}}", site.abs(&Route::ApiSearch.path()))) {}
+            Image width="16" height="16" type="image/svg+xml" { (site.abs(&Route::Favicon.path())) }
+        }
+    };
+    Reply::new(200, types::OPENSEARCH, body.into_string()).cache(cache::DAY)
+}

@@ -1,0 +1,246 @@
+//! The analyzer: how text becomes searchable terms. The publisher indexes
+//! alerts with it and the Worker reads queries with it, so a word is always
+//! cut, folded and stemmed the same way on both sides.
+//!
+//! - **Words** are runs of letters and digits; an apostrophe inside a word
+//!   joins (`don't`), a trailing `'s` is dropped (`UN’s` is `un`).
+//! - **Folding** lowercases and removes diacritics (`Türkiye` is
+//!   `turkiye`): canonical decomposition (`unicode-normalization`) with the
+//!   combining marks dropped, plus the few Latin letters that do not
+//!   decompose (`ø`, `ł`, `ß`, ...).
+//! - **Stemming** is Snowball's English (Porter2) algorithm
+//!   (`rust-stemmers`): `barring`, `barred` and `bars` are all `bar`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::ops::Range;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Longer words are not indexed (they are not words: hashes, URLs run
+/// together); it also keeps every index key far below KV's 512 bytes.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// A word of a text: where it is, its folded form and its stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Byte range in the text.
+    pub at: Range<usize>,
+    /// Lowercased, without diacritics or apostrophes: what prefixes match.
+    pub folded: String,
+    /// What the index is keyed by.
+    pub stem: String,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// The byte ranges of the words of `text`.
+pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        // Skip to the first letter or digit.
+        let start = loop {
+            let (i, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                chars.next();
+            } else if is_apostrophe(c) {
+                // Joins only between letters: `don't`; `UN’s` ends before it.
+                let rest = &text[i + c.len_utf8()..];
+                let mut after = rest.chars();
+                match (after.next(), after.next()) {
+                    (Some(n), next) if n.is_alphanumeric() => {
+                        let possessive =
+                            (n == 's' || n == 'S') && next.is_none_or(|x| !x.is_alphanumeric());
+                        if possessive {
+                            end = i;
+                            chars.next();
+                            chars.next();
+                            break;
+                        }
+                        chars.next();
+                    }
+                    _ => {
+                        end = i;
+                        break;
+                    }
+                }
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some(start..end)
+    })
+}
+
+/// Lowercase, without diacritics or apostrophes.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(|b| *b != b'\'')
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+        return out;
+    }
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' | 'ð' => out.push('d'),
+            'ħ' => out.push('h'),
+            'ı' => out.push('i'),
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
+            c if is_apostrophe(c) => {}
+            c => decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d)
+                }
+            }),
+        }
+    }
+    out
+}
+
+/// The stem of a folded word.
+pub fn stem(folded: &str) -> String {
+    // A number's plural is the number (`1990s`, `under-16s`): Porter2 only
+    // drops an `s` after a vowel.
+    if let Some(digits) = folded.strip_suffix('s') {
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return digits.to_string();
+        }
+    }
+    // The algorithm wants lowercase input, which `fold` guarantees.
+    Stemmer::create(Algorithm::English)
+        .stem(folded)
+        .into_owned()
+}
+
+/// The words of `text`, folded and stemmed (over-long ones skipped).
+pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    word_ranges(text).filter_map(move |at| {
+        let raw = &text[at.clone()];
+        if raw.chars().count() > MAX_WORD_CHARS {
+            return None;
+        }
+        let folded = fold(raw);
+        if folded.is_empty() {
+            return None;
+        }
+        let stem = stem(&folded);
+        Some(Word { at, folded, stem })
+    })
+}
+
+/// English words too common to be worth matching on their own (Lucene's
+/// English stop set): the index leaves them out and a query does not
+/// require them, though a quoted phrase still checks them in place.
+const STOP_WORDS: [&str; 33] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// Whether a folded word is a stop word.
+pub fn is_stop_word(folded: &str) -> bool {
+    STOP_WORDS.binary_search(&folded).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    fn stems(text: &str) -> Vec<String> {
+        words(text).map(|w| w.stem).collect()
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_stop_word("the") && !is_stop_word("un"));
+    }
+
+    #[test_case("Türkiye", "turkiye")]
+    #[test_case("TURKIYE", "turkiye")]
+    #[test_case("İstanbul", "istanbul"; "dotted capital i")]
+    #[test_case("Ørsted", "orsted"; "o with stroke")]
+    #[test_case("Straße", "strasse")]
+    #[test_case("Łódź", "lodz"; "l with stroke")]
+    #[test_case("México", "mexico")]
+    #[test_case("don't", "dont")]
+    #[test_case("don’t", "dont")]
+    fn folds_case_and_diacritics(word: &str, folded: &str) {
+        assert_eq!(fold(word), folded);
+    }
+
+    #[test_case("barring", "bar")]
+    #[test_case("barred", "bar")]
+    #[test_case("organisations", "organis")]
+    #[test_case("organisation", "organis")]
+    #[test_case("accreditation", "accredit")]
+    #[test_case("consultations", "consult")]
+    #[test_case("16s", "16"; "a number's plural")]
+    #[test_case("1990s", "1990"; "a decade")]
+    fn stems_english_inflection(word: &str, expected: &str) {
+        assert_eq!(stem(word), expected);
+    }
+
+    #[test]
+    fn cuts_words_at_punctuation_and_drops_possessives() {
+        let text = "the UN’s Open-Ended Working Group (OEWG), under-16s; rock'n'roll's end";
+        let found: Vec<&str> = word_ranges(text).map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            [
+                "the",
+                "UN",
+                "Open",
+                "Ended",
+                "Working",
+                "Group",
+                "OEWG",
+                "under",
+                "16s",
+                "rock'n'roll",
+                "end"
+            ]
+        );
+        assert_eq!(stems("Barring organisations"), ["bar", "organis"]);
+    }
+
+    #[test]
+    fn apostrophes_at_the_edges_are_not_words() {
+        let text = "'quoted' ’tis dogs’ it's";
+        let found: Vec<&str> = word_ranges(text).map(|r| &text[r]).collect();
+        assert_eq!(found, ["quoted", "tis", "dogs", "it"]);
+    }
+
+    #[test]
+    fn over_long_words_are_skipped() {
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        assert_eq!(stems(&format!("short {long} end")), ["short", "end"]);
+    }
+
+    #[test]
+    fn analysis_never_panics_on_any_text() {
+        use proptest::prelude::*;
+        proptest!(|(text in "\\PC{0,80}")| {
+            for w in words(&text) {
+                prop_assert!(text.is_char_boundary(w.at.start) && text.is_char_boundary(w.at.end));
+                prop_assert!(!w.folded.is_empty());
+            }
+        });
+    }
+}

@@ -1,0 +1,335 @@
+//! Turning the index parts a query read into ranked candidates, and
+//! checking a candidate against its alert's own text (phrases, excluded
+//! words and words past a term's best postings are only known there).
+
+use super::analyze::{self, Word};
+use super::index::{self, BlockWord, Field, Posting, TermList};
+use super::query::Query;
+use crate::content::AlertRecord;
+use std::collections::HashMap;
+
+/// At most this many words a prefix stands for (the commonest).
+pub const MAX_EXPANSIONS: usize = 5;
+
+/// What narrows the results besides the words (slugs and a year).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none() && self.tag.is_none() && self.year.is_none()
+    }
+
+    fn admit(&self, p: &Posting) -> bool {
+        self.category.as_deref().is_none_or(|c| p.category == c)
+            && self.tag.as_deref().is_none_or(|t| p.has_tag(t))
+            && self.year.is_none_or(|y| year_of(p.date) == y)
+    }
+}
+
+pub fn year_of(unix: i64) -> i32 {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|d| d.year())
+        .unwrap_or_default()
+}
+
+/// The stems a prefix word stands for: its own, then the commonest words of
+/// its block that start with it.
+pub fn expansions(folded: &str, own_stem: &str, block: &[BlockWord]) -> (Vec<String>, bool) {
+    let mut stems = vec![own_stem.to_string()];
+    let mut cut = false;
+    for w in block.iter().filter(|w| w.folded.starts_with(folded)) {
+        if stems.iter().any(|s| s == w.stem) {
+            continue;
+        }
+        if stems.len() > MAX_EXPANSIONS {
+            cut = true;
+            break;
+        }
+        stems.push(w.stem.to_string());
+    }
+    (stems, cut)
+}
+
+/// One required word with the postings read for it.
+pub struct Slot<'a> {
+    /// (IDF, list) for each stem the word stands for.
+    pub lists: Vec<(f64, TermList<'a>)>,
+    /// Whether a result may have the word without being in these lists
+    /// (a list cut to its best postings, or a prefix with more words).
+    pub partial: bool,
+}
+
+impl<'a> Slot<'a> {
+    pub fn new(lists: Vec<TermList<'a>>, docs: u32, more_words: bool) -> Self {
+        let partial = more_words || lists.iter().any(|l| !l.complete());
+        Slot {
+            lists: lists
+                .into_iter()
+                .map(|l| (index::idf(docs, l.df), l))
+                .collect(),
+            partial,
+        }
+    }
+
+    fn df(&self) -> u64 {
+        self.lists.iter().map(|(_, l)| u64::from(l.df)).sum()
+    }
+
+    /// The best contribution of each listed alert.
+    fn scores(&self) -> HashMap<&'a str, (f64, &Posting<'a>)> {
+        let mut out: HashMap<&'a str, (f64, &Posting<'a>)> = HashMap::new();
+        for (idf, list) in &self.lists {
+            for p in &list.postings {
+                let s = idf * f64::from(p.impact) / 1000.0;
+                let e = out.entry(p.slug).or_insert((s, p));
+                if s > e.0 {
+                    *e = (s, p);
+                }
+            }
+        }
+        out
+    }
+
+    /// What an alert missing from the lists is taken to score.
+    fn floor(&self) -> f64 {
+        self.lists
+            .iter()
+            .filter_map(|(idf, l)| {
+                l.postings
+                    .last()
+                    .map(|p| idf * f64::from(p.impact) / 1000.0)
+            })
+            .fold(0.0, f64::max)
+    }
+}
+
+/// An alert that may match, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate<'a> {
+    pub slug: &'a str,
+    pub date: i64,
+    pub score: f64,
+    /// Its text must be checked before it is shown.
+    pub verify: bool,
+}
+
+/// Ranks the alerts the lists name. Work is bounded by the postings read
+/// (at most `MAX_POSTINGS` a stem), whatever the archive's size.
+pub fn candidates<'a>(
+    slots: &[Slot<'a>],
+    excluded: &[TermList<'a>],
+    has_phrases: bool,
+    filters: &Filters,
+    now: i64,
+) -> Vec<Candidate<'a>> {
+    let Some(driver) = (0..slots.len()).min_by_key(|i| slots[*i].df()) else {
+        return Vec::new();
+    };
+    let scored: Vec<_> = slots.iter().map(Slot::scores).collect();
+    let mut out = Vec::new();
+    'docs: for (slug, (score, posting)) in &scored[driver] {
+        if posting.date > now || !filters.admit(posting) {
+            continue;
+        }
+        let mut total = *score;
+        let mut verify = has_phrases;
+        for (i, slot) in slots.iter().enumerate() {
+            if i == driver {
+                continue;
+            }
+            match scored[i].get(slug) {
+                Some((s, _)) => total += s,
+                None if slot.partial => {
+                    total += slot.floor();
+                    verify = true;
+                }
+                None => continue 'docs,
+            }
+        }
+        for list in excluded {
+            if list.postings.iter().any(|p| p.slug == *slug) {
+                continue 'docs;
+            }
+            verify |= !list.complete();
+        }
+        out.push(Candidate {
+            slug,
+            date: posting.date,
+            score: total,
+            verify,
+        });
+    }
+    // Best first; a tie (to a thousandth) goes to the newer alert.
+    out.sort_by(|a, b| {
+        let (sa, sb) = ((a.score * 1000.0).round(), (b.score * 1000.0).round());
+        sb.total_cmp(&sa)
+            .then(b.date.cmp(&a.date))
+            .then(a.slug.cmp(b.slug))
+    });
+    out
+}
+
+/// An alert's searchable text, analysed once: checks and snippets.
+pub struct Analysed {
+    fields: Vec<(Field, String, Vec<Word>)>,
+}
+
+impl Analysed {
+    pub fn new(r: &AlertRecord) -> Self {
+        Analysed {
+            fields: index::fields(r)
+                .into_iter()
+                .map(|(f, text)| {
+                    let words = analyze::words(&text).collect();
+                    (f, text, words)
+                })
+                .collect(),
+        }
+    }
+
+    fn words(&self) -> impl Iterator<Item = &Word> {
+        self.fields.iter().flat_map(|(_, _, w)| w.iter())
+    }
+
+    fn has_word(&self, stems: &[String], prefix: Option<&str>) -> bool {
+        self.words()
+            .any(|w| stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p)))
+    }
+
+    fn has_phrase(&self, phrase: &[String]) -> bool {
+        self.fields.iter().any(|(_, _, words)| {
+            words
+                .windows(phrase.len())
+                .any(|win| win.iter().zip(phrase).all(|(w, s)| &w.stem == s))
+        })
+    }
+
+    /// Whether the alert really matches: every word (any stem a prefix
+    /// stands for), every phrase in order, no excluded word.
+    pub fn matches(&self, q: &Query, stems: &[Vec<String>]) -> bool {
+        q.required
+            .iter()
+            .zip(stems)
+            .all(|(r, s)| self.has_word(s, r.prefix.then_some(r.folded.as_str())))
+            && q.phrases.iter().all(|p| self.has_phrase(p))
+            && !q
+                .excluded
+                .iter()
+                .any(|e| self.words().any(|w| &w.stem == e))
+    }
+
+    /// About `width` words of the body (else the summary, else the title)
+    /// around the densest run of matched words, split into plain and
+    /// marked pieces. Cut pieces start or end with an ellipsis.
+    pub fn snippet(&self, q: &Query, stems: &[Vec<String>], width: usize) -> Vec<(String, bool)> {
+        let hit = |w: &Word| {
+            q.required
+                .iter()
+                .zip(stems)
+                .any(|(r, s)| s.contains(&w.stem) || (r.prefix && w.folded.starts_with(&r.folded)))
+        };
+        let order = [Field::Body, Field::Summary, Field::Title];
+        let chosen = order
+            .iter()
+            .filter_map(|f| self.fields.iter().find(|(g, _, _)| g == f))
+            .find(|(_, _, words)| words.iter().any(hit))
+            .or_else(|| {
+                order
+                    .iter()
+                    .filter_map(|f| self.fields.iter().find(|(g, _, w)| g == f && !w.is_empty()))
+                    .next()
+            });
+        let Some((_, text, words)) = chosen else {
+            return Vec::new();
+        };
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let hits: Vec<bool> = words.iter().map(hit).collect();
+        // The window of `width` words with the most hits (the first such).
+        let width = width.min(words.len());
+        let mut best = (0, 0);
+        let mut count = hits[..width].iter().filter(|h| **h).count();
+        best.1 = count;
+        for start in 1..=words.len() - width {
+            count = count + usize::from(hits[start + width - 1]) - usize::from(hits[start - 1]);
+            if count > best.1 {
+                best = (start, count);
+            }
+        }
+        // Start a few words before the first hit of the window.
+        let first_hit = (best.0..best.0 + width)
+            .find(|i| hits[*i])
+            .unwrap_or(best.0);
+        let start = first_hit.saturating_sub(width / 4).min(words.len() - width);
+        let end = start + width;
+        let from = if start == 0 { 0 } else { words[start].at.start };
+        let to = if end == words.len() {
+            text.len()
+        } else {
+            words[end - 1].at.end
+        };
+        let mut pieces: Vec<(String, bool)> = Vec::new();
+        let mut at = from;
+        let push = |s: &str, marked: bool, pieces: &mut Vec<(String, bool)>| {
+            if !s.is_empty() {
+                pieces.push((squash(s), marked));
+            }
+        };
+        for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
+            if *h {
+                push(&text[at..w.at.start], false, &mut pieces);
+                push(&text[w.at.clone()], true, &mut pieces);
+                at = w.at.end;
+            }
+        }
+        push(&text[at..to], false, &mut pieces);
+        if start > 0 {
+            pieces.insert(0, ("… ".into(), false));
+        }
+        if end < words.len() {
+            pieces.push((" …".into(), false));
+        }
+        pieces
+    }
+}
+
+/// Each run of white space (line breaks included) as one space.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+/// The closest word of a block to an unknown one (at most two edits; one
+/// for short words), the commonest among equals.
+pub fn closest<'a>(folded: &str, block: &[BlockWord<'a>]) -> Option<&'a str> {
+    let max = if folded.chars().count() <= 4 { 1 } else { 2 };
+    block
+        .iter()
+        .filter(|w| w.folded != folded)
+        .map(|w| (strsim::osa_distance(folded, w.folded), w))
+        .filter(|(d, _)| *d <= max)
+        .min_by(|(da, a), (db, b)| da.cmp(db).then(b.df.cmp(&a.df)))
+        .map(|(_, w)| w.folded)
+}

@@ -1,0 +1,409 @@
+//! Search in-process: the index as the publisher writes it (rebuilt after
+//! every publish by `Fake::reindex`), queried through `App::handle`.
+
+use crate::fake::{Site, START_MILLIS};
+use crate::SEED;
+use serde_json::Value;
+
+fn json(site: &Site, query: &str) -> Value {
+    let r = site.get(&format!("/api/search?{query}"));
+    assert_eq!(r.status, 200, "{query}: {}", r.text());
+    serde_json::from_str(&r.text()).unwrap()
+}
+
+fn slugs(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn q(site: &Site, text: &str) -> Vec<String> {
+    let enc: String = url_encode(text);
+    slugs(&json(site, &format!("q={enc}")))
+}
+
+fn url_encode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)]).unwrap()[1..].to_string()
+}
+
+#[test]
+fn finds_an_alert_by_inflected_words_folded_case_and_prefix() {
+    let site = Site::from_content();
+    for query in [
+        "OEWG barring organisations",
+        "oewg",
+        "Organisation BARRED",
+        "accredit",
+        "cybersec",
+    ] {
+        assert_eq!(
+            q(&site, query).first().map(String::as_str),
+            Some(SEED),
+            "{query}"
+        );
+    }
+    assert_eq!(
+        q(&site, "méxico abolition")[0],
+        "mexico-abolition-of-telecoms-and-competition-regulators"
+    );
+    assert!(q(&site, "zzyzx").is_empty());
+}
+
+#[test]
+fn phrases_must_be_adjacent_and_excluded_words_absent() {
+    let site = Site::from_content();
+    assert_eq!(q(&site, "\"working group\""), [SEED]);
+    assert!(q(&site, "\"group working\"").is_empty(), "order matters");
+    let mexico = q(&site, "mexico");
+    assert_eq!(mexico.len(), 2, "{mexico:?}");
+    let without = q(&site, "mexico -abolition");
+    assert_eq!(
+        without,
+        ["mexico-new-agency-for-digital-transformation-and-telecommunications"]
+    );
+}
+
+#[test]
+fn the_results_page_marks_words_keeps_the_query_and_escapes_it() {
+    let site = Site::from_content();
+    let r = site.get("/search?q=barring+organisations");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("x-robots-tag").as_deref(), Some("noindex"));
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("public, max-age=30")
+    );
+    let page = r.text();
+    assert!(page.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+    assert!(page.contains(&format!(r#"<a href="/alerts/{SEED}">"#)));
+    assert!(page.contains("<mark>organisations</mark>"), "{page}");
+    assert!(page.contains(r#"value="barring organisations""#));
+    let evil = site
+        .get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E")
+        .text();
+    assert!(!evil.contains("<script>alert"), "escaped");
+    assert!(evil.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"));
+    assert!(evil.contains("No alerts match"));
+}
+
+#[test]
+fn every_page_has_a_search_box_and_opensearch() {
+    let site = Site::from_content();
+    for path in ["/", "/contact", &format!("/alerts/{SEED}")] {
+        let page = site.get(path).text();
+        assert!(
+            page.contains(
+                r#"<form class="site-search" role="search" action="/search" method="get">"#
+            ),
+            "{path}"
+        );
+        assert!(
+            page.contains(r#"rel="search" type="application/opensearchdescription+xml""#),
+            "{path}"
+        );
+        assert!(!page.contains("<script src"), "{path}: no script added");
+    }
+    let os = site.get("/opensearch.xml");
+    assert_eq!(os.status, 200);
+    let doc = os.text();
+    let xml = roxmltree::Document::parse(&doc).unwrap();
+    let url = xml
+        .descendants()
+        .find(|n| n.tag_name().name() == "Url")
+        .unwrap();
+    assert_eq!(
+        url.attribute("template"),
+        Some("https://alerts.example.com/search?q={searchTerms}")
+    );
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let site = Site::from_content();
+    let v = json(&site, "q=cybersecurity");
+    let first = &v["results"][0];
+    for field in [
+        "slug", "title", "date", "category", "snippet", "url", "score",
+    ] {
+        assert!(!first[field].is_null(), "{field}");
+    }
+    assert!(first["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/alerts/{SEED}")));
+    assert!(first["snippet"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("cybersecurity"));
+    assert!(v["next"].is_null());
+}
+
+#[test]
+fn pages_of_ten_with_a_cursor_cover_every_match_once() {
+    let site = Site::from_content();
+    site.seed_synthetic(35);
+    let mut seen = Vec::new();
+    let mut next = Some("0".to_string());
+    let mut pages = 0;
+    while let Some(start) = next {
+        let v = json(&site, &format!("q=synthetic&start={start}"));
+        let page = slugs(&v);
+        assert!(page.len() <= 10);
+        seen.extend(page);
+        next = v["next"].as_str().map(String::from);
+        pages += 1;
+    }
+    assert_eq!(pages, 4);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (35, 35));
+    // Equal scores: newest first.
+    assert_eq!(seen[0], "synthetic-000000");
+    let html = site.get("/search?q=synthetic").text();
+    assert!(
+        html.contains(r#"<a rel="next" href="/search?q=synthetic&amp;start=10">More results</a>"#),
+        "{html}"
+    );
+}
+
+#[test]
+fn filters_narrow_and_are_shown_as_removable_choices() {
+    let site = Site::from_content();
+    site.seed_synthetic(20);
+    let all = q(&site, "synthetic");
+    let opinion = slugs(&json(&site, "q=synthetic&category=Opinion"));
+    assert!(!opinion.is_empty() && opinion.len() < all.len());
+    assert!(opinion
+        .iter()
+        .all(|s| s.trim_start_matches("synthetic-").parse::<usize>().unwrap() % 4 == 0));
+    let topic = slugs(&json(&site, "q=synthetic&tag=topic-3"));
+    assert_eq!(topic, ["synthetic-000003"]);
+    assert!(slugs(&json(&site, "q=synthetic&year=2023")).is_empty());
+    assert!(!slugs(&json(&site, "q=synthetic&year=2024")).is_empty());
+    let page = site
+        .get("/search?q=synthetic&category=opinion&year=2024")
+        .text();
+    assert!(
+        page.contains(r#"<a href="/search?q=synthetic&amp;year=2024">Category: opinion"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/search?q=synthetic&amp;category=opinion">Year: 2024"#));
+    let none = site.get("/search?q=cybersecurity&category=general").text();
+    assert!(none.contains("No alerts match"));
+    assert!(
+        none.contains(r#"<a href="/search?q=cybersecurity">Search every alert for"#),
+        "{none}"
+    );
+    for bad in ["year=12", "year=abcd", "start=x", "start=99999"] {
+        let r = site.get(&format!("/api/search?q=x&{bad}"));
+        assert_eq!(r.status, 400, "{bad}");
+    }
+}
+
+#[test]
+fn an_unknown_word_gets_the_closest_known_spelling() {
+    let site = Site::from_content();
+    let v = json(&site, "q=acreditation");
+    assert!(slugs(&v).is_empty());
+    assert_eq!(v["suggestion"], "accreditation");
+    let page = site.get("/search?q=cyber+securty").text();
+    assert!(page.contains("Did you mean"), "{page}");
+    assert!(
+        page.contains(r#"href="/search?q=cyber+security""#),
+        "{page}"
+    );
+}
+
+#[test]
+fn over_long_queries_are_cut_with_a_note_never_a_500() {
+    let site = Site::from_content();
+    let long = "cybersecurity ".repeat(40);
+    let v = json(&site, &format!("q={}", url_encode(&long)));
+    assert!(v["note"].as_str().unwrap().contains("200 characters"));
+    assert_eq!(slugs(&v), [SEED]);
+    let many: String = (0..14).map(|i| format!("word{i} ")).collect();
+    let v = json(&site, &format!("q={}", url_encode(&many)));
+    assert!(v["note"].as_str().unwrap().contains("first 10 words"));
+    let r = site.get(&format!("/search?q={}", "%22%2D".repeat(300)));
+    assert_eq!(r.status, 200);
+    assert_eq!(site.get("/search").status, 200);
+    assert!(site.get("/search?q=").text().contains("Type the words"));
+}
+
+#[test]
+fn follows_publishing_edits_unpublishing_drafts_and_schedules() {
+    let site = Site::from_content();
+    let text = |date: &str, draft: bool, body: &str| {
+        format!("+++\ntitle = \"Quokka census\"\ndate = {date}\ncategory = \"Opinion\"\ndraft = {draft}\n+++\n{body}\n")
+    };
+    site.publish_text("quokka", &text("2024-11-20", true, "Marsupials counted."));
+    assert!(q(&site, "quokka").is_empty(), "a draft never appears");
+    site.publish_text("quokka", &text("2024-11-20", false, "Marsupials counted."));
+    assert_eq!(q(&site, "quokka"), ["quokka"]);
+    assert_eq!(q(&site, "marsupials"), ["quokka"]);
+    site.publish_text("quokka", &text("2024-11-20", false, "Wallabies counted."));
+    assert!(
+        q(&site, "marsupials").is_empty(),
+        "an edit removes old words"
+    );
+    assert_eq!(q(&site, "wallabies"), ["quokka"]);
+    site.unpublish("quokka");
+    assert!(q(&site, "quokka").is_empty(), "unpublished");
+    assert!(
+        site.fake.value("search:t:quokka").is_none(),
+        "its term is gone from the index"
+    );
+    // Scheduled an hour ahead: appears by itself once the clock passes it.
+    let at = chrono::DateTime::from_timestamp(START_MILLIS / 1000 + 3600, 0).unwrap();
+    site.publish_text(
+        "quokka",
+        &text(
+            &at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            false,
+            "Later.",
+        ),
+    );
+    assert!(q(&site, "quokka").is_empty(), "not before its date");
+    site.fake.advance_seconds(3601);
+    assert_eq!(q(&site, "quokka"), ["quokka"]);
+}
+
+#[test]
+fn a_publish_writes_only_the_parts_that_changed() {
+    let site = Site::from_content();
+    site.seed_synthetic(200);
+    assert!(site.fake.reindex().put.is_empty(), "nothing changed");
+    let mut r = publisher::synthetic::record(7);
+    r.body.push_str("\nA pangolin appears.\n");
+    site.fake.publish(&r);
+    let plan = site.fake.reindex();
+    let written: Vec<&str> = plan.put.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(written.contains(&"search:t:pangolin"));
+    // Only the edited alert's own terms (its body grew, so each of its
+    // postings moved), the blocks of its new words, and the manifest.
+    let own: Vec<String> = access_alerts::search::index::fields(&r)
+        .iter()
+        .flat_map(|(_, text)| {
+            access_alerts::search::analyze::words(text)
+                .map(|w| w.stem)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for key in &written {
+        match key.strip_prefix("search:t:") {
+            Some(stem) => assert!(own.iter().any(|s| s == stem), "{key} is not the alert's"),
+            None => assert!(
+                ["search:w:ap", "search:w:pa", "search:manifest"].contains(key),
+                "{key}"
+            ),
+        }
+    }
+    assert!(
+        !written.contains(&"search:t:42"),
+        "another alert's word stays"
+    );
+    assert!(written.len() < 20, "{written:?}");
+}
+
+#[test]
+fn kv_calls_per_query_do_not_grow_with_the_archive() {
+    let calls = |site: &Site, query: &str| {
+        let before = site.fake.kv_calls.get();
+        json(site, query);
+        site.fake.kv_calls.get() - before
+    };
+    let small = Site::from_content();
+    small.seed_synthetic(100);
+    let large = Site::from_content();
+    large.seed_synthetic(1_500);
+    for query in [
+        "q=synthetic",
+        "q=synthetic+alert+policy",
+        "q=%22policy+development%22",
+        "q=synth",
+        "q=topic+7+-57",
+        "q=nothingatall",
+    ] {
+        let (a, b) = (calls(&small, query), calls(&large, query));
+        assert_eq!(a, b, "{query}");
+        assert!(a <= 3, "{query}: {a} calls");
+    }
+    // A word in every alert reads one list of at most MAX_POSTINGS.
+    let list = large.fake.value("search:t:synthet").unwrap();
+    assert_eq!(
+        list.lines().count(),
+        1 + access_alerts::search::index::MAX_POSTINGS
+    );
+    assert_eq!(list.lines().next(), Some("1500"));
+    // And a rare word with it is still found past the common word's best.
+    assert_eq!(q(&large, "synthetic 1234")[0], "synthetic-001234");
+}
+
+/// The judged set (`tests/search/judged.toml`), written before ranking was
+/// tuned: precision at 3 and the number of queries whose best answer is
+/// first, printed, and held to what ranking reaches today.
+#[test]
+fn ranking_on_the_judged_set() {
+    let site = Site::from_content();
+    site.seed_synthetic(100);
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/search/judged.toml"
+    ))
+    .unwrap();
+    let set: toml::Table = text.parse().unwrap();
+    let queries = set["query"].as_array().unwrap();
+    let (mut precision, mut best_first, mut failures) = (0.0, 0, Vec::new());
+    for entry in queries {
+        let query = entry["q"].as_str().unwrap();
+        let relevant: Vec<&str> = entry["relevant"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let got = q(&site, query);
+        let (p, first) = if relevant.is_empty() {
+            let ok = got.is_empty();
+            (f64::from(u8::from(ok)), ok)
+        } else {
+            let top = got
+                .iter()
+                .take(3)
+                .filter(|s| relevant.contains(&s.as_str()))
+                .count();
+            (
+                top as f64 / relevant.len().min(3) as f64,
+                got.first().map(String::as_str) == Some(relevant[0]),
+            )
+        };
+        precision += p;
+        best_first += usize::from(first);
+        if p < 1.0 || !first {
+            failures.push(format!(
+                "{query:?}: got {:?}, want {relevant:?}",
+                &got[..got.len().min(3)]
+            ));
+        }
+    }
+    let n = queries.len();
+    let p3 = precision / n as f64;
+    println!("judged set: {n} queries, precision at 3 {p3:.3}, best answer first {best_first}/{n}");
+    for f in &failures {
+        println!("  {f}");
+    }
+    assert!(n >= 30);
+    assert!(
+        p3 >= JUDGED_MIN_P3 && best_first >= JUDGED_MIN_BEST,
+        "{failures:#?}"
+    );
+}
+
+/// What ranking reaches on the judged set today: a change that does worse fails.
+const JUDGED_MIN_P3: f64 = 1.0;
+const JUDGED_MIN_BEST: usize = 47;
