@@ -35,6 +35,11 @@ fn pages_are_valid_html() {
         ("contact.html", "/contact?to=gordon-mackay"),
         ("thanks.html", "/contact/thanks"),
         ("privacy.html", "/privacy"),
+        (
+            "search.html",
+            "/search?q=barring+organisations&category=opinion",
+        ),
+        ("search-empty.html", "/search?q=acreditation"),
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);

@@ -23,6 +23,7 @@ fn pages_score_well_in_lighthouse() {
         "/alerts/oewg-collective-call-against-barring-organisations",
         "/contact",
         "/archive/2024/11",
+        "/search?q=accreditation",
     ] {
         let report = dir.path().join("report.json");
         let profile = tempfile::tempdir().unwrap();
@@ -50,17 +51,22 @@ fn pages_score_well_in_lighthouse() {
             ("best-practices", 1.0),
             ("seo", 1.0),
         ] {
-            if score(category) < minimum {
-                let failing: Vec<String> = r["audits"]
-                    .as_object()
-                    .unwrap()
-                    .values()
-                    .filter(|a| {
-                        a["score"].as_f64().is_some_and(|s| s < 1.0)
-                            && a["scoreDisplayMode"] == "binary"
-                    })
-                    .map(|a| a["id"].as_str().unwrap_or("").to_string())
-                    .collect();
+            let failing: Vec<String> = r["audits"]
+                .as_object()
+                .unwrap()
+                .values()
+                .filter(|a| {
+                    a["score"].as_f64().is_some_and(|s| s < 1.0)
+                        && a["scoreDisplayMode"] == "binary"
+                })
+                .map(|a| a["id"].as_str().unwrap_or("").to_string())
+                .collect();
+            // Search results are `noindex` on purpose: that one SEO audit
+            // may fail there, and nothing else.
+            let noindex_only = path.starts_with("/search")
+                && category == "seo"
+                && failing.iter().all(|id| id == "is-crawlable");
+            if score(category) < minimum && !noindex_only {
                 failures.push(format!(
                     "{path}: {category} {} < {minimum} (failing audits: {failing:?})",
                     score(category)

@@ -234,16 +234,20 @@ impl Analysed {
                 .zip(stems)
                 .any(|(r, s)| s.contains(&w.stem) || (r.prefix && w.folded.starts_with(&r.folded)))
         };
-        let order = [Field::Body, Field::Summary, Field::Title];
+        // The body, else the summary, where a word matched; else the start
+        // of the body (a match in the title or tags only: the title is
+        // already shown above the snippet).
+        let order = [Field::Body, Field::Summary];
+        let field = |f: &Field| self.fields.iter().find(|(g, _, _)| g == f);
         let chosen = order
             .iter()
-            .filter_map(|f| self.fields.iter().find(|(g, _, _)| g == f))
+            .filter_map(field)
             .find(|(_, _, words)| words.iter().any(hit))
             .or_else(|| {
                 order
                     .iter()
-                    .filter_map(|f| self.fields.iter().find(|(g, _, w)| g == f && !w.is_empty()))
-                    .next()
+                    .filter_map(field)
+                    .find(|(_, _, w)| !w.is_empty())
             });
         let Some((_, text, words)) = chosen else {
             return Vec::new();
@@ -332,4 +336,183 @@ pub fn closest<'a>(folded: &str, block: &[BlockWord<'a>]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= max)
         .min_by(|(da, a), (db, b)| da.cmp(db).then(b.df.cmp(&a.df)))
         .map(|(_, w)| w.folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::Posting;
+
+    fn posting(slug: &'static str, impact: u32, date: i64, category: &'static str) -> Posting<'static> {
+        Posting {
+            impact,
+            date,
+            slug,
+            category,
+            tags: "",
+        }
+    }
+
+    fn list<'a>(df: u32, postings: Vec<Posting<'a>>) -> TermList<'a> {
+        TermList { df, postings }
+    }
+
+    #[test]
+    fn a_word_missing_from_a_complete_list_rejects_a_cut_list_asks_for_a_check() {
+        let rare = Slot::new(
+            vec![list(
+                2,
+                vec![posting("a", 900, 1, "x"), posting("b", 800, 2, "x")],
+            )],
+            100,
+            false,
+        );
+        let complete = Slot::new(vec![list(1, vec![posting("a", 500, 1, "x")])], 100, false);
+        let got = candidates(&[rare, complete], &[], false, &Filters::default(), 10);
+        assert_eq!(got.iter().map(|c| c.slug).collect::<Vec<_>>(), ["a"]);
+        assert!(!got[0].verify);
+        let rare = Slot::new(
+            vec![list(
+                2,
+                vec![posting("a", 900, 1, "x"), posting("b", 800, 2, "x")],
+            )],
+            100,
+            false,
+        );
+        let cut = Slot::new(vec![list(90, vec![posting("a", 500, 1, "x")])], 100, false);
+        let got = candidates(&[rare, cut], &[], false, &Filters::default(), 10);
+        assert_eq!(got.len(), 2);
+        assert!(
+            !got[0].verify && got[1].verify,
+            "b may have the common word: checked"
+        );
+    }
+
+    #[test]
+    fn exclusions_filters_and_schedules() {
+        let slot = || {
+            Slot::new(
+                vec![list(
+                    3,
+                    vec![
+                        posting("a", 900, 1, "x"),
+                        posting("b", 800, 2, "y"),
+                        posting("c", 700, 50, "x"),
+                    ],
+                )],
+                100,
+                false,
+            )
+        };
+        let none = Filters::default();
+        let all = candidates(&[slot()], &[], false, &none, 10);
+        assert_eq!(
+            all.iter().map(|c| c.slug).collect::<Vec<_>>(),
+            ["a", "b"],
+            "c is scheduled"
+        );
+        let excluded = [list(1, vec![posting("a", 1, 1, "x")])];
+        let got = candidates(&[slot()], &excluded, false, &none, 10);
+        assert_eq!(got.iter().map(|c| c.slug).collect::<Vec<_>>(), ["b"]);
+        let y = Filters {
+            category: Some("y".into()),
+            ..Filters::default()
+        };
+        assert_eq!(candidates(&[slot()], &[], false, &y, 100)[0].slug, "b");
+        assert!(
+            candidates(&[slot()], &[], true, &none, 10)
+                .iter()
+                .all(|c| c.verify),
+            "phrases are checked"
+        );
+    }
+
+    #[test]
+    fn equal_scores_go_to_the_newer_alert() {
+        let slot = Slot::new(
+            vec![list(
+                2,
+                vec![posting("old", 700, 1, ""), posting("new", 700, 2, "")],
+            )],
+            10,
+            false,
+        );
+        let got = candidates(&[slot], &[], false, &Filters::default(), 10);
+        assert_eq!(got[0].slug, "new");
+    }
+
+    fn record(title: &str, body: &str) -> AlertRecord {
+        AlertRecord::new(
+            "a",
+            title,
+            chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            body,
+        )
+    }
+
+    #[test]
+    fn snippets_mark_words_around_the_densest_run() {
+        let filler = "Some words that say nothing much. ".repeat(10);
+        let body = format!("{filler}The OEWG denied accreditation to NGOs.\n\n{filler}");
+        let q = Query::parse("accreditation");
+        let stems = vec![vec!["accredit".to_string()]];
+        let text = Analysed::new(&record("Title", &body));
+        assert!(text.matches(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 12);
+        assert_eq!(pieces.first().unwrap().0, "… ");
+        assert_eq!(pieces.last().unwrap().0, " …");
+        assert!(pieces.contains(&("accreditation".to_string(), true)));
+        let words: usize = pieces
+            .iter()
+            .map(|(t, _)| t.split_whitespace().filter(|w| *w != "…").count())
+            .sum();
+        assert!(words <= 12, "{pieces:?}");
+    }
+
+    #[test]
+    fn a_title_only_match_shows_the_start_of_the_body_unmarked() {
+        let q = Query::parse("census");
+        let stems = vec![vec!["census".to_string()]];
+        let text = Analysed::new(&record("Quokka census", "Marsupials were counted."));
+        let pieces = text.snippet(&q, &stems, 30);
+        assert_eq!(pieces, [("Marsupials were counted. ".to_string(), false)]);
+    }
+
+    #[test]
+    fn phrases_and_exclusions_are_checked_against_the_text() {
+        let text = Analysed::new(&record(
+            "T",
+            "The working group met; groups working elsewhere.",
+        ));
+        let stems = |q: &Query| {
+            q.required
+                .iter()
+                .map(|r| vec![r.stem.clone()])
+                .collect::<Vec<_>>()
+        };
+        let q = Query::parse("\"working group\"");
+        assert!(text.matches(&q, &stems(&q)));
+        let q = Query::parse("\"group met elsewhere\"");
+        assert!(!text.matches(&q, &stems(&q)));
+        let q = Query::parse("working -elsewhere");
+        assert!(!text.matches(&q, &stems(&q)));
+    }
+
+    #[test]
+    fn the_closest_spelling_within_two_edits() {
+        let block = [
+            BlockWord {
+                folded: "accreditation",
+                stem: "accredit",
+                df: 3,
+            },
+            BlockWord {
+                folded: "accredited",
+                stem: "accredit",
+                df: 1,
+            },
+        ];
+        assert_eq!(closest("acreditation", &block), Some("accreditation"));
+        assert_eq!(closest("xyz", &block), None);
+    }
 }

@@ -128,6 +128,15 @@ pub fn page(site: &Site, r: &Results) -> Markup {
         ..Head::new(&heading, "Search every alert")
     };
     let without = |f: Filters| Results::url(Route::Search, q, &f, 0);
+    // A filter's name as the results spell it (else its slug).
+    let category_name = |slug: &str| -> String {
+        r.hits
+            .iter()
+            .filter_map(|h| h.category.as_ref())
+            .find(|c| crate::keys::name_slug(c) == slug)
+            .cloned()
+            .unwrap_or_else(|| slug.to_string())
+    };
     let main = html! {
         h1 { (heading) }
         form.search-page role="search" action=(Route::Search.path()) method="get" {
@@ -143,7 +152,7 @@ pub fn page(site: &Site, r: &Results) -> Markup {
         @if !r.filters.is_empty() {
             ul.filters aria-label="Filters (select one to remove it)" {
                 @if let Some(c) = &r.filters.category {
-                    li { a href=(without(Filters { category: None, ..r.filters.clone() })) { "Category: " (c) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
+                    li { a href=(without(Filters { category: None, ..r.filters.clone() })) { "Category: " (category_name(c)) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
                 }
                 @if let Some(t) = &r.filters.tag {
                     li { a href=(without(Filters { tag: None, ..r.filters.clone() })) { "Tag: " (t) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }

@@ -189,7 +189,7 @@ fn filters_narrow_and_are_shown_as_removable_choices() {
         .get("/search?q=synthetic&category=opinion&year=2024")
         .text();
     assert!(
-        page.contains(r#"<a href="/search?q=synthetic&amp;year=2024">Category: opinion"#),
+        page.contains(r#"<a href="/search?q=synthetic&amp;year=2024">Category: Opinion"#),
         "{page}"
     );
     assert!(page.contains(r#"<a href="/search?q=synthetic&amp;category=opinion">Year: 2024"#));
