@@ -5,15 +5,20 @@
 //! - **Words** are runs of letters and digits; an apostrophe inside a word
 //!   joins (`don't`), a trailing `'s` is dropped (`UN’s` is `un`).
 //! - **Folding** lowercases and removes diacritics (`Türkiye` is
-//!   `turkiye`): canonical decomposition (`unicode-normalization`) with the
-//!   combining marks dropped, plus the few Latin letters that do not
-//!   decompose (`ø`, `ł`, `ß`, ...).
+//!   `turkiye`): each Latin, Greek or Cyrillic letter whose canonical
+//!   decomposition is a base letter and combining marks becomes that base
+//!   letter (a table `build.rs` generates with `unicode-normalization`),
+//!   combining marks are dropped, and the few Latin letters that do not
+//!   decompose (`ø`, `ł`, `ß`, ...) are spelled out.
 //! - **Stemming** is Snowball's English (Porter2) algorithm
 //!   (`rust-stemmers`): `barring`, `barred` and `bars` are all `bar`.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::ops::Range;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+mod table {
+    include!(concat!(env!("OUT_DIR"), "/fold.rs"));
+}
 
 /// Longer words are not indexed (they are not words: hashes, URLs run
 /// together); it also keeps every index key far below KV's 512 bytes.
@@ -102,11 +107,13 @@ pub fn fold(word: &str) -> String {
             'œ' => out.push_str("oe"),
             'þ' => out.push_str("th"),
             c if is_apostrophe(c) => {}
-            c => decompose_canonical(c, |d| {
-                if !is_combining_mark(d) {
-                    out.push(d)
-                }
-            }),
+            // A combining mark typed on its own (decomposed input).
+            '\u{300}'..='\u{36f}' => {}
+            c => out.push(
+                table::FOLD
+                    .binary_search_by_key(&c, |(l, _)| *l)
+                    .map_or(c, |i| table::FOLD[i].1),
+            ),
         }
     }
     out
@@ -179,9 +186,15 @@ mod tests {
     #[test_case("Straße", "strasse")]
     #[test_case("Łódź", "lodz"; "l with stroke")]
     #[test_case("México", "mexico")]
+    #[test_case("Ελλάδα", "ελλαδα"; "greek")]
+    #[test_case("Йошкар", "иошкар"; "cyrillic short i")]
+    #[test_case("Việt Nam", "viet nam"; "vietnamese")]
+    #[test_case("cafe\u{301}", "cafe"; "a combining accent typed on its own")]
     #[test_case("don't", "dont")]
     #[test_case("don’t", "dont")]
     fn folds_case_and_diacritics(word: &str, folded: &str) {
+        let folded_table = super::table::FOLD.windows(2).all(|w| w[0].0 < w[1].0);
+        assert!(folded_table, "sorted for binary search");
         assert_eq!(fold(word), folded);
     }
 

@@ -343,7 +343,12 @@ mod tests {
     use super::*;
     use crate::search::index::Posting;
 
-    fn posting(slug: &'static str, impact: u32, date: i64, category: &'static str) -> Posting<'static> {
+    fn posting(
+        slug: &'static str,
+        impact: u32,
+        date: i64,
+        category: &'static str,
+    ) -> Posting<'static> {
         Posting {
             impact,
             date,
