@@ -35,6 +35,7 @@ fn metadata(i: usize) -> serde_json::Value {
     serde_json::to_value(ListingMeta {
         title: format!("Access Alert {i}: a policy development worth knowing"),
         date: 1_732_000_000 - i as i64 * 3600,
+        hash: format!("{i:024x}"),
         updated: None,
         category: Some("Opinion".into()),
         tags: vec!["Cybersecurity".into(), "United Nations".into()],

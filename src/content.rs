@@ -119,6 +119,7 @@ impl AlertRecord {
             meta: ListingMeta {
                 title: self.title.clone(),
                 date: self.date.timestamp(),
+                hash: self.validator().to_string(),
                 updated: self.updated.map(|u| u.timestamp()),
                 category: self.category.clone(),
                 tags: self.tags.clone(),
@@ -138,6 +139,10 @@ pub struct ListingMeta {
     /// Unix seconds.
     #[serde(rename = "d")]
     pub date: i64,
+    /// The alert's content hash (its validator): feeds are validated and
+    /// cached by it without reading the records.
+    #[serde(rename = "h", default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
     #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<i64>,
     #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +188,9 @@ impl From<FlatEntry> for ListingEntry {
             meta: ListingMeta {
                 title: f.title,
                 date: f.date,
+                // Related entries do not carry it (the record's own hash
+                // would then change with every related alert's edit).
+                hash: String::new(),
                 updated: f.updated,
                 category: f.category,
                 tags: f.tags,
@@ -263,6 +271,7 @@ mod tests {
         let m = ListingMeta {
             title: "T".into(),
             date: 1,
+            hash: String::new(),
             updated: None,
             category: None,
             tags: vec![],

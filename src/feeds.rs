@@ -21,9 +21,14 @@ pub struct FeedItem<'a> {
 impl<'a> FeedItem<'a> {
     /// The feed item of an alert, its body rendered.
     pub fn new(alert: &'a AlertRecord) -> Self {
+        FeedItem::with_html(alert, crate::markdown::render(&alert.body).html)
+    }
+
+    /// The feed item of an alert whose body is already rendered.
+    pub fn with_html(alert: &'a AlertRecord, html: impl Into<String>) -> Self {
         FeedItem {
             alert,
-            html: crate::markdown::render(&alert.body).html,
+            html: html.into(),
         }
     }
 }

@@ -55,12 +55,6 @@ pub fn month_prefix(year: i32, month: u32) -> String {
     format!("idx:month:{year:04}-{month:02}:")
 }
 
-/// The prefix listing one year, newest first (used to find the months that
-/// have alerts without scanning the archive).
-pub fn year_prefix(year: i32) -> String {
-    format!("idx:year:{year:04}:")
-}
-
 /// Prefix of the inquiries kept after their last failed delivery.
 pub const INQUIRY_DEAD_PREFIX: &str = "inq:dead:";
 
@@ -82,11 +76,7 @@ pub fn inquiry_recent(fingerprint: &str) -> String {
 
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
-pub const SCHEMA_VERSION: u32 = 5;
-
-/// The oldest-first index: its first key is the oldest public alert, which
-/// bounds how far back the archive looks.
-pub const INDEX_OLDEST_FIRST: &str = "idx:asc:";
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Eleven digits that sort newest first: `99999999999 - unix seconds`.
 pub fn inverted(date: DateTime<Utc>) -> String {
@@ -111,11 +101,6 @@ pub fn index_keys(
     keys.push(format!(
         "{}{inv}:{slug}",
         month_prefix(date.year(), date.month())
-    ));
-    keys.push(format!("{}{inv}:{slug}", year_prefix(date.year())));
-    keys.push(format!(
-        "{INDEX_OLDEST_FIRST}{:011}:{slug}",
-        date.timestamp().max(0)
     ));
     keys
 }
@@ -176,12 +161,10 @@ mod tests {
     fn index_keys_cover_every_listing() {
         let d = Utc.with_ymd_and_hms(2024, 11, 25, 0, 0, 0).unwrap();
         let keys = index_keys("x", d, Some("opinion"), &["un-oewg".into()]);
-        assert_eq!(keys.len(), 6);
+        assert_eq!(keys.len(), 4);
         assert!(keys[1].starts_with("idx:cat:opinion:"));
         assert!(keys[2].starts_with("idx:tag:un-oewg:"));
         assert!(keys[3].starts_with("idx:month:2024-11:"));
-        assert!(keys[4].starts_with("idx:year:2024:"));
-        assert!(keys[5].starts_with("idx:asc:01732492800:"));
         assert!(keys.iter().all(|k| slug_of_index_key(k) == Some("x")));
     }
 

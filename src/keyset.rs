@@ -106,3 +106,17 @@ pub fn contacts_entry(contacts: &[Contact]) -> KvEntry {
         metadata: Some(serde_json::json!({ "h": hash })),
     }
 }
+
+/// The keys derived from every alert at once (not one alert's): the search
+/// index and the months that have alerts. The publisher writes the parts
+/// that changed (`search::index::plan`).
+pub fn derived<'a>(
+    records: impl IntoIterator<Item = &'a AlertRecord> + Clone,
+) -> std::collections::BTreeMap<String, String> {
+    let mut parts = crate::search::index::build(records.clone());
+    parts.insert(
+        crate::months::KEY.to_string(),
+        crate::months::Months::of(records).render(),
+    );
+    parts
+}

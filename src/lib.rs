@@ -19,6 +19,7 @@ pub mod keys;
 pub mod keyset;
 pub mod listing;
 pub mod markdown;
+pub mod months;
 pub mod preview;
 pub mod routes;
 pub mod search;

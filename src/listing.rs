@@ -131,6 +131,7 @@ mod tests {
             metadata: Some(ListingMeta {
                 title: slug.into(),
                 date,
+                hash: String::new(),
                 updated: None,
                 category: None,
                 tags: vec![],

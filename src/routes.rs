@@ -100,6 +100,9 @@ pub enum Diag<'a> {
     /// Bench environment only: reads one alert's record from KV and answers
     /// a fixed response (the cost of the KV read alone).
     BenchKv(&'a str),
+    /// Bench environment only: answers `?path=` `n` times in one request,
+    /// KV read once and then from memory: the route's own work.
+    BenchOwn,
 }
 
 /// The outcome of matching a request against the table.
@@ -149,6 +152,26 @@ impl Route<'_> {
         }
     }
 
+    /// Whether every reader gets the same answer for this URL and the answer
+    /// changes only through KV (listings, feeds, sitemaps): what the Cache
+    /// API may keep, for as long as the isolate's cache would.
+    pub fn shared_cache(&self) -> bool {
+        matches!(
+            self,
+            Route::Home
+                | Route::Category(_)
+                | Route::Tag(_)
+                | Route::Archive(..)
+                | Route::Feed
+                | Route::JsonFeed
+                | Route::CategoryFeed(_)
+                | Route::Sitemap
+                | Route::SitemapPages
+                | Route::SitemapMonth(..)
+                | Route::ApiAlerts
+        )
+    }
+
     /// The route's path: the one place links and redirects are made, the
     /// inverse of `resolve` (a test checks the round trip).
     pub fn path(&self) -> String {
@@ -191,6 +214,7 @@ impl Route<'_> {
                 Diag::BenchRender => "/__bench/render".into(),
                 Diag::BenchMemory => "/__bench/memory".into(),
                 Diag::BenchKv(slug) => format!("/__bench/kv/{slug}"),
+                Diag::BenchOwn => "/__bench/own".into(),
             },
         }
     }
@@ -372,6 +396,7 @@ fn diag<'a>(segments: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
         ["__bench", "render"] => (Diag::BenchRender, GET),
         ["__bench", "memory"] => (Diag::BenchMemory, GET),
         ["__bench", "kv", slug] => (Diag::BenchKv(slug), GET),
+        ["__bench", "own"] => (Diag::BenchOwn, GET),
         _ => return None,
     };
     Some((Route::Diag(d), allow))

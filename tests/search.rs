@@ -63,7 +63,7 @@ fn an_edit_is_searchable_after_publish(ctx: &Ctx) {
         ),
     );
     let out = ctx.w.publish(ctx.content.path(), false);
-    assert!(out.contains("search index:"), "{out}");
+    assert!(out.contains("search index and months:"), "{out}");
     assert_eq!(found(ctx, "numbats"), ["search-fresh"]);
     write(
         ctx,
@@ -79,7 +79,10 @@ fn an_edit_is_searchable_after_publish(ctx: &Ctx) {
     assert!(found(ctx, "numbats").is_empty(), "the old word is gone");
     assert_eq!(found(ctx, "bilbies"), ["search-fresh"]);
     let again = ctx.w.publish(ctx.content.path(), false);
-    assert!(again.contains("the search index is up to date"), "{again}");
+    assert!(
+        again.contains("the search index and months are up to date"),
+        "{again}"
+    );
 }
 
 fn a_draft_never_appears(ctx: &Ctx) {

@@ -141,7 +141,7 @@ mod tests {
         assert!(plan(&[&a], &published, false).is_empty());
         let steps = plan(&[&a], &published, true);
         assert!(
-            matches!(&steps[0], Step::Unpublish { slug, delete } if slug == "gone" && delete[0] == "alert:gone" && delete.len() == 8)
+            matches!(&steps[0], Step::Unpublish { slug, delete } if slug == "gone" && delete[0] == "alert:gone" && delete.len() == 6)
         );
     }
 }

@@ -22,7 +22,8 @@ const USAGE: &str = "usage:
   alerts new SLUG     [--content DIR] [--title TITLE]
   alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
   alerts check-deploy                                      (what `make deploy` asks first)
-  alerts seed-synthetic N [--persist-to DIR]               (N short synthetic alerts, for scale tests)";
+  alerts seed-synthetic N [--content DIR] [--persist-to DIR] (N short synthetic alerts, for scale tests)
+  alerts index-size   [--content DIR] [--synthetic N]      (the search index's parts and bytes, as JSON)";
 
 struct Args {
     command: String,
@@ -95,6 +96,7 @@ fn main() -> ExitCode {
         "preview-link" => preview_link(&args),
         "check-deploy" => check_deploy(),
         "seed-synthetic" => seed_synthetic(&args),
+        "index-size" => index_size(&args),
         _ => Err(format!("unknown command {}\n{USAGE}", args.command)),
     };
     match result {
@@ -164,6 +166,8 @@ fn published(w: &Wrangler) -> Result<BTreeMap<String, PublishedMeta>, String> {
 }
 
 fn publish(args: &Args) -> Result<(), String> {
+    use access_alerts::search::index;
+    let started = std::time::Instant::now();
     let content = check(&args.content)?;
     let w = wrangler_for(args);
     let where_ = if args.remote {
@@ -171,57 +175,122 @@ fn publish(args: &Args) -> Result<(), String> {
     } else {
         "the local store"
     };
-    // Contacts first: alerts link to them.
-    let contacts = keyset::contacts_entry(&content.contacts);
-    let current = w.list(access_alerts::keys::CONTACTS_KEY)?;
-    if current.first().map(|k| &k["metadata"]) != contacts.metadata.as_ref() {
-        w.bulk_put("site-contacts", &[contacts])?;
-        println!("published contacts");
-    }
     let records: Vec<_> = content.alerts.iter().map(|a| &a.record).collect();
-    let steps = keyset::plan(&records, &published(&w)?, args.prune);
-    if steps.is_empty() {
-        println!("{where_}'s alerts are up to date");
-    }
-    for step in steps {
-        match step {
-            Step::Publish { slug, put, delete } => {
-                w.bulk_put(&slug, &put)?;
-                if !delete.is_empty() {
-                    w.bulk_delete(&slug, &delete)?;
-                }
-                println!(
-                    "published {slug} ({} keys written, {} superseded keys deleted)",
-                    put.len(),
-                    delete.len()
-                );
-            }
-            Step::Unpublish { slug, delete } => {
-                w.bulk_delete(&slug, &delete)?;
-                println!("unpublished {slug} ({} keys deleted)", delete.len());
-            }
-        }
-    }
     let synthetic: Vec<_> = (0..args.synthetic)
         .map(publisher::synthetic::record)
         .collect();
-    sync_search(&w, records.into_iter().chain(&synthetic))
+    let contacts = keyset::contacts_entry(&content.contacts);
+    // What is published, read at once (each read is a wrangler process),
+    // while the keys derived from every alert are built.
+    let (current, published, manifest, parts) = std::thread::scope(|s| {
+        let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
+        let published = s.spawn(|| published(&w));
+        let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
+        let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+        (
+            joined(current.join()),
+            joined(published.join()),
+            joined(manifest.join()),
+            parts,
+        )
+    });
+    let (current, published, manifest) = (current?, published?, manifest?);
+    // Everything to write goes in one bulk put (the contacts first: alerts
+    // link to them; the derived parts' manifest last), then one bulk delete.
+    let mut put = Vec::new();
+    let mut delete = Vec::new();
+    let mut report = Vec::new();
+    if current.first().map(|k| &k["metadata"]) != contacts.metadata.as_ref() {
+        put.push(contacts);
+        report.push("published contacts".to_string());
+    }
+    let steps = keyset::plan(&records, &published, args.prune);
+    if steps.is_empty() {
+        report.push(format!("{where_}'s alerts are up to date"));
+    }
+    for step in steps {
+        match step {
+            Step::Publish {
+                slug,
+                put: keys,
+                delete: gone,
+            } => {
+                report.push(format!(
+                    "published {slug} ({} keys written, {} superseded keys deleted)",
+                    keys.len(),
+                    gone.len()
+                ));
+                put.extend(keys);
+                delete.extend(gone);
+            }
+            Step::Unpublish { slug, delete: gone } => {
+                report.push(format!("unpublished {slug} ({} keys deleted)", gone.len()));
+                delete.extend(gone);
+            }
+        }
+    }
+    let plan = index::plan(&parts, manifest.as_deref());
+    if plan.put.is_empty() && plan.delete.is_empty() {
+        report.push(format!(
+            "the search index and months are up to date ({} parts)",
+            parts.len()
+        ));
+    } else {
+        let bytes: usize = plan.put.iter().map(|(_, v)| v.len()).sum();
+        report.push(format!(
+            "search index and months: {} of {} parts written ({bytes} bytes), {} deleted",
+            plan.put.len(),
+            parts.len() + 1,
+            plan.delete.len()
+        ));
+        put.extend(plan.put.into_iter().map(|(key, value)| keyset::KvEntry {
+            key,
+            value,
+            metadata: None,
+        }));
+        delete.extend(plan.delete);
+    }
+    for (n, chunk) in put.chunks(10_000).enumerate() {
+        w.bulk_put(&format!("publish-{n:03}"), chunk)?;
+    }
+    if !delete.is_empty() {
+        w.bulk_delete("publish", &delete)?;
+    }
+    for line in report {
+        println!("{line}");
+    }
+    println!(
+        "{} keys written, {} deleted, in {:.1} s",
+        put.len(),
+        delete.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
-/// Brings the search index in KV to what these alerts make (drafts left
-/// out): the parts whose content changed are written in bulk, then the
-/// parts no alert needs any more are deleted.
-fn sync_search<'a>(
+/// A read's result from its thread (a panic there is a failed read).
+fn joined<T>(r: std::thread::Result<Result<T, String>>) -> Result<T, String> {
+    r.unwrap_or_else(|_| Err("a wrangler read failed".to_string()))
+}
+
+/// Brings the keys derived from all the alerts (the search index, the
+/// months) to what these alerts make (drafts left out): the parts whose
+/// content changed are written in bulk, then the parts no alert needs any
+/// more are deleted.
+fn sync_derived<'a>(
     w: &Wrangler,
-    records: impl IntoIterator<Item = &'a access_alerts::content::AlertRecord>,
+    records: impl IntoIterator<Item = &'a access_alerts::content::AlertRecord> + Clone,
 ) -> Result<(), String> {
     use access_alerts::search::index;
     let started = std::time::Instant::now();
-    let parts = index::build(records);
+    let parts = keyset::derived(records);
     let manifest = w.get_text(index::MANIFEST_KEY)?;
     let plan = index::plan(&parts, manifest.as_deref());
     if plan.put.is_empty() && plan.delete.is_empty() {
-        println!("the search index is up to date ({} parts)", parts.len());
+        println!(
+            "the search index and months are up to date ({} parts)",
+            parts.len()
+        );
         return Ok(());
     }
     let bytes: usize = plan.put.iter().map(|(_, v)| v.len()).sum();
@@ -240,7 +309,7 @@ fn sync_search<'a>(
         w.bulk_delete("search", &plan.delete)?;
     }
     println!(
-        "search index: {} of {} parts written ({bytes} bytes), {} deleted, in {:.1} s",
+        "search index and months: {} of {} parts written ({bytes} bytes), {} deleted, in {:.1} s",
         plan.put.len(),
         parts.len() + 1,
         plan.delete.len(),
@@ -406,6 +475,34 @@ fn preview_link(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// The search index `content/` (plus N synthetic alerts) makes: how many
+/// parts, how many bytes, the largest part (for `make bench`).
+fn index_size(args: &Args) -> Result<(), String> {
+    let content = check(&args.content)?;
+    let synthetic: Vec<_> = (0..args.synthetic)
+        .map(publisher::synthetic::record)
+        .collect();
+    let records: Vec<_> = content
+        .alerts
+        .iter()
+        .map(|a| &a.record)
+        .chain(&synthetic)
+        .collect();
+    let parts = access_alerts::search::index::build(records.iter().copied());
+    let bytes: usize = parts.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let largest = parts.values().map(String::len).max().unwrap_or(0);
+    println!(
+        "{}",
+        serde_json::json!({
+            "alerts": records.iter().filter(|r| !r.draft).count(),
+            "parts": parts.len(),
+            "bytes": bytes,
+            "largest_part": largest,
+        })
+    );
+    Ok(())
+}
+
 /// Writes N synthetic alerts (short bodies, four categories, fifty topics,
 /// one every four hours back from 17 Nov 2024) straight into the store, in
 /// bulk files of 10,000 keys.
@@ -441,7 +538,7 @@ fn seed_synthetic(args: &Args) -> Result<(), String> {
     // keeps them.
     let content = check(&args.content)?;
     let synthetic: Vec<_> = (0..n).map(publisher::synthetic::record).collect();
-    sync_search(
+    sync_derived(
         &w,
         content.alerts.iter().map(|a| &a.record).chain(&synthetic),
     )

@@ -17,7 +17,7 @@ pub struct Wrangler {
     bin: String,
     target: Target,
     binding: String,
-    /// Where bulk files are written (kept for inspection).
+    /// Where bulk files are written (kept when wrangler fails on one).
     work_dir: PathBuf,
 }
 
@@ -68,6 +68,13 @@ impl Wrangler {
             .map_err(|e| format!("unexpected wrangler output ({e}): {out}"))
     }
 
+    /// A bulk file of this run: named by the process, so that two publishes
+    /// at once (two editors, parallel tests) never upload each other's.
+    fn work_file(&self, name: &str, ext: &str) -> PathBuf {
+        self.work_dir
+            .join(format!("{name}.{}.{ext}", std::process::id()))
+    }
+
     /// One value as text; `None` when the key does not exist (wrangler
     /// prints `Value not found` then).
     pub fn get_text(&self, key: &str) -> Result<Option<String>, String> {
@@ -75,23 +82,28 @@ impl Wrangler {
         Ok((out.trim_end() != "Value not found").then_some(out))
     }
 
-    /// One `wrangler kv bulk put` of `entries`, written to `<name>.json`.
+    /// One `wrangler kv bulk put` of `entries`, through `<name>.<pid>.json`
+    /// (removed once written).
     pub fn bulk_put(&self, name: &str, entries: &[KvEntry]) -> Result<(), String> {
-        let file = self.work_dir.join(format!("{name}.json"));
+        let file = self.work_file(name, "json");
         std::fs::create_dir_all(&self.work_dir).map_err(|e| e.to_string())?;
         std::fs::write(&file, serde_json::to_vec(entries).unwrap_or_default())
             .map_err(|e| e.to_string())?;
-        self.run(&["kv", "bulk", "put", &file.to_string_lossy()])
-            .map(|_| ())
+        self.run(&["kv", "bulk", "put", &file.to_string_lossy()])?;
+        // Kept only when wrangler failed, for inspection.
+        let _ = std::fs::remove_file(&file);
+        Ok(())
     }
 
-    /// One `wrangler kv bulk delete` of `keys`, written to `<name>.delete.json`.
+    /// One `wrangler kv bulk delete` of `keys`, through
+    /// `<name>.<pid>.delete.json` (removed once done).
     pub fn bulk_delete(&self, name: &str, keys: &[String]) -> Result<(), String> {
-        let file = self.work_dir.join(format!("{name}.delete.json"));
+        let file = self.work_file(name, "delete.json");
         std::fs::create_dir_all(&self.work_dir).map_err(|e| e.to_string())?;
         std::fs::write(&file, serde_json::to_vec(keys).unwrap_or_default())
             .map_err(|e| e.to_string())?;
-        self.run(&["kv", "bulk", "delete", &file.to_string_lossy(), "--force"])
-            .map(|_| ())
+        self.run(&["kv", "bulk", "delete", &file.to_string_lossy(), "--force"])?;
+        let _ = std::fs::remove_file(&file);
+        Ok(())
     }
 }

@@ -1,18 +1,18 @@
 //! Feeds and sitemaps. Feeds are one `Store::page` plus one bulk `get` for
-//! the full text of their 20 entries; sitemaps walk the year and month
-//! indexes.
+//! the full text of their 20 entries; the sitemap index reads the months
+//! (`site:months`), each month's part lists that month's index.
 
-use super::listings::first_year;
+use super::cache::Cached;
 use super::store::Cursor;
 use super::{App, AppError, Platform, Reply};
 use crate::content::AlertRecord;
-use crate::dates::YearMonth;
 use crate::feeds::{self, FeedInfo, FeedItem, SitemapUrl};
 use crate::http::types;
 use crate::keys;
 use crate::routes::{self, Route};
 use crate::views::Site;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// A feed's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,15 +38,6 @@ pub async fn feed<P: Platform>(
     if category.is_some() && page.entries.is_empty() {
         return Err(AppError::NotFound);
     }
-    let slugs: Vec<String> = page.entries.iter().map(|e| e.slug.clone()).collect();
-    let instant = app.now_utc();
-    let records: Vec<AlertRecord> = app
-        .store
-        .alerts(&slugs)
-        .await?
-        .into_iter()
-        .filter(|r| r.is_public(instant))
-        .collect();
     let (title, page_path, atom_path) = match (category, page.entries.first()) {
         (Some(c), Some(e)) => (
             format!(
@@ -59,9 +50,10 @@ pub async fn feed<P: Platform>(
         ),
         _ => (site.name.clone(), Route::Home.path(), Route::Feed.path()),
     };
-    // The validator comes from what the feed is made of (each record's
-    // content hash), so a reader polling with If-None-Match gets its 304
-    // before twenty bodies are rendered.
+    // The validator comes from what the feed is made of (each alert's
+    // content hash, in its listing entry), so that a reader polling with
+    // If-None-Match gets its 304, and anyone else the body this isolate
+    // already made, without a record read or a render.
     let format_name = match format {
         Format::Atom => "atom",
         Format::Json => "json",
@@ -73,7 +65,15 @@ pub async fn feed<P: Platform>(
         format_name,
         &title,
     ];
-    parts.extend(records.iter().map(|r| r.validator()));
+    let hashed = page.entries.iter().all(|e| !e.meta.hash.is_empty());
+    let mut records = None;
+    if hashed {
+        parts.extend(page.entries.iter().map(|e| e.meta.hash.as_str()));
+    } else {
+        // Entries written before they carried a hash: the records say.
+        records = Some(feed_records(app, &page.entries).await?);
+        parts.extend(records.iter().flatten().map(|r| r.validator()));
+    }
     let etag = crate::http::etag(&parts);
     let content_type = match format {
         Format::Atom => types::ATOM,
@@ -82,7 +82,19 @@ pub async fn feed<P: Platform>(
     if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, content_type) {
         return Ok(reply);
     }
-    let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();
+    let key = format!("feed\u{0}{etag}");
+    let cache = app.platform.cache();
+    if let Some(Cached::Text(body)) = cache.get(&key, app.now_millis()) {
+        return Ok(Reply::new(200, content_type, body.as_bytes().to_vec()).etag(etag));
+    }
+    let records = match records {
+        Some(r) => r,
+        None => feed_records(app, &page.entries).await?,
+    };
+    let items: Vec<FeedItem> = records
+        .iter()
+        .map(|r| FeedItem::with_html(r, &*app.body_html(r)))
+        .collect();
     let json_path = Route::JsonFeed.path();
     let info = FeedInfo {
         title: &title,
@@ -94,39 +106,55 @@ pub async fn feed<P: Platform>(
         Format::Atom => feeds::atom(site, &info, &items),
         Format::Json => feeds::json_feed(site, &info, &items),
     };
+    // Kept only when the records are the versions the entries name (KV
+    // may show a new entry before its new record for a while).
+    let agree = hashed
+        && records.len() == page.entries.len()
+        && records
+            .iter()
+            .zip(&page.entries)
+            .all(|(r, e)| r.validator() == e.meta.hash);
+    if agree {
+        cache.put(
+            &key,
+            Cached::Text(Rc::from(body.as_str())),
+            body.len(),
+            None,
+        );
+    }
     Ok(Reply::new(200, content_type, body).etag(etag))
 }
 
+/// The public records of a feed's entries (one bulk read).
+async fn feed_records<P: Platform>(
+    app: &App<'_, P>,
+    entries: &[crate::content::ListingEntry],
+) -> Result<Vec<AlertRecord>, AppError> {
+    let slugs: Vec<String> = entries.iter().map(|e| e.slug.clone()).collect();
+    let instant = app.now_utc();
+    Ok(app
+        .store
+        .alerts(&slugs)
+        .await?
+        .into_iter()
+        .filter(|r| r.is_public(instant))
+        .collect())
+}
+
 /// `/sitemap.xml`: an index of the pages part and one part per month with
-/// alerts (found year by year, months of those years listed).
+/// a public alert.
 pub async fn sitemap_index<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     let site = app.site();
-    let today = YearMonth::of(app.now_utc());
-    let now = app.now();
     let mut parts = vec![SitemapUrl {
         loc: site.abs(&Route::SitemapPages.path()),
         lastmod: None,
     }];
-    for year in (first_year(app).await?..=today.year).rev() {
-        if !app.store.has_public(&keys::year_prefix(year), now).await? {
-            continue;
-        }
-        for month in (1..=12).rev() {
-            if (YearMonth { year, month }) > today {
-                continue;
-            }
-            if app
-                .store
-                .has_public(&keys::month_prefix(year, month), now)
-                .await?
-            {
-                parts.push(SitemapUrl {
-                    loc: site.abs(&Route::SitemapMonth(year, month).path()),
-                    lastmod: None,
-                });
-            }
-        }
-    }
+    // One read: the months with a public alert, newest first.
+    let months = app.store.months(app.now()).await?;
+    parts.extend(months.public(app.now()).rev().map(|m| SitemapUrl {
+        loc: site.abs(&Route::SitemapMonth(m.year, m.month).path()),
+        lastmod: None,
+    }));
     Ok(Reply::new(200, types::XML, feeds::sitemap_index(&parts)))
 }
 

@@ -155,73 +155,6 @@ pub async fn taxonomy<P: Platform>(
     Ok(render(app, spec, &page, paged))
 }
 
-/// The year of the oldest public alert (the first key of the oldest-first
-/// index), which bounds how far back the archive and the sitemap look; never
-/// before `keys::YEARS`, whatever a stored date says.
-pub async fn first_year<P: Platform>(app: &App<'_, P>) -> Result<i32, AppError> {
-    let page = app
-        .store
-        .page(keys::INDEX_OLDEST_FIRST, 1, app.now(), Cursor::First, None)
-        .await?;
-    let year = page.entries.first().map_or_else(
-        || YearMonth::of(app.now_utc()).year,
-        |e| YearMonth::of(e.date()).year,
-    );
-    Ok(year.max(*keys::YEARS.start()))
-}
-
-/// Which way to look from a month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Older,
-    Newer,
-}
-
-/// The nearest month before or after `from` that has public alerts. Years
-/// without any are skipped with one probe each, so the cost does not grow
-/// with the number of alerts.
-async fn neighbour<P: Platform>(
-    app: &App<'_, P>,
-    from: YearMonth,
-    direction: Direction,
-    first: i32,
-) -> Result<Option<YearMonth>, AppError> {
-    let today = YearMonth::of(app.now_utc());
-    let now = app.now();
-    let step = match direction {
-        Direction::Older => -1,
-        Direction::Newer => 1,
-    };
-    let mut year = from.year;
-    while (first..=today.year).contains(&year) {
-        let months: Vec<u32> = match (year == from.year, direction) {
-            (true, Direction::Older) => (1..from.month).rev().collect(),
-            (true, Direction::Newer) => (from.month + 1..=12).collect(),
-            (false, Direction::Older) => (1..=12).rev().collect(),
-            (false, Direction::Newer) => (1..=12).collect(),
-        };
-        let probe_year =
-            year == from.year || app.store.has_public(&keys::year_prefix(year), now).await?;
-        if !months.is_empty() && probe_year {
-            for month in months {
-                let ym = YearMonth { year, month };
-                if ym > today {
-                    break;
-                }
-                if app
-                    .store
-                    .has_public(&keys::month_prefix(year, month), now)
-                    .await?
-                {
-                    return Ok(Some(ym));
-                }
-            }
-        }
-        year += step;
-    }
-    Ok(None)
-}
-
 /// `/archive/<yyyy>/<mm>`: one month, with links to the neighbouring months
 /// that have alerts. A month without public alerts is a 404.
 pub async fn archive<P: Platform>(
@@ -231,13 +164,13 @@ pub async fn archive<P: Platform>(
     query: &Query,
 ) -> Result<Reply, AppError> {
     let prefix = keys::month_prefix(y, m);
-    if !app.store.has_public(&prefix, app.now()).await? {
+    let month = YearMonth { year: y, month: m };
+    // One read for the months (`site:months`), one list for the page.
+    let months = app.store.months(app.now()).await?;
+    if !months.is_public(month, app.now()) {
         return Err(AppError::NotFound);
     }
-    let month = YearMonth { year: y, month: m };
-    let first = first_year(app).await?;
-    let newer = neighbour(app, month, Direction::Newer, first).await?;
-    let older = neighbour(app, month, Direction::Older, first).await?;
+    let (newer, older) = months.neighbours(month, app.now());
     let name = dates::month_name(y, m);
     let spec = Listing {
         prefix,

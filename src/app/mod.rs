@@ -11,6 +11,7 @@
 //! archives, the listing API), `discovery` (feeds, sitemaps), `contact` (the
 //! form), `inbox` (queue consumers and operator endpoints).
 
+pub mod cache;
 mod contact;
 #[cfg(feature = "diagnostics")]
 mod diag;
@@ -66,7 +67,11 @@ impl<'a, P: Platform> App<'a, P> {
         App {
             platform,
             settings,
-            store: Store::new(platform.kv()),
+            store: Store::new(
+                platform.kv(),
+                platform.cache(),
+                settings.cache_ttl_seconds * 1000,
+            ),
             now_millis: std::cell::OnceCell::new(),
         }
     }
@@ -90,6 +95,24 @@ impl<'a, P: Platform> App<'a, P> {
         chrono::DateTime::from_timestamp(self.now(), 0).unwrap_or_default()
     }
 
+    /// An alert's body as HTML, from the isolate's cache when this version
+    /// of it (its content hash) was rendered before.
+    pub fn body_html(&self, record: &crate::content::AlertRecord) -> std::rc::Rc<str> {
+        use cache::Cached;
+        let render = || std::rc::Rc::<str>::from(crate::markdown::render(&record.body).html);
+        if record.validator().is_empty() {
+            return render();
+        }
+        let key = format!("body\u{0}{}", record.validator());
+        let cache = self.platform.cache();
+        if let Some(Cached::Text(html)) = cache.get(&key, self.now_millis()) {
+            return html;
+        }
+        let html = render();
+        cache.put(&key, Cached::Text(html.clone()), html.len(), None);
+        html
+    }
+
     pub fn log(&self, level: Level, line: &str) {
         self.platform.log(level, line);
     }
@@ -102,12 +125,32 @@ impl<'a, P: Platform> App<'a, P> {
         // Read at most once: each header read may cross into the runtime.
         let inm = OnceCell::new();
         let if_none_match = || inm.get_or_init(|| req.header("If-None-Match")).clone();
+        let mut shared = false;
         let result = match routes::resolve(method, path, self.settings.switches) {
-            Resolved::Found(route) => self.dispatch(route, req, &if_none_match).await,
+            Resolved::Found(route) => {
+                shared = route.shared_cache();
+                self.dispatch(route, req, &if_none_match).await
+            }
             Resolved::MethodNotAllowed(allow) => Err(AppError::MethodNotAllowed(allow)),
             Resolved::NotFound => pages::not_found(self, path).await,
         };
-        self.finish(req, path, result, if_none_match)
+        let mut response = self.finish(req, path, result, if_none_match);
+        if shared && response.status == 200 {
+            response.edge_ttl = self.edge_ttl();
+        }
+        response
+    }
+
+    /// How long a listing, feed or sitemap this request made stays fresh:
+    /// the TTL, or less when a scheduled alert it holds goes live sooner.
+    fn edge_ttl(&self) -> Option<u32> {
+        let ttl = self.settings.cache_ttl_seconds;
+        let until = self
+            .store
+            .fresh_until()
+            .unwrap_or(self.now_millis() + ttl * 1000);
+        let seconds = ((until - self.now_millis()) / 1000).min(ttl);
+        u32::try_from(seconds).ok().filter(|s| *s > 0)
     }
 
     /// One exhaustive match: a new route is a compile error until handled.

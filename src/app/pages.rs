@@ -6,7 +6,6 @@ use super::{App, AppError, Level, Platform, Query, Reply, Visibility};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::http::{cache, types};
 use crate::keys;
-use crate::markdown;
 use crate::routes::{self, Route};
 use crate::views::{self, AlertPage, Site};
 
@@ -126,12 +125,12 @@ pub async fn alert<P: Platform>(
             return Ok(reply);
         }
     }
-    let rendered = markdown::render(&record.body);
+    let body_html = app.body_html(&record);
     let markup = views::alert_page(
         site,
         &AlertPage {
             alert: &record,
-            body_html: &rendered.html,
+            body_html: &body_html,
             related: &related,
             preview: visibility == Visibility::Preview,
         },
@@ -185,7 +184,7 @@ pub async fn api_alert<P: Platform>(
     if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::JSON) {
         return Ok(reply);
     }
-    let html = markdown::render(&a.body).html;
+    let html = app.body_html(&a).to_string();
     let rfc = crate::dates::rfc3339;
     let body = serde_json::json!({
         "slug": a.slug,

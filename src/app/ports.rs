@@ -129,6 +129,8 @@ pub trait Platform {
     fn mailer(&self) -> &Self::Mailer;
     fn limiter(&self) -> &Self::Limiter;
     fn http(&self) -> &Self::Http;
+    /// The isolate's memory cache (kept between requests; see `cache`).
+    fn cache(&self) -> &super::cache::Cache;
     /// Milliseconds since the Unix epoch (`SystemTime` panics in wasm).
     fn now_millis(&self) -> i64;
     /// 64 random bits (inquiry ids).

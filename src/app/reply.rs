@@ -129,6 +129,7 @@ impl Reply {
             etag: if cacheable { self.etag } else { None },
             extra: self.headers,
             body: if with_body { Some(self.body) } else { None },
+            edge_ttl: None,
         }
     }
 }
@@ -175,6 +176,9 @@ pub struct Response {
     pub extra: Vec<(&'static str, String)>,
     /// `None` for HEAD, 304 and empty answers.
     pub body: Option<Vec<u8>>,
+    /// How long the location's shared cache (the Cache API) may keep this
+    /// answer, in seconds: set on listings, feeds and sitemaps only.
+    pub edge_ttl: Option<u32>,
 }
 
 impl Response {

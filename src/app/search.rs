@@ -188,7 +188,7 @@ async fn run<P: Platform>(
         let Some(r) = records.get(c.slug).filter(|r| r.is_public(app.now_utc())) else {
             continue;
         };
-        let text = Analysed::new(r);
+        let text = Analysed::new(r, &results.query, &stems);
         if c.verify && !text.matches(&results.query, &stems) {
             continue;
         }

@@ -34,6 +34,9 @@ pub struct Settings {
     /// The longest a preview link may live, in days (`PREVIEW_MAX_DAYS`,
     /// default 30).
     pub preview_max_days: i64,
+    /// How long the isolate keeps a list page or the months
+    /// (`CACHE_TTL_SECONDS`, default 30; 0 turns that caching off).
+    pub cache_ttl_seconds: i64,
     pub operator_token: Option<String>,
     /// What is missing or malformed, by setting name (never a value):
     /// `/healthz` answers 503 with these, and the edge logs them once.
@@ -99,6 +102,10 @@ impl Settings {
                 .filter(|d| *d > 0)
                 .unwrap_or(crate::preview::DEFAULT_MAX_DAYS),
             operator_token: text("OPERATOR_TOKEN"),
+            cache_ttl_seconds: text("CACHE_TTL_SECONDS")
+                .and_then(|d| d.trim().parse().ok())
+                .filter(|d: &i64| (0..=300).contains(d))
+                .unwrap_or(super::cache::DEFAULT_TTL_SECONDS),
             problems,
         }
     }

@@ -2,17 +2,27 @@
 //! schema of `crate::keys`. Every KV call of a request goes through one
 //! `Store`, which counts them (`make bench` reports the count per page).
 
+use super::cache::{Cache, Cached};
 use super::error::AppError;
 use super::ports::{Kv, KvList, PortError};
 use crate::content::{AlertRecord, Contact, ListingEntry, ListingMeta};
 use crate::keys;
 use crate::listing::{EntryFilter, ListedKey, ListedPage, PageCollector};
-use serde::Deserialize;
 use std::cell::Cell;
+use std::rc::Rc;
 
 pub struct Store<'a, K: Kv> {
     kv: &'a K,
+    /// The isolate's cache, for list pages and the months.
+    cache: &'a Cache,
+    /// How long they are kept (ms); 0: not at all.
+    ttl_ms: i64,
+    /// The earliest time (unix ms) a list page or the months this request
+    /// used stop being fresh: how long the edge may keep the answer.
+    fresh_until: Cell<Option<i64>>,
     ops: Cell<u32>,
+    /// Of which `list()` calls (the costliest and most limited).
+    lists: Cell<u32>,
     /// Keys whose record or metadata could not be read, for the log.
     broken: std::cell::RefCell<Vec<String>>,
 }
@@ -44,17 +54,37 @@ impl Cursor<'_> {
 }
 
 impl<'a, K: Kv> Store<'a, K> {
-    pub fn new(kv: &'a K) -> Self {
+    pub fn new(kv: &'a K, cache: &'a Cache, ttl_ms: i64) -> Self {
         Store {
             kv,
+            cache,
+            ttl_ms,
+            fresh_until: Cell::new(None),
             ops: Cell::new(0),
+            lists: Cell::new(0),
             broken: Default::default(),
         }
+    }
+
+    /// Until when (unix ms) what this request listed stays fresh, if it
+    /// listed anything: a scheduled alert's date, or the cache's TTL.
+    pub fn fresh_until(&self) -> Option<i64> {
+        self.fresh_until.get()
+    }
+
+    fn fresh(&self, until: i64) {
+        let t = self.fresh_until.get().map_or(until, |t| t.min(until));
+        self.fresh_until.set(Some(t));
     }
 
     /// KV calls made so far.
     pub fn ops(&self) -> u32 {
         self.ops.get()
+    }
+
+    /// Of which `list()` calls.
+    pub fn lists(&self) -> u32 {
+        self.lists.get()
     }
 
     /// Keys found unreadable so far (taken: each is logged once).
@@ -176,6 +206,33 @@ impl<'a, K: Kv> Store<'a, K> {
         self.broken.borrow_mut().push(key.to_string());
     }
 
+    /// The months that have alerts (`site:months`; none before the first
+    /// publish), kept in the isolate's cache for the TTL.
+    pub async fn months(&self, now: i64) -> Result<crate::months::Months, AppError> {
+        let now_ms = now * 1000;
+        let key = crate::months::KEY;
+        let text: Rc<str> = match self.cache.get(key, now_ms) {
+            Some(Cached::Text(t)) => t,
+            _ => {
+                let t: Rc<str> = Rc::from(self.get_text(key).await?.unwrap_or_default());
+                if self.ttl_ms > 0 {
+                    self.cache.put(
+                        key,
+                        Cached::Text(t.clone()),
+                        t.len(),
+                        Some(now_ms + self.ttl_ms),
+                    );
+                }
+                t
+            }
+        };
+        let months = crate::months::Months::parse(&text);
+        // A month of scheduled alerts appears at its first date.
+        let next = months.next_first(now).map_or(i64::MAX, |t| t * 1000);
+        self.fresh(next.min(now_ms + self.ttl_ms));
+        Ok(months)
+    }
+
     /// Where an old path redirects, if it is an alias.
     pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
         self.get_text(&keys::alias(path)).await
@@ -191,6 +248,7 @@ impl<'a, K: Kv> Store<'a, K> {
         from_visitor: bool,
     ) -> Result<KvList, AppError> {
         self.count();
+        self.lists.set(self.lists.get() + 1);
         self.kv.list(prefix, limit, cursor).await.map_err(|e| {
             if from_visitor {
                 AppError::BadRequest("The cursor is not valid.".into())
@@ -216,23 +274,16 @@ impl<'a, K: Kv> Store<'a, K> {
             collector = collector.with_filter(f);
         }
         while let Some(call) = collector.next_call() {
-            let answer = self
-                .list(prefix, call.limit, call.cursor.as_deref(), from_visitor)
+            let listed = self
+                .listed(
+                    prefix,
+                    call.limit,
+                    call.cursor.as_deref(),
+                    from_visitor,
+                    now,
+                )
                 .await?;
-            collector.feed(ListedPage {
-                keys: answer
-                    .keys
-                    .into_iter()
-                    .map(|k| ListedKey {
-                        metadata: k
-                            .metadata
-                            .and_then(|m| serde_json::from_value::<ListingMeta>(m).ok()),
-                        name: k.name,
-                    })
-                    .collect(),
-                cursor: answer.cursor,
-                complete: answer.complete,
-            });
+            collector.feed((*listed).clone());
         }
         self.broken
             .borrow_mut()
@@ -249,36 +300,53 @@ impl<'a, K: Kv> Store<'a, K> {
         })
     }
 
-    /// Whether `prefix` lists at least one entry dated at or before `now`.
-    /// One key is asked for first (the common case: no scheduled alert
-    /// ahead); scheduled alerts sort first, so when the first key is one,
-    /// the next calls read up to KV's 1,000 keys each (no cursor is handed
-    /// out, so none has to stop at a shown entry), and thousands of them
-    /// ahead cannot hide a public one.
-    pub async fn has_public(&self, prefix: &str, now: i64) -> Result<bool, AppError> {
-        let mut cursor: Option<String> = None;
-        for call in 0..crate::listing::MAX_CALLS {
-            let limit = if call == 0 {
-                1
-            } else {
-                crate::listing::KV_LIST_MAX
-            };
-            let answer = self.list(prefix, limit, cursor.as_deref(), false).await?;
-            let public = answer.keys.iter().any(|k| {
-                k.metadata
-                    .as_ref()
-                    .and_then(|m| ListingMeta::deserialize(m).ok())
-                    .is_some_and(|m| m.date <= now)
-            });
-            if public {
-                return Ok(true);
-            }
-            match answer.cursor {
-                Some(c) if !answer.complete => cursor = Some(c),
-                _ => return Ok(false),
-            }
+    /// One `list()` of a listing index, its metadata parsed, from the
+    /// isolate's cache while fresh: until the TTL, and never past the date
+    /// of a scheduled alert it holds.
+    async fn listed(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+        from_visitor: bool,
+        now: i64,
+    ) -> Result<Rc<ListedPage>, AppError> {
+        let now_ms = now * 1000;
+        let key = format!("list\u{0}{prefix}\u{0}{limit}\u{0}{}", cursor.unwrap_or(""));
+        if let Some((Cached::Page(page), until)) = self.cache.get_until(&key, now_ms) {
+            self.fresh(until.unwrap_or(now_ms));
+            return Ok(page);
         }
-        Ok(false)
+        let answer = self.list(prefix, limit, cursor, from_visitor).await?;
+        let page = Rc::new(ListedPage {
+            keys: answer
+                .keys
+                .into_iter()
+                .map(|k| ListedKey {
+                    metadata: k
+                        .metadata
+                        .and_then(|m| serde_json::from_value::<ListingMeta>(m).ok()),
+                    name: k.name,
+                })
+                .collect(),
+            cursor: answer.cursor,
+            complete: answer.complete,
+        });
+        let scheduled = page
+            .keys
+            .iter()
+            .filter_map(|k| k.metadata.as_ref())
+            .map(|m| m.date)
+            .filter(|d| *d > now)
+            .min();
+        let until = (now_ms + self.ttl_ms).min(scheduled.map_or(i64::MAX, |d| d * 1000));
+        self.fresh(until);
+        if self.ttl_ms > 0 {
+            let bytes = super::cache::page_bytes(&page);
+            self.cache
+                .put(&key, Cached::Page(page.clone()), bytes, Some(until));
+        }
+        Ok(page)
     }
 
     /// One raw `list()` page of keys with their metadata (the operator's

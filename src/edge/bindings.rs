@@ -17,6 +17,16 @@ use worker::kv::KvStore;
 use worker::worker_sys::web_sys;
 use worker::{js_sys, Env};
 
+thread_local! {
+    /// One per isolate: requests of the same instance share it.
+    static CACHE: &'static crate::app::cache::Cache = Box::leak(Box::default());
+}
+
+/// The isolate's cache.
+pub fn isolate_cache() -> &'static crate::app::cache::Cache {
+    CACHE.with(|c| *c)
+}
+
 /// Every port, over one request's (or queue batch's) environment.
 pub struct Bindings<'a> {
     env: &'a Env,
@@ -219,6 +229,10 @@ impl Platform for Bindings<'_> {
         self
     }
 
+    fn cache(&self) -> &crate::app::cache::Cache {
+        isolate_cache()
+    }
+
     fn now_millis(&self) -> i64 {
         worker::Date::now().as_millis() as i64
     }
@@ -256,6 +270,11 @@ pub struct RawIncoming {
 }
 
 impl RawIncoming {
+    /// The runtime's own Request (the Cache API's key).
+    pub fn raw(&self) -> &web_sys::Request {
+        &self.raw
+    }
+
     pub fn new(raw: web_sys::Request) -> Self {
         let line = request_line(&raw);
         let (method, url) = line.split_once(' ').unwrap_or(("GET", ""));

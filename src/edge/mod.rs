@@ -6,6 +6,7 @@
 
 mod bindings;
 mod respond;
+mod shared_cache;
 
 use crate::app::{App, Outcome, QueueKind, Settings};
 use bindings::{Bindings, RawIncoming};
@@ -49,16 +50,35 @@ fn settings(env: &Env) -> Rc<Settings> {
 /// against it, `make bench`'s A/B in BENCHMARKS.md, and did not win by more
 /// than the run-to-run spread, so it was removed.)
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
-    Ok(answer(&RawIncoming::new(req), &env).await)
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
+    Ok(answer(&RawIncoming::new(req), &env, &ctx).await)
 }
 
-async fn answer(incoming: &RawIncoming, env: &Env) -> web_sys::Response {
+async fn answer(incoming: &RawIncoming, env: &Env, ctx: &Context) -> web_sys::Response {
+    use crate::app::Incoming;
     let settings = settings(env);
+    // Listings, feeds and sitemaps: the location's cache first (a custom
+    // domain's; on workers.dev it keeps nothing and this costs one miss).
+    let shared = incoming.method() == crate::routes::Method::Get
+        && settings.cache_ttl_seconds > 0
+        && matches!(
+            crate::routes::resolve(incoming.method(), crate::http::path_of(incoming.url()), settings.switches),
+            crate::routes::Resolved::Found(route) if route.shared_cache()
+        );
+    if shared {
+        if let Some(hit) = shared_cache::lookup(incoming.raw()).await {
+            return hit;
+        }
+    }
     let bindings = Bindings::new(env);
     let app = App::new(&bindings, &settings);
     let response = app.handle(incoming).await;
-    respond::respond(response)
+    let ttl = response.edge_ttl.filter(|_| shared);
+    let raw = respond::respond(response);
+    if let Some(ttl) = ttl {
+        ctx.wait_until(shared_cache::store(incoming.raw(), &raw, ttl));
+    }
+    raw
 }
 
 /// Consumes the inquiries queue and its dead-letter queue. Never returns

@@ -10,8 +10,9 @@
 //!   them, most common first, at most [`MAX_BLOCK_WORDS`]): prefix matches
 //!   and spelling suggestions.
 //! - `search:meta`: how many alerts are indexed (for the IDF).
-//! - `search:manifest`: the hash of every other part, read by the publisher
-//!   only, so that it writes just the parts whose content changed.
+//! - `site:manifest`: the hash of every part derived from all of
+//!   `content/` (these and `site:months`), read by the publisher only, so
+//!   that it writes just the parts whose content changed.
 //!
 //! The index is the one set of keys shared by many alerts (by nature: a
 //! term's postings name every alert that has it), so it breaks the rule
@@ -23,7 +24,9 @@ use crate::content::AlertRecord;
 use std::collections::{BTreeMap, HashMap};
 
 pub const META_KEY: &str = "search:meta";
-pub const MANIFEST_KEY: &str = "search:manifest";
+/// The hash of every part derived from all of `content/` (the search
+/// index and `site:months`), read by the publisher only.
+pub const MANIFEST_KEY: &str = "site:manifest";
 pub const TERM_PREFIX: &str = "search:t:";
 pub const WORDS_PREFIX: &str = "search:w:";
 /// A term keeps its best postings only: a query's work is bounded by this

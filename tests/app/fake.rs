@@ -58,6 +58,8 @@ pub struct Fake {
     pub http_answer: RefCell<String>,
     pub http_sent: RefCell<Vec<(String, String)>>,
     pub clock: Cell<i64>,
+    /// The isolate's cache: one per site, as one isolate.
+    pub cache: access_alerts::app::cache::Cache,
     pub random: Cell<u64>,
     pub logs: RefCell<Vec<(Level, String)>>,
 }
@@ -102,7 +104,7 @@ impl Fake {
             .iter()
             .filter_map(|k| serde_json::from_str(&self.value(k)?).ok())
             .collect();
-        let parts = index::build(&records);
+        let parts = keyset::derived(&records);
         let plan = index::plan(&parts, self.value(index::MANIFEST_KEY).as_deref());
         for (key, value) in &plan.put {
             self.put_raw(key, value.as_bytes(), None);
@@ -333,6 +335,9 @@ impl Platform for Fake {
     }
     fn http(&self) -> &Self {
         self
+    }
+    fn cache(&self) -> &access_alerts::app::cache::Cache {
+        &self.cache
     }
     fn now_millis(&self) -> i64 {
         self.clock.get()

@@ -298,7 +298,7 @@ fn a_publish_writes_only_the_parts_that_changed() {
         match key.strip_prefix("search:t:") {
             Some(stem) => assert!(own.iter().any(|s| s == stem), "{key} is not the alert's"),
             None => assert!(
-                ["search:w:ap", "search:w:pa", "search:manifest"].contains(key),
+                ["search:w:ap", "search:w:pa", "site:manifest"].contains(key),
                 "{key}"
             ),
         }

@@ -5,7 +5,10 @@
 
 /// Secrets and vars of the test environment (placeholder addresses only:
 /// contacts live at example.org, visitors write from example.net).
-pub const TEST_VARS: [(&str, &str); 3] = [
+/// Tests publish and read back at once: list pages are not cached unless a
+/// test (the cache's own) says otherwise.
+pub const TEST_VARS: [(&str, &str); 4] = [
+    ("CACHE_TTL_SECONDS", "0"),
     ("PREVIEW_SECRET", "test-preview-secret"),
     ("OPERATOR_TOKEN", "test-operator-token"),
     (

@@ -1,0 +1,253 @@
+//! The isolate's memory cache: what is costly to compute and the same for
+//! every reader, kept between requests of one isolate (one per Worker
+//! instance, at each location), bounded in bytes, least recently used out
+//! first.
+//!
+//! - **List pages** (a KV `list()` answer of the listing indexes, by prefix,
+//!   limit and cursor) for at most `CACHE_TTL_SECONDS` (default 30 s: half
+//!   of KV's own propagation delay, so nothing is staler than KV may be),
+//!   and never past the date of a scheduled alert they hold, so that it
+//!   appears on time.
+//! - **The months** (`site:months`), for the same time.
+//! - **Rendered alert bodies**, by the record's content hash: a new hash is
+//!   a new entry, so they are never stale.
+//! - **Whole feed bodies**, by their validator (made of the content hashes
+//!   of their alerts): never stale either.
+//!
+//! A hit and a miss give byte-identical answers (tested).
+
+use crate::listing::ListedPage;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// The most bytes the cache holds (estimated: keys, values and a fixed
+/// overhead per entry). The Worker's memory goal is 16 MiB in all.
+pub const DEFAULT_MAX_BYTES: usize = 8 << 20;
+/// How long a list page or the months are kept, by default.
+pub const DEFAULT_TTL_SECONDS: i64 = 30;
+/// An entry larger than this share of the cache is not kept.
+const LARGEST_SHARE: usize = 8;
+/// What an entry costs besides its key and value (maps, counters).
+const OVERHEAD: usize = 96;
+
+/// A cached value.
+#[derive(Debug, Clone)]
+pub enum Cached {
+    /// A `list()` answer of a listing index, its metadata parsed.
+    Page(Rc<ListedPage>),
+    Text(Rc<str>),
+}
+
+struct Entry {
+    value: Cached,
+    bytes: usize,
+    /// Unix milliseconds; `None`: until evicted.
+    expires: Option<i64>,
+    used: u64,
+}
+
+#[derive(Default)]
+struct State {
+    entries: HashMap<String, Entry>,
+    /// Last use to key: the least recently used first.
+    order: BTreeMap<u64, String>,
+    bytes: usize,
+    tick: u64,
+    hits: u64,
+    misses: u64,
+}
+
+/// Counters, for tests and the bench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub entries: usize,
+    pub bytes: usize,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+pub struct Cache {
+    max_bytes: usize,
+    state: RefCell<State>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache::new(DEFAULT_MAX_BYTES)
+    }
+}
+
+/// The estimated size of a list page in memory.
+pub fn page_bytes(page: &ListedPage) -> usize {
+    page.keys
+        .iter()
+        .map(|k| {
+            k.name.len()
+                + 64
+                + k.metadata.as_ref().map_or(0, |m| {
+                    160 + m.title.len()
+                        + m.summary.len()
+                        + m.hash.len()
+                        + m.category.as_ref().map_or(0, String::len)
+                        + m.tags.iter().map(|t| t.len() + 24).sum::<usize>()
+                })
+        })
+        .sum::<usize>()
+        + page.cursor.as_ref().map_or(0, String::len)
+}
+
+impl Cache {
+    pub fn new(max_bytes: usize) -> Self {
+        Cache {
+            max_bytes,
+            state: RefCell::new(State::default()),
+        }
+    }
+
+    /// The value under `key` if it has not expired at `now_ms`.
+    pub fn get(&self, key: &str, now_ms: i64) -> Option<Cached> {
+        self.get_until(key, now_ms).map(|(v, _)| v)
+    }
+
+    /// The same, with when it expires.
+    pub fn get_until(&self, key: &str, now_ms: i64) -> Option<(Cached, Option<i64>)> {
+        let mut s = self.state.borrow_mut();
+        let expired = match s.entries.get(key) {
+            None => {
+                s.misses += 1;
+                return None;
+            }
+            Some(e) => e.expires.is_some_and(|t| t <= now_ms),
+        };
+        if expired {
+            s.misses += 1;
+            s.remove(key);
+            return None;
+        }
+        s.hits += 1;
+        s.tick += 1;
+        let tick = s.tick;
+        let e = s.entries.get_mut(key)?;
+        let old = std::mem::replace(&mut e.used, tick);
+        let value = (e.value.clone(), e.expires);
+        if let Some(k) = s.order.remove(&old) {
+            s.order.insert(tick, k);
+        }
+        Some(value)
+    }
+
+    /// Keeps `value` (about `bytes` large) until `expires` (unix ms), the
+    /// least recently used entries evicted to make room.
+    pub fn put(&self, key: &str, value: Cached, bytes: usize, expires: Option<i64>) {
+        let bytes = bytes + key.len() * 2 + OVERHEAD;
+        if bytes > self.max_bytes / LARGEST_SHARE {
+            return;
+        }
+        let mut s = self.state.borrow_mut();
+        s.remove(key);
+        while s.bytes + bytes > self.max_bytes {
+            let Some((_, oldest)) = s.order.pop_first() else {
+                break;
+            };
+            s.remove(&oldest);
+        }
+        s.tick += 1;
+        let tick = s.tick;
+        s.order.insert(tick, key.to_string());
+        s.bytes += bytes;
+        s.entries.insert(
+            key.to_string(),
+            Entry {
+                value,
+                bytes,
+                expires,
+                used: tick,
+            },
+        );
+    }
+
+    pub fn stats(&self) -> Stats {
+        let s = self.state.borrow();
+        Stats {
+            entries: s.entries.len(),
+            bytes: s.bytes,
+            hits: s.hits,
+            misses: s.misses,
+        }
+    }
+}
+
+impl State {
+    fn remove(&mut self, key: &str) {
+        if let Some(e) = self.entries.remove(key) {
+            self.order.remove(&e.used);
+            self.bytes -= e.bytes;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Cached {
+        Cached::Text(Rc::from(s))
+    }
+
+    fn get_text(c: &Cache, key: &str, now: i64) -> Option<String> {
+        match c.get(key, now)? {
+            Cached::Text(t) => Some(t.to_string()),
+            Cached::Page(_) => None,
+        }
+    }
+
+    #[test]
+    fn entries_expire_at_their_time() {
+        let c = Cache::new(1 << 20);
+        c.put("a", text("x"), 1, Some(1_000));
+        assert_eq!(get_text(&c, "a", 999).as_deref(), Some("x"));
+        assert_eq!(get_text(&c, "a", 1_000), None);
+        assert_eq!(c.stats().entries, 0, "an expired entry is dropped");
+    }
+
+    #[test]
+    fn the_bound_holds_and_the_least_recently_used_goes_first() {
+        let max = 64 * 1024;
+        let c = Cache::new(max);
+        let value = "v".repeat(1000);
+        for i in 0..10 {
+            c.put(&format!("k{i}"), text(&value), value.len(), None);
+        }
+        assert!(
+            get_text(&c, "k0", 0).is_some(),
+            "k0 used again: now the newest"
+        );
+        for i in 10..200 {
+            c.put(&format!("k{i}"), text(&value), value.len(), None);
+            assert!(c.stats().bytes <= max, "{:?}", c.stats());
+        }
+        assert!(get_text(&c, "k1", 0).is_none(), "evicted");
+        assert!(get_text(&c, "k199", 0).is_some());
+        let s = c.stats();
+        assert!(s.entries < 200 && s.bytes <= max, "{s:?}");
+    }
+
+    #[test]
+    fn an_entry_too_large_for_its_share_is_not_kept() {
+        let c = Cache::new(8_000);
+        c.put("big", text("x"), 2_000, None);
+        assert!(get_text(&c, "big", 0).is_none());
+        assert_eq!(c.stats().bytes, 0);
+    }
+
+    #[test]
+    fn replacing_a_key_keeps_the_count_right() {
+        let c = Cache::new(1 << 20);
+        c.put("a", text("1"), 10, None);
+        let once = c.stats().bytes;
+        c.put("a", text("2"), 10, None);
+        assert_eq!(c.stats().bytes, once);
+        assert_eq!(get_text(&c, "a", 0).as_deref(), Some("2"));
+    }
+}

@@ -1,0 +1,61 @@
+//! The location's shared cache (the Cache API, `caches.default`) for
+//! listings, feeds and sitemaps: one location answers them without invoking
+//! KV until they expire (the isolate cache's TTL, or a scheduled alert's
+//! date, whichever is sooner). It only works on a custom domain; on
+//! workers.dev every lookup misses and nothing is kept.
+
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+use wasm_bindgen::JsCast;
+use worker::js_sys;
+use worker::worker_sys::web_sys;
+
+#[wasm_bindgen(inline_js = "
+export async function edge_match(request) {
+  if (typeof caches === 'undefined') return undefined;
+  try {
+    // Answers a matching If-None-Match with a 304 itself (the ETag is kept).
+    const hit = await caches.default.match(request);
+    if (!hit) return undefined;
+    const response = new Response(hit.body, hit);
+    response.headers.set('X-Edge-Cache', 'HIT');
+    return response;
+  } catch (e) {
+    return undefined;
+  }
+}
+export function edge_put(request, response, ttl) {
+  if (typeof caches === 'undefined') return Promise.resolve();
+  const copy = new Response(response.clone().body, response);
+  // The location keeps it for `ttl` seconds (readers who get it from there
+  // may keep it as long): max-age, which every cache honours alike.
+  copy.headers.set('Cache-Control', `public, max-age=${ttl}`);
+  return caches.default.put(request, copy).catch(() => {});
+}")]
+extern "C" {
+    fn edge_match(request: &web_sys::Request) -> js_sys::Promise;
+    fn edge_put(
+        request: &web_sys::Request,
+        response: &web_sys::Response,
+        ttl: u32,
+    ) -> js_sys::Promise;
+}
+
+/// The cached answer to this GET, if the location has one.
+pub async fn lookup(request: &web_sys::Request) -> Option<web_sys::Response> {
+    let value: JsValue = wasm_bindgen_futures::JsFuture::from(edge_match(request))
+        .await
+        .ok()?;
+    value.dyn_into::<web_sys::Response>().ok()
+}
+
+/// Keeps `response` for `ttl` seconds (run after the answer is sent).
+pub fn store(
+    request: &web_sys::Request,
+    response: &web_sys::Response,
+    ttl: u32,
+) -> impl std::future::Future<Output = ()> + 'static {
+    let promise = edge_put(request, response, ttl);
+    async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}

@@ -1,0 +1,196 @@
+//! `site:months`: the months that have alerts, written by the publisher from
+//! `content/` like the search index (one key derived from every alert), so
+//! that a month's archive page is two KV calls (this key and the month's
+//! listing) and the sitemap index one, whatever the archive's size.
+//!
+//! Each line is `yyyy-mm\t<earliest date in the month, unix seconds>\t<alerts>`;
+//! drafts are left out. A month is shown once its earliest alert is public,
+//! checked per request, so a month of scheduled alerts appears by itself.
+
+use crate::content::AlertRecord;
+use crate::dates::YearMonth;
+use std::collections::BTreeMap;
+
+/// The key (see `docs/kv-schema.md`).
+pub const KEY: &str = "site:months";
+
+/// One month with alerts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    pub month: YearMonth,
+    /// The earliest alert's date: the month is public from then on.
+    pub first: i64,
+    pub alerts: u32,
+}
+
+/// Every month with alerts, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Months(Vec<Month>);
+
+impl Months {
+    /// The months of these alerts (drafts left out).
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> Self {
+        let mut by: BTreeMap<YearMonth, (i64, u32)> = BTreeMap::new();
+        for r in records.into_iter().filter(|r| !r.draft) {
+            let e = by
+                .entry(YearMonth::of(r.date))
+                .or_insert((r.date.timestamp(), 0));
+            e.0 = e.0.min(r.date.timestamp());
+            e.1 += 1;
+        }
+        Months(
+            by.into_iter()
+                .map(|(month, (first, alerts))| Month {
+                    month,
+                    first,
+                    alerts,
+                })
+                .collect(),
+        )
+    }
+
+    pub fn render(&self) -> String {
+        self.0
+            .iter()
+            .map(|m| {
+                format!(
+                    "{:04}-{:02}\t{}\t{}\n",
+                    m.month.year, m.month.month, m.first, m.alerts
+                )
+            })
+            .collect()
+    }
+
+    /// Reads the stored list; lines that are not months are skipped.
+    pub fn parse(text: &str) -> Self {
+        let mut months: Vec<Month> = text
+            .lines()
+            .filter_map(|line| {
+                let mut f = line.split('\t');
+                let (y, m) = f.next()?.split_once('-')?;
+                let month = YearMonth {
+                    year: y.parse().ok()?,
+                    month: m.parse().ok().filter(|m| (1..=12).contains(m))?,
+                };
+                Some(Month {
+                    month,
+                    first: f.next()?.parse().ok()?,
+                    alerts: f.next()?.parse().ok()?,
+                })
+            })
+            .collect();
+        months.sort_by_key(|m| m.month);
+        Months(months)
+    }
+
+    /// The months with a public alert at `now`, oldest first.
+    pub fn public(&self, now: i64) -> impl DoubleEndedIterator<Item = YearMonth> + '_ {
+        self.0
+            .iter()
+            .filter(move |m| m.first <= now)
+            .map(|m| m.month)
+    }
+
+    pub fn is_public(&self, month: YearMonth, now: i64) -> bool {
+        self.public(now).any(|m| m == month)
+    }
+
+    /// The earliest month start still ahead of `now` (unix seconds): when
+    /// the list of public months next changes by itself.
+    pub fn next_first(&self, now: i64) -> Option<i64> {
+        self.0.iter().map(|m| m.first).filter(|f| *f > now).min()
+    }
+
+    /// The nearest newer and older months with a public alert.
+    pub fn neighbours(&self, month: YearMonth, now: i64) -> (Option<YearMonth>, Option<YearMonth>) {
+        (
+            self.public(now).find(|m| *m > month),
+            self.public(now).rev().find(|m| *m < month),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn alert(slug: &str, y: i32, m: u32, d: u32, draft: bool) -> AlertRecord {
+        AlertRecord {
+            draft,
+            ..AlertRecord::new(
+                slug,
+                "T",
+                chrono::Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap(),
+                "B",
+            )
+        }
+    }
+
+    #[test]
+    fn months_round_trip_and_skip_drafts() {
+        let records = [
+            alert("a", 2024, 11, 20, false),
+            alert("b", 2024, 11, 5, false),
+            alert("c", 2023, 2, 1, false),
+            alert("d", 2022, 1, 1, true),
+        ];
+        let months = Months::of(&records);
+        let text = months.render();
+        assert_eq!(Months::parse(&text), months);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.starts_with("2023-02\t"));
+        assert!(
+            text.contains("2024-11\t1730764800\t2\n"),
+            "earliest date, two alerts: {text}"
+        );
+    }
+
+    #[test]
+    fn a_month_of_scheduled_alerts_appears_at_its_first_date() {
+        let records = [
+            alert("a", 2024, 10, 1, false),
+            alert("b", 2024, 12, 10, false),
+            alert("c", 2025, 1, 2, false),
+        ];
+        let months = Months::of(&records);
+        let nov = YearMonth {
+            year: 2024,
+            month: 11,
+        };
+        let dec = YearMonth {
+            year: 2024,
+            month: 12,
+        };
+        let before = chrono::Utc
+            .with_ymd_and_hms(2024, 12, 9, 0, 0, 0)
+            .unwrap()
+            .timestamp();
+        assert!(!months.is_public(dec, before));
+        assert_eq!(
+            months.neighbours(nov, before),
+            (
+                None,
+                Some(YearMonth {
+                    year: 2024,
+                    month: 10
+                })
+            )
+        );
+        let after = before + 2 * 86_400;
+        assert!(months.is_public(dec, after));
+        assert_eq!(months.neighbours(nov, after).0, Some(dec));
+    }
+
+    #[test]
+    fn damaged_lines_are_skipped() {
+        let months = Months::parse("2024-13\t0\t1\nnot a line\n2024-11\t5\t1\n");
+        assert_eq!(
+            months.public(10).collect::<Vec<_>>(),
+            [YearMonth {
+                year: 2024,
+                month: 11
+            }]
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! The isolate's cache in-process: list pages kept for the TTL and never
+//! past a scheduled alert's date, rendered bodies and feeds kept by content
+//! hash, hits byte-identical to misses, and the KV calls it saves.
+
+use crate::fake::{Site, START_MILLIS};
+use crate::SEED;
+
+fn cached_site() -> Site {
+    let site = Site::from_content_with(&[("CACHE_TTL_SECONDS", "30")]);
+    site.seed_synthetic(30);
+    site
+}
+
+fn calls(site: &Site, path: &str) -> (u32, String) {
+    let before = site.fake.kv_calls.get();
+    let r = site.get(path);
+    assert_eq!(r.status, 200, "{path}");
+    (site.fake.kv_calls.get() - before, r.text())
+}
+
+#[test]
+fn a_thousand_views_of_a_listing_cost_one_list() {
+    let site = cached_site();
+    let before = site.fake.kv_calls.get();
+    for _ in 0..1000 {
+        assert_eq!(site.get("/").status, 200);
+    }
+    assert_eq!(
+        site.fake.kv_calls.get() - before,
+        1,
+        "one list() for 1,000 views"
+    );
+}
+
+#[test]
+fn a_hit_is_byte_identical_to_a_miss() {
+    let paths = [
+        "/".to_string(),
+        "/category/opinion".into(),
+        "/tag/synthetic".into(),
+        "/archive/2024/11".into(),
+        "/feed.xml".into(),
+        "/feed.json".into(),
+        "/category/opinion/feed.xml".into(),
+        "/sitemap.xml".into(),
+        "/sitemap/2024-11.xml".into(),
+        "/api/alerts?limit=5".into(),
+        format!("/alerts/{SEED}"),
+        format!("/api/alerts/{SEED}"),
+    ];
+    let site = cached_site();
+    let uncached = Site::from_content();
+    uncached.seed_synthetic(30);
+    for path in &paths {
+        let (miss_calls, miss) = calls(&site, path);
+        let (hit_calls, hit) = calls(&site, path);
+        assert_eq!(hit, miss, "{path}");
+        assert_eq!(
+            uncached.get(path).text(),
+            miss,
+            "{path}: the same as with no cache"
+        );
+        assert!(
+            hit_calls <= miss_calls,
+            "{path}: {hit_calls} > {miss_calls}"
+        );
+    }
+    let stats = site.fake.cache.stats();
+    assert!(
+        stats.hits > 0 && stats.bytes <= access_alerts::app::cache::DEFAULT_MAX_BYTES,
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn warm_feeds_read_nothing_and_render_nothing() {
+    let site = cached_site();
+    let (cold, _) = calls(&site, "/feed.xml");
+    assert!(cold >= 2, "a list and a bulk read of the records");
+    let (warm, _) = calls(&site, "/feed.xml");
+    assert_eq!(warm, 0, "the list page and the body come from the cache");
+    // A new alert is a new body: the list expires with the TTL.
+    site.publish_text("fresh-feed-alert", "+++\ntitle = \"Fresh feed alert\"\ndate = 2024-11-29\ncategory = \"Opinion\"\n+++\nFresh.\n");
+    assert!(
+        !site.get("/feed.xml").text().contains("fresh-feed-alert"),
+        "within the TTL"
+    );
+    site.fake.advance_seconds(31);
+    assert!(site.get("/feed.xml").text().contains("fresh-feed-alert"));
+}
+
+#[test]
+fn a_scheduled_alert_appears_at_its_date_not_after_the_ttl() {
+    let site = cached_site();
+    let at = chrono::DateTime::from_timestamp(START_MILLIS / 1000 + 10, 0).unwrap();
+    site.publish_text(
+        "scheduled-soon",
+        &format!(
+            "+++\ntitle = \"Scheduled soon\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let r = site.get("/");
+    assert!(!r.text().contains("scheduled-soon"));
+    assert_eq!(
+        r.edge_ttl,
+        Some(10),
+        "the location may keep it until the alert's date"
+    );
+    site.fake.advance_seconds(11);
+    assert!(
+        site.get("/").text().contains("scheduled-soon"),
+        "on time, though the TTL is 30 s"
+    );
+    assert!(site.get("/feed.xml").text().contains("scheduled-soon"));
+}
+
+#[test]
+fn listings_feeds_and_sitemaps_carry_an_edge_ttl_pages_do_not() {
+    let site = cached_site();
+    for path in [
+        "/",
+        "/feed.xml",
+        "/sitemap.xml",
+        "/sitemap/pages.xml",
+        "/archive/2024/11",
+        "/api/alerts",
+    ] {
+        assert_eq!(site.get(path).edge_ttl, Some(30), "{path}");
+    }
+    for path in [
+        format!("/alerts/{SEED}"),
+        "/contact".into(),
+        "/search?q=oewg".into(),
+        "/nowhere".into(),
+    ] {
+        assert_eq!(site.get(&path).edge_ttl, None, "{path}");
+    }
+    let off = Site::from_content();
+    assert_eq!(
+        off.get("/").edge_ttl,
+        None,
+        "CACHE_TTL_SECONDS=0: nothing is kept"
+    );
+}
+
+#[test]
+fn the_archive_is_two_kv_calls_and_the_sitemap_index_one() {
+    let site = Site::from_content();
+    site.seed_synthetic(300);
+    assert_eq!(calls(&site, "/archive/2024/11").0, 2);
+    assert_eq!(calls(&site, "/sitemap.xml").0, 1);
+    assert_eq!(calls(&site, "/sitemap/2024-10.xml").0, 1);
+    let page = site.get("/archive/2024/10").text();
+    assert!(
+        page.contains(r#"href="/archive/2024/11""#) && page.contains(r#"href="/archive/2024/09""#),
+        "neighbours"
+    );
+}
