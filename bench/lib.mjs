@@ -22,12 +22,12 @@ const alertsBin = path.join(root, "target/debug/alerts");
 export const BENCH_SLUG = "bench-10k-alert";
 export const ALERT = `/alerts/${BENCH_SLUG}`;
 export const SEED_ALERT = "/alerts/oewg-collective-call-against-barring-organisations";
-const STORE_VERSION = "2"; // bump when what a store holds changes
+const STORE_VERSION = "4"; // bump when what a store holds changes
 
 export const log = (...a) => console.error("[bench]", ...a);
 
 /// The sample content plus the 10 KB benchmark alert (see BENCH_SLUG).
-function benchContent() {
+export function benchContent() {
   fs.mkdirSync(cacheDir, { recursive: true });
   const dir = path.join(cacheDir, "content");
   fs.rmSync(dir, { recursive: true, force: true });
@@ -39,6 +39,8 @@ function benchContent() {
   return dir;
 }
 
+export const alerts = (args) => execFileSync(alertsBin, args, { cwd: root, env: { ...process.env, WRANGLER: wranglerBin, WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" });
+
 /// A local store with the bench content plus `n` synthetic alerts (cached).
 export function store(n) {
   const dir = path.join(cacheDir, `store-${n}`);
@@ -48,8 +50,10 @@ export function store(n) {
   const env = { ...process.env, WRANGLER: wranglerBin, WRANGLER_SEND_METRICS: "false" };
   log(`seeding a store with ${n} synthetic alerts…`);
   const t = Date.now();
-  execFileSync(alertsBin, ["publish", "--content", benchContent(), "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
-  execFileSync(alertsBin, ["seed-synthetic", String(n), "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
+  const content = benchContent();
+  execFileSync(alertsBin, ["publish", "--content", content, "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
+  // Also writes the search index of the bench content and the synthetic alerts.
+  execFileSync(alertsBin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
   fs.writeFileSync(ready, `v${STORE_VERSION} ${(Date.now() - t) / 1000}`);
   return dir;
 }
