@@ -2,14 +2,12 @@
 //! (`make build` for the integration tests, `make bench`), never in the
 //! deployed build (`make size` checks the wasm).
 
-use super::ports::{BodyError, InquiryQueue, Kv, KvList, PortError};
+use super::ports::{BodyError, InquiryQueue};
 use super::{App, AppError, Incoming, Platform, Reply};
 use crate::form::QueuedInquiry;
 use crate::http::{cache, types};
 use crate::keys;
 use crate::routes::Diag;
-use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// A 10 KB alert, for the render benchmark.
 pub const BENCH_ALERT: &str = include_str!("../../bench/alert-10k.md");
@@ -133,11 +131,7 @@ async fn own_work<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
     let target = BenchRequest {
         url: format!("{origin}{path}"),
     };
-    let kv = MemoKv {
-        inner: app.platform.kv(),
-        values: Default::default(),
-        lists: Default::default(),
-    };
+    let memo = std::rc::Rc::new(super::store::Memo::default());
     let warm = super::cache::Cache::default();
     let mut bytes = 0;
     let mut status = 0;
@@ -149,12 +143,8 @@ async fn own_work<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
         } else {
             &warm
         };
-        let platform = MemoPlatform {
-            inner: app.platform,
-            kv: &kv,
-            cache,
-        };
-        let app = App::new(&platform, app.settings);
+        let mut app = App::with_cache(app.platform, app.settings, cache);
+        app.store.memo = Some(memo.clone());
         // Boxed: this route answers through the pipeline that called it.
         let response = Box::pin(app.handle(&target)).await;
         status = response.status;
@@ -179,119 +169,5 @@ impl Incoming for BenchRequest {
     }
     async fn body(&self, _: usize) -> Result<Vec<u8>, BodyError> {
         Ok(Vec::new())
-    }
-}
-
-/// KV read through once, then from memory.
-struct MemoKv<'a, K: Kv> {
-    inner: &'a K,
-    values: RefCell<HashMap<String, Option<Vec<u8>>>>,
-    lists: RefCell<HashMap<String, KvList>>,
-}
-
-impl<K: Kv> Kv for MemoKv<'_, K> {
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError> {
-        if let Some(v) = self.values.borrow().get(key) {
-            return Ok(v.clone());
-        }
-        let v = self.inner.get(key).await?;
-        self.values.borrow_mut().insert(key.to_string(), v.clone());
-        Ok(v)
-    }
-
-    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
-        let missing: Vec<String> = keys
-            .iter()
-            .filter(|k| !self.values.borrow().contains_key(*k))
-            .cloned()
-            .collect();
-        if !missing.is_empty() {
-            let got = self.inner.get_many(&missing).await?;
-            let mut values = self.values.borrow_mut();
-            for k in missing {
-                let v = got.get(&k).map(|t| t.clone().into_bytes());
-                values.insert(k, v);
-            }
-        }
-        let values = self.values.borrow();
-        Ok(keys
-            .iter()
-            .filter_map(|k| {
-                let v = values.get(k)?.as_ref()?;
-                Some((k.clone(), String::from_utf8_lossy(v).into_owned()))
-            })
-            .collect())
-    }
-
-    async fn list(
-        &self,
-        prefix: &str,
-        limit: usize,
-        cursor: Option<&str>,
-    ) -> Result<KvList, PortError> {
-        let key = format!("{prefix}\u{0}{limit}\u{0}{}", cursor.unwrap_or(""));
-        if let Some(l) = self.lists.borrow().get(&key) {
-            return Ok(l.clone());
-        }
-        let l = self.inner.list(prefix, limit, cursor).await?;
-        self.lists.borrow_mut().insert(key, l.clone());
-        Ok(l)
-    }
-
-    async fn put(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: Option<u64>,
-        metadata: Option<&serde_json::Value>,
-    ) -> Result<(), PortError> {
-        self.inner.put(key, value, ttl, metadata).await
-    }
-
-    async fn delete(&self, key: &str) -> Result<(), PortError> {
-        self.inner.delete(key).await
-    }
-}
-
-/// The platform with KV read once and a cache of the bench's choosing.
-struct MemoPlatform<'a, P: Platform> {
-    inner: &'a P,
-    kv: &'a MemoKv<'a, P::Kv>,
-    cache: &'a super::cache::Cache,
-}
-
-impl<'a, P: Platform> Platform for MemoPlatform<'a, P> {
-    type Kv = MemoKv<'a, P::Kv>;
-    type Queue = P::Queue;
-    type Mailer = P::Mailer;
-    type Limiter = P::Limiter;
-    type Http = P::Http;
-
-    fn kv(&self) -> &Self::Kv {
-        self.kv
-    }
-    fn queue(&self) -> &Self::Queue {
-        self.inner.queue()
-    }
-    fn mailer(&self) -> &Self::Mailer {
-        self.inner.mailer()
-    }
-    fn limiter(&self) -> &Self::Limiter {
-        self.inner.limiter()
-    }
-    fn http(&self) -> &Self::Http {
-        self.inner.http()
-    }
-    fn cache(&self) -> &super::cache::Cache {
-        self.cache
-    }
-    fn now_millis(&self) -> i64 {
-        self.inner.now_millis()
-    }
-    fn random_u64(&self) -> Result<u64, PortError> {
-        self.inner.random_u64()
-    }
-    fn log(&self, level: super::Level, line: &str) {
-        self.inner.log(level, line)
     }
 }

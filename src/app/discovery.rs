@@ -83,7 +83,7 @@ pub async fn feed<P: Platform>(
         return Ok(reply);
     }
     let key = format!("feed\u{0}{etag}");
-    let cache = app.platform.cache();
+    let cache = app.cache;
     if let Some(Cached::Text(body)) = cache.get(&key, app.now_millis()) {
         return Ok(Reply::new(200, content_type, body.as_bytes().to_vec()).etag(etag));
     }

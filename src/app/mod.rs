@@ -47,6 +47,8 @@ pub struct App<'a, P: Platform> {
     pub platform: &'a P,
     pub settings: &'a Settings,
     pub store: Store<'a, P::Kv>,
+    /// The isolate's cache (the platform's; the bench may give its own).
+    pub cache: &'a cache::Cache,
     /// The clock, read once: every check of one request (an alert public,
     /// its related entries, a listing) is made at the same instant, and the
     /// runtime is asked once.
@@ -64,14 +66,16 @@ pub enum Visibility {
 
 impl<'a, P: Platform> App<'a, P> {
     pub fn new(platform: &'a P, settings: &'a Settings) -> Self {
+        App::with_cache(platform, settings, platform.cache())
+    }
+
+    /// The same with a cache of the caller's (the bench's own-work route).
+    pub fn with_cache(platform: &'a P, settings: &'a Settings, cache: &'a cache::Cache) -> Self {
         App {
             platform,
             settings,
-            store: Store::new(
-                platform.kv(),
-                platform.cache(),
-                settings.cache_ttl_seconds * 1000,
-            ),
+            store: Store::new(platform.kv(), cache, settings.cache_ttl_seconds * 1000),
+            cache,
             now_millis: std::cell::OnceCell::new(),
         }
     }
@@ -104,7 +108,7 @@ impl<'a, P: Platform> App<'a, P> {
             return render();
         }
         let key = format!("body\u{0}{}", record.validator());
-        let cache = self.platform.cache();
+        let cache = self.cache;
         if let Some(Cached::Text(html)) = cache.get(&key, self.now_millis()) {
             return html;
         }
