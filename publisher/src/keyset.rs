@@ -63,6 +63,16 @@ pub fn plan(
     steps
 }
 
+/// Drops from `delete` every key an alert of `local` still owns: a key
+/// superseded for one alert may have become another's (an alias moved, a
+/// renamed file pruned), and one publish writes before it deletes.
+pub fn keep_owned(delete: &mut Vec<String>, local: &[&AlertRecord]) {
+    let owned: BTreeSet<String> = local.iter().flat_map(|r| all_keys(r)).collect();
+    delete.retain(|k| !owned.contains(k));
+    delete.sort();
+    delete.dedup();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +109,34 @@ mod tests {
                 .unwrap()
                 .len(),
             keys.len() - 1
+        );
+    }
+
+    #[test]
+    fn a_key_moved_to_another_alert_is_not_deleted() {
+        let a_before = record("a", 25, "Opinion");
+        let mut a_after = record("a", 25, "Opinion");
+        a_after.aliases.clear();
+        a_after.hash = "changed".into();
+        let b = record("b", 20, "Opinion");
+        let published = BTreeMap::from([
+            ("a".to_string(), published_meta(&a_before)),
+            ("b".to_string(), published_meta(&b)),
+        ]);
+        let mut delete: Vec<String> = plan(&[&a_after, &b], &published, false)
+            .into_iter()
+            .flat_map(|s| match s {
+                Step::Publish { delete, .. } | Step::Unpublish { delete, .. } => delete,
+            })
+            .collect();
+        assert!(
+            delete.contains(&"alias:/old/path".to_string()),
+            "a dropped it"
+        );
+        keep_owned(&mut delete, &[&a_after, &b]);
+        assert!(
+            !delete.contains(&"alias:/old/path".to_string()),
+            "b owns it"
         );
     }
 

@@ -195,8 +195,11 @@ fn publish(args: &Args) -> Result<(), String> {
         )
     });
     let (current, published, manifest) = (current?, published?, manifest?);
-    // Everything to write goes in one bulk put (the contacts first: alerts
-    // link to them; the derived parts' manifest last), then one bulk delete.
+    // What to write and delete. The order of the writes is what makes a run
+    // cut short safe to repeat: first every key but the records (contacts,
+    // index keys, aliases, derived parts), then the deletes, then the
+    // `alert:` records, whose hash tells the next run what is done, and the
+    // derived parts' manifest last.
     let mut put = Vec::new();
     let mut delete = Vec::new();
     let mut report = Vec::new();
@@ -250,11 +253,23 @@ fn publish(args: &Args) -> Result<(), String> {
         }));
         delete.extend(plan.delete);
     }
-    for (n, chunk) in put.chunks(10_000).enumerate() {
+    // A key some alert of content/ still owns is never deleted (an alias
+    // moved from one alert to another, a renamed file pruned).
+    keyset::keep_owned(&mut delete, &records);
+    let (last, first): (Vec<_>, Vec<_>) = put.iter().cloned().partition(|e| {
+        e.key.starts_with(access_alerts::keys::ALERT_PREFIX) || e.key == index::MANIFEST_KEY
+    });
+    let (manifest_entry, records_last): (Vec<_>, Vec<_>) =
+        last.into_iter().partition(|e| e.key == index::MANIFEST_KEY);
+    for (n, chunk) in first.chunks(10_000).enumerate() {
         w.bulk_put(&format!("publish-{n:03}"), chunk)?;
     }
     if !delete.is_empty() {
         w.bulk_delete("publish", &delete)?;
+    }
+    let last: Vec<_> = records_last.into_iter().chain(manifest_entry).collect();
+    for (n, chunk) in last.chunks(10_000).enumerate() {
+        w.bulk_put(&format!("publish-records-{n:03}"), chunk)?;
     }
     for line in report {
         println!("{line}");

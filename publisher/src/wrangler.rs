@@ -21,6 +21,15 @@ pub struct Wrangler {
     work_dir: PathBuf,
 }
 
+/// Whether wrangler's error says the key does not exist.
+fn is_not_found(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    e.contains("10009")
+        || e.contains("key not found")
+        || e.contains("404: not found")
+        || e.contains("value not found")
+}
+
 impl Wrangler {
     pub fn new(target: Target, work_dir: &Path) -> Self {
         Wrangler {
@@ -78,8 +87,13 @@ impl Wrangler {
     /// One value as text; `None` when the key does not exist (wrangler
     /// prints `Value not found` then).
     pub fn get_text(&self, key: &str) -> Result<Option<String>, String> {
-        let out = self.run(&["kv", "key", "get", key, "--text"])?;
-        Ok((out.trim_end() != "Value not found").then_some(out))
+        match self.run(&["kv", "key", "get", key, "--text"]) {
+            Ok(out) => Ok((out.trim_end() != "Value not found").then_some(out)),
+            // Against Cloudflare a missing key is an error (HTTP 404, KV's
+            // code 10009 "key not found"), not that line.
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// One `wrangler kv bulk put` of `entries`, through `<name>.<pid>.json`
@@ -105,5 +119,17 @@ impl Wrangler {
         self.run(&["kv", "bulk", "delete", &file.to_string_lossy(), "--force"])?;
         let _ = std::fs::remove_file(&file);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_missing_key_against_cloudflare_is_none_not_an_error() {
+        let remote = "wrangler kv key get failed: ✘ [ERROR] A request to the Cloudflare API (/accounts/x/storage/kv/namespaces/y/values/site%3Amanifest) failed.\n  key not found [code: 10009]";
+        assert!(super::is_not_found(remote));
+        assert!(!super::is_not_found(
+            "wrangler kv key get failed: Authentication error [code: 10000]"
+        ));
     }
 }

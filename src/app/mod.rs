@@ -141,6 +141,12 @@ impl<'a, P: Platform> App<'a, P> {
         let mut response = self.finish(req, path, result, if_none_match);
         if shared && response.status == 200 {
             response.edge_ttl = self.edge_ttl();
+            // Browsers keep it no longer than the location may.
+            if let Some(ttl) = response.edge_ttl {
+                response
+                    .extra
+                    .push(("Cache-Control", format!("public, max-age={ttl}")));
+            }
         }
         response
     }

@@ -182,12 +182,14 @@ pub struct Response {
 }
 
 impl Response {
-    /// Every header, in order: the kind's, then the ETag, then this answer's.
+    /// Every header, in order: the kind's, then the ETag, then this answer's
+    /// (which replace the kind's of the same name, as at the edge).
     pub fn headers(&self) -> Vec<(&'static str, String)> {
         let mut all: Vec<(&'static str, String)> = self
             .kind
             .headers()
             .into_iter()
+            .filter(|(k, _)| !self.extra.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)))
             .map(|(k, v)| (k, v.to_string()))
             .collect();
         if let Some(tag) = &self.etag {

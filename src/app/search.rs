@@ -4,8 +4,8 @@
 //! call to check them and cut their snippets. At most three KV calls,
 //! whatever the archive's size: the words' postings (with `search:meta`
 //! and the last word's prefix block), the words a prefix stands for, the
-//! page's records. A query with no result may read the blocks of its
-//! unknown words instead, for a spelling suggestion.
+//! page's records. A query with no result may read its first unknown
+//! word's block once more, for a spelling suggestion (a fourth call).
 
 use super::listings::name_param;
 use super::{error::AppError, App, Platform, Query, Reply};
@@ -25,6 +25,9 @@ pub const PAGE_SIZE: usize = 10;
 const CHECKED_PAGE: usize = 20;
 /// Words of a snippet.
 const SNIPPET_WORDS: usize = 30;
+/// The most candidates a query can have (a prefix's words, each with its
+/// best postings): no page starts past them.
+const MAX_START: usize = index::MAX_POSTINGS * (rank::MAX_EXPANSIONS + 1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
@@ -55,7 +58,7 @@ fn params(query: &Query) -> Result<(Filters, usize), AppError> {
         Some(s) => s
             .parse::<usize>()
             .ok()
-            .filter(|s| *s <= index::MAX_POSTINGS * 2)
+            .filter(|s| *s <= MAX_START)
             .ok_or_else(|| {
                 AppError::BadRequest("`start` is not a position in the results.".into())
             })?,
@@ -119,7 +122,7 @@ async fn run<P: Platform>(
             .get(&index::words_key(&p.folded))
             .map(String::as_str)
             .unwrap_or("");
-        let (expanded, cut) = rank::expansions(&p.folded, &p.stem, &index::parse_block(block));
+        let (expanded, cut) = rank::expansions(&p.folded, &p.stem, &index::parse_block(block), now);
         stems[i] = expanded;
         more_words[i] = cut;
         // Second read: the words the prefix stands for.
@@ -156,7 +159,7 @@ async fn run<P: Platform>(
     let candidates = rank::candidates(&slots, &excluded, !q.phrases.is_empty(), &filters, now);
     let mut results = Results::new(q, filters, start);
     if candidates.is_empty() {
-        results.suggestion = suggest(app, &results.query, &slots, &texts).await?;
+        results.suggestion = suggest(app, &results.query, &slots, &texts, now).await?;
         return Ok(results);
     }
     // Third read: the records of one page, checked and cut into snippets.
@@ -202,10 +205,10 @@ async fn run<P: Platform>(
         });
     }
     let next = start + consumed;
-    results.next = (next < candidates.len()).then_some(next);
+    results.next = (next < candidates.len() && next <= MAX_START).then_some(next);
     results.total = candidates.len();
     if results.hits.is_empty() && results.next.is_none() {
-        results.suggestion = suggest(app, &results.query, &slots, &texts).await?;
+        results.suggestion = suggest(app, &results.query, &slots, &texts, now).await?;
     }
     Ok(results)
 }
@@ -217,12 +220,19 @@ async fn suggest<P: Platform>(
     q: &SearchQuery,
     slots: &[Slot<'_>],
     texts: &HashMap<String, String>,
+    now: i64,
 ) -> Result<Option<String>, AppError> {
+    // Unknown: no public alert has it (an embargoed alert's word is as
+    // unknown as one no alert has).
     let unknown: Vec<&query::Required> = q
         .required
         .iter()
         .zip(slots)
-        .filter(|(_, s)| s.lists.iter().all(|(_, l)| l.postings.is_empty()))
+        .filter(|(_, s)| {
+            s.lists
+                .iter()
+                .all(|(_, l)| l.postings.iter().all(|p| p.date > now))
+        })
         .map(|(r, _)| r)
         .collect();
     let Some(first) = unknown.first() else {
@@ -237,8 +247,10 @@ async fn suggest<P: Platform>(
             fetched.get(&key).map(String::as_str).unwrap_or("")
         }
     };
-    Ok(rank::closest(&first.folded, &index::parse_block(block))
-        .map(|word| q.replacing(&first.at, word)))
+    Ok(
+        rank::closest(&first.folded, &index::parse_block(block), now)
+            .map(|word| q.replacing(&first.at, word)),
+    )
 }
 
 /// `/opensearch.xml`: lets browsers add the site as a search engine.

@@ -262,25 +262,23 @@ impl<'a, K: Kv> Store<'a, K> {
     pub async fn months(&self, now: i64) -> Result<crate::months::Months, AppError> {
         let now_ms = now * 1000;
         let key = crate::months::KEY;
-        let text: Rc<str> = match self.cache.get(key, now_ms) {
-            Some(Cached::Text(t)) => t,
+        let (text, until): (Rc<str>, i64) = match self.cache.get_until(key, now_ms) {
+            Some((Cached::Text(t), until)) => (t, until.unwrap_or(now_ms)),
             _ => {
                 let t: Rc<str> = Rc::from(self.get_text(key).await?.unwrap_or_default());
+                let until = now_ms + self.ttl_ms;
                 if self.ttl_ms > 0 {
-                    self.cache.put(
-                        key,
-                        Cached::Text(t.clone()),
-                        t.len(),
-                        Some(now_ms + self.ttl_ms),
-                    );
+                    self.cache
+                        .put(key, Cached::Text(t.clone()), t.len(), Some(until));
                 }
-                t
+                (t, until)
             }
         };
         let months = crate::months::Months::parse(&text);
-        // A month of scheduled alerts appears at its first date.
+        // Fresh until the copy read expires, or a month of scheduled alerts
+        // appears at its first date.
         let next = months.next_first(now).map_or(i64::MAX, |t| t * 1000);
-        self.fresh(next.min(now_ms + self.ttl_ms));
+        self.fresh(next.min(until));
         Ok(months)
     }
 

@@ -18,6 +18,13 @@ export async function edge_match(request) {
     if (!hit) return undefined;
     const response = new Response(hit.body, hit);
     response.headers.set('X-Edge-Cache', 'HIT');
+    // Browsers may keep it only as long as the location still will.
+    const expires = Number(hit.headers.get('X-Edge-Expires'));
+    response.headers.delete('X-Edge-Expires');
+    if (expires) {
+      const left = Math.max(0, Math.ceil((expires - Date.now()) / 1000));
+      response.headers.set('Cache-Control', `public, max-age=${left}`);
+    }
     return response;
   } catch (e) {
     return undefined;
@@ -29,6 +36,7 @@ export function edge_put(request, response, ttl) {
   // The location keeps it for `ttl` seconds (readers who get it from there
   // may keep it as long): max-age, which every cache honours alike.
   copy.headers.set('Cache-Control', `public, max-age=${ttl}`);
+  copy.headers.set('X-Edge-Expires', String(Date.now() + ttl * 1000));
   return caches.default.put(request, copy).catch(() => {});
 }")]
 extern "C" {

@@ -169,6 +169,10 @@ pub struct BlockWord<'a> {
     pub folded: &'a str,
     pub stem: &'a str,
     pub df: u32,
+    /// The earliest date (unix seconds) of an alert with the word: before
+    /// it, the word is an embargoed alert's, and no prefix or suggestion
+    /// may use it.
+    pub first: i64,
 }
 
 /// Reads a prefix block (`search:w:<xx>`); lines that are not words are skipped.
@@ -180,6 +184,7 @@ pub fn parse_block(text: &str) -> Vec<BlockWord<'_>> {
                 folded: f.next()?,
                 stem: f.next()?,
                 df: f.next()?.parse().ok()?,
+                first: f.next().and_then(|d| d.parse().ok()).unwrap_or(0),
             })
         })
         .collect()
@@ -226,7 +231,7 @@ struct OwnedPosting {
 /// until their date.
 pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap<String, String> {
     let mut postings: HashMap<String, Vec<OwnedPosting>> = HashMap::new();
-    let mut words: HashMap<String, (String, u32)> = HashMap::new();
+    let mut words: HashMap<String, (String, u32, i64)> = HashMap::new();
     let mut docs = 0u32;
     for r in records.into_iter().filter(|r| !r.draft) {
         docs += 1;
@@ -261,8 +266,11 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
                 tags: tags.clone(),
             });
         }
+        let date = r.date.timestamp();
         for (folded, stem) in seen_words {
-            words.entry(folded).or_insert((stem, 0)).1 += 1;
+            let e = words.entry(folded).or_insert((stem, 0, date));
+            e.1 += 1;
+            e.2 = e.2.min(date);
         }
     }
     let mut parts = BTreeMap::new();
@@ -291,19 +299,19 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
         };
         parts.insert(term_key(&stem), stored.render());
     }
-    let mut blocks: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
-    for (folded, (stem, df)) in words {
+    let mut blocks: BTreeMap<String, Vec<(String, String, u32, i64)>> = BTreeMap::new();
+    for (folded, (stem, df, first)) in words {
         blocks
             .entry(block_of(&folded).to_string())
             .or_default()
-            .push((folded, stem, df));
+            .push((folded, stem, df, first));
     }
     for (block, mut list) in blocks {
         list.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         list.truncate(MAX_BLOCK_WORDS);
         let text: String = list
             .iter()
-            .map(|(f, s, df)| format!("{f}\t{s}\t{df}\n"))
+            .map(|(f, s, df, first)| format!("{f}\t{s}\t{df}\t{first}\n"))
             .collect();
         parts.insert(format!("{WORDS_PREFIX}{block}"), text);
     }
@@ -405,6 +413,11 @@ mod tests {
         let block = parse_block(&parts["search:w:ac"]);
         assert_eq!(block[0].folded, "accreditation");
         assert_eq!((block[0].stem, block[0].df), ("accredit", 2));
+        assert_eq!(
+            block[0].first,
+            a.date.timestamp(),
+            "the earlier alert's date"
+        );
         assert_eq!(parts[META_KEY], r#"{"n":2}"#);
     }
 

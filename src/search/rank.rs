@@ -40,10 +40,18 @@ pub fn year_of(unix: i64) -> i32 {
 
 /// The stems a prefix word stands for: its own, then the commonest words of
 /// its block that start with it.
-pub fn expansions(folded: &str, own_stem: &str, block: &[BlockWord]) -> (Vec<String>, bool) {
+pub fn expansions(
+    folded: &str,
+    own_stem: &str,
+    block: &[BlockWord],
+    now: i64,
+) -> (Vec<String>, bool) {
     let mut stems = vec![own_stem.to_string()];
     let mut cut = false;
-    for w in block.iter().filter(|w| w.folded.starts_with(folded)) {
+    for w in block
+        .iter()
+        .filter(|w| w.first <= now && w.folded.starts_with(folded))
+    {
         if stems.iter().any(|s| s == w.stem) {
             continue;
         }
@@ -131,8 +139,35 @@ pub fn candidates<'a>(
     let Some(driver) = (0..slots.len()).min_by_key(|i| slots[*i].df()) else {
         return Vec::new();
     };
-    let scored: Vec<_> = slots.iter().map(Slot::scores).collect();
     let mut out = Vec::new();
+    // One word, one list (most queries): its postings are the candidates,
+    // already in order; no map to build.
+    if let ([slot], [] | [_]) = (slots, excluded) {
+        if let [(idf, list)] = slot.lists.as_slice() {
+            let excluded = excluded.first();
+            for p in &list.postings {
+                if p.date > now || !filters.admit(p) {
+                    continue;
+                }
+                let mut verify = has_phrases;
+                if let Some(e) = excluded {
+                    if e.postings.iter().any(|x| x.slug == p.slug) {
+                        continue;
+                    }
+                    verify |= !e.complete();
+                }
+                out.push(Candidate {
+                    slug: p.slug,
+                    date: p.date,
+                    score: idf * f64::from(p.impact) / 1000.0,
+                    verify,
+                });
+            }
+            sort(&mut out);
+            return out;
+        }
+    }
+    let scored: Vec<_> = slots.iter().map(Slot::scores).collect();
     'docs: for (slug, (score, posting)) in &scored[driver] {
         if posting.date > now || !filters.admit(posting) {
             continue;
@@ -165,14 +200,18 @@ pub fn candidates<'a>(
             verify,
         });
     }
-    // Best first; a tie (to a thousandth) goes to the newer alert.
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// Best first; a tie (to a thousandth) goes to the newer alert.
+fn sort(candidates: &mut [Candidate]) {
+    candidates.sort_by(|a, b| {
         let (sa, sb) = ((a.score * 1000.0).round(), (b.score * 1000.0).round());
         sb.total_cmp(&sa)
             .then(b.date.cmp(&a.date))
             .then(a.slug.cmp(b.slug))
     });
-    out
 }
 
 /// An alert's searchable text, analysed once: checks and snippets.
@@ -202,6 +241,9 @@ impl Analysed {
         starts.extend(q.required.iter().map(|r| start(&r.folded)));
         starts.extend(q.phrases.iter().flatten().map(|s| start(s)));
         starts.extend(q.excluded.iter().map(|s| start(s)));
+        // A word whose first letter no key starts with is not even folded
+        // (its place is kept, for phrases and snippets).
+        let initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
         Analysed {
             fields: index::fields(r)
                 .into_iter()
@@ -209,6 +251,14 @@ impl Analysed {
                     let words = analyze::word_ranges(&text)
                         .filter_map(|at| {
                             let raw = &text[at.clone()];
+                            let first = raw.chars().next()?;
+                            if first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()) {
+                                return Some(Word {
+                                    at,
+                                    folded: String::new(),
+                                    stem: String::new(),
+                                });
+                            }
                             if raw.chars().count() > analyze::MAX_WORD_CHARS {
                                 return None;
                             }
@@ -366,13 +416,13 @@ fn squash(s: &str) -> String {
     out
 }
 
-/// The closest word of a block to an unknown one (at most two edits; one
-/// for short words), the commonest among equals.
-pub fn closest<'a>(folded: &str, block: &[BlockWord<'a>]) -> Option<&'a str> {
+/// The closest public word of a block to an unknown one (at most two
+/// edits; one for short words), the commonest among equals.
+pub fn closest<'a>(folded: &str, block: &[BlockWord<'a>], now: i64) -> Option<&'a str> {
     let max = if folded.chars().count() <= 4 { 1 } else { 2 };
     block
         .iter()
-        .filter(|w| w.folded != folded)
+        .filter(|w| w.first <= now && w.folded != folded)
         .map(|w| (strsim::osa_distance(folded, w.folded), w))
         .filter(|(d, _)| *d <= max)
         .min_by(|(da, a), (db, b)| da.cmp(db).then(b.df.cmp(&a.df)))
@@ -553,14 +603,30 @@ mod tests {
                 folded: "accreditation",
                 stem: "accredit",
                 df: 3,
+                first: 0,
             },
             BlockWord {
                 folded: "accredited",
                 stem: "accredit",
                 df: 1,
+                first: 0,
+            },
+            BlockWord {
+                folded: "embargoed",
+                stem: "embargo",
+                df: 1,
+                first: 100,
             },
         ];
-        assert_eq!(closest("acreditation", &block), Some("accreditation"));
-        assert_eq!(closest("xyz", &block), None);
+        assert_eq!(closest("acreditation", &block, 50), Some("accreditation"));
+        assert_eq!(closest("xyz", &block, 50), None);
+        assert_eq!(
+            closest("embargod", &block, 50),
+            None,
+            "a scheduled alert's word"
+        );
+        assert_eq!(closest("embargod", &block, 100), Some("embargoed"));
+        assert_eq!(expansions("emb", "emb", &block, 50).0, ["emb"]);
+        assert_eq!(expansions("emb", "emb", &block, 100).0, ["emb", "embargo"]);
     }
 }

@@ -107,6 +107,10 @@ fn a_scheduled_alert_appears_at_its_date_not_after_the_ttl() {
         Some(10),
         "the location may keep it until the alert's date"
     );
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("public, max-age=10")
+    );
     site.fake.advance_seconds(11);
     assert!(
         site.get("/").text().contains("scheduled-soon"),
@@ -126,7 +130,13 @@ fn listings_feeds_and_sitemaps_carry_an_edge_ttl_pages_do_not() {
         "/archive/2024/11",
         "/api/alerts",
     ] {
-        assert_eq!(site.get(path).edge_ttl, Some(30), "{path}");
+        let r = site.get(path);
+        assert_eq!(r.edge_ttl, Some(30), "{path}");
+        assert_eq!(
+            r.header("cache-control").as_deref(),
+            Some("public, max-age=30"),
+            "{path}: browsers keep it no longer"
+        );
     }
     for path in [
         format!("/alerts/{SEED}"),

@@ -220,6 +220,29 @@ fn an_unknown_word_gets_the_closest_known_spelling() {
 }
 
 #[test]
+fn a_scheduled_alert_lends_no_word_to_suggestions_or_prefixes() {
+    let site = Site::from_content();
+    let at = chrono::DateTime::from_timestamp(START_MILLIS / 1000 + 3600, 0).unwrap();
+    site.publish_text(
+        "embargoed-word",
+        &format!(
+            "+++\ntitle = \"Zorblat treaty\"\ndate = {}\ncategory = \"Opinion\"\n+++\nThe zorblat clause.\n",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    for query in ["zorblax", "zorblat", "zorbl"] {
+        let v = json(&site, &format!("q={query}"));
+        assert!(slugs(&v).is_empty(), "{query}");
+        assert!(v["suggestion"].is_null(), "{query}: {v}");
+    }
+    let page = site.get("/search?q=zorblax").text();
+    assert!(!page.to_lowercase().contains("zorblat"), "{page}");
+    site.fake.advance_seconds(3601);
+    assert_eq!(json(&site, "q=zorblax")["suggestion"], "zorblat");
+    assert_eq!(q(&site, "zorbl"), ["embargoed-word"]);
+}
+
+#[test]
 fn over_long_queries_are_cut_with_a_note_never_a_500() {
     let site = Site::from_content();
     let long = "cybersecurity ".repeat(40);
