@@ -331,9 +331,12 @@ async function get(url) {
   }
 }
 
+/// [KV calls, of which lists] of one view: none when the location's cache
+/// answered (its copy replays the headers of the view that filled it).
 const kvHeaders = async (w, p) => {
   const r = await get(w.url + p);
   await r.arrayBuffer();
+  if (r.headers.get("x-edge-cache") === "HIT") return [0, 0];
   return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0)];
 };
 
@@ -341,11 +344,11 @@ const kvHeaders = async (w, p) => {
 /// memory; the local KV emulator excluded), in ms: `cold` with an empty
 /// isolate cache for each answer, else warm.
 async function ownMs(w, p, cold) {
-  const url = `${w.url}/__bench/own?n=100&cold=${cold ? 1 : 0}&path=${encodeURIComponent(p)}`;
+  const url = `${w.url}/__bench/own?n=200&cold=${cold ? 1 : 0}&path=${encodeURIComponent(p)}`;
   await (await get(url)).text();
   const before = cpuTicks(w.pid);
   for (let i = 0; i < 5; i++) await (await get(url)).text();
-  return ((cpuTicks(w.pid) - before) * 1000) / CLK_TCK / 500;
+  return ((cpuTicks(w.pid) - before) * 1000) / CLK_TCK / 1000;
 }
 
 async function edgeCostSection(largeStore, out) {
@@ -358,10 +361,15 @@ async function edgeCostSection(largeStore, out) {
     const w = await kvHeaders(warm, p);
     rows.push({ name, path: p, kvCold: c, kvWarm: w });
   }
-  // List operations for 1,000 views of the same listing in one isolate.
+  // List operations for 1,000 views of the same listing in one isolate:
+  // the same URL (the location's cache answers most), and 1,000 URLs that
+  // differ by an ignored query parameter (each a location miss: the
+  // isolate's cache alone).
   let lists = 0;
+  let isolateLists = 0;
   const t0 = Date.now();
   for (let i = 0; i < 1000; i++) lists += (await kvHeaders(warm, "/category/analysis"))[1];
+  for (let i = 0; i < 1000; i++) isolateLists += (await kvHeaders(warm, `/category/general?v=${i}`))[1];
   const thousandS = (Date.now() - t0) / 1000;
   // CPU per request, whole process (the emulated KV included), cached and not.
   const measured = COST_ROUTES.filter(([name]) => ["home", "archive month", "alert page", "/feed.xml", "sitemap month", "floor"].includes(name));
@@ -410,7 +418,8 @@ async function edgeCostSection(largeStore, out) {
     name, fmt(cpu(`cold ${name}`), 2), `${fmt(cpu(`cold ${name}`) / floorCold, 2)}x`, fmt(cpu(`warm ${name}`), 2), `${fmt(cpu(`warm ${name}`) / floorWarm, 2)}x`,
   ])));
   out();
-  out(`1,000 views of \`/category/analysis\` in one isolate (${fmt(thousandS, 1)} s): **${lists}** KV list operation(s). The Worker's own memory with its caches filled (200 home pages through their cursors, 50 tag pages, 1,000 alert pages, the feeds and the sitemap): V8 heap after GC ${fmt(heap / 2 ** 20, 2)} MiB + wasm memory ${fmt(wasmBytes / 2 ** 20, 2)} MiB = **${fmt(memoryMiB, 2)} MiB** (the cache is bounded at 8 MiB of entries).`);
+  out(`1,000 views of \`/category/analysis\` in one isolate: **${lists}** KV list operation(s) (the location's cache answered all but the first); 1,000 views of \`/category/general?v=<i>\`, each URL new to the location's cache, so that only the isolate's cache helps: **${isolateLists}** (${fmt(thousandS, 1)} s for both).`);
+  out(`The Worker's own memory with its caches filled (200 home pages through their cursors, 50 tag pages, 1,000 alert pages, the feeds and the sitemap): V8 heap after GC ${fmt(heap / 2 ** 20, 2)} MiB + wasm memory ${fmt(wasmBytes / 2 ** 20, 2)} MiB = **${fmt(memoryMiB, 2)} MiB** (the cache is bounded at 8 MiB of entries).`);
   out();
   // The per-view figures the capacity model (docs/capacity.md) is built from.
   const per = Object.fromEntries(rows.map((r) => [r.name, r]));
@@ -422,7 +431,7 @@ async function edgeCostSection(largeStore, out) {
   const archiveRatio = cpu("warm archive month") / floorWarm;
   return {
     goals: [
-      ["edge cost: KV list operations per 1,000 views of one listing within the TTL, one isolate: at most 1", String(lists), lists <= 1],
+      ["edge cost: KV list operations per 1,000 views of one listing within the TTL, one isolate: at most 1", `${lists} (the isolate's cache alone: ${isolateLists})`, lists <= 1 && isolateLists <= 1],
       ["edge cost: /feed.xml cached at most 3x the floor's CPU", `${fmt(feedRatio, 2)}x`, feedRatio <= 3],
       ["edge cost: alert page with its body cached at most 2x the floor's CPU", `${fmt(alertRatio, 2)}x (whole process: its record is still read from the emulated KV on each view)`, alertRatio <= 2],
       ["edge cost: month archive at most 2 KV calls and 5x the floor's CPU", `${per["archive month"].kvCold[0]} calls uncached; ${fmt(archiveRatio, 2)}x cached, ${fmt(cpu("cold archive month") / floorCold, 2)}x uncached`, per["archive month"].kvCold[0] <= 2 && archiveRatio <= 5],

@@ -18,7 +18,7 @@
 
 use crate::listing::ListedPage;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The most bytes the cache holds (estimated: keys, values and a fixed
@@ -50,8 +50,6 @@ struct Entry {
 #[derive(Default)]
 struct State {
     entries: HashMap<String, Entry>,
-    /// Last use to key: the least recently used first.
-    order: BTreeMap<u64, String>,
     bytes: usize,
     tick: u64,
     hits: u64,
@@ -129,12 +127,8 @@ impl Cache {
         s.tick += 1;
         let tick = s.tick;
         let e = s.entries.get_mut(key)?;
-        let old = std::mem::replace(&mut e.used, tick);
-        let value = (e.value.clone(), e.expires);
-        if let Some(k) = s.order.remove(&old) {
-            s.order.insert(tick, k);
-        }
-        Some(value)
+        e.used = tick;
+        Some((e.value.clone(), e.expires))
     }
 
     /// Keeps `value` (about `bytes` large) until `expires` (unix ms), the
@@ -147,14 +141,20 @@ impl Cache {
         let mut s = self.state.borrow_mut();
         s.remove(key);
         while s.bytes + bytes > self.max_bytes {
-            let Some((_, oldest)) = s.order.pop_first() else {
+            // The least recently used goes (a scan: evictions are rare, and
+            // a second map would cost the bundle more than it saves).
+            let Some(oldest) = s
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| k.clone())
+            else {
                 break;
             };
             s.remove(&oldest);
         }
         s.tick += 1;
         let tick = s.tick;
-        s.order.insert(tick, key.to_string());
         s.bytes += bytes;
         s.entries.insert(
             key.to_string(),
@@ -181,7 +181,6 @@ impl Cache {
 impl State {
     fn remove(&mut self, key: &str) {
         if let Some(e) = self.entries.remove(key) {
-            self.order.remove(&e.used);
             self.bytes -= e.bytes;
         }
     }

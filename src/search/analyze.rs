@@ -5,7 +5,7 @@
 //! - **Words** are runs of letters and digits; an apostrophe inside a word
 //!   joins (`don't`), a trailing `'s` is dropped (`UN’s` is `un`).
 //! - **Folding** lowercases and removes diacritics (`Türkiye` is
-//!   `turkiye`): each Latin, Greek or Cyrillic letter whose canonical
+//!   `turkiye`): each Latin letter whose canonical
 //!   decomposition is a base letter and combining marks becomes that base
 //!   letter (a table `build.rs` generates with `unicode-normalization`),
 //!   combining marks are dropped, and the few Latin letters that do not
@@ -186,8 +186,6 @@ mod tests {
     #[test_case("Straße", "strasse")]
     #[test_case("Łódź", "lodz"; "l with stroke")]
     #[test_case("México", "mexico")]
-    #[test_case("Ελλάδα", "ελλαδα"; "greek")]
-    #[test_case("Йошкар", "иошкар"; "cyrillic short i")]
     #[test_case("Việt Nam", "viet nam"; "vietnamese")]
     #[test_case("cafe\u{301}", "cafe"; "a combining accent typed on its own")]
     #[test_case("don't", "dont")]
