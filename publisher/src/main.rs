@@ -261,15 +261,22 @@ fn publish(args: &Args) -> Result<(), String> {
     });
     let (manifest_entry, records_last): (Vec<_>, Vec<_>) =
         last.into_iter().partition(|e| e.key == index::MANIFEST_KEY);
-    for (n, chunk) in first.chunks(10_000).enumerate() {
-        w.bulk_put(&format!("publish-{n:03}"), chunk)?;
-    }
-    if !delete.is_empty() {
-        w.bulk_delete("publish", &delete)?;
-    }
     let last: Vec<_> = records_last.into_iter().chain(manifest_entry).collect();
-    for (n, chunk) in last.chunks(10_000).enumerate() {
-        w.bulk_put(&format!("publish-records-{n:03}"), chunk)?;
+    if delete.is_empty() {
+        // Nothing to delete in between: one bulk put, the records and the
+        // manifest at its end (wrangler writes a file in order).
+        let all: Vec<_> = first.into_iter().chain(last).collect();
+        for (n, chunk) in all.chunks(10_000).enumerate() {
+            w.bulk_put(&format!("publish-{n:03}"), chunk)?;
+        }
+    } else {
+        for (n, chunk) in first.chunks(10_000).enumerate() {
+            w.bulk_put(&format!("publish-{n:03}"), chunk)?;
+        }
+        w.bulk_delete("publish", &delete)?;
+        for (n, chunk) in last.chunks(10_000).enumerate() {
+            w.bulk_put(&format!("publish-records-{n:03}"), chunk)?;
+        }
     }
     for line in report {
         println!("{line}");

@@ -67,6 +67,10 @@ impl Field {
 /// The searchable text of an alert, field by field: what the index is built
 /// from and what the Worker checks a result against.
 pub fn fields(r: &AlertRecord) -> [(Field, String); 4] {
+    fields_with(r, crate::markdown::plain_text(&r.body))
+}
+
+fn fields_with(r: &AlertRecord, body: String) -> [(Field, String); 4] {
     let mut tags = r.category.clone().unwrap_or_default();
     for t in &r.tags {
         tags.push('\n');
@@ -76,8 +80,14 @@ pub fn fields(r: &AlertRecord) -> [(Field, String); 4] {
         (Field::Title, r.title.clone()),
         (Field::Tags, tags),
         (Field::Summary, r.summary.clone()),
-        (Field::Body, crate::markdown::plain_text(&r.body)),
+        (Field::Body, body),
     ]
+}
+
+/// The same without the body (title, tags, summary): cheap to analyse.
+pub fn fields_but_body(r: &AlertRecord) -> [(Field, String); 3] {
+    let [title, tags, summary, _] = fields_with(r, String::new());
+    [title, tags, summary]
 }
 
 pub fn term_key(stem: &str) -> String {

@@ -214,9 +214,14 @@ fn sort(candidates: &mut [Candidate]) {
     });
 }
 
-/// An alert's searchable text, analysed once: checks and snippets.
-pub struct Analysed {
+/// An alert's searchable text, analysed once: checks and snippets. The
+/// title, tags and summary are analysed at once; the body (parsed from
+/// Markdown, the costly part) only when a check or the snippet needs it.
+pub struct Analysed<'r> {
+    record: &'r AlertRecord,
+    starts: Vec<String>,
     fields: Vec<(Field, String, Vec<Word>)>,
+    body: std::cell::OnceCell<(String, Vec<Word>)>,
 }
 
 /// How many leading characters a word must share with a query's stem or
@@ -232,73 +237,104 @@ fn start(s: &str) -> &str {
     &s[..end]
 }
 
-impl Analysed {
-    /// The alert's words, stemmed only where they may matter to `q`: a
-    /// result's text is analysed per request, and stemming every word of
-    /// a long body was most of that work.
-    pub fn new(r: &AlertRecord, q: &Query, stems: &[Vec<String>]) -> Self {
-        let mut starts: Vec<&str> = stems.iter().flatten().map(|s| start(s)).collect();
-        starts.extend(q.required.iter().map(|r| start(&r.folded)));
-        starts.extend(q.phrases.iter().flatten().map(|s| start(s)));
-        starts.extend(q.excluded.iter().map(|s| start(s)));
-        // A word whose first letter no key starts with is not even folded
-        // (its place is kept, for phrases and snippets).
-        let initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
+/// The words of `text`, stemmed only where they may matter: a result's
+/// text is analysed per request, and stemming every word of a long body
+/// was most of that work. A word whose first letter no key starts with is
+/// not even folded (its place is kept, for phrases and snippets).
+fn analyse(text: &str, starts: &[String]) -> Vec<Word> {
+    let initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
+    analyze::word_ranges(text)
+        .filter_map(|at| {
+            let raw = &text[at.clone()];
+            let first = raw.chars().next()?;
+            if first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()) {
+                return Some(Word {
+                    at,
+                    folded: String::new(),
+                    stem: String::new(),
+                });
+            }
+            if raw.chars().count() > analyze::MAX_WORD_CHARS {
+                return None;
+            }
+            let folded = analyze::fold(raw);
+            if folded.is_empty() {
+                return None;
+            }
+            let s = start(&folded);
+            let stem = if starts
+                .iter()
+                .any(|p| p == s || (s.len() < p.len() && p.starts_with(s)))
+            {
+                analyze::stem(&folded)
+            } else {
+                String::new()
+            };
+            Some(Word { at, folded, stem })
+        })
+        .collect()
+}
+
+impl<'r> Analysed<'r> {
+    pub fn new(r: &'r AlertRecord, q: &Query, stems: &[Vec<String>]) -> Self {
+        let mut starts: Vec<String> = stems
+            .iter()
+            .flatten()
+            .map(|s| start(s).to_string())
+            .collect();
+        starts.extend(q.required.iter().map(|r| start(&r.folded).to_string()));
+        starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
+        starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
+        let fields = index::fields_but_body(r)
+            .into_iter()
+            .map(|(f, text)| {
+                let words = analyse(&text, &starts);
+                (f, text, words)
+            })
+            .collect();
         Analysed {
-            fields: index::fields(r)
-                .into_iter()
-                .map(|(f, text)| {
-                    let words = analyze::word_ranges(&text)
-                        .filter_map(|at| {
-                            let raw = &text[at.clone()];
-                            let first = raw.chars().next()?;
-                            if first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()) {
-                                return Some(Word {
-                                    at,
-                                    folded: String::new(),
-                                    stem: String::new(),
-                                });
-                            }
-                            if raw.chars().count() > analyze::MAX_WORD_CHARS {
-                                return None;
-                            }
-                            let folded = analyze::fold(raw);
-                            if folded.is_empty() {
-                                return None;
-                            }
-                            let s = start(&folded);
-                            let stem = if starts
-                                .iter()
-                                .any(|p| *p == s || (s.len() < p.len() && p.starts_with(s)))
-                            {
-                                analyze::stem(&folded)
-                            } else {
-                                String::new()
-                            };
-                            Some(Word { at, folded, stem })
-                        })
-                        .collect();
-                    (f, text, words)
-                })
-                .collect(),
+            record: r,
+            starts,
+            fields,
+            body: std::cell::OnceCell::new(),
         }
     }
 
-    fn words(&self) -> impl Iterator<Item = &Word> {
-        self.fields.iter().flat_map(|(_, _, w)| w.iter())
+    fn body(&self) -> (&str, &[Word]) {
+        let (text, words) = self.body.get_or_init(|| {
+            let text = crate::markdown::plain_text(&self.record.body);
+            let words = analyse(&text, &self.starts);
+            (text, words)
+        });
+        (text, words)
+    }
+
+    /// The fields' words, the body's last (analysed only if reached).
+    fn each_field<T>(&self, mut f: impl FnMut(&[Word]) -> Option<T>) -> Option<T> {
+        self.fields
+            .iter()
+            .find_map(|(_, _, w)| f(w))
+            .or_else(|| f(self.body().1))
     }
 
     fn has_word(&self, stems: &[String], prefix: Option<&str>) -> bool {
-        self.words()
-            .any(|w| stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p)))
+        self.each_field(|words| {
+            words
+                .iter()
+                .any(|w| stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p)))
+                .then_some(())
+        })
+        .is_some()
     }
 
     fn has_phrase(&self, phrase: &[String]) -> bool {
-        self.fields.iter().any(|(_, _, words)| {
+        self.each_field(|words| {
             words
                 .windows(phrase.len())
                 .any(|win| win.iter().zip(phrase).all(|(w, s)| &w.stem == s))
+                .then_some(())
         })
+        .is_some()
     }
 
     /// Whether the alert really matches: every word (any stem a prefix
@@ -312,11 +348,11 @@ impl Analysed {
             && !q
                 .excluded
                 .iter()
-                .any(|e| self.words().any(|w| &w.stem == e))
+                .any(|e| self.has_word(std::slice::from_ref(e), None))
     }
 
-    /// About `width` words of the body (else the summary, else the title)
-    /// around the densest run of matched words, split into plain and
+    /// About `width` words of the summary or the body around the densest
+    /// run of matched words, split into plain and
     /// marked pieces. Cut pieces start or end with an ellipsis.
     pub fn snippet(&self, q: &Query, stems: &[Vec<String>], width: usize) -> Vec<(String, bool)> {
         let hit = |w: &Word| {
@@ -325,21 +361,21 @@ impl Analysed {
                 .zip(stems)
                 .any(|(r, s)| s.contains(&w.stem) || (r.prefix && w.folded.starts_with(&r.folded)))
         };
-        // The body, else the summary, where a word matched; else the start
-        // of the body (a match in the title or tags only: the title is
-        // already shown above the snippet).
-        let order = [Field::Body, Field::Summary];
-        let field = |f: &Field| self.fields.iter().find(|(g, _, _)| g == f);
-        let chosen = order
+        // The summary where a word matched (it is short, and analysed
+        // already), else the body where one did; else the start of the
+        // body (a match in the title or tags only: the title is already
+        // shown above the snippet), else the summary.
+        let summary = self
+            .fields
             .iter()
-            .filter_map(field)
-            .find(|(_, _, words)| words.iter().any(hit))
-            .or_else(|| {
-                order
-                    .iter()
-                    .filter_map(field)
-                    .find(|(_, _, w)| !w.is_empty())
-            });
+            .find(|(g, _, _)| *g == Field::Summary)
+            .map(|(_, t, w)| (t.as_str(), w.as_slice()));
+        let chosen = summary
+            .filter(|(_, w)| w.iter().any(hit))
+            .or_else(|| Some(self.body()).filter(|(_, w)| w.iter().any(hit)))
+            .or_else(|| Some(self.body()).filter(|(_, w)| !w.is_empty()))
+            .or(summary.filter(|(_, w)| !w.is_empty()))
+            .map(|(t, w)| ((), t, w));
         let Some((_, text, words)) = chosen else {
             return Vec::new();
         };
@@ -552,7 +588,8 @@ mod tests {
         let body = format!("{filler}The OEWG denied accreditation to NGOs.\n\n{filler}");
         let q = Query::parse("accreditation");
         let stems = vec![vec!["accredit".to_string()]];
-        let text = Analysed::new(&record("Title", &body), &q, &stems);
+        let r = record("Title", &body);
+        let text = Analysed::new(&r, &q, &stems);
         assert!(text.matches(&q, &stems));
         let pieces = text.snippet(&q, &stems, 12);
         assert_eq!(pieces.first().unwrap().0, "… ");
@@ -569,13 +606,38 @@ mod tests {
     fn a_title_only_match_shows_the_start_of_the_body_unmarked() {
         let q = Query::parse("census");
         let stems = vec![vec!["census".to_string()]];
-        let text = Analysed::new(
-            &record("Quokka census", "Marsupials were counted."),
-            &q,
-            &stems,
-        );
+        let r = record("Quokka census", "Marsupials were counted.");
+        let text = Analysed::new(&r, &q, &stems);
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces, [("Marsupials were counted. ".to_string(), false)]);
+    }
+
+    #[test]
+    fn a_matching_summary_gives_the_snippet_and_the_body_is_not_parsed() {
+        let mut r = record("T", "Body words about accreditation.");
+        r.summary = "The summary on accreditation.".into();
+        let q = Query::parse("accreditation");
+        let stems = vec![vec!["accredit".to_string()]];
+        let text = Analysed::new(&r, &q, &stems);
+        let pieces = text.snippet(&q, &stems, 30);
+        assert_eq!(pieces[1], ("accreditation".to_string(), true));
+        assert!(pieces[0].0.starts_with("The summary"), "{pieces:?}");
+        assert!(text.body.get().is_none(), "the body was not needed");
+        assert!(text.matches(&q, &stems));
+        assert!(
+            text.body.get().is_none(),
+            "the summary answered the check too"
+        );
+        let excluding = Query::parse("summary -words");
+        let stems: Vec<Vec<String>> = excluding
+            .required
+            .iter()
+            .map(|r| vec![r.stem.clone()])
+            .collect();
+        assert!(
+            !Analysed::new(&r, &excluding, &stems).matches(&excluding, &stems),
+            "an excluded word in the body is found"
+        );
     }
 
     #[test]
