@@ -25,6 +25,7 @@ const USAGE: &str = "usage:
   alerts seed-synthetic N [--content DIR] [--persist-to DIR] (N short synthetic alerts, for scale tests)
   alerts index-size   [--content DIR] [--synthetic N]      (the search index's parts and bytes, as JSON)";
 
+#[derive(Clone)]
 struct Args {
     command: String,
     positional: Vec<String>,
@@ -295,51 +296,6 @@ fn joined<T>(r: std::thread::Result<Result<T, String>>) -> Result<T, String> {
     r.unwrap_or_else(|_| Err("a wrangler read failed".to_string()))
 }
 
-/// Brings the keys derived from all the alerts (the search index, the
-/// months) to what these alerts make (drafts left out): the parts whose
-/// content changed are written in bulk, then the parts no alert needs any
-/// more are deleted.
-fn sync_derived<'a>(
-    w: &Wrangler,
-    records: impl IntoIterator<Item = &'a access_alerts::content::AlertRecord> + Clone,
-) -> Result<(), String> {
-    use access_alerts::search::index;
-    let started = std::time::Instant::now();
-    let parts = keyset::derived(records);
-    let manifest = w.get_text(index::MANIFEST_KEY)?;
-    let plan = index::plan(&parts, manifest.as_deref());
-    if plan.put.is_empty() && plan.delete.is_empty() {
-        println!(
-            "the search index and months are up to date ({} parts)",
-            parts.len()
-        );
-        return Ok(());
-    }
-    let bytes: usize = plan.put.iter().map(|(_, v)| v.len()).sum();
-    for (n, chunk) in plan.put.chunks(10_000).enumerate() {
-        let entries: Vec<keyset::KvEntry> = chunk
-            .iter()
-            .map(|(key, value)| keyset::KvEntry {
-                key: key.clone(),
-                value: value.clone(),
-                metadata: None,
-            })
-            .collect();
-        w.bulk_put(&format!("search-{n:03}"), &entries)?;
-    }
-    if !plan.delete.is_empty() {
-        w.bulk_delete("search", &plan.delete)?;
-    }
-    println!(
-        "search index and months: {} of {} parts written ({bytes} bytes), {} deleted, in {:.1} s",
-        plan.put.len(),
-        parts.len() + 1,
-        plan.delete.len(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 /// The newest modification time under `dir`.
 fn newest_change(dir: &Path) -> SystemTime {
     let mut newest = SystemTime::UNIX_EPOCH;
@@ -556,12 +512,10 @@ fn seed_synthetic(args: &Args) -> Result<(), String> {
         "seeded {n} synthetic alerts in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // Searchable with the alerts of `content/`, as `publish --synthetic N`
-    // keeps them.
-    let content = check(&args.content)?;
-    let synthetic: Vec<_> = (0..n).map(publisher::synthetic::record).collect();
-    sync_derived(
-        &w,
-        content.alerts.iter().map(|a| &a.record).chain(&synthetic),
-    )
+    // Then `content/` and the derived keys (search index, months) with the
+    // synthetic alerts in them: what `publish --synthetic N` keeps.
+    publish(&Args {
+        synthetic: n,
+        ..args.clone()
+    })
 }
