@@ -182,6 +182,7 @@ async fn run<P: Platform>(
         .into_iter()
         .map(|r| (r.slug.clone(), r))
         .collect();
+    let keys = rank::Keys::new(&results.query, &stems);
     let mut consumed = 0;
     for c in &page {
         if results.hits.len() == PAGE_SIZE {
@@ -191,7 +192,7 @@ async fn run<P: Platform>(
         let Some(r) = records.get(c.slug).filter(|r| r.is_public(app.now_utc())) else {
             continue;
         };
-        let text = Analysed::new(r, &results.query, &stems);
+        let text = Analysed::new(r, keys.clone());
         if c.verify && !text.matches(&results.query, &stems) {
             continue;
         }

@@ -7,6 +7,7 @@ use super::index::{self, BlockWord, Field, Posting, TermList};
 use super::query::Query;
 use crate::content::AlertRecord;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// At most this many words a prefix stands for (the commonest).
 pub const MAX_EXPANSIONS: usize = 5;
@@ -219,7 +220,7 @@ fn sort(candidates: &mut [Candidate]) {
 /// Markdown, the costly part) only when a check or the snippet needs it.
 pub struct Analysed<'r> {
     record: &'r AlertRecord,
-    starts: Vec<String>,
+    keys: Rc<Keys>,
     fields: Vec<(Field, String, Vec<Word>)>,
     body: std::cell::OnceCell<(String, Vec<Word>)>,
 }
@@ -237,12 +238,35 @@ fn start(s: &str) -> &str {
     &s[..end]
 }
 
+/// What of a query a result's words are compared with: the first letters of
+/// its stems, words, phrases and exclusions, and their initials. Made once
+/// per query, used for each result.
+pub struct Keys {
+    starts: Vec<String>,
+    initials: Vec<char>,
+}
+
+impl Keys {
+    pub fn new(q: &Query, stems: &[Vec<String>]) -> Rc<Self> {
+        let mut starts: Vec<String> = stems
+            .iter()
+            .flatten()
+            .map(|s| start(s).to_string())
+            .collect();
+        starts.extend(q.required.iter().map(|r| start(&r.folded).to_string()));
+        starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
+        starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
+        let initials = starts.iter().filter_map(|s| s.chars().next()).collect();
+        Rc::new(Keys { starts, initials })
+    }
+}
+
 /// The words of `text`, stemmed only where they may matter: a result's
 /// text is analysed per request, and stemming every word of a long body
 /// was most of that work. A word whose first letter no key starts with is
 /// not even folded (its place is kept, for phrases and snippets).
-fn analyse(text: &str, starts: &[String]) -> Vec<Word> {
-    let initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
+fn analyse(text: &str, keys: &Keys) -> Vec<Word> {
+    let Keys { starts, initials } = keys;
     analyze::word_ranges(text)
         .filter_map(|at| {
             let raw = &text[at.clone()];
@@ -276,25 +300,17 @@ fn analyse(text: &str, starts: &[String]) -> Vec<Word> {
 }
 
 impl<'r> Analysed<'r> {
-    pub fn new(r: &'r AlertRecord, q: &Query, stems: &[Vec<String>]) -> Self {
-        let mut starts: Vec<String> = stems
-            .iter()
-            .flatten()
-            .map(|s| start(s).to_string())
-            .collect();
-        starts.extend(q.required.iter().map(|r| start(&r.folded).to_string()));
-        starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
-        starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
+    pub fn new(r: &'r AlertRecord, keys: Rc<Keys>) -> Self {
         let fields = index::fields_but_body(r)
             .into_iter()
             .map(|(f, text)| {
-                let words = analyse(&text, &starts);
+                let words = analyse(&text, &keys);
                 (f, text, words)
             })
             .collect();
         Analysed {
             record: r,
-            starts,
+            keys,
             fields,
             body: std::cell::OnceCell::new(),
         }
@@ -303,7 +319,7 @@ impl<'r> Analysed<'r> {
     fn body(&self) -> (&str, &[Word]) {
         let (text, words) = self.body.get_or_init(|| {
             let text = crate::markdown::plain_text(&self.record.body);
-            let words = analyse(&text, &self.starts);
+            let words = analyse(&text, &self.keys);
             (text, words)
         });
         (text, words)
@@ -589,7 +605,7 @@ mod tests {
         let q = Query::parse("accreditation");
         let stems = vec![vec!["accredit".to_string()]];
         let r = record("Title", &body);
-        let text = Analysed::new(&r, &q, &stems);
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
         assert!(text.matches(&q, &stems));
         let pieces = text.snippet(&q, &stems, 12);
         assert_eq!(pieces.first().unwrap().0, "… ");
@@ -607,7 +623,7 @@ mod tests {
         let q = Query::parse("census");
         let stems = vec![vec!["census".to_string()]];
         let r = record("Quokka census", "Marsupials were counted.");
-        let text = Analysed::new(&r, &q, &stems);
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces, [("Marsupials were counted. ".to_string(), false)]);
     }
@@ -618,7 +634,7 @@ mod tests {
         r.summary = "The summary on accreditation.".into();
         let q = Query::parse("accreditation");
         let stems = vec![vec!["accredit".to_string()]];
-        let text = Analysed::new(&r, &q, &stems);
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces[1], ("accreditation".to_string(), true));
         assert!(pieces[0].0.starts_with("The summary"), "{pieces:?}");
@@ -635,7 +651,7 @@ mod tests {
             .map(|r| vec![r.stem.clone()])
             .collect();
         assert!(
-            !Analysed::new(&r, &excluding, &stems).matches(&excluding, &stems),
+            !Analysed::new(&r, Keys::new(&excluding, &stems)).matches(&excluding, &stems),
             "an excluded word in the body is found"
         );
     }
@@ -646,7 +662,7 @@ mod tests {
         let check = |query: &str| {
             let q = Query::parse(query);
             let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-            Analysed::new(&r, &q, &stems).matches(&q, &stems)
+            Analysed::new(&r, Keys::new(&q, &stems)).matches(&q, &stems)
         };
         assert!(check("\"working group\""));
         assert!(!check("\"group met elsewhere\""));
