@@ -262,23 +262,19 @@ impl<'a, K: Kv> Store<'a, K> {
     pub async fn months(&self, now: i64) -> Result<crate::months::Months, AppError> {
         let now_ms = now * 1000;
         let key = crate::months::KEY;
-        let (text, until): (Rc<str>, i64) = match self.cache.get_until(key, now_ms) {
-            Some((Cached::Text(t), until)) => (t, until.unwrap_or(now_ms)),
+        let text = match self.kept(key, now_ms) {
+            Some(Cached::Text(t)) => t,
             _ => {
                 let t: Rc<str> = Rc::from(self.get_text(key).await?.unwrap_or_default());
-                let until = now_ms + self.ttl_ms;
-                if self.ttl_ms > 0 {
-                    self.cache
-                        .put(key, Cached::Text(t.clone()), t.len(), Some(until));
-                }
-                (t, until)
+                self.keep(key, Cached::Text(t.clone()), t.len(), now_ms + self.ttl_ms);
+                t
             }
         };
         let months = crate::months::Months::parse(&text);
-        // Fresh until the copy read expires, or a month of scheduled alerts
-        // appears at its first date.
-        let next = months.next_first(now).map_or(i64::MAX, |t| t * 1000);
-        self.fresh(next.min(until));
+        // A month of scheduled alerts appears at its first date.
+        if let Some(first) = months.next_first(now) {
+            self.fresh(first * 1000);
+        }
         Ok(months)
     }
 
@@ -377,8 +373,7 @@ impl<'a, K: Kv> Store<'a, K> {
     ) -> Result<Rc<ListedPage>, AppError> {
         let now_ms = now * 1000;
         let key = format!("list\u{0}{prefix}\u{0}{limit}\u{0}{}", cursor.unwrap_or(""));
-        if let Some((Cached::Page(page), until)) = self.cache.get_until(&key, now_ms) {
-            self.fresh(until.unwrap_or(now_ms));
+        if let Some(Cached::Page(page)) = self.kept(&key, now_ms) {
             return Ok(page);
         }
         let answer = self.list(prefix, limit, cursor, from_visitor).await?;
@@ -404,13 +399,26 @@ impl<'a, K: Kv> Store<'a, K> {
             .filter(|d| *d > now)
             .min();
         let until = (now_ms + self.ttl_ms).min(scheduled.map_or(i64::MAX, |d| d * 1000));
+        let bytes = super::cache::page_bytes(&page);
+        self.keep(&key, Cached::Page(page.clone()), bytes, until);
+        Ok(page)
+    }
+
+    /// The isolate's copy of `key` while fresh; how long it stays so
+    /// bounds this request's answer (`fresh_until`).
+    fn kept(&self, key: &str, now_ms: i64) -> Option<Cached> {
+        let (value, until) = self.cache.get_until(key, now_ms)?;
+        self.fresh(until.unwrap_or(now_ms));
+        Some(value)
+    }
+
+    /// Keeps what was just read until `until` (when caching is on), which
+    /// also bounds this request's answer.
+    fn keep(&self, key: &str, value: Cached, bytes: usize, until: i64) {
         self.fresh(until);
         if self.ttl_ms > 0 {
-            let bytes = super::cache::page_bytes(&page);
-            self.cache
-                .put(&key, Cached::Page(page.clone()), bytes, Some(until));
+            self.cache.put(key, value, bytes, Some(until));
         }
-        Ok(page)
     }
 
     /// One raw `list()` page of keys with their metadata (the operator's

@@ -167,3 +167,24 @@ fn the_archive_is_two_kv_calls_and_the_sitemap_index_one() {
         "neighbours"
     );
 }
+
+#[test]
+fn a_cached_copy_keeps_its_own_expiry_and_a_later_view_is_kept_no_longer() {
+    let site = cached_site();
+    for path in ["/sitemap.xml", "/", "/archive/2024/11"] {
+        assert_eq!(site.get(path).edge_ttl, Some(30), "{path}");
+    }
+    site.fake.advance_seconds(20);
+    for path in ["/sitemap.xml", "/", "/archive/2024/11"] {
+        let r = site.get(path);
+        assert_eq!(
+            r.edge_ttl,
+            Some(10),
+            "{path}: read 20 s ago, fresh 10 s more"
+        );
+        assert_eq!(
+            r.header("cache-control").as_deref(),
+            Some("public, max-age=10")
+        );
+    }
+}
