@@ -257,15 +257,15 @@ async fn suggest<P: Platform>(
 /// `/opensearch.xml`: lets browsers add the site as a search engine.
 pub fn opensearch<P: Platform>(app: &App<'_, P>) -> Reply {
     let site = app.site();
-    let template = format!("{}?q={{searchTerms}}", site.abs(&Route::Search.path()));
+    let template = |route: Route| format!("{}?q={{searchTerms}}", site.abs(&route.path()));
     let body = maud::html! {
         (maud::PreEscaped("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
         OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" {
             ShortName { (site.name.chars().take(16).collect::<String>()) }
             Description { "Search " (site.name) }
             InputEncoding { "UTF-8" }
-            Url type="text/html" method="get" template=(template) {}
-            Url type="application/json" method="get" template=(format!("{}?q={{searchTerms}}", site.abs(&Route::ApiSearch.path()))) {}
+            Url type="text/html" method="get" template=(template(Route::Search)) {}
+            Url type="application/json" method="get" template=(template(Route::ApiSearch)) {}
             Image width="16" height="16" type="image/svg+xml" { (site.abs(&Route::Favicon.path())) }
         }
     };

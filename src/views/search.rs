@@ -137,6 +137,39 @@ pub fn page(site: &Site, r: &Results) -> Markup {
             .cloned()
             .unwrap_or_else(|| slug.to_string())
     };
+    // Each active filter, as a choice that links to the search without it.
+    let f = &r.filters;
+    let mut chips: Vec<(&str, String, Filters)> = Vec::new();
+    if let Some(c) = &f.category {
+        chips.push((
+            "Category",
+            category_name(c),
+            Filters {
+                category: None,
+                ..f.clone()
+            },
+        ));
+    }
+    if let Some(t) = &f.tag {
+        chips.push((
+            "Tag",
+            t.clone(),
+            Filters {
+                tag: None,
+                ..f.clone()
+            },
+        ));
+    }
+    if let Some(y) = f.year {
+        chips.push((
+            "Year",
+            y.to_string(),
+            Filters {
+                year: None,
+                ..f.clone()
+            },
+        ));
+    }
     let main = html! {
         h1 { (heading) }
         form.search-page role="search" action=(Route::Search.path()) method="get" {
@@ -149,16 +182,10 @@ pub fn page(site: &Site, r: &Results) -> Markup {
         }
         p.hint { "All words must match. Use \"quotes\" for a phrase and -word to leave a word out." }
         @if let Some(note) = r.cut_note() { p.note role="status" { (note) } }
-        @if !r.filters.is_empty() {
+        @if !chips.is_empty() {
             ul.filters aria-label="Filters (select one to remove it)" {
-                @if let Some(c) = &r.filters.category {
-                    li { a href=(without(Filters { category: None, ..r.filters.clone() })) { "Category: " (category_name(c)) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
-                }
-                @if let Some(t) = &r.filters.tag {
-                    li { a href=(without(Filters { tag: None, ..r.filters.clone() })) { "Tag: " (t) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
-                }
-                @if let Some(y) = r.filters.year {
-                    li { a href=(without(Filters { year: None, ..r.filters.clone() })) { "Year: " (y) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
+                @for (label, value, rest) in &chips {
+                    li { a href=(without(rest.clone())) { (label) ": " (value) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
                 }
             }
         }

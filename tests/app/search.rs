@@ -193,6 +193,11 @@ fn filters_narrow_and_are_shown_as_removable_choices() {
         "{page}"
     );
     assert!(page.contains(r#"<a href="/search?q=synthetic&amp;category=opinion">Year: 2024"#));
+    let tagged = site.get("/search?q=synthetic&tag=topic-3").text();
+    assert!(
+        tagged.contains(r#"<a href="/search?q=synthetic">Tag: topic-3"#),
+        "{tagged}"
+    );
     let none = site.get("/search?q=cybersecurity&category=general").text();
     assert!(none.contains("No alerts match"));
     assert!(
