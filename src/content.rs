@@ -53,6 +53,10 @@ pub struct AlertRecord {
     pub image_alt: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// `notify = "again"`: each edit is mailed to subscribers once more
+    /// (`crate::mail::notify`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notify_again: bool,
     /// The Markdown body, rendered on each request.
     pub body: String,
     /// Hash of the whole record (related entries included): what the
@@ -90,6 +94,7 @@ impl AlertRecord {
             image: None,
             image_alt: None,
             aliases: Vec::new(),
+            notify_again: false,
             body: body.into(),
             hash: String::new(),
             content_hash: String::new(),

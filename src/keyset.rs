@@ -116,7 +116,15 @@ pub fn derived<'a>(
     let mut parts = crate::search::index::build(records.clone());
     parts.insert(
         crate::months::KEY.to_string(),
-        crate::months::Months::of(records).render(),
+        crate::months::Months::of(records.clone()).render(),
+    );
+    parts.insert(
+        crate::mail::topics::KEY.to_string(),
+        crate::mail::topics::Topics::of(records.clone()).render(),
+    );
+    parts.insert(
+        crate::mail::notify::KEY.to_string(),
+        crate::mail::notify::render(records),
     );
     parts
 }

@@ -18,6 +18,7 @@ pub mod http;
 pub mod keys;
 pub mod keyset;
 pub mod listing;
+pub mod mail;
 pub mod markdown;
 pub mod months;
 pub mod preview;

@@ -62,6 +62,9 @@ struct FrontMatter {
     /// Old paths that redirect (301) here.
     #[serde(default)]
     aliases: Vec<String>,
+    /// `"again"`: mail this version to subscribers even though the alert
+    /// went out before (each edit while it says so is one more mailing).
+    notify: Option<String>,
 }
 
 /// One contact in contacts.toml.
@@ -341,6 +344,21 @@ pub fn parse_alert(
             problems.push(problem(file, at("aliases"), format!("alias `{alias}` must be a site path starting with `/` (no spaces, query or fragment)")));
         }
     }
+    let notify_again = match fm.notify.as_deref() {
+        None => false,
+        Some("again") => true,
+        Some(other) => {
+            problems.push(problem(file, at("notify"), format!("notify = \"{other}\" is not known: the only value is \"again\" (mail this edit to subscribers once more); leave it out otherwise")));
+            false
+        }
+    };
+    if notify_again && fm.draft {
+        problems.push(problem(
+            file,
+            at("notify"),
+            "notify = \"again\" on a draft: drafts are never mailed; remove one of the two",
+        ));
+    }
     let rendered = markdown::render(&body);
     let warnings = rendered
         .warnings
@@ -369,6 +387,7 @@ pub fn parse_alert(
         image: fm.image,
         image_alt: fm.image_alt,
         aliases: fm.aliases,
+        notify_again,
         body,
         hash: String::new(),
         content_hash: String::new(),

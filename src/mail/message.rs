@@ -1,0 +1,395 @@
+//! The messages of email alerts, as complete RFC 5322 text for the
+//! `send_email` binding: the confirmation request, one alert, and the
+//! weekly digest. Alert and digest mail carry an HTML and a plain-text
+//! part, the reason the reader gets it, a link to change topics or
+//! frequency, and one-click unsubscribe (RFC 8058: `List-Unsubscribe` with
+//! an https URL and `List-Unsubscribe-Post`), plus `List-Id` (RFC 2919).
+//!
+//! mail-builder encodes non-ASCII header text but writes a short ASCII
+//! value as it is, CR and LF included, so every header value is checked
+//! first (`crate::form::is_safe_header_value`), whoever called: an unsafe
+//! value is refused, naming its header, and nothing is sent.
+
+use crate::form::{is_safe_header_value, is_sendable_email, UnsafeHeader};
+use crate::views::Site;
+use mail_builder::headers::{address::Address, message_id::MessageId, raw::Raw};
+use mail_builder::MessageBuilder;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// Who sends and how to reach the subscriber's own pages.
+pub struct Envelope<'a> {
+    pub site: &'a Site,
+    /// `MAIL_FROM`.
+    pub from: &'a str,
+    /// The subscriber's address.
+    pub to: &'a str,
+    /// `Message-ID`'s left part: letters, digits and hyphens.
+    pub id: &'a str,
+    pub unix_time: i64,
+}
+
+/// A subscriber's links, in every alert and digest.
+pub struct Links<'a> {
+    /// Change topics or frequency.
+    pub manage: &'a str,
+    /// One-click unsubscribe (the `List-Unsubscribe` URL).
+    pub unsubscribe: &'a str,
+    /// "you subscribed to: ..."
+    pub reason: &'a str,
+}
+
+/// One alert as mailed.
+pub struct AlertMail<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date: &'a str,
+    pub url: &'a str,
+    /// The body as the page renders it (the page's link safety), links made
+    /// absolute by `absolute_links`.
+    pub html: &'a str,
+    pub text: &'a str,
+}
+
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("localhost", |(_, d)| d)
+}
+
+/// The list's id (RFC 2919): the site's host.
+pub fn list_id(site: &Site) -> String {
+    let host = site
+        .url
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost");
+    host.to_string()
+}
+
+/// Makes a rendered body's site-relative links (`href="/..."`,
+/// `src="/..."`) absolute, since a mail client has no page to resolve
+/// them against. Protocol-relative (`//host`) links are left as they are.
+pub fn absolute_links(html: &str, site: &Site) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find("=\"/") {
+        let (head, tail) = rest.split_at(at + 2);
+        out.push_str(head);
+        let attr_ok = head.ends_with("href=\"") || head.ends_with("src=\"");
+        if attr_ok && !tail.starts_with("//") {
+            out.push_str(&site.url);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn check(headers: &[(&'static str, &str)], to: &str) -> Result<(), UnsafeHeader> {
+    for (header, value) in headers {
+        if !is_safe_header_value(value) {
+            return Err(UnsafeHeader(header));
+        }
+    }
+    if !is_sendable_email(to) {
+        return Err(UnsafeHeader("To"));
+    }
+    Ok(())
+}
+
+fn base<'x>(e: &'x Envelope<'x>, subject: &'x str) -> Result<MessageBuilder<'x>, UnsafeHeader> {
+    check(
+        &[
+            ("From", &e.site.name),
+            ("From", e.from),
+            ("To", e.to),
+            ("Subject", subject),
+        ],
+        e.to,
+    )?;
+    if !e.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(UnsafeHeader("Message-ID"));
+    }
+    Ok(MessageBuilder::new()
+        .from(Address::new_address(Some(e.site.name.as_str()), e.from))
+        .to(Address::new_address(None::<&str>, e.to))
+        .subject(subject)
+        .message_id(MessageId::new(format!("{}@{}", e.id, domain_of(e.from))))
+        .date(e.unix_time))
+}
+
+fn list_headers<'x>(
+    m: MessageBuilder<'x>,
+    e: &Envelope<'_>,
+    l: &Links<'_>,
+) -> Result<MessageBuilder<'x>, UnsafeHeader> {
+    check(&[("List-Unsubscribe", l.unsubscribe)], e.to)?;
+    Ok(m.header(
+        "List-Id",
+        Raw::new(format!("{} <{}>", e.site.name, list_id(e.site))),
+    )
+    .header("List-Unsubscribe", Raw::new(format!("<{}>", l.unsubscribe)))
+    .header(
+        "List-Unsubscribe-Post",
+        Raw::new("List-Unsubscribe=One-Click"),
+    ))
+}
+
+/// The text and HTML parts, as `multipart/alternative` with a boundary
+/// made from the message's id: mail-builder would make one from the system
+/// clock, which does not exist in wasm.
+fn parts<'x>(m: MessageBuilder<'x>, id: &str, text: String, html: String) -> MessageBuilder<'x> {
+    use mail_builder::headers::content_type::ContentType;
+    use mail_builder::mime::MimePart;
+    let boundary = format!("alt-{id}-{:x}", text.len() ^ html.len() << 8);
+    m.body(MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", boundary),
+        vec![
+            MimePart::new("text/plain", text),
+            MimePart::new("text/html", html),
+        ],
+    ))
+}
+
+fn html_doc(title: &str, main: Markup, l: Option<&Links<'_>>) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+            }
+            body style="font-family: Georgia, serif; color: #1a1a1a; max-width: 40em; margin: 0 auto; padding: 1em; line-height: 1.5" {
+                (main)
+                @if let Some(l) = l {
+                    hr;
+                    p style="font-size: 0.9em; color: #444" {
+                        "You get this because you subscribed to: " (l.reason) ". "
+                        a href=(l.manage) { "Change topics or frequency" } " · "
+                        a href=(l.unsubscribe) { "Unsubscribe" }
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn text_footer(l: &Links<'_>) -> String {
+    format!(
+        "\n--\nYou get this because you subscribed to: {}.\nChange topics or frequency: {}\nUnsubscribe: {}\n",
+        l.reason, l.manage, l.unsubscribe
+    )
+}
+
+/// The confirmation request: one link to a page with a confirm button.
+pub fn confirmation(
+    e: &Envelope<'_>,
+    confirm_url: &str,
+    choice: &str,
+) -> Result<String, UnsafeHeader> {
+    let subject = format!("Confirm your subscription to {}", e.site.name);
+    check(&[("Body", confirm_url)], e.to)?;
+    let text = format!(
+        "Someone, probably you, asked to receive {site} by email: {choice}.\n\n\
+         To confirm, open this link and press the button on the page (it works for 48 hours):\n{confirm_url}\n\n\
+         If it was not you, ignore this email: nothing more will be sent, and the request is deleted after 48 hours.\n",
+        site = e.site.name,
+    );
+    let html = html_doc(
+        &subject,
+        html! {
+            h1 style="font-size: 1.3em" { "Confirm your subscription" }
+            p { "Someone, probably you, asked to receive " (e.site.name) " by email: " (choice) "." }
+            p { a href=(confirm_url) { "Confirm your subscription" } " (the link works for 48 hours)." }
+            p { "If it was not you, ignore this email: nothing more will be sent, and the request is deleted after 48 hours." }
+        },
+        None,
+    );
+    parts(base(e, &subject)?, e.id, text, html)
+        .write_to_string()
+        .map_err(|_| UnsafeHeader("body"))
+}
+
+/// One alert, the moment it goes live.
+pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<String, UnsafeHeader> {
+    check(&[("Subject", a.title), ("Body", a.url)], e.to)?;
+    let text = format!(
+        "{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
+        title = a.title,
+        date = a.date,
+        summary = a.summary,
+        body = a.text,
+        url = a.url,
+        footer = text_footer(l),
+    );
+    let html = html_doc(
+        a.title,
+        html! {
+            h1 style="font-size: 1.4em" { a href=(a.url) style="color: #1a1a1a" { (a.title) } }
+            p style="color: #444" { (a.date) }
+            p { strong { (a.summary) } }
+            (PreEscaped(a.html))
+            p { a href=(a.url) { "Read it on the site" } }
+        },
+        Some(l),
+    );
+    parts(list_headers(base(e, a.title)?, e, l)?, e.id, text, html)
+        .write_to_string()
+        .map_err(|_| UnsafeHeader("body"))
+}
+
+/// One item of a digest.
+pub struct DigestItem<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date: &'a str,
+    pub url: &'a str,
+}
+
+/// The weekly digest: the week's alerts matching the subscriber's topics.
+pub fn digest(
+    e: &Envelope<'_>,
+    week: &str,
+    items: &[DigestItem<'_>],
+    l: &Links<'_>,
+) -> Result<String, UnsafeHeader> {
+    let subject = format!("{}: the week's alerts ({week})", e.site.name);
+    for i in items {
+        check(&[("Body", i.url)], e.to)?;
+    }
+    let mut text = format!("{subject}\n\n");
+    for i in items {
+        text.push_str(&format!(
+            "{}\n{}\n{}\n{}\n\n",
+            i.title, i.date, i.summary, i.url
+        ));
+    }
+    text.push_str(&text_footer(l));
+    let html = html_doc(
+        &subject,
+        html! {
+            h1 style="font-size: 1.3em" { "The week's alerts" }
+            @for i in items {
+                h2 style="font-size: 1.1em" { a href=(i.url) { (i.title) } }
+                p style="color: #444" { (i.date) }
+                p { (i.summary) }
+            }
+        },
+        Some(l),
+    );
+    parts(list_headers(base(e, &subject)?, e, l)?, e.id, text, html)
+        .write_to_string()
+        .map_err(|_| UnsafeHeader("body"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        Site::new("https://alerts.example.org", "Access Alerts")
+    }
+
+    fn envelope<'a>(site: &'a Site, to: &'a str) -> Envelope<'a> {
+        Envelope {
+            site,
+            from: "alerts@example.org",
+            to,
+            id: "a1-b2",
+            unix_time: 1_733_011_200,
+        }
+    }
+
+    const LINKS: Links<'static> = Links {
+        manage: "https://alerts.example.org/subscription?t=x.0.y",
+        unsubscribe: "https://alerts.example.org/unsubscribe?t=x.0.y",
+        reason: "Opinion",
+    };
+
+    fn mail<'a>(title: &'a str) -> AlertMail<'a> {
+        AlertMail {
+            title,
+            summary: "Summary.",
+            date: "1 November 2024",
+            url: "https://alerts.example.org/alerts/a/",
+            html: "<p>Body <a href=\"https://alerts.example.org/x\">x</a></p>",
+            text: "Body x\n",
+        }
+    }
+
+    #[test]
+    fn an_alert_has_both_parts_its_reason_and_one_click_unsubscribe() {
+        let s = site();
+        let raw = alert(
+            &envelope(&s, "ada@example.org"),
+            &mail("Access Alert: OEWG"),
+            &LINKS,
+        )
+        .unwrap();
+        assert!(raw.contains("Subject: Access Alert: OEWG\r\n"), "{raw}");
+        assert!(
+            raw.contains("List-Unsubscribe: <https://alerts.example.org/unsubscribe?t=x.0.y>\r\n")
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+        assert!(raw.contains("List-Id: Access Alerts <alerts.example.org>\r\n"));
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(raw.contains("you subscribed to: Opinion"));
+        assert!(raw.contains("Message-ID: <a1-b2@example.org>"));
+    }
+
+    #[test]
+    fn header_injection_is_refused_in_every_field_a_reader_or_editor_controls() {
+        let s = site();
+        for to in [
+            "ada@example.org\r\nBcc: x@example.org",
+            "ada@example.org\nBcc: x@example.org",
+            "a\u{202E}@example.org",
+        ] {
+            assert!(
+                alert(&envelope(&s, to), &mail("T"), &LINKS).is_err(),
+                "{to:?}"
+            );
+            assert!(confirmation(&envelope(&s, to), "https://x/", "every alert").is_err());
+        }
+        for title in ["T\r\nBcc: x@example.org", "T\nX: y", "T\u{0}", "T\u{2066}"] {
+            assert_eq!(
+                alert(&envelope(&s, "ada@example.org"), &mail(title), &LINKS),
+                Err(UnsafeHeader("Subject")),
+                "{title:?}"
+            );
+        }
+        let bad = Links {
+            unsubscribe: "https://x/\r\nBcc: x@example.org",
+            ..LINKS
+        };
+        assert_eq!(
+            alert(&envelope(&s, "ada@example.org"), &mail("T"), &bad),
+            Err(UnsafeHeader("List-Unsubscribe"))
+        );
+        let evil_site = Site::new("https://alerts.example.org", "A\r\nBcc: x@example.org");
+        assert_eq!(
+            digest(
+                &envelope(&evil_site, "ada@example.org"),
+                "2024-W48",
+                &[],
+                &LINKS
+            ),
+            Err(UnsafeHeader("From"))
+        );
+    }
+
+    #[test]
+    fn relative_links_become_absolute() {
+        let s = site();
+        assert_eq!(
+            absolute_links(
+                r#"<a href="/alerts/x/">x</a><img src="/i.png"><a href="//cdn.example.org/">c</a><p title="/x">"#,
+                &s
+            ),
+            r#"<a href="https://alerts.example.org/alerts/x/">x</a><img src="https://alerts.example.org/i.png"><a href="//cdn.example.org/">c</a><p title="/x">"#
+        );
+    }
+}
