@@ -25,7 +25,7 @@ REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
-.PHONY: dev test setup build build-release build-bench publish check new preview-link seed-synthetic bench profile size deploy clean
+.PHONY: dev test setup build build-release build-bench publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -93,13 +93,13 @@ build: setup
 WASM_FEATURES := $(addprefix --enable-,mutable-globals sign-ext nontrapping-float-to-int bulk-memory multivalue reference-types exception-handling)
 build-release: setup
 	worker-build --release -d build-release
-	$(WASM_OPT_BIN) build-release/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-release/index_bg.wasm
+	$(WASM_OPT_BIN) build-release/index_bg.wasm --strip-debug -Os $(WASM_FEATURES) -o build-release/index_bg.wasm
 	$(call entry,build-release)
 
 # The deployed build plus the `diagnostics` feature, for `make bench`.
 build-bench: setup
 	worker-build --release -d build-bench . --features diagnostics
-	$(WASM_OPT_BIN) build-bench/index_bg.wasm --strip-debug $(WASM_FEATURES) -o build-bench/index_bg.wasm
+	$(WASM_OPT_BIN) build-bench/index_bg.wasm --strip-debug -Os $(WASM_FEATURES) -o build-bench/index_bg.wasm
 	$(call entry,build-bench)
 
 $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Cargo.toml
@@ -124,14 +124,27 @@ seed-synthetic: setup $(PUBLISH)
 	@test -n "$(N)" || { echo "usage: make seed-synthetic N=10000"; exit 2; }
 	$(PUBLISH) seed-synthetic $(N) --persist-to $(STATE)
 
+## ---- subscribers (D1) ----
+# Applies migrations/ to the local D1 database (REMOTE=1: Cloudflare's).
+D1_WHERE := $(if $(filter 1,$(REMOTE)),--remote,--local --persist-to $(STATE))
+migrate: setup
+	$(WRANGLER) d1 migrations apply DB $(D1_WHERE)
+
+# Counts per frequency and topic: never an address.
+subscribers: setup
+	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT frequency, CASE every WHEN 1 THEN 'every alert' ELSE 'chosen topics' END AS scope, count(*) AS subscribers FROM subscribers GROUP BY 1, 2 ORDER BY 1, 2"
+	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT t.topic, s.frequency, count(*) AS subscribers FROM subscriber_topics t JOIN subscribers s ON s.id = t.subscriber_id GROUP BY 1, 2 ORDER BY 3 DESC, 1"
+	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT (SELECT count(*) FROM pending) AS awaiting_confirmation, (SELECT count(*) FROM dead_mail) AS dead_mail"
+
 ## ---- run ----
 # Publishes content/ before the server first answers, then republishes on
 # every change to content/ while wrangler dev serves.
 dev: build $(PUBLISH)
+	$(WRANGLER) d1 migrations apply DB --local --persist-to $(STATE)
 	$(PUBLISH) publish --persist-to $(STATE)
 	@$(PUBLISH) watch --persist-to $(STATE) & watcher=$$!; \
 	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
-	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --show-interactive-dev-session=false
+	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --test-scheduled --show-interactive-dev-session=false
 
 ## ---- test ----
 test: build $(PUBLISH) .stamps/chromium
@@ -188,6 +201,7 @@ size: build-release
 ## ---- deploy (see README: create the namespace, queues, secrets first) ----
 deploy: build-release $(PUBLISH)
 	$(PUBLISH) check-deploy
+	$(WRANGLER) d1 migrations apply DB --remote
 	$(WRANGLER) deploy build-release/entry.mjs
 
 clean:

@@ -135,7 +135,9 @@ impl FormErrors {
             .iter()
             .map(|(f, m)| (f.name().to_string(), m.clone().into()))
             .collect();
-        serde_json::json!({ "errors": map })
+        // `error`: the first problem, as every error answer has one.
+        let first = self.0.first().map(|(_, m)| m.as_str()).unwrap_or_default();
+        serde_json::json!({ "error": first, "errors": map })
     }
 }
 

@@ -64,6 +64,20 @@ pub enum Route<'a> {
     Stylesheet(&'a str),
     Robots,
     Favicon,
+    /// `/subscribe`: the subscribe form (GET) and its submission (POST).
+    Subscribe,
+    /// `/subscribe/check`: "check your inbox".
+    SubscribeCheck,
+    /// `/subscribe/confirm?t=`: the confirm button (GET) and confirming (POST).
+    SubscribeConfirm,
+    /// `/subscription?t=`: a subscriber's topics and frequency.
+    Subscription,
+    /// `/unsubscribe?t=`: the button (GET) and the erasure (POST, RFC 8058).
+    Unsubscribe,
+    /// Operator: alert mail that failed every retry (bearer token).
+    DeadMail,
+    /// Operator: re-send one dead mail batch (bearer token).
+    ResendMail(&'a str),
     /// Operator: list dead-lettered inquiries (bearer token).
     DeadInquiries,
     /// Operator: one dead-lettered inquiry in full (bearer token).
@@ -200,6 +214,13 @@ impl Route<'_> {
             Route::Stylesheet(file) => format!("/assets/{file}"),
             Route::Robots => "/robots.txt".into(),
             Route::Favicon => "/favicon.svg".into(),
+            Route::Subscribe => "/subscribe".into(),
+            Route::SubscribeCheck => "/subscribe/check".into(),
+            Route::SubscribeConfirm => "/subscribe/confirm".into(),
+            Route::Subscription => "/subscription".into(),
+            Route::Unsubscribe => "/unsubscribe".into(),
+            Route::DeadMail => "/operator/mail".into(),
+            Route::ResendMail(id) => format!("/operator/mail/{id}/resend"),
             Route::DeadInquiries => "/operator/inquiries".into(),
             Route::DeadInquiry(id) => format!("/operator/inquiries/{id}"),
             Route::ResendInquiry(id) => format!("/operator/inquiries/{id}/resend"),
@@ -293,6 +314,13 @@ const SAMPLES: &[Route<'static>] = &[
     Route::Stylesheet("site.css"),
     Route::Robots,
     Route::Favicon,
+    Route::Subscribe,
+    Route::SubscribeCheck,
+    Route::SubscribeConfirm,
+    Route::Subscription,
+    Route::Unsubscribe,
+    Route::DeadMail,
+    Route::ResendMail("x"),
     Route::DeadInquiries,
     Route::DeadInquiry("x"),
     Route::ResendInquiry("x"),
@@ -375,6 +403,13 @@ fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["robots.txt"] => (Route::Robots, GET),
         ["favicon.svg"] | ["favicon.ico"] => (Route::Favicon, GET),
         ["assets", file] => (Route::Stylesheet(file), GET),
+        ["subscribe"] => (Route::Subscribe, GET_POST),
+        ["subscribe", "check"] => (Route::SubscribeCheck, GET),
+        ["subscribe", "confirm"] => (Route::SubscribeConfirm, GET_POST),
+        ["subscription"] => (Route::Subscription, GET_POST),
+        ["unsubscribe"] => (Route::Unsubscribe, GET_POST),
+        ["operator", "mail"] => (Route::DeadMail, GET),
+        ["operator", "mail", id, "resend"] => (Route::ResendMail(id), POST),
         ["operator", "inquiries"] => (Route::DeadInquiries, GET),
         ["operator", "inquiries", id] => (Route::DeadInquiry(id), GET),
         ["operator", "inquiries", id, "resend"] => (Route::ResendInquiry(id), POST),
@@ -455,7 +490,7 @@ mod tests {
     fn every_route_renders_the_path_it_resolves_from() {
         for route in SAMPLES {
             let path = route.path();
-            let method = if matches!(route, Route::ResendInquiry(_)) {
+            let method = if matches!(route, Route::ResendInquiry(_) | Route::ResendMail(_)) {
                 Method::Post
             } else {
                 Method::Get

@@ -12,6 +12,19 @@ fn pages_are_valid_html() {
     let w = Worker::start(&[]);
     let content = content_copy();
     w.publish(content.path(), false);
+    // The confirm and unsubscribe buttons, behind links signed as the
+    // Worker signs them (`SUBSCRIBER_SECRET` of the tests).
+    use access_alerts::mail::token::{sign, Purpose};
+    let secret = "test-subscriber-secret";
+    let exp = chrono::Utc::now().timestamp() + 3600;
+    let confirm = format!(
+        "/subscribe/confirm?t={}",
+        sign(secret, Purpose::Confirm, "0123456789abcdef", exp)
+    );
+    let unsubscribe = format!(
+        "/unsubscribe?t={}",
+        sign(secret, Purpose::Manage, "0123456789abcdef", 0)
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let mut save = |name: &str, body: String| {
@@ -20,7 +33,7 @@ fn pages_are_valid_html() {
         files.push(path);
     };
     for (name, path) in [
-        ("home.html", "/"),
+        ("home.html", "/" as &str),
         (
             "alert.html",
             "/alerts/oewg-collective-call-against-barring-organisations",
@@ -40,6 +53,10 @@ fn pages_are_valid_html() {
             "/search?q=barring+organisations&category=opinion",
         ),
         ("search-empty.html", "/search?q=acreditation"),
+        ("subscribe.html", "/subscribe"),
+        ("subscribe-check.html", "/subscribe/check"),
+        ("confirm.html", &confirm),
+        ("unsubscribe.html", &unsubscribe),
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);
@@ -55,6 +72,14 @@ fn pages_are_valid_html() {
     );
     assert_eq!(invalid.status, 422);
     save("contact-errors.html", invalid.body);
+    let invalid = w.request(
+        "POST",
+        "/subscribe",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"email=x&scope=chosen&frequency=weekly",
+    );
+    assert_eq!(invalid.status, 422);
+    save("subscribe-errors.html", invalid.body);
     let home = w.get("/");
     let start = home.body.find("/assets/site.").unwrap();
     let css = &home.body[start..start + home.body[start..].find('"').unwrap()];

@@ -22,6 +22,7 @@ fn pages_score_well_in_lighthouse() {
         "/",
         "/alerts/oewg-collective-call-against-barring-organisations",
         "/contact",
+        "/subscribe",
         "/archive/2024/11",
         "/search?q=accreditation",
     ] {

@@ -6,7 +6,17 @@
 use access_alerts::app::settings::REQUIRED;
 
 /// Secrets that only exist as `wrangler secret put` (never in wrangler.toml).
-pub const SECRETS: [&str; 3] = ["CONTACT_ADDRESSES", "PREVIEW_SECRET", "OPERATOR_TOKEN"];
+pub const SECRETS: [&str; 4] = [
+    "CONTACT_ADDRESSES",
+    "PREVIEW_SECRET",
+    "OPERATOR_TOKEN",
+    "SUBSCRIBER_SECRET",
+];
+
+/// A resource id still the repository's placeholder (all zeros).
+fn placeholder(id: Option<&str>) -> bool {
+    id.is_none_or(|id| id.chars().all(|c| c == '0' || c == '-'))
+}
 
 /// What keeps this configuration from being deployed: `wrangler_toml` is the
 /// file's text, `secrets` the names `wrangler secret list` printed.
@@ -41,6 +51,21 @@ pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
     if var("MAIL_FROM").is_some_and(|m| m.ends_with("@example.org")) {
         out.push("MAIL_FROM is still the example.org placeholder".into());
     }
+    let first_id = |table: &str, field: &str| {
+        config
+            .get(table)
+            .and_then(|t| t.as_array())
+            .and_then(|a| a.first())
+            .and_then(|t| t.get(field))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    if placeholder(first_id("kv_namespaces", "id").as_deref()) {
+        out.push("the KV namespace is not created: npx wrangler kv namespace create ALERTS, then put its id in wrangler.toml".into());
+    }
+    if placeholder(first_id("d1_databases", "database_id").as_deref()) {
+        out.push("the D1 database is not created: npx wrangler d1 create access-alerts, then put its database_id in wrangler.toml".into());
+    }
     for name in SECRETS {
         if !secrets.iter().any(|s| s == name) {
             out.push(format!("{name} is not set: npx wrangler secret put {name}"));
@@ -69,6 +94,13 @@ name = "access-alerts"
 SITE_URL = "https://alerts.example.com"
 SITE_NAME = "Access Alerts"
 MAIL_FROM = "alerts@alerts.example.com"
+[[kv_namespaces]]
+binding = "ALERTS"
+id = "0123456789abcdef0123456789abcdef"
+[[d1_databases]]
+binding = "DB"
+database_name = "access-alerts"
+database_id = "01234567-89ab-cdef-0123-456789abcdef"
 "#;
 
     fn all() -> Vec<String> {
@@ -107,8 +139,11 @@ MAIL_FROM = "alerts@alerts.example.com"
             [
                 "SITE_URL is not set in wrangler.toml [vars]",
                 "MAIL_FROM is not set in wrangler.toml [vars]",
+                "the KV namespace is not created: npx wrangler kv namespace create ALERTS, then put its id in wrangler.toml",
+                "the D1 database is not created: npx wrangler d1 create access-alerts, then put its database_id in wrangler.toml",
                 "CONTACT_ADDRESSES is not set: npx wrangler secret put CONTACT_ADDRESSES",
                 "OPERATOR_TOKEN is not set: npx wrangler secret put OPERATOR_TOKEN",
+                "SUBSCRIBER_SECRET is not set: npx wrangler secret put SUBSCRIBER_SECRET",
             ]
         );
     }

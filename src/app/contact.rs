@@ -18,7 +18,7 @@ const RATE_PERIOD_SECONDS: u32 = 60;
 
 /// How the visitor sent the form, and so how it is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
+pub(super) enum Answer {
     /// A browser's form post: pages and a 303.
     Page,
     /// A script's JSON: JSON and a 202.
@@ -96,7 +96,11 @@ fn check_origin<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<()
 /// One bucket per client address, an IPv6 client by its /64. A request
 /// that does not say where it comes from (Cloudflare's edge always does) is
 /// refused rather than put in a bucket shared by all such requests.
-async fn rate_limited<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), AppError> {
+async fn rate_limited<P: Platform>(
+    app: &App<'_, P>,
+    req: &impl Incoming,
+    limit_key: &str,
+) -> Result<(), AppError> {
     if app.settings.rate_limit_disabled {
         return Ok(());
     }
@@ -113,7 +117,7 @@ async fn rate_limited<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Res
     if app
         .platform
         .limiter()
-        .allow(&format!("contact:{bucket}"))
+        .allow(&format!("{limit_key}:{bucket}"))
         .await?
     {
         Ok(())
@@ -133,6 +137,22 @@ fn accepted(answer: Answer, id: &str) -> Reply {
         Answer::Json => Reply::json(202, &serde_json::json!({ "id": id })).cache(cache::NO_STORE),
         Answer::Page => Reply::redirect(303, &Route::ContactThanks.path()).cache(cache::NO_STORE),
     }
+}
+
+/// Turnstile's verdict when it is on: `Some(message)` for a missing or
+/// failed check, to be shown by the form's field.
+pub(super) async fn turnstile_refusal<P: Platform>(
+    app: &App<'_, P>,
+    req: &impl Incoming,
+    token: &str,
+) -> Result<Option<&'static str>, AppError> {
+    let Some(t) = &app.settings.turnstile else {
+        return Ok(None);
+    };
+    let ip = req.header("CF-Connecting-IP");
+    let passed = !token.is_empty() && verify_turnstile(app, t, token, ip).await?;
+    Ok((!passed)
+        .then_some("The anti-robot check failed or is missing. Please complete it and send again."))
 }
 
 async fn verify_turnstile<P: Platform>(
@@ -155,8 +175,15 @@ async fn verify_turnstile<P: Platform>(
     Ok(answer["success"].as_bool() == Some(true))
 }
 
-/// `POST /contact`.
-pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
+/// What every form post goes through before its fields are read: the
+/// `Origin`, the media type (which also says how to answer), the size, the
+/// client's rate (bucket `<limit_key>:<client>`) and the body, read up to
+/// the cap.
+pub(super) async fn read_post<P: Platform>(
+    app: &App<'_, P>,
+    req: &impl Incoming,
+    limit_key: &str,
+) -> Result<(Answer, Vec<u8>), AppError> {
     check_origin(app, req)?;
     let content_type = req
         .header("Content-Type")
@@ -171,18 +198,23 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     if declared.is_some_and(|l| l > form::MAX_BODY_BYTES) {
         return Err(AppError::PayloadTooLarge);
     }
-    rate_limited(app, req).await?;
-    let body = match req.body(form::MAX_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => return Err(AppError::PayloadTooLarge),
+    rate_limited(app, req, limit_key).await?;
+    match req.body(form::MAX_BODY_BYTES).await {
+        Ok(body) => Ok((answer, body)),
+        Err(BodyError::TooLarge) => Err(AppError::PayloadTooLarge),
         Err(BodyError::Unreadable(e)) => {
             // The runtime's words go to the log, not to the visitor.
-            app.log(Level::Warn, &format!("contact body unreadable: {e}"));
-            return Err(AppError::BadRequest(
+            app.log(Level::Warn, &format!("{limit_key} body unreadable: {e}"));
+            Err(AppError::BadRequest(
                 "The request body could not be read.".into(),
-            ));
+            ))
         }
-    };
+    }
+}
+
+/// `POST /contact`.
+pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
+    let (answer, body) = read_post(app, req, "contact").await?;
     let parsed = match answer {
         Answer::Json => Inquiry::from_json(&body),
         Answer::Page => Inquiry::from_form(&body),
@@ -198,23 +230,13 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             Answer::Page => render(app, &contacts, &inquiry, &errors, 422),
         });
     }
-    if let Some(t) = &app.settings.turnstile {
-        let ip = req.header("CF-Connecting-IP");
-        let passed = !inquiry.turnstile_token.is_empty()
-            && verify_turnstile(app, t, &inquiry.turnstile_token, ip).await?;
-        if !passed {
-            let message =
-                "The anti-robot check failed or is missing. Please complete it and send again.";
-            return Ok(match answer {
-                Answer::Json => Reply::json(403, &serde_json::json!({ "error": message, "errors": { Field::Turnstile.name(): message } }))
-                    .cache(cache::NO_STORE),
-                Answer::Page => {
-                    let mut errors = FormErrors::default();
-                    errors.add(Field::Turnstile, message);
-                    render(app, &contacts, &inquiry, &errors, 403)
-                }
-            });
-        }
+    if let Some(message) = turnstile_refusal(app, req, &inquiry.turnstile_token).await? {
+        let mut errors = FormErrors::default();
+        errors.add(Field::Turnstile, message);
+        return Ok(match answer {
+            Answer::Json => Reply::json(403, &errors.to_json()).cache(cache::NO_STORE),
+            Answer::Page => render(app, &contacts, &inquiry, &errors, 403),
+        });
     }
     // A baited post is remembered apart, so that it never makes a person's
     // identical post look like a repeat.

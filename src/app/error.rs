@@ -21,6 +21,14 @@ pub enum AppError {
         key: String,
         reason: String,
     },
+    /// A link that is malformed, forged or used up (410 when `gone`).
+    BadLink {
+        gone: bool,
+        message: String,
+    },
+    /// A backing service (D1, the queue) failed: logged, answered 503 with
+    /// `Retry-After`, so the visitor knows to try again and nothing was kept.
+    Unavailable(String),
     /// Anything else: logged, answered with a generic message.
     Internal(String),
 }
@@ -43,6 +51,9 @@ impl AppError {
             AppError::UnsupportedMediaType => 415,
             AppError::TooManyRequests(_) => 429,
             AppError::BrokenRecord { .. } => 422,
+            AppError::BadLink { gone: true, .. } => 410,
+            AppError::BadLink { .. } => 400,
+            AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -59,6 +70,8 @@ impl AppError {
             AppError::UnsupportedMediaType => ("Unsupported content type", "Send application/x-www-form-urlencoded or application/json.".into()),
             AppError::TooManyRequests(s) => ("Too many requests", format!("Too many messages from your address. Please try again in {s} seconds.")),
             AppError::BrokenRecord { .. } => ("This alert cannot be shown", "The stored copy of this alert is damaged. The editors have been notified in the logs; other pages are unaffected.".into()),
+            AppError::BadLink { message, .. } => ("This link does not work", message.clone()),
+            AppError::Unavailable(_) => ("Please try again", "This could not be done just now, and nothing was kept. Please try again in a minute.".into()),
             AppError::Internal(_) => ("Something went wrong", "Something went wrong on our side. Please try again shortly.".into()),
         }
     }
@@ -71,6 +84,7 @@ impl AppError {
                 Some(format!("broken record key={key} reason={reason}"))
             }
             AppError::Internal(detail) => Some(format!("internal error: {detail}")),
+            AppError::Unavailable(detail) => Some(format!("unavailable: {detail}")),
             _ => None,
         }
     }
@@ -99,6 +113,7 @@ impl AppError {
         match self {
             AppError::MethodNotAllowed(allow) => reply.header("Allow", allow),
             AppError::TooManyRequests(s) => reply.header("Retry-After", &s.to_string()),
+            AppError::Unavailable(_) => reply.header("Retry-After", "60"),
             AppError::Unauthorized => reply.header("WWW-Authenticate", "Bearer"),
             _ => reply,
         }

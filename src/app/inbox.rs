@@ -31,12 +31,24 @@ pub enum QueueKind {
     Inquiries,
     /// `inquiries-dlq`: keep it for the operator.
     DeadLetters,
+    /// `alert-mail`: confirmation requests and the fan-out of mailings.
+    AlertMail,
+    /// `alert-mail-dlq`: keep it for the operator (D1's `dead_mail`).
+    AlertMailDead,
 }
 
 impl QueueKind {
     /// The kind of a queue by its name.
     pub fn of(queue_name: &str) -> Self {
-        if queue_name.ends_with("-dlq") {
+        let dead = queue_name.ends_with("-dlq");
+        if queue_name.starts_with("alert-mail") {
+            return if dead {
+                QueueKind::AlertMailDead
+            } else {
+                QueueKind::AlertMail
+            };
+        }
+        if dead {
             QueueKind::DeadLetters
         } else {
             QueueKind::Inquiries
@@ -60,6 +72,8 @@ impl<P: Platform> App<'_, P> {
         match queue {
             QueueKind::DeadLetters => keep_dead(self, body).await,
             QueueKind::Inquiries => deliver(self, body).await,
+            QueueKind::AlertMail => self.consume_mail(body).await,
+            QueueKind::AlertMailDead => self.keep_dead_mail(body).await,
         }
     }
 }
@@ -191,7 +205,10 @@ async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     }
 }
 
-fn authorize<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<(), AppError> {
+pub(super) fn authorize<P: Platform>(
+    app: &App<'_, P>,
+    req: &impl Incoming,
+) -> Result<(), AppError> {
     let Some(token) = &app.settings.operator_token else {
         return Err(AppError::NotFound);
     };

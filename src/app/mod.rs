@@ -19,15 +19,18 @@ mod discovery;
 pub mod error;
 mod inbox;
 mod listings;
+mod mailing;
 mod pages;
 pub mod ports;
 pub mod reply;
 mod search;
 pub mod settings;
 pub mod store;
+mod subscribe;
 
 pub use error::AppError;
 pub use inbox::{Outcome, QueueKind};
+pub use mailing::DIGEST_CRON;
 pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;
@@ -204,6 +207,20 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Healthz => pages::healthz(self).await,
             Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
             Route::Contact => contact::form(self, &query()).await,
+            Route::Subscribe if req.method() == Method::Post => subscribe::submit(self, req).await,
+            Route::Subscribe => subscribe::form(self).await,
+            Route::SubscribeCheck => Ok(Reply::html(
+                200,
+                views::subscribe::check_inbox_page(self.site()),
+            )),
+            Route::SubscribeConfirm if req.method() == Method::Post => {
+                subscribe::confirm(self, req, &query()).await
+            }
+            Route::SubscribeConfirm => subscribe::confirm_form(self, &query()).await,
+            Route::Subscription => subscribe::settings(self, req, &query()).await,
+            Route::Unsubscribe => subscribe::unsubscribe(self, req, &query()).await,
+            Route::DeadMail => mailing::list_dead(self, req).await,
+            Route::ResendMail(id) => mailing::resend(self, req, id).await,
             Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
             Route::DeadInquiry(id) => inbox::dead(self, req, id).await,
             Route::ResendInquiry(id) => inbox::resend(self, req, id).await,

@@ -89,9 +89,42 @@ impl MailError {
     }
 }
 
-/// `send_email` (binding `EMAIL`): one complete RFC 5322 message.
+/// `send_email`: one complete RFC 5322 message.
 pub trait Mailer {
+    /// To a contact (binding `EMAIL`, restricted to the contacts' addresses).
     async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
+    /// To a subscriber (binding `ALERT_EMAIL`, Email Service, any address).
+    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
+}
+
+/// One row of a D1 answer: column name to value.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
+/// One SQL statement with its parameters (numbers, text or null), bound
+/// in order to `?1`, `?2`...
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt<'a> {
+    pub sql: &'a str,
+    pub params: Vec<serde_json::Value>,
+}
+
+impl<'a> Stmt<'a> {
+    pub fn new(sql: &'a str, params: Vec<serde_json::Value>) -> Self {
+        Stmt { sql, params }
+    }
+}
+
+/// D1 (binding `DB`), SQLite's dialect: the subscribers.
+pub trait Sql {
+    /// Runs the statements as one transaction (D1's `batch`: all or none)
+    /// and returns each one's rows, in order.
+    async fn batch(&self, stmts: &[Stmt<'_>]) -> Result<Vec<Vec<Row>>, PortError>;
+}
+
+/// The alert-mail queue (producer binding `ALERT_MAIL`).
+pub trait MailQueue {
+    /// Puts up to 100 messages (JSON) on the queue in one call.
+    async fn send_batch(&self, messages: &[serde_json::Value]) -> Result<(), PortError>;
 }
 
 /// The contact form's rate limiter (binding `CONTACT_LIMITER`).
@@ -123,12 +156,16 @@ pub trait Platform {
     type Mailer: Mailer;
     type Limiter: RateLimiter;
     type Http: HttpClient;
+    type Db: Sql;
+    type MailQueue: MailQueue;
 
     fn kv(&self) -> &Self::Kv;
     fn queue(&self) -> &Self::Queue;
     fn mailer(&self) -> &Self::Mailer;
     fn limiter(&self) -> &Self::Limiter;
     fn http(&self) -> &Self::Http;
+    fn db(&self) -> &Self::Db;
+    fn mail_queue(&self) -> &Self::MailQueue;
     /// The isolate's memory cache (kept between requests; see `cache`).
     fn cache(&self) -> &super::cache::Cache;
     /// Milliseconds since the Unix epoch (`SystemTime` panics in wasm).

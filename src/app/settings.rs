@@ -38,13 +38,25 @@ pub struct Settings {
     /// (`CACHE_TTL_SECONDS`, default 30; 0 turns that caching off).
     pub cache_ttl_seconds: i64,
     pub operator_token: Option<String>,
+    /// Signs the links of email alerts (`SUBSCRIBER_SECRET`, a secret).
+    /// Without it, `/subscribe` answers 503 and nothing is mailed.
+    pub subscriber_secret: Option<String>,
+    /// An alert dated more than this many days before it goes live is an
+    /// archive import and is not mailed (`NOTIFY_MAX_AGE_DAYS`, default 7),
+    /// unless it says `notify = "again"`.
+    pub notify_max_age_days: i64,
     /// What is missing or malformed, by setting name (never a value):
     /// `/healthz` answers 503 with these, and the edge logs them once.
     pub problems: Vec<String>,
 }
 
 /// The settings a deployment cannot do without (README, "Deploying").
-pub const REQUIRED: [&str; 3] = ["SITE_URL", "MAIL_FROM", "CONTACT_ADDRESSES"];
+pub const REQUIRED: [&str; 4] = [
+    "SITE_URL",
+    "MAIL_FROM",
+    "CONTACT_ADDRESSES",
+    "SUBSCRIBER_SECRET",
+];
 
 impl Settings {
     /// Reads every setting through `var` (a var or secret by name; `None`
@@ -102,6 +114,11 @@ impl Settings {
                 .filter(|d| *d > 0)
                 .unwrap_or(crate::preview::DEFAULT_MAX_DAYS),
             operator_token: text("OPERATOR_TOKEN"),
+            subscriber_secret: text("SUBSCRIBER_SECRET"),
+            notify_max_age_days: text("NOTIFY_MAX_AGE_DAYS")
+                .and_then(|d| d.trim().parse().ok())
+                .filter(|d: &i64| (0..=3650).contains(d))
+                .unwrap_or(7),
             cache_ttl_seconds: text("CACHE_TTL_SECONDS")
                 .and_then(|d| d.trim().parse().ok())
                 .filter(|d: &i64| (0..=300).contains(d))
@@ -130,7 +147,10 @@ mod tests {
         assert_eq!(s.retry_delay, 5);
         assert!(s.preview_secret.is_none(), "a blank secret is unset");
         assert!(s.turnstile.is_none());
-        assert_eq!(s.problems, ["MAIL_FROM is not set"]);
+        assert_eq!(
+            s.problems,
+            ["MAIL_FROM is not set", "SUBSCRIBER_SECRET is not set"]
+        );
     }
 
     #[test]
@@ -144,6 +164,7 @@ mod tests {
             s.problems,
             [
                 "MAIL_FROM is not set",
+                "SUBSCRIBER_SECRET is not set",
                 "SITE_URL is not an http(s) address",
                 "CONTACT_ADDRESSES is not a JSON object of contact ids to addresses"
             ]

@@ -4,8 +4,8 @@
 //! Request as the core's `Incoming`.
 
 use crate::app::ports::{
-    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, Mailer,
-    Platform, PortError, RateLimiter,
+    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, MailQueue,
+    Mailer, Platform, PortError, RateLimiter, Row, Sql, Stmt,
 };
 use crate::form::QueuedInquiry;
 use crate::routes::Method;
@@ -69,6 +69,15 @@ fn js_error(e: &JsValue) -> PortError {
 #[wasm_bindgen(inline_js = "
 export function kv_get_bytes(env, key) {
   return env.ALERTS.get(key, 'arrayBuffer');
+}
+export async function kv_get_many(env, keys) {
+  const values = await env.ALERTS.get(JSON.parse(keys), 'text');
+  return JSON.stringify(Object.fromEntries(values));
+}
+export async function kv_list(env, prefix, limit, cursor) {
+  const options = { prefix, limit };
+  if (cursor) options.cursor = cursor;
+  return JSON.stringify(await env.ALERTS.list(options));
 }")]
 extern "C" {
     /// One `get` of the `ALERTS` namespace, its value as bytes (an
@@ -77,6 +86,27 @@ extern "C" {
     /// its way into wasm.
     #[wasm_bindgen(catch)]
     fn kv_get_bytes(env: &Env, key: &str) -> Result<js_sys::Promise, JsValue>;
+    /// KV's bulk get (one call for up to 100 keys), keys and answer as JSON
+    /// text: one string each way, and no serde-wasm-bindgen deserializer.
+    #[wasm_bindgen(catch)]
+    fn kv_get_many(env: &Env, keys: &str) -> Result<js_sys::Promise, JsValue>;
+    /// One `list()`, its answer as JSON text.
+    #[wasm_bindgen(catch)]
+    fn kv_list(
+        env: &Env,
+        prefix: &str,
+        limit: u32,
+        cursor: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The text a JSON-returning binding call settles with.
+async fn json_text(call: Result<js_sys::Promise, JsValue>) -> Result<String, PortError> {
+    let promise = call.map_err(|e| js_error(&e))?;
+    let value = settled(promise).await.map_err(|e| js_error(&e))?;
+    value
+        .as_string()
+        .ok_or_else(|| PortError("a binding answered without text".into()))
 }
 
 /// The outcome of a Promise.
@@ -95,7 +125,10 @@ impl Kv for Bindings<'_> {
     }
 
     async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
-        let values = self.sdk_kv()?.get_bulk(keys).text().await.map_err(port)?;
+        let keys = serde_json::to_string(keys).map_err(port)?;
+        let text = json_text(kv_get_many(self.env, &keys)).await?;
+        let values: HashMap<String, Option<String>> =
+            serde_json::from_str(&text).map_err(|e| PortError(format!("kv bulk get: {e}")))?;
         Ok(values
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -108,26 +141,29 @@ impl Kv for Bindings<'_> {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<KvList, PortError> {
-        let mut list = self
-            .sdk_kv()?
-            .list()
-            .prefix(prefix.to_string())
-            .limit(limit as u64);
-        if let Some(c) = cursor {
-            list = list.cursor(c.to_string());
-        }
-        let answer = list.execute().await.map_err(port)?;
+        let text = json_text(kv_list(
+            self.env,
+            prefix,
+            limit as u32,
+            cursor.map(str::to_string),
+        ))
+        .await?;
+        let mut answer: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| PortError(format!("kv list: {e}")))?;
+        let keys = match answer["keys"].take() {
+            serde_json::Value::Array(keys) => keys,
+            _ => Vec::new(),
+        };
         Ok(KvList {
-            keys: answer
-                .keys
+            keys: keys
                 .into_iter()
-                .map(|k| KvKey {
-                    name: k.name,
-                    metadata: k.metadata,
+                .map(|mut k| KvKey {
+                    name: k["name"].as_str().unwrap_or_default().to_string(),
+                    metadata: Some(k["metadata"].take()).filter(|m| !m.is_null()),
                 })
                 .collect(),
-            cursor: answer.cursor,
-            complete: answer.list_complete,
+            cursor: answer["cursor"].as_str().map(str::to_string),
+            complete: answer["list_complete"].as_bool().unwrap_or(true),
         })
     }
 
@@ -155,18 +191,24 @@ impl Kv for Bindings<'_> {
 
 impl InquiryQueue for Bindings<'_> {
     async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
-        let queue = self.env.queue("INQUIRIES").map_err(port)?;
-        queue.send(inquiry).await.map_err(port)
+        let text = serde_json::to_string(&[inquiry]).map_err(port)?;
+        self.enqueue("INQUIRIES", &text).await
     }
 }
 
-impl Mailer for Bindings<'_> {
-    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+impl Bindings<'_> {
+    async fn send_through(
+        &self,
+        binding: &str,
+        from: &str,
+        to: &str,
+        raw: &str,
+    ) -> Result<(), MailError> {
         let email =
             worker::EmailMessage::new(from, to, raw).map_err(|_| MailError::MessageRejected)?;
         let binding = self
             .env
-            .send_email("EMAIL")
+            .send_email(binding)
             .map_err(|_| MailError::BindingMissing)?;
         binding.send(&email).await.map(|_| ()).map_err(|e| {
             // The runtime's message may name the address: only its kind leaves here.
@@ -179,6 +221,75 @@ impl Mailer for Bindings<'_> {
                 MailError::SendFailed
             }
         })
+    }
+}
+
+impl Mailer for Bindings<'_> {
+    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+        self.send_through("EMAIL", from, to, raw).await
+    }
+
+    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+        self.send_through("ALERT_EMAIL", from, to, raw).await
+    }
+}
+
+#[wasm_bindgen(inline_js = "
+export async function d1_batch(env, stmts) {
+  const db = env.DB;
+  if (!db) throw new Error('the D1 binding DB is missing');
+  const prepared = JSON.parse(stmts).map(([sql, params]) => db.prepare(sql).bind(...params));
+  const results = prepared.length === 1 ? [await prepared[0].all()] : await db.batch(prepared);
+  return JSON.stringify(results.map((r) => r.results ?? []));
+}
+export async function queue_send_batch(env, binding, messages) {
+  const queue = env[binding];
+  if (!queue) throw new Error('the queue binding ' + binding + ' is missing');
+  await queue.sendBatch(JSON.parse(messages).map((body) => ({ body })));
+}")]
+extern "C" {
+    /// D1's `batch` (one statement: `all`), statements and rows as JSON
+    /// text: one string each way instead of a value per cell.
+    #[wasm_bindgen(catch)]
+    fn d1_batch(env: &Env, stmts: &str) -> Result<js_sys::Promise, JsValue>;
+    /// A queue binding's `sendBatch`, the messages as JSON text (one
+    /// string across, and no serde-wasm-bindgen serializer per type).
+    #[wasm_bindgen(catch)]
+    fn queue_send_batch(
+        env: &Env,
+        binding: &str,
+        messages: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+impl Sql for Bindings<'_> {
+    async fn batch(&self, stmts: &[Stmt<'_>]) -> Result<Vec<Vec<Row>>, PortError> {
+        let text = serde_json::Value::Array(
+            stmts
+                .iter()
+                .map(|s| serde_json::json!([s.sql, s.params]))
+                .collect(),
+        )
+        .to_string();
+        let promise = d1_batch(self.env, &text).map_err(|e| js_error(&e))?;
+        let answer = settled(promise).await.map_err(|e| js_error(&e))?;
+        let answer = answer.as_string().unwrap_or_default();
+        serde_json::from_str(&answer).map_err(|e| PortError(format!("d1 answer: {e}")))
+    }
+}
+
+impl Bindings<'_> {
+    async fn enqueue(&self, binding: &str, messages_json: &str) -> Result<(), PortError> {
+        let promise =
+            queue_send_batch(self.env, binding, messages_json).map_err(|e| js_error(&e))?;
+        settled(promise).await.map(|_| ()).map_err(|e| js_error(&e))
+    }
+}
+
+impl MailQueue for Bindings<'_> {
+    async fn send_batch(&self, messages: &[serde_json::Value]) -> Result<(), PortError> {
+        let text = serde_json::Value::Array(messages.to_vec()).to_string();
+        self.enqueue("ALERT_MAIL", &text).await
     }
 }
 
@@ -212,6 +323,8 @@ impl Platform for Bindings<'_> {
     type Mailer = Self;
     type Limiter = Self;
     type Http = Self;
+    type Db = Self;
+    type MailQueue = Self;
 
     fn kv(&self) -> &Self {
         self
@@ -226,6 +339,12 @@ impl Platform for Bindings<'_> {
         self
     }
     fn http(&self) -> &Self {
+        self
+    }
+    fn db(&self) -> &Self {
+        self
+    }
+    fn mail_queue(&self) -> &Self {
         self
     }
 

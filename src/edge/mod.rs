@@ -81,6 +81,23 @@ async fn answer(incoming: &RawIncoming, env: &Env, ctx: &Context) -> web_sys::Re
     raw
 }
 
+/// The Cron Triggers (`wrangler.toml`): mail for alerts that went live,
+/// every minute, and the weekly digest. A failure is logged; the next run
+/// picks up what this one left.
+#[event(scheduled)]
+async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    let settings = settings(&env);
+    let bindings = Bindings::new(&env);
+    let app = App::new(&bindings, &settings);
+    if let Err(e) = app.scheduled(&event.cron()).await {
+        worker::console_error!(
+            "scheduled {}: {}",
+            event.cron(),
+            e.log_line().unwrap_or_default()
+        );
+    }
+}
+
 /// Consumes the inquiries queue and its dead-letter queue. Never returns
 /// `Err` (that would redeliver the whole batch): each message is acked or
 /// retried on its own.

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod listing;
 pub mod pages;
 pub mod search;
+pub mod subscribe;
 
 pub use alert::{alert_page, AlertPage};
 pub use listing::{listing_page, ListingPage, MonthLinks};
@@ -146,6 +147,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 main #main.wrap { (main) }
                 footer.site-footer {
                     div.wrap {
+                        (subscribe::footer_form())
                         p { "© " (site.name) }
                         ul {
                             li { a href=(Route::Feed.path()) { "Atom feed" } }

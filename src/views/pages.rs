@@ -155,6 +155,8 @@ pub fn privacy_page(site: &Site) -> Markup {
             p { "Your message is emailed to the contact you chose, who replies to the address you gave. If delivery fails repeatedly, the site operator can read the undelivered message in order to deliver it." }
             h2 { "How long" }
             p { "The site itself keeps no copy of a delivered message beyond a short fingerprint (kept 10 minutes) that stops the same message from being sent twice. An undelivered message is kept for at most 30 days and then deleted automatically. What the recipient keeps in their mailbox follows their own email retention." }
+            h2 { "Email alerts" }
+            p { "If you subscribe to alerts by email we keep your email address, the topics and frequency you chose, and which alerts were sent to you, only to send you those alerts. Until you confirm through the link we email you, the request is kept for at most 48 hours. Every alert email has a link to change your choice and a one-click unsubscribe link; unsubscribing deletes your address, your choices and the record of what was sent, at once. Addresses are never shown on the site or in its logs." }
             h2 { "Your rights" }
             p { "To ask about, correct or delete what you sent, " a href=(Route::Contact.path()) { "write to us" } "." }
         },

@@ -3,8 +3,8 @@
 //! that tests move, and a log the tests read. Each port can be told to fail.
 
 use access_alerts::app::ports::{
-    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, Mailer,
-    Platform, PortError, RateLimiter,
+    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, MailQueue,
+    Mailer, Platform, PortError, RateLimiter, Row, Sql, Stmt,
 };
 use access_alerts::app::{App, Outcome, QueueKind, Response, Settings};
 use access_alerts::content::{AlertRecord, Contact};
@@ -62,6 +62,117 @@ pub struct Fake {
     pub cache: access_alerts::app::cache::Cache,
     pub random: Cell<u64>,
     pub logs: RefCell<Vec<(Level, String)>>,
+    /// D1 as SQLite in memory, with `migrations/` applied.
+    pub db: RefCell<Option<rusqlite::Connection>>,
+    pub db_fails: Cell<bool>,
+    /// Statements run and rows they returned (D1 bills rows read).
+    pub db_statements: Cell<u64>,
+    pub db_rows: Cell<u64>,
+    /// The alert-mail queue's messages, in order.
+    pub mail_queue: RefCell<Vec<serde_json::Value>>,
+    pub mail_queue_fails: Cell<bool>,
+    /// Mail to subscribers: (from, to, raw message).
+    pub reader_mail: RefCell<Vec<(String, String, String)>>,
+    /// Sends to this many more subscribers fail (then they succeed).
+    pub reader_mail_failures: Cell<u32>,
+    /// Whether sends to subscribers are kept (a bench sink drops them).
+    pub reader_mail_dropped: Cell<bool>,
+}
+
+/// `migrations/*.sql` applied to a fresh in-memory SQLite, with D1's
+/// foreign keys on.
+pub fn migrated_db() -> rusqlite::Connection {
+    let db = rusqlite::Connection::open_in_memory().expect("sqlite");
+    db.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    for f in files {
+        db.execute_batch(&std::fs::read_to_string(&f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+    db
+}
+
+fn to_sql(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        serde_json::Value::Null => V::Null,
+        serde_json::Value::Bool(b) => V::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(V::Integer)
+            .unwrap_or_else(|| V::Real(n.as_f64().unwrap_or(0.0))),
+        serde_json::Value::String(s) => V::Text(s.clone()),
+        other => V::Text(other.to_string()),
+    }
+}
+
+fn from_sql(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
+    use rusqlite::types::ValueRef as V;
+    match v {
+        V::Null => serde_json::Value::Null,
+        V::Integer(i) => i.into(),
+        V::Real(f) => f.into(),
+        V::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+        V::Blob(b) => String::from_utf8_lossy(b).into_owned().into(),
+    }
+}
+
+impl Sql for Fake {
+    async fn batch(&self, stmts: &[Stmt<'_>]) -> Result<Vec<Vec<Row>>, PortError> {
+        if self.db_fails.get() {
+            return Err(PortError("d1 unavailable".into()));
+        }
+        let mut guard = self.db.borrow_mut();
+        let db = guard.get_or_insert_with(migrated_db);
+        let tx = db.transaction().map_err(|e| PortError(e.to_string()))?;
+        let mut out = Vec::new();
+        for s in stmts {
+            assert!(s.params.len() <= 100, "D1 binds at most 100 parameters");
+            self.db_statements.set(self.db_statements.get() + 1);
+            let mut st = tx
+                .prepare(s.sql)
+                .map_err(|e| PortError(format!("{e}: {}", s.sql)))?;
+            let names: Vec<String> = st.column_names().map(|c| c.to_string()).collect();
+            let params: Vec<rusqlite::types::Value> = s.params.iter().map(to_sql).collect();
+            let mut rows = st
+                .query(rusqlite::params_from_iter(params))
+                .map_err(|e| PortError(e.to_string()))?;
+            let mut result = Vec::new();
+            while let Some(row) = rows.next().map_err(|e| PortError(e.to_string()))? {
+                let mut r = Row::new();
+                for (i, n) in names.iter().enumerate() {
+                    r.insert(n.clone(), from_sql(row.get_ref(i).unwrap()));
+                }
+                result.push(r);
+            }
+            self.db_rows.set(self.db_rows.get() + result.len() as u64);
+            out.push(result);
+        }
+        tx.commit().map_err(|e| PortError(e.to_string()))?;
+        Ok(out)
+    }
+}
+
+impl MailQueue for Fake {
+    async fn send_batch(&self, messages: &[serde_json::Value]) -> Result<(), PortError> {
+        assert!(
+            messages.len() <= 100,
+            "sendBatch takes at most 100 messages"
+        );
+        if self.mail_queue_fails.get() {
+            return Err(PortError("queue unavailable".into()));
+        }
+        self.mail_queue
+            .borrow_mut()
+            .extend(messages.iter().cloned());
+        Ok(())
+    }
 }
 
 impl Fake {
@@ -294,6 +405,20 @@ impl Mailer for Fake {
             .push((from.to_string(), to.to_string(), raw.to_string()));
         Ok(())
     }
+
+    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+        if self.reader_mail_failures.get() > 0 {
+            self.reader_mail_failures
+                .set(self.reader_mail_failures.get() - 1);
+            return Err(MailError::SendFailed);
+        }
+        if !self.reader_mail_dropped.get() {
+            self.reader_mail
+                .borrow_mut()
+                .push((from.to_string(), to.to_string(), raw.to_string()));
+        }
+        Ok(())
+    }
 }
 
 impl RateLimiter for Fake {
@@ -320,7 +445,15 @@ impl Platform for Fake {
     type Mailer = Self;
     type Limiter = Self;
     type Http = Self;
+    type Db = Self;
+    type MailQueue = Self;
 
+    fn db(&self) -> &Self {
+        self
+    }
+    fn mail_queue(&self) -> &Self {
+        self
+    }
     fn kv(&self) -> &Self {
         self
     }

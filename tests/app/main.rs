@@ -12,10 +12,12 @@ mod support;
 mod cache;
 mod contact;
 mod delivery;
+
 mod hardening;
 mod listings;
 mod pages;
 mod search;
+mod subscribers;
 
 use access_alerts::content::AlertRecord;
 use fake::{Site, TestRequest};

@@ -53,6 +53,34 @@ impl Worker {
         Worker::start_with_state(vars, tempfile::tempdir().expect("temp dir"))
     }
 
+    /// Starts the Worker on a fresh state whose D1 database has
+    /// `migrations/` applied, as `make dev` does.
+    pub fn start_with_d1(vars: &[(&str, &str)]) -> Worker {
+        let state = tempfile::tempdir().expect("temp dir");
+        let out = Command::new(wrangler())
+            .current_dir(root())
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(state.path())
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CI", "1")
+            .output()
+            .expect("wrangler d1 runs");
+        assert!(
+            out.status.success(),
+            "wrangler d1 migrations apply failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Worker::start_with_state(vars, state)
+    }
+
+    /// Fires a Cron Trigger (`wrangler dev --test-scheduled`).
+    pub fn scheduled(&self, cron: &str) {
+        let path = format!("/cdn-cgi/handler/scheduled?cron={}", cron.replace(' ', "+"));
+        let r = self.get(&path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+
     /// Starts the Worker on an existing state directory (a restart).
     pub fn start_with_state(vars: &[(&str, &str)], state: tempfile::TempDir) -> Worker {
         let shim = root().join("build/entry.mjs");
@@ -78,7 +106,9 @@ impl Worker {
             .args(["--inspector-port", &free_port().to_string()])
             .arg("--persist-to")
             .arg(state.path())
-            .args(["--show-interactive-dev-session=false", "--log-level", "log"]);
+            .args(["--show-interactive-dev-session=false", "--log-level", "log"])
+            // The Cron Triggers answer /cdn-cgi/handler/scheduled (`scheduled`).
+            .arg("--test-scheduled");
         for (k, v) in &all {
             cmd.arg("--var").arg(format!("{k}:{v}"));
         }

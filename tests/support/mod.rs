@@ -7,8 +7,9 @@
 /// contacts live at example.org, visitors write from example.net).
 /// Tests publish and read back at once: list pages are not cached unless a
 /// test (the cache's own) says otherwise.
-pub const TEST_VARS: [(&str, &str); 4] = [
+pub const TEST_VARS: [(&str, &str); 5] = [
     ("CACHE_TTL_SECONDS", "0"),
+    ("SUBSCRIBER_SECRET", "test-subscriber-secret"),
     ("PREVIEW_SECRET", "test-preview-secret"),
     ("OPERATOR_TOKEN", "test-operator-token"),
     (
@@ -115,4 +116,25 @@ pub fn node_tests(file: &str, passes: usize) {
         "{text}"
     );
     eprintln!("{text}");
+}
+
+/// An email with its quoted-printable soft breaks and `=3D` undone (ASCII
+/// is all the tests look for).
+pub fn decoded(raw: &str) -> String {
+    raw.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// The token of the first link to `path` (`/unsubscribe?t=`) in an email
+/// or a page.
+pub fn link_token(text: &str, path: &str) -> String {
+    let at = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} in {text}"))
+        + path.len();
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect()
 }

@@ -1,0 +1,68 @@
+-- Email alerts for subscribers (README, "Email alerts"). Applied by
+-- `make dev` and `make test` locally and by `make deploy` remotely
+-- (`wrangler d1 migrations apply DB`). Ids are random 64-bit hex, never a
+-- sequence, so that one id tells nothing about another.
+
+-- Confirmed subscribers. `email` is stored normalised (trimmed, lowercase).
+-- Deleting a row is the whole erasure: topics and delivery records go with it.
+CREATE TABLE subscribers (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  -- 1: every alert; 0: only the topics in subscriber_topics.
+  every INTEGER NOT NULL CHECK (every IN (0, 1)),
+  frequency TEXT NOT NULL CHECK (frequency IN ('each', 'weekly')),
+  confirmed_at INTEGER NOT NULL
+) STRICT;
+-- The fan-out's query: subscribers of one frequency in id order.
+CREATE INDEX subscribers_by_frequency ON subscribers (frequency, id);
+
+-- A subscriber's chosen topics: 'c:<category>' or 't:<tag>'.
+CREATE TABLE subscriber_topics (
+  subscriber_id TEXT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  PRIMARY KEY (subscriber_id, topic)
+) STRICT, WITHOUT ROWID;
+-- Topic look-ups: who follows this category or tag.
+CREATE INDEX subscriber_topics_by_topic ON subscriber_topics (topic, subscriber_id);
+
+-- Requests waiting for their confirmation link to be used. Expire after
+-- 48 hours (the scheduled handler deletes them); `sent_at` throttles the
+-- confirmation email to one per address per 10 minutes.
+CREATE TABLE pending (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  every INTEGER NOT NULL CHECK (every IN (0, 1)),
+  frequency TEXT NOT NULL CHECK (frequency IN ('each', 'weekly')),
+  -- JSON array of topics.
+  topics TEXT NOT NULL,
+  sent_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+
+-- Each mailing, claimed once: an alert going live ('<slug>' or
+-- '<slug>#<hash>' for `notify = "again"`) or a week's digest
+-- ('digest:<yyyy-Www>'). The primary key is what makes a mailing start once.
+CREATE TABLE mailings (
+  id TEXT PRIMARY KEY,
+  slug TEXT,
+  started_at INTEGER NOT NULL,
+  -- 'sent', or 'baseline': public before email alerts were switched on.
+  status TEXT NOT NULL
+) STRICT;
+
+-- One row per (mailing, subscriber) sent: written before the queue message
+-- is acknowledged and checked on redelivery, so nobody gets one twice.
+CREATE TABLE deliveries (
+  mailing TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  sent_at INTEGER NOT NULL,
+  PRIMARY KEY (mailing, subscriber_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX deliveries_by_subscriber ON deliveries (subscriber_id);
+
+-- Sends that failed every retry, kept for the operator (ids, never addresses).
+CREATE TABLE dead_mail (
+  id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  failed_at INTEGER NOT NULL
+) STRICT;

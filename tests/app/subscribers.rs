@@ -1,0 +1,554 @@
+//! Email alerts in-process: subscribing with double opt-in, the crons, the
+//! fan-out through the alert-mail queue, redelivery, dead letters, the
+//! digest and erasure, over D1 as SQLite (`migrations/` applied) and the
+//! other ports in memory.
+
+use crate::fake::{block_on, Site, TestRequest, ORIGIN};
+use crate::support::{decoded, link_token};
+use access_alerts::app::{App, Outcome, QueueKind, DIGEST_CRON};
+use access_alerts::routes::Method;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const EVERY_MINUTE: &str = "* * * * *";
+
+impl Site {
+    pub fn cron(&self, cron: &str) {
+        let app = App::new(&self.fake, &self.settings);
+        block_on(app.scheduled(cron)).unwrap_or_else(|e| panic!("{e:?}"));
+    }
+
+    /// Consumes the alert-mail queue until it is empty, as the queue would:
+    /// a retried message comes back, up to `max_retries` (5) retries, then
+    /// goes to the dead-letter queue. The outcomes in order.
+    pub fn drain_mail(&self) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        let mut attempts: Vec<(serde_json::Value, u32)> = Vec::new();
+        loop {
+            let next: Vec<serde_json::Value> =
+                self.fake.mail_queue.borrow_mut().drain(..).collect();
+            attempts.extend(next.into_iter().map(|m| (m, 0)));
+            if attempts.is_empty() {
+                return outcomes;
+            }
+            let (message, tries) = attempts.remove(0);
+            let outcome = self.consume(QueueKind::AlertMail, &message);
+            outcomes.push(outcome);
+            if let Outcome::Retry(_) = outcome {
+                if tries < 5 {
+                    attempts.push((message, tries + 1));
+                } else {
+                    self.consume(QueueKind::AlertMailDead, &message);
+                }
+            }
+        }
+    }
+
+    pub fn reader_mail_to(&self, to: &str) -> Vec<String> {
+        self.fake
+            .reader_mail
+            .borrow()
+            .iter()
+            .filter(|(_, t, _)| t == to)
+            .map(|(_, _, raw)| decoded(raw))
+            .collect()
+    }
+
+    pub fn sql(&self, sql: &str) -> Vec<serde_json::Value> {
+        use access_alerts::app::ports::{Sql, Stmt};
+        block_on(self.fake.batch(&[Stmt::new(sql, vec![])])).unwrap()[0]
+            .iter()
+            .map(|r| serde_json::Value::Object(r.clone()))
+            .collect()
+    }
+
+    /// Subscribes `email` with this form body's choice and confirms through
+    /// the emailed link's page (a GET, then the POST of its button).
+    pub fn subscribe(&self, email: &str, choice: &str) -> String {
+        let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
+        let r = self.send(
+            TestRequest::post("/subscribe", FORM, &body).header("CF-Connecting-IP", "192.0.2.7"),
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+        self.drain_mail();
+        let mail = self
+            .reader_mail_to(email)
+            .pop()
+            .expect("a confirmation email");
+        let token = link_token(&mail, "/subscribe/confirm?t=");
+        let page = self.get(&format!("/subscribe/confirm?t={token}"));
+        assert_eq!(page.status, 200);
+        assert!(page.text().contains("Confirm my subscription"));
+        let r = self.send(TestRequest::post(
+            "/subscribe/confirm",
+            FORM,
+            &format!("t={token}"),
+        ));
+        assert_eq!(r.status, 200, "{}\n{}", r.text(), self.fake.logged());
+        assert!(r.text().contains("You are subscribed"));
+        link_token(&r.text(), "/subscription?t=")
+    }
+}
+
+/// An alert dated `minutes` from the fake's clock (negative: in the past).
+fn alert_text(title: &str, category: &str, minutes: i64, extra: &str) -> String {
+    let date =
+        chrono::DateTime::from_timestamp_millis(crate::fake::START_MILLIS + minutes * 60_000)
+            .unwrap();
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = {}\ncategory = \"{category}\"\n{extra}+++\nThe body of {title}, with [a link](/alerts/oewg-collective-call-against-barring-organisations).\n",
+        date.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+fn site() -> Site {
+    let site = Site::from_content();
+    // Alerts public before anyone subscribed start their mailings here, to nobody.
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    site
+}
+
+#[test]
+fn an_alert_goes_once_to_each_matching_subscriber_and_to_nobody_else() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.subscribe(
+        "bo@example.net",
+        "scope=chosen&topic=c%3AOpinion&frequency=each",
+    );
+    site.subscribe("cy@example.net", "scope=chosen&topic=c%3AGeneral");
+    site.subscribe("di@example.net", "scope=all&frequency=weekly");
+    site.publish_text(
+        "fresh-opinion",
+        &alert_text("Fresh opinion", "Opinion", -1, ""),
+    );
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let ada = site.reader_mail_to("ada@example.net");
+    let bo = site.reader_mail_to("bo@example.net");
+    assert_eq!(ada.len(), 2, "the confirmation and the alert");
+    assert_eq!(bo.len(), 2);
+    assert_eq!(
+        site.reader_mail_to("cy@example.net").len(),
+        1,
+        "General only: nothing"
+    );
+    assert_eq!(
+        site.reader_mail_to("di@example.net").len(),
+        1,
+        "weekly: not each alert"
+    );
+    let mail = &ada[1];
+    assert!(mail.contains("Subject: Fresh opinion\r\n"), "{mail}");
+    assert!(mail.contains("List-Unsubscribe: <https://alerts.example.com/unsubscribe?t="));
+    assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    assert!(mail.contains("List-Id: Access Alerts <alerts.example.com>"));
+    assert!(mail.contains("you subscribed to: every alert"));
+    assert!(bo[1].contains("you subscribed to: Opinion"));
+    assert!(mail.contains("href=\"https://alerts.example.com/alerts/oewg-collective-call-against-barring-organisations\""), "links made absolute");
+    // Every later run, and an edit, send nothing more.
+    site.cron(EVERY_MINUTE);
+    site.publish_text(
+        "fresh-opinion",
+        &alert_text("Fresh opinion", "Opinion", -1, "summary = \"Edited.\"\n"),
+    );
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
+    // notify = "again" sends this version once more, and only once.
+    site.publish_text(
+        "fresh-opinion",
+        &alert_text("Fresh opinion", "Opinion", -1, "notify = \"again\"\n"),
+    );
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 3);
+    assert_eq!(site.reader_mail_to("bo@example.net").len(), 3);
+    // No address in any log line.
+    let logs = site.fake.logged();
+    assert!(!logs.contains("@example.net"), "{logs}");
+}
+
+#[test]
+fn a_scheduled_alert_goes_out_after_its_date_and_not_before_and_a_draft_never() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text("later", &alert_text("Later", "Opinion", 10, ""));
+    site.publish_text(
+        "draft-one",
+        &alert_text("Draft one", "Opinion", -1, "draft = true\n"),
+    );
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "only the confirmation"
+    );
+    site.fake.advance_seconds(11 * 60);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net");
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].contains("Subject: Later"));
+}
+
+#[test]
+fn an_alert_unpublished_before_its_date_never_goes_out() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text("withdrawn", &alert_text("Withdrawn", "Opinion", 10, ""));
+    site.unpublish("withdrawn");
+    site.fake.advance_seconds(11 * 60);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 1);
+}
+
+#[test]
+fn an_old_dated_alert_is_an_import_and_is_not_mailed() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text(
+        "imported",
+        &alert_text("Imported", "Opinion", -30 * 24 * 60, ""),
+    );
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 1);
+}
+
+#[test]
+fn the_answer_is_the_same_for_everyone_and_the_confirmation_is_throttled() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    let post = |email: &str| {
+        let body = format!("email={email}&consent=yes&scope=all");
+        site.send(
+            TestRequest::post("/subscribe", FORM, &body).header("CF-Connecting-IP", "192.0.2.7"),
+        )
+    };
+    let known = post("ada%40example.net");
+    let unknown = post("new%40example.net");
+    assert_eq!((known.status, unknown.status), (303, 303));
+    assert_eq!(known.header("location"), unknown.header("location"));
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "a new confirmation for a known address"
+    );
+    for _ in 0..3 {
+        assert_eq!(post("ADA%40Example.net").status, 303);
+    }
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "at most one per 10 minutes"
+    );
+    site.fake.advance_seconds(601);
+    post("ada%40example.net");
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 3);
+    // JSON: 202 and the same words.
+    let r = site.send(
+        TestRequest::post(
+            "/subscribe",
+            "application/json",
+            r#"{"email":"x@example.net","consent":true}"#,
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 202);
+    assert!(r.text().contains("Check your inbox"));
+    assert!(!r.text().contains("x@example.net"));
+}
+
+#[test]
+fn refusals_keep_every_value_and_send_nothing() {
+    let site = site();
+    let r = site.send(
+        TestRequest::post(
+            "/subscribe",
+            FORM,
+            "email=ada%40exa+mple&scope=chosen&topic=c%3AOpinion&frequency=weekly",
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert!(page.contains("value=\"ada@exa mple\""), "the address kept");
+    assert!(
+        page.contains("value=\"c:Opinion\" checked"),
+        "the topic kept"
+    );
+    assert!(
+        page.contains("value=\"weekly\" checked"),
+        "the frequency kept"
+    );
+    assert!(page.contains("Tick the box"));
+    let json = site.send(
+        TestRequest::post(
+            "/subscribe",
+            "application/json",
+            r#"{"email":"ada@example.net","consent":true,"scope":"chosen","topics":["t:Nope"]}"#,
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(json.status, 422);
+    assert!(json.text().contains("\"topics\""));
+    let foreign = site.send(
+        TestRequest::post("/subscribe", FORM, "email=a%40example.net&consent=yes")
+            .header("Origin", "https://evil.example")
+            .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(foreign.status, 403);
+    let text = site.send(
+        TestRequest::post("/subscribe", "text/plain", "x").header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(text.status, 415);
+    let big = "x".repeat(40_000);
+    let large = site
+        .send(TestRequest::post("/subscribe", FORM, &big).header("CF-Connecting-IP", "192.0.2.7"));
+    assert_eq!(large.status, 413);
+    site.fake.limit.set(0);
+    let limited = site.send(
+        TestRequest::post("/subscribe", FORM, "email=a%40example.net&consent=yes")
+            .header("CF-Connecting-IP", "192.0.2.8"),
+    );
+    assert_eq!(limited.status, 429);
+    site.fake.limit.set(10);
+    let bait = site.send(
+        TestRequest::post(
+            "/subscribe",
+            FORM,
+            "email=bot%40example.net&consent=yes&website=x",
+        )
+        .header("CF-Connecting-IP", "192.0.2.9"),
+    );
+    assert_eq!(bait.status, 303, "a robot is answered like a person");
+    site.drain_mail();
+    assert!(site.fake.reader_mail.borrow().is_empty());
+    assert!(site.sql("SELECT id FROM pending").is_empty());
+}
+
+#[test]
+fn one_click_unsubscribe_deletes_the_address_and_everything_with_it() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=chosen&topic=c%3AOpinion");
+    site.publish_text("first", &alert_text("First", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net").pop().unwrap();
+    let token = link_token(&mail, "/unsubscribe?t=");
+    assert!(!site.sql("SELECT * FROM deliveries").is_empty());
+    // The GET is a button only: a scanner following the link changes nothing.
+    let page = site.get(&format!("/unsubscribe?t={token}"));
+    assert_eq!(page.status, 200);
+    assert_eq!(site.sql("SELECT id FROM subscribers").len(), 1);
+    // RFC 8058: the mail provider's POST, without an Origin.
+    let r = site.send(TestRequest::post(
+        &format!("/unsubscribe?t={token}"),
+        FORM,
+        "List-Unsubscribe=One-Click",
+    ));
+    assert_eq!(r.status, 200);
+    for table in ["subscribers", "subscriber_topics", "deliveries", "pending"] {
+        assert!(
+            site.sql(&format!("SELECT * FROM {table}")).is_empty(),
+            "{table} still holds a row"
+        );
+    }
+    site.publish_text("second", &alert_text("Second", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "nothing after unsubscribing"
+    );
+    let gone = site.get(&format!("/subscription?t={token}"));
+    assert_eq!(gone.status, 410);
+}
+
+#[test]
+fn a_subscriber_changes_topics_and_frequency() {
+    let site = site();
+    let token = site.subscribe("ada@example.net", "scope=all");
+    let page = site.get(&format!("/subscription?t={token}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text().contains("ada@example.net"),
+        "no page shows the address"
+    );
+    let r = site.send(
+        TestRequest::post(
+            "/subscription",
+            FORM,
+            &format!("t={token}&scope=chosen&topic=c%3AGeneral&frequency=each"),
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("Saved"));
+    site.publish_text("opinion-now", &alert_text("Opinion now", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "no longer subscribed to Opinion"
+    );
+    let forged = site.get(&format!("/subscription?t={}", token.replace('.', "x.")));
+    assert_eq!(forged.status, 400);
+}
+
+#[test]
+fn confirmation_links_expire_and_work_once() {
+    let site = site();
+    let r = site.send(
+        TestRequest::post("/subscribe", FORM, "email=ada%40example.net&consent=yes")
+            .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 303);
+    site.drain_mail();
+    let token = link_token(
+        &site.reader_mail_to("ada@example.net")[0],
+        "/subscribe/confirm?t=",
+    );
+    site.fake.advance_seconds(48 * 3600 + 1);
+    assert_eq!(
+        site.get(&format!("/subscribe/confirm?t={token}")).status,
+        410
+    );
+    site.cron(EVERY_MINUTE);
+    assert!(
+        site.sql("SELECT id FROM pending").is_empty(),
+        "the request expired by itself"
+    );
+    // A fresh one confirms once; the second use is gone.
+    site.fake.advance_seconds(60);
+    site.subscribe("bo@example.net", "scope=all");
+    let token = link_token(
+        &site.reader_mail_to("bo@example.net")[0],
+        "/subscribe/confirm?t=",
+    );
+    let again = site.send(TestRequest::post(
+        "/subscribe/confirm",
+        FORM,
+        &format!("t={token}"),
+    ));
+    assert_eq!(again.status, 410);
+}
+
+#[test]
+fn a_redelivered_send_reaches_nobody_twice() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.subscribe("bo@example.net", "scope=all");
+    site.publish_text("once", &alert_text("Once", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    // The page message makes one send message; deliver it twice.
+    let page = site.fake.mail_queue.borrow_mut().remove(0);
+    assert_eq!(site.consume(QueueKind::AlertMail, &page), Outcome::Ack);
+    let send = site.fake.mail_queue.borrow()[0].clone();
+    assert_eq!(send["k"], "send");
+    assert!(
+        !send.to_string().contains("@"),
+        "queue messages carry ids, not addresses"
+    );
+    site.drain_mail();
+    assert_eq!(site.consume(QueueKind::AlertMail, &send), Outcome::Ack);
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
+    assert_eq!(site.reader_mail_to("bo@example.net").len(), 2);
+}
+
+#[test]
+fn a_failing_send_ends_in_dead_mail_and_the_operator_resends_it() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text("stuck", &alert_text("Stuck", "Opinion", -1, ""));
+    site.fake.reader_mail_failures.set(100);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 1);
+    let auth = ("Authorization", "Bearer test-operator-token");
+    let list = site.request("GET", "/operator/mail", &[auth]);
+    assert_eq!(list.status, 200);
+    let listed: serde_json::Value = serde_json::from_str(&list.text()).unwrap();
+    assert_eq!(listed["mail"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["mail"][0]["recipients"], 1);
+    assert!(!list.text().contains("@example.net"));
+    assert_eq!(site.request("GET", "/operator/mail", &[]).status, 401);
+    let id = listed["mail"][0]["id"].as_str().unwrap().to_string();
+    site.fake.reader_mail_failures.set(0);
+    let r = site.request("POST", &format!("/operator/mail/{id}/resend"), &[auth]);
+    assert_eq!(r.status, 202);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net");
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].contains("Subject: Stuck"));
+    assert!(site.sql("SELECT id FROM dead_mail").is_empty());
+}
+
+#[test]
+fn the_weekly_digest_holds_the_weeks_matching_alerts_or_nothing() {
+    let site = site();
+    site.subscribe(
+        "ada@example.net",
+        "scope=chosen&topic=c%3AOpinion&frequency=weekly",
+    );
+    site.subscribe(
+        "cy@example.net",
+        "scope=chosen&topic=c%3AGeneral&frequency=weekly",
+    );
+    site.publish_text("week-one", &alert_text("Week one", "Opinion", -60, ""));
+    site.publish_text("week-two", &alert_text("Week two", "Opinion", -30, ""));
+    site.cron(EVERY_MINUTE);
+    site.cron(DIGEST_CRON);
+    site.drain_mail();
+    let ada = site.reader_mail_to("ada@example.net");
+    assert_eq!(ada.len(), 2, "the confirmation and one digest");
+    assert!(ada[1].contains("Week one") && ada[1].contains("Week two"));
+    assert!(ada[1].contains("List-Unsubscribe-Post"));
+    assert_eq!(
+        site.reader_mail_to("cy@example.net").len(),
+        1,
+        "no General alert this week: no digest"
+    );
+    site.cron(DIGEST_CRON);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "one digest a week"
+    );
+}
+
+#[test]
+fn without_d1_the_form_answers_503_and_keeps_nothing() {
+    let site = site();
+    site.fake.db_fails.set(true);
+    let r = site.send(
+        TestRequest::post("/subscribe", FORM, "email=ada%40example.net&consent=yes")
+            .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 503);
+    assert_eq!(r.header("retry-after").as_deref(), Some("60"));
+    site.fake.db_fails.set(false);
+    site.fake.mail_queue_fails.set(true);
+    let r = site.send(
+        TestRequest::post("/subscribe", FORM, "email=ada%40example.net&consent=yes")
+            .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 503);
+    assert!(
+        site.sql("SELECT id FROM pending").is_empty(),
+        "nothing kept, so the reader may try again at once"
+    );
+    let _ = Method::Get;
+    let _ = ORIGIN;
+}

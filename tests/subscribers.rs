@@ -1,0 +1,188 @@
+//! Email alerts through `wrangler dev`: D1 with `migrations/` applied, the
+//! alert-mail queue, the Cron Triggers fired through `--test-scheduled`,
+//! and the local send_email binding's `.eml` files. What the in-process
+//! tests (`tests/app/subscribers.rs`) cannot show: the SQL on D1 itself,
+//! the queue's delivery, the crons' wiring and the messages on disk.
+
+mod common;
+
+use common::support::{decoded, link_token};
+use common::{content_copy, Worker};
+use std::time::Duration;
+
+const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+const EVERY_MINUTE: &str = "* * * * *";
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Mail the binding wrote to `to` (quoted-printable soft breaks undone).
+fn mail_to(w: &Worker, to: &str) -> Vec<String> {
+    w.emails()
+        .into_iter()
+        .map(|(_, m)| decoded(&m))
+        .filter(|m| m.contains(&format!("To: <{to}>")) || m.contains(&format!("To: {to}")))
+        .collect()
+}
+
+fn wait_mail_to(w: &Worker, to: &str, count: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let m = mail_to(w, to);
+        if m.len() >= count {
+            return m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {count} emails to {to}:\n{}",
+            w.log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn subscribe(w: &Worker, email: &str, choice: &str) -> String {
+    let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
+    let r = w.request(
+        "POST",
+        "/subscribe",
+        &[FORM, ("CF-Connecting-IP", "192.0.2.7")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/subscribe/check"));
+    let confirmation = wait_mail_to(w, email, 1).remove(0);
+    assert!(
+        confirmation.contains("Subject: Confirm your subscription to Access Alerts"),
+        "{confirmation}"
+    );
+    let t = link_token(&confirmation, "/subscribe/confirm?t=");
+    assert_eq!(w.get(&format!("/subscribe/confirm?t={t}")).status, 200);
+    let r = w.request(
+        "POST",
+        "/subscribe/confirm",
+        &[FORM],
+        format!("t={t}").as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("You are subscribed"));
+    link_token(&r.body, "/subscription?t=")
+}
+
+/// An alert file dated `seconds` from now.
+fn alert(title: &str, category: &str, seconds: i64) -> String {
+    let date = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = {}\ncategory = \"{category}\"\n+++\nThe body of {title}.\n",
+        date.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+#[test]
+fn subscribers_get_each_alert_once_as_it_goes_live_and_nothing_after_unsubscribing() {
+    let w = Worker::start_with_d1(&[]);
+    let content = content_copy();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+
+    subscribe(&w, "ada@example.net", "scope=all");
+    subscribe(&w, "cy@example.net", "scope=chosen&topic=c%3AGeneral");
+
+    // A past-dated alert: out at the next run, to Ada only.
+    std::fs::write(
+        content.path().join("alerts/gone-live.md"),
+        alert("Gone live", "Opinion", -60),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    let ada = wait_mail_to(&w, "ada@example.net", 2);
+    let mail = &ada[1];
+    assert!(mail.contains("Subject: Gone live"), "{mail}");
+    assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    assert!(mail.contains("you subscribed to: every alert"));
+
+    // A scheduled alert: not before its date, then once.
+    std::fs::write(
+        content.path().join("alerts/later.md"),
+        alert("Later", "Opinion", 25),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        mail_to(&w, "ada@example.net").len(),
+        2,
+        "not before its date"
+    );
+    std::thread::sleep(Duration::from_secs(25));
+    w.scheduled(EVERY_MINUTE);
+    w.scheduled(EVERY_MINUTE);
+    let ada = wait_mail_to(&w, "ada@example.net", 3);
+    assert!(ada[2].contains("Subject: Later"));
+
+    // An edit sends nothing.
+    std::fs::write(
+        content.path().join("alerts/later.md"),
+        alert("Later", "Opinion", -5).replace("The body", "The edited body"),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(mail_to(&w, "ada@example.net").len(), 3);
+    assert_eq!(
+        mail_to(&w, "cy@example.net").len(),
+        1,
+        "General only: nothing but the confirmation"
+    );
+
+    // One-click unsubscribe, as a mail provider posts it.
+    let t = link_token(&ada[2], "/unsubscribe?t=");
+    let r = w.request(
+        "POST",
+        &format!("/unsubscribe?t={t}"),
+        &[FORM],
+        b"List-Unsubscribe=One-Click",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    std::fs::write(
+        content.path().join("alerts/after.md"),
+        alert("After", "Opinion", -1),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    w.wait_for_log("mailing id=after", 1, WAIT);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        mail_to(&w, "ada@example.net").len(),
+        3,
+        "nothing after unsubscribing"
+    );
+
+    let log = w.log();
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("@example.net") && !l.contains(".eml")),
+        "no address in a log line"
+    );
+}
+
+#[test]
+fn the_weekly_digest_goes_out_on_its_cron() {
+    let w = Worker::start_with_d1(&[]);
+    let content = content_copy();
+    w.publish(content.path(), false);
+    subscribe(&w, "di@example.net", "scope=all&frequency=weekly");
+    std::fs::write(
+        content.path().join("alerts/this-week.md"),
+        alert("This week", "Opinion", -3600),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    w.scheduled("0 8 * * 1");
+    let mail = wait_mail_to(&w, "di@example.net", 2);
+    assert!(mail[1].contains("the week's alerts"), "{}", mail[1]);
+    assert!(mail[1].contains("This week"));
+}
