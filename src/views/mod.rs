@@ -134,6 +134,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                         nav aria-label="Site" {
                             ul {
                                 li { a href=(Route::Home.path()) { "Latest alerts" } }
+                                li { a href=(Route::Subscribe.path()) { "Email alerts" } }
                                 li { a href=(Route::Contact.path()) { "Contact" } }
                             }
                         }

@@ -67,9 +67,9 @@ fn choice_fields(
         }
     };
     html! {
-        fieldset #scope {
+        fieldset #scope aria-describedby=[errors.get("scope").map(|_| "scope-error")] {
             legend { "What to receive" }
-            @if let Some(m) = errors.get("scope") { p.field-error { (m) } }
+            @if let Some(m) = errors.get("scope") { p.field-error #scope-error { (m) } }
             div.check {
                 input #scope-all type="radio" name="scope" value="all" checked[every];
                 label for="scope-all" { "Every alert" }
@@ -79,14 +79,14 @@ fn choice_fields(
                 label for="scope-chosen" { "Only the categories and tags I tick below" }
             }
         }
-        div #topics {
-            @if let Some(m) = errors.get("topics") { p.field-error { (m) } }
+        div #topics role="group" aria-label="Topics" aria-describedby=[errors.get("topics").map(|_| "topics-error")] {
+            @if let Some(m) = errors.get("topics") { p.field-error #topics-error { (m) } }
             (boxes(&categories, "Categories"))
             (boxes(&tags, "Tags"))
         }
-        fieldset #frequency {
+        fieldset #frequency aria-describedby=[errors.get("frequency").map(|_| "frequency-error")] {
             legend { "How often" }
-            @if let Some(m) = errors.get("frequency") { p.field-error { (m) } }
+            @if let Some(m) = errors.get("frequency") { p.field-error #frequency-error { (m) } }
             div.check {
                 input #frequency-each type="radio" name="frequency" value="each" checked[frequency == Frequency::Each];
                 label for="frequency-each" { "Each alert as it goes live" }
@@ -142,7 +142,7 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
             }
             @if let Some(key) = form.turnstile_site_key {
                 @if let Some(m) = e.get("turnstile") { p.field-error #turnstile-error { (m) } }
-                div.cf-turnstile data-sitekey=(key) {}
+                div #turnstile.cf-turnstile data-sitekey=(key) {}
             }
             button type="submit" { "Subscribe" }
         }
@@ -150,19 +150,15 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
     layout(site, &head, main)
 }
 
-/// The footer's short form: every alert as it goes live.
+/// The footer's short form: the address, then the full form (topics,
+/// frequency, consent) with it filled in. A GET, so it works the same with
+/// Turnstile on and leaves the choice and the consent to that page.
 pub fn footer_form() -> Markup {
     html! {
-        form.footer-subscribe method="post" action=(Route::Subscribe.path()) {
-            label for="footer-email" { "Get every alert by email" }
+        form.footer-subscribe method="get" action=(Route::Subscribe.path()) {
+            label for="footer-email" { "Get alerts by email" }
             input #footer-email type="email" name="email" autocomplete="email" required;
-            input type="hidden" name="scope" value="all";
-            input type="hidden" name="frequency" value="each";
-            div.check {
-                input #footer-consent type="checkbox" name="consent" value="yes" required;
-                label for="footer-consent" { "Keep my address to send me alerts (" a href=(Route::Subscribe.path()) { "choose topics" } ", " a href=(Route::Privacy.path()) { "privacy" } ")" }
-            }
-            button type="submit" { "Subscribe" }
+            button type="submit" { "Continue" }
         }
     }
 }
