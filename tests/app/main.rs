@@ -12,7 +12,7 @@ mod support;
 mod cache;
 mod contact;
 mod delivery;
-
+mod fanout;
 mod hardening;
 mod listings;
 mod pages;
