@@ -130,11 +130,9 @@ D1_WHERE := $(if $(filter 1,$(REMOTE)),--remote,--local --persist-to $(STATE))
 migrate: setup
 	$(WRANGLER) d1 migrations apply DB $(D1_WHERE)
 
-# Counts per frequency and topic: never an address.
-subscribers: setup
-	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT frequency, CASE every WHEN 1 THEN 'every alert' ELSE 'chosen topics' END AS scope, count(*) AS subscribers FROM subscribers GROUP BY 1, 2 ORDER BY 1, 2"
-	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT t.topic, s.frequency, count(*) AS subscribers FROM subscriber_topics t JOIN subscribers s ON s.id = t.subscriber_id GROUP BY 1, 2 ORDER BY 3 DESC, 1"
-	@$(WRANGLER) d1 execute DB $(D1_WHERE) --command "SELECT (SELECT count(*) FROM pending) AS awaiting_confirmation, (SELECT count(*) FROM dead_mail) AS dead_mail"
+# Counts per frequency, scope and topic, pending and dead mail: never an address.
+subscribers: setup $(PUBLISH)
+	@$(PUBLISH) subscribers $(REMOTE_FLAG)
 
 ## ---- run ----
 # Publishes content/ before the server first answers, then republishes on

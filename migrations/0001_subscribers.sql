@@ -41,21 +41,29 @@ CREATE TABLE pending (
 
 -- Each mailing, claimed once: an alert going live ('<slug>' or
 -- '<slug>#<hash>' for `notify = "again"`) or a week's digest
--- ('digest:<yyyy-Www>'). The primary key is what makes a mailing start once.
+-- ('digest:<yyyy-Www>'). The primary key is what makes a mailing start
+-- once. `status` is 'claimed' until its first queue message is on the
+-- queue ('queued'); the cron puts back a claim left older than 5 minutes,
+-- from `first` (that message).
 CREATE TABLE mailings (
   id TEXT PRIMARY KEY,
   slug TEXT,
   started_at INTEGER NOT NULL,
-  -- 'sent', or 'baseline': public before email alerts were switched on.
-  status TEXT NOT NULL
+  status TEXT NOT NULL CHECK (status IN ('claimed', 'queued')),
+  first TEXT NOT NULL
 ) STRICT;
 
--- One row per (mailing, subscriber) sent: written before the queue message
--- is acknowledged and checked on redelivery, so nobody gets one twice.
+-- One row per (mailing, subscriber), claimed before the send ('claimed',
+-- with the claiming attempt's id) and marked 'sent' after it; a failed send
+-- removes its claim. A redelivered or duplicated queue message finds the
+-- row and sends nothing; a claim left by an attempt that stopped is taken
+-- over after 15 minutes.
 CREATE TABLE deliveries (
   mailing TEXT NOT NULL,
   subscriber_id TEXT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
-  sent_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('claimed', 'sent')),
+  attempt TEXT NOT NULL,
+  at INTEGER NOT NULL,
   PRIMARY KEY (mailing, subscriber_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX deliveries_by_subscriber ON deliveries (subscriber_id);

@@ -174,9 +174,11 @@ fn the_weekly_digest_goes_out_on_its_cron() {
     let content = content_copy();
     w.publish(content.path(), false);
     subscribe(&w, "di@example.net", "scope=all&frequency=weekly");
+    // The digest covers the ISO week before the one its cron runs in:
+    // an alert dated a week ago, to the minute, falls in it.
     std::fs::write(
-        content.path().join("alerts/this-week.md"),
-        alert("This week", "Opinion", -3600),
+        content.path().join("alerts/last-week.md"),
+        alert("Last week", "Opinion", -7 * 86_400 + 60),
     )
     .unwrap();
     w.publish(content.path(), false);
@@ -184,5 +186,45 @@ fn the_weekly_digest_goes_out_on_its_cron() {
     w.scheduled("0 8 * * 1");
     let mail = wait_mail_to(&w, "di@example.net", 2);
     assert!(mail[1].contains("the week's alerts"), "{}", mail[1]);
-    assert!(mail[1].contains("This week"));
+    assert!(mail[1].contains("Last week"));
+}
+
+#[test]
+fn a_send_that_keeps_failing_is_kept_as_dead_mail_and_the_operator_resends_it() {
+    let auth = ("Authorization", "Bearer test-operator-token");
+    let w = Worker::start_with_d1(&[]);
+    let content = content_copy();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    subscribe(&w, "ada@example.net", "scope=all");
+    // ALERT_EMAIL takes only MAIL_FROM as sender: under another sender
+    // every send fails, as a misconfigured or refused sender would.
+    let w = Worker::start_with_state(&[("MAIL_FROM", "elsewhere@example.org")], w.stop());
+    std::fs::write(
+        content.path().join("alerts/stuck.md"),
+        alert("Stuck", "Opinion", -60),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    w.scheduled(EVERY_MINUTE);
+    let log = w.wait_for_log("kept for the operator", 1, Duration::from_secs(90));
+    assert!(log.contains("error=sender-not-allowed"), "{log}");
+    assert!(mail_to(&w, "ada@example.net").is_empty());
+    let list = w.request("GET", "/operator/mail", &[auth], b"");
+    assert_eq!(list.status, 200);
+    let listed = list.json();
+    assert_eq!(listed["mail"][0]["mailing"], "stuck", "{}", list.body);
+    assert_eq!(listed["mail"][0]["recipients"], 1);
+    assert!(!list.body.contains("@example.net"));
+    let id = listed["mail"][0]["id"].as_str().unwrap().to_string();
+    // Fixed and restarted, the operator resends it: delivered once.
+    let w = Worker::start_with_state(&[], w.stop());
+    let r = w.request("POST", &format!("/operator/mail/{id}/resend"), &[auth], b"");
+    assert_eq!(r.status, 202, "{}", r.body);
+    let mail = wait_mail_to(&w, "ada@example.net", 1);
+    assert!(mail[0].contains("Subject: Stuck"));
+    assert_eq!(
+        w.request("GET", "/operator/mail", &[auth], b"").json()["mail"],
+        serde_json::json!([])
+    );
 }

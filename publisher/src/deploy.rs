@@ -51,6 +51,28 @@ pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
     if var("MAIL_FROM").is_some_and(|m| m.ends_with("@example.org")) {
         out.push("MAIL_FROM is still the example.org placeholder".into());
     }
+    let alert_email = config
+        .get("send_email")
+        .and_then(|b| b.as_array())
+        .and_then(|a| {
+            a.iter()
+                .find(|b| b.get("name").and_then(|n| n.as_str()) == Some("ALERT_EMAIL"))
+        });
+    match alert_email {
+        None => out.push("the send_email binding ALERT_EMAIL (mail to subscribers) is missing from wrangler.toml".into()),
+        Some(binding) => {
+            let senders: Vec<&str> = binding
+                .get("allowed_sender_addresses")
+                .and_then(|a| a.as_array())
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            if let Some(from) = var("MAIL_FROM") {
+                if !senders.is_empty() && !senders.contains(&from) {
+                    out.push("ALERT_EMAIL's allowed_sender_addresses does not list MAIL_FROM: email alerts would all fail".into());
+                }
+            }
+        }
+    }
     let first_id = |table: &str, field: &str| {
         config
             .get(table)
@@ -94,6 +116,9 @@ name = "access-alerts"
 SITE_URL = "https://alerts.example.com"
 SITE_NAME = "Access Alerts"
 MAIL_FROM = "alerts@alerts.example.com"
+[[send_email]]
+name = "ALERT_EMAIL"
+allowed_sender_addresses = ["alerts@alerts.example.com"]
 [[kv_namespaces]]
 binding = "ALERTS"
 id = "0123456789abcdef0123456789abcdef"
@@ -139,12 +164,25 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
             [
                 "SITE_URL is not set in wrangler.toml [vars]",
                 "MAIL_FROM is not set in wrangler.toml [vars]",
+                "the send_email binding ALERT_EMAIL (mail to subscribers) is missing from wrangler.toml",
                 "the KV namespace is not created: npx wrangler kv namespace create ALERTS, then put its id in wrangler.toml",
                 "the D1 database is not created: npx wrangler d1 create access-alerts, then put its database_id in wrangler.toml",
                 "CONTACT_ADDRESSES is not set: npx wrangler secret put CONTACT_ADDRESSES",
                 "OPERATOR_TOKEN is not set: npx wrangler secret put OPERATOR_TOKEN",
                 "SUBSCRIBER_SECRET is not set: npx wrangler secret put SUBSCRIBER_SECRET",
             ]
+        );
+    }
+
+    #[test]
+    fn the_subscribers_sender_must_be_mail_from() {
+        let other = READY.replace(
+            "allowed_sender_addresses = [\"alerts@alerts.example.com\"]",
+            "allowed_sender_addresses = [\"news@alerts.example.com\"]",
+        );
+        assert_eq!(
+            problems(&other, &all()),
+            ["ALERT_EMAIL's allowed_sender_addresses does not list MAIL_FROM: email alerts would all fail"]
         );
     }
 

@@ -8,5 +8,6 @@ pub mod deploy;
 pub mod keyset;
 pub mod link;
 pub mod load;
+pub mod subscribers;
 pub mod synthetic;
 pub mod wrangler;

@@ -23,7 +23,8 @@ const USAGE: &str = "usage:
   alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
   alerts check-deploy                                      (what `make deploy` asks first)
   alerts seed-synthetic N [--content DIR] [--persist-to DIR] (N short synthetic alerts, for scale tests)
-  alerts index-size   [--content DIR] [--synthetic N]      (the search index's parts and bytes, as JSON)";
+  alerts index-size   [--content DIR] [--synthetic N]      (the search index's parts and bytes, as JSON)
+  alerts subscribers  [--remote] [--persist-to DIR]        (email alerts' counts from D1; never an address)";
 
 #[derive(Clone)]
 struct Args {
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
         "check-deploy" => check_deploy(),
         "seed-synthetic" => seed_synthetic(&args),
         "index-size" => index_size(&args),
+        "subscribers" => subscribers(&args),
         _ => Err(format!("unknown command {}\n{USAGE}", args.command)),
     };
     match result {
@@ -257,12 +259,24 @@ fn publish(args: &Args) -> Result<(), String> {
     // A key some alert of content/ still owns is never deleted (an alias
     // moved from one alert to another, a renamed file pruned).
     keyset::keep_owned(&mut delete, &records);
+    // `site:notify` (what the cron mails) comes after the records it names,
+    // so that the cron never starts a mailing for an alert not yet written.
+    let notify = access_alerts::mail::notify::KEY;
     let (last, first): (Vec<_>, Vec<_>) = put.iter().cloned().partition(|e| {
-        e.key.starts_with(access_alerts::keys::ALERT_PREFIX) || e.key == index::MANIFEST_KEY
+        e.key.starts_with(access_alerts::keys::ALERT_PREFIX)
+            || e.key == index::MANIFEST_KEY
+            || e.key == notify
     });
-    let (manifest_entry, records_last): (Vec<_>, Vec<_>) =
-        last.into_iter().partition(|e| e.key == index::MANIFEST_KEY);
-    let last: Vec<_> = records_last.into_iter().chain(manifest_entry).collect();
+    let (tail, records_last): (Vec<_>, Vec<_>) = last
+        .into_iter()
+        .partition(|e| e.key == index::MANIFEST_KEY || e.key == notify);
+    let (manifest_entry, notify_entry): (Vec<_>, Vec<_>) =
+        tail.into_iter().partition(|e| e.key == index::MANIFEST_KEY);
+    let last: Vec<_> = records_last
+        .into_iter()
+        .chain(notify_entry)
+        .chain(manifest_entry)
+        .collect();
     if delete.is_empty() {
         // Nothing to delete in between: one bulk put, the records and the
         // manifest at its end (wrangler writes a file in order).
@@ -370,6 +384,42 @@ Opening paragraph: what happened and why it matters.
     println!(
         "created {} (a draft: set `draft = false` to publish)",
         path.display()
+    );
+    Ok(())
+}
+
+/// Counts of email alerts' subscribers, from the local D1 database or
+/// Cloudflare's (`--remote`).
+fn subscribers(args: &Args) -> Result<(), String> {
+    let bin = std::env::var("WRANGLER").unwrap_or_else(|_| "node_modules/.bin/wrangler".into());
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.args([
+        "d1",
+        "execute",
+        "DB",
+        "--json",
+        "--command",
+        publisher::subscribers::QUERY,
+    ]);
+    if args.remote {
+        cmd.arg("--remote");
+    } else {
+        cmd.arg("--local").arg("--persist-to").arg(&args.persist_to);
+    }
+    let out = cmd
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .map_err(|e| format!("cannot run {bin}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "wrangler d1 execute failed (is the database migrated? make migrate): {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        ));
+    }
+    print!(
+        "{}",
+        publisher::subscribers::report(&String::from_utf8_lossy(&out.stdout))?
     );
     Ok(())
 }

@@ -31,11 +31,12 @@ pub const PER_MESSAGE: usize = 25;
 const BATCH: usize = 100;
 
 impl<P: Platform> App<'_, P> {
-    /// A Cron Trigger fired: the digest's, or the every-minute one that
-    /// mails alerts that went live.
-    pub async fn scheduled(&self, cron: &str) -> Result<(), AppError> {
+    /// A Cron Trigger fired (`scheduled_millis`: the time it was scheduled
+    /// for): the digest's, or the every-minute one that mails alerts that
+    /// went live.
+    pub async fn scheduled(&self, cron: &str, scheduled_millis: i64) -> Result<(), AppError> {
         if cron == DIGEST_CRON {
-            digest(self).await
+            digest(self, scheduled_millis.div_euclid(1000)).await
         } else {
             go_live(self).await
         }
@@ -82,8 +83,66 @@ async fn enqueue<P: Platform>(app: &App<'_, P>, messages: &[Value]) -> Result<()
     Ok(())
 }
 
-/// Every minute: expired confirmation requests are deleted, and each alert
-/// of `site:notify` that is due and has no mailing yet gets one.
+/// How long a mailing may stay claimed but not queued before the cron puts
+/// its first message on the queue again (an enqueue that failed, or a run
+/// that stopped between the two).
+const CLAIM_STALE_MILLIS: i64 = 5 * 60 * 1000;
+/// How long a delivery claim protects a send in flight; an attempt that
+/// stopped after claiming is taken over after this.
+const DELIVERY_STALE_MILLIS: i64 = 15 * 60 * 1000;
+/// How long a mailing's sends wait for its alert to be readable as
+/// published (KV's propagation, a publish still writing) before giving up.
+const CONTENT_PATIENCE_MILLIS: i64 = 10 * 60 * 1000;
+
+/// Starts a mailing once: claims its id, puts `first` on the queue, then
+/// marks it queued. A failed enqueue leaves the claim for the next run.
+async fn start<P: Platform>(
+    app: &App<'_, P>,
+    id: &str,
+    slug: Option<&str>,
+    first: &Value,
+) -> Result<(), AppError> {
+    let claimed = sql(
+        app,
+        &[Stmt::new(
+            "INSERT INTO mailings (id, slug, started_at, status, first) VALUES (?1, ?2, ?3, 'claimed', ?4) \
+             ON CONFLICT (id) DO NOTHING RETURNING id",
+            vec![
+                id.into(),
+                slug.map_or(Value::Null, Into::into),
+                app.now_millis().into(),
+                first.to_string().into(),
+            ],
+        )],
+    )
+    .await?;
+    if claimed[0].is_empty() {
+        return Ok(());
+    }
+    queue_first(app, id, first).await
+}
+
+async fn queue_first<P: Platform>(
+    app: &App<'_, P>,
+    id: &str,
+    first: &Value,
+) -> Result<(), AppError> {
+    enqueue(app, std::slice::from_ref(first)).await?;
+    sql(
+        app,
+        &[Stmt::new(
+            "UPDATE mailings SET status = 'queued' WHERE id = ?1",
+            vec![id.into()],
+        )],
+    )
+    .await?;
+    app.log(Level::Info, &format!("mailing id={id} started"));
+    Ok(())
+}
+
+/// Every minute: expired confirmation requests are deleted, mailings whose
+/// first message never reached the queue are put on it, and each alert of
+/// `site:notify` that is due and has no mailing yet gets one.
 async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
     let now = app.now();
     let text = app.store.get_text(notify::KEY).await?.unwrap_or_default();
@@ -101,90 +160,82 @@ async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
                 "SELECT id FROM mailings WHERE id IN (SELECT value FROM json_each(?1))",
                 vec![json!(ids).to_string().into()],
             ),
+            Stmt::new(
+                "SELECT id, first FROM mailings WHERE status = 'claimed' AND started_at < ?1",
+                vec![(app.now_millis() - CLAIM_STALE_MILLIS).into()],
+            ),
         ],
     )
     .await?;
+    for stale in &rows[2] {
+        let (Some(id), Some(first)) = (stale["id"].as_str(), stale["first"].as_str()) else {
+            continue;
+        };
+        let first: Value = serde_json::from_str(first).unwrap_or(Value::Null);
+        queue_first(app, id, &first).await?;
+    }
     let started: Vec<&str> = rows[1].iter().filter_map(|r| r["id"].as_str()).collect();
-    for entry in due
-        .into_iter()
-        .filter(|e| !started.contains(&e.mailing.as_str()))
-    {
-        let claimed = sql(
-            app,
-            &[Stmt::new(
-                "INSERT INTO mailings (id, slug, started_at, status) VALUES (?1, ?2, ?3, 'sent') \
-                 ON CONFLICT (id) DO NOTHING RETURNING id",
-                vec![
-                    entry.mailing.clone().into(),
-                    entry.slug.clone().into(),
-                    app.now_millis().into(),
-                ],
-            )],
-        )
-        .await?;
-        if claimed[0].is_empty() {
+    for entry in due {
+        if started.contains(&entry.mailing.as_str()) {
             continue;
         }
-        let first = json!({ "k": "page", "m": entry.mailing, "s": entry.slug, "f": "each", "t": entry.topics, "a": "" });
-        if let Err(e) = enqueue(app, &[first]).await {
-            // Unclaimed, so that the next run starts it.
-            let _ = app
-                .platform
-                .db()
-                .batch(&[Stmt::new(
-                    "DELETE FROM mailings WHERE id = ?1",
-                    vec![entry.mailing.clone().into()],
-                )])
-                .await;
-            return Err(e);
-        }
+        let first = json!({
+            "k": "page", "m": entry.mailing, "s": entry.slug, "f": "each",
+            "t": entry.topics, "c": app.now_millis(), "a": "",
+        });
+        start(app, &entry.mailing, Some(&entry.slug), &first).await?;
+    }
+    Ok(())
+}
+
+/// The ISO week of a time, `2024-W48`, and its first and last second + 1
+/// (Monday 00:00 UTC to the next Monday 00:00 UTC).
+fn iso_week(unix: i64) -> (String, i64, i64) {
+    use chrono::Datelike;
+    let day = chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default();
+    let w = day.iso_week();
+    let monday = chrono::NaiveDate::from_isoywd_opt(w.year(), w.week(), chrono::Weekday::Mon)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(0, |d| d.and_utc().timestamp());
+    (
+        format!("{}-W{:02}", w.year(), w.week()),
+        monday,
+        monday + 7 * 86_400,
+    )
+}
+
+/// Mondays: one digest mailing for the ISO week before the one the cron
+/// was scheduled in, whatever time it runs.
+async fn digest<P: Platform>(app: &App<'_, P>, scheduled: i64) -> Result<(), AppError> {
+    let (week, from, to) = iso_week(scheduled - 7 * 86_400);
+    let id = format!("digest:{week}");
+    let first = json!({
+        "k": "page", "m": id, "s": "", "f": "weekly", "t": [], "all": 1,
+        "d": [from, to], "w": week, "c": app.now_millis(), "a": "",
+    });
+    start(app, &id, None, &first).await
+}
+
+/// The secret that signs subscribers' links: without it nothing is sent
+/// (every link would be dead), and the message waits.
+fn secret<'s, P: Platform>(app: &'s App<'_, P>) -> Option<&'s str> {
+    let secret = app.settings.subscriber_secret.as_deref();
+    if secret.is_none() {
         app.log(
-            Level::Info,
-            &format!(
-                "mailing id={} started for alert {}",
-                entry.mailing, entry.slug
-            ),
+            Level::Error,
+            "alert mail: SUBSCRIBER_SECRET is not set; nothing sent",
         );
     }
-    Ok(())
-}
-
-/// The ISO week of a time, `2024-W48`.
-fn iso_week(unix: i64) -> String {
-    use chrono::Datelike;
-    let w = chrono::DateTime::from_timestamp(unix, 0)
-        .unwrap_or_default()
-        .iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
-}
-
-/// Mondays: one digest mailing for the seven days before.
-async fn digest<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
-    let now = app.now();
-    let week = iso_week(now - 86_400);
-    let id = format!("digest:{week}");
-    let claimed = sql(
-        app,
-        &[Stmt::new(
-            "INSERT INTO mailings (id, slug, started_at, status) VALUES (?1, NULL, ?2, 'sent') \
-             ON CONFLICT (id) DO NOTHING RETURNING id",
-            vec![id.clone().into(), app.now_millis().into()],
-        )],
-    )
-    .await?;
-    if claimed[0].is_empty() {
-        return Ok(());
-    }
-    let first = json!({ "k": "page", "m": id, "s": "", "f": "weekly", "t": [], "all": 1, "d": [now - 7 * 86_400, now], "w": week, "a": "" });
-    enqueue(app, &[first]).await?;
-    app.log(Level::Info, &format!("mailing id={id} started"));
-    Ok(())
+    secret
 }
 
 /// Sends the confirmation request of a pending subscription.
 async fn confirm_mail<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, AppError> {
     let Some(id) = body["p"].as_str().filter(|id| is_id(id)) else {
         return Ok(keep_dead(app, body).await);
+    };
+    let Some(secret) = secret(app) else {
+        return Ok(Outcome::Retry(Some(app.settings.retry_delay)));
     };
     let rows = sql(
         app,
@@ -201,11 +252,6 @@ async fn confirm_mail<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Out
         );
         return Ok(Outcome::Ack);
     };
-    let secret = app
-        .settings
-        .subscriber_secret
-        .as_deref()
-        .unwrap_or_default();
     let exp = app.now() + crate::mail::token::CONFIRM_SECONDS;
     let token = crate::mail::token::sign(secret, crate::mail::token::Purpose::Confirm, id, exp);
     let url = app
@@ -226,7 +272,7 @@ async fn confirm_mail<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Out
                 Level::Error,
                 &format!("confirm id={id} error=unsafe-header header={}", h.0),
             );
-            return Ok(Outcome::Ack);
+            return Ok(keep_dead(app, body).await);
         }
     };
     match app
@@ -318,8 +364,11 @@ enum Content {
     },
 }
 
+/// The mailing's content, or `None` while its alert is not readable as the
+/// mailing expects (not yet public here, another version, unpublished).
 async fn content<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Option<Content>, AppError> {
-    if body["m"].as_str().is_some_and(|m| m.starts_with("digest:")) {
+    let mailing = body["m"].as_str().unwrap_or_default();
+    if mailing.starts_with("digest:") {
         let (from, to) = (
             body["d"][0].as_i64().unwrap_or(0),
             body["d"][1].as_i64().unwrap_or(0),
@@ -351,7 +400,7 @@ async fn content<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Option<C
     let Some(record) = app.store.alert(slug).await? else {
         return Ok(None);
     };
-    if !record.is_public(app.now_utc()) {
+    if !record.is_public(app.now_utc()) || notify::mailing_of(&record) != mailing {
         return Ok(None);
     }
     let html = message::absolute_links(&app.body_html(&record), app.site());
@@ -365,8 +414,85 @@ async fn content<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Option<C
     }))
 }
 
-/// Mails each recipient of the message who has not had this mailing.
+/// One recipient's message, or `None` when the content is not for them
+/// (a digest with none of their topics).
+fn compose<P: Platform>(
+    app: &App<'_, P>,
+    content: &Content,
+    envelope: &Envelope<'_>,
+    choice: &crate::mail::topics::Choice,
+    manage: &str,
+    unsubscribe: &str,
+) -> Option<Result<String, crate::form::UnsafeHeader>> {
+    match content {
+        Content::Alert {
+            record,
+            html,
+            text,
+            topics,
+        } => {
+            let reason = choice.reason(topics);
+            let links = Links {
+                manage,
+                unsubscribe,
+                reason: &reason,
+            };
+            let url = app.site().abs(&crate::routes::alert_path(&record.slug));
+            let date = crate::dates::human_date(record.date);
+            let mail = AlertMail {
+                title: &record.title,
+                summary: &record.summary,
+                date: &date,
+                url: &url,
+                html,
+                text,
+            };
+            Some(message::alert(envelope, &mail, &links))
+        }
+        Content::Digest { week, items } => {
+            let mine: Vec<_> = items
+                .iter()
+                .filter(|(e, _)| choice.wants(&e.topics))
+                .collect();
+            if mine.is_empty() {
+                return None;
+            }
+            let urls: Vec<(String, String)> = mine
+                .iter()
+                .map(|(_, r)| {
+                    (
+                        app.site().abs(&crate::routes::alert_path(&r.slug)),
+                        crate::dates::human_date(r.date),
+                    )
+                })
+                .collect();
+            let list: Vec<DigestItem> = mine
+                .iter()
+                .zip(&urls)
+                .map(|((_, r), (url, date))| DigestItem {
+                    title: &r.title,
+                    summary: &r.summary,
+                    date,
+                    url,
+                })
+                .collect();
+            let reason = choice.describe();
+            let links = Links {
+                manage,
+                unsubscribe,
+                reason: &reason,
+            };
+            Some(message::digest(envelope, week, &list, &links))
+        }
+    }
+}
+
+/// Mails each recipient of the message who has not had this mailing: each
+/// (mailing, subscriber) is claimed in D1 before its send, in one statement,
+/// so that two copies of a message never both send; marked sent after it;
+/// released if it fails.
 async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, AppError> {
+    let retry = Outcome::Retry(Some(app.settings.retry_delay));
     let mailing = body["m"].as_str().unwrap_or_default().to_string();
     let ids: Vec<&str> = body["r"]
         .as_array()
@@ -377,32 +503,54 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
                 .collect()
         })
         .unwrap_or_default();
+    let Some(secret) = secret(app) else {
+        return Ok(retry);
+    };
     let Some(content) = content(app, body).await? else {
-        app.log(
-            Level::Info,
-            &format!("mailing id={mailing}: the alert is no longer public; nothing sent"),
-        );
+        let age = app.now_millis() - body["c"].as_i64().unwrap_or(0);
+        if age < CONTENT_PATIENCE_MILLIS {
+            app.log(
+                Level::Info,
+                &format!(
+                    "mailing id={mailing}: its alert is not readable as published yet; waiting"
+                ),
+            );
+            return Ok(retry);
+        }
+        app.log(Level::Warn, &format!("mailing id={mailing}: the alert is not public in this version any more; nothing sent"));
         return Ok(Outcome::Ack);
     };
+    let attempt = super::subscribe::new_id(app)?;
+    let now = app.now_millis();
+    let list = json!(ids).to_string();
     let rows = sql(
         app,
-        &[Stmt::new(
-            "SELECT s.id, s.email, s.every, s.frequency, \
-             (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
-             FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?1)) \
-             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.mailing = ?2 AND d.subscriber_id = s.id)",
-            vec![json!(ids).to_string().into(), mailing.clone().into()],
-        )],
+        &[
+            Stmt::new(
+                "INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) \
+                 SELECT ?2, s.id, 'claimed', ?3, ?4 FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?1)) \
+                 ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
+                 WHERE deliveries.status = 'claimed' AND deliveries.at < ?5",
+                vec![list.clone().into(), mailing.clone().into(), attempt.clone().into(), now.into(), (now - DELIVERY_STALE_MILLIS).into()],
+            ),
+            Stmt::new(
+                "SELECT s.id, s.email, s.every, s.frequency, \
+                 (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
+                 FROM subscribers s JOIN deliveries d ON d.subscriber_id = s.id AND d.mailing = ?1 AND d.attempt = ?2",
+                vec![mailing.clone().into(), attempt.clone().into()],
+            ),
+            Stmt::new(
+                "SELECT count(*) AS n FROM deliveries WHERE mailing = ?1 AND status = 'claimed' AND attempt != ?2 \
+                 AND subscriber_id IN (SELECT value FROM json_each(?3))",
+                vec![mailing.clone().into(), attempt.clone().into(), list.into()],
+            ),
+        ],
     )
     .await?;
-    let secret = app
-        .settings
-        .subscriber_secret
-        .as_deref()
-        .unwrap_or_default();
+    let in_flight = rows[2].first().and_then(|r| r["n"].as_u64()).unwrap_or(0);
     let from = &app.settings.mail_from;
     let (mut sent, mut failed) = (0, 0);
-    for row in &rows[0] {
+    for row in &rows[1] {
         let id = row["id"].as_str().unwrap_or_default();
         let to = row["email"].as_str().unwrap_or_default();
         let choice = choice_of(row);
@@ -419,76 +567,10 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
             id: &message_id,
             unix_time: app.now(),
         };
-        let raw = match &content {
-            Content::Alert {
-                record,
-                html,
-                text,
-                topics,
-            } => {
-                if !choice.wants(topics) {
-                    continue;
-                }
-                let reason = choice.reason(topics);
-                let links = Links {
-                    manage: &manage,
-                    unsubscribe: &unsubscribe,
-                    reason: &reason,
-                };
-                let url = app.site().abs(&crate::routes::alert_path(&record.slug));
-                let date = crate::dates::human_date(record.date);
-                message::alert(
-                    &envelope,
-                    &AlertMail {
-                        title: &record.title,
-                        summary: &record.summary,
-                        date: &date,
-                        url: &url,
-                        html,
-                        text,
-                    },
-                    &links,
-                )
-            }
-            Content::Digest { week, items } => {
-                let mine: Vec<_> = items
-                    .iter()
-                    .filter(|(e, _)| choice.wants(&e.topics))
-                    .collect();
-                if mine.is_empty() {
-                    continue;
-                }
-                let urls: Vec<(String, String)> = mine
-                    .iter()
-                    .map(|(_, r)| {
-                        (
-                            app.site().abs(&crate::routes::alert_path(&r.slug)),
-                            crate::dates::human_date(r.date),
-                        )
-                    })
-                    .collect();
-                let list: Vec<DigestItem> = mine
-                    .iter()
-                    .zip(&urls)
-                    .map(|((_, r), (url, date))| DigestItem {
-                        title: &r.title,
-                        summary: &r.summary,
-                        date,
-                        url,
-                    })
-                    .collect();
-                let reason = choice.describe();
-                let links = Links {
-                    manage: &manage,
-                    unsubscribe: &unsubscribe,
-                    reason: &reason,
-                };
-                message::digest(&envelope, week, &list, &links)
-            }
-        };
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(h) => {
+        let outcome = match compose(app, &content, &envelope, &choice, &manage, &unsubscribe) {
+            // Nothing for this reader: the claim goes, nothing is sent.
+            None => Err(None),
+            Some(Err(h)) => {
                 app.log(
                     Level::Error,
                     &format!(
@@ -496,47 +578,63 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
                         h.0
                     ),
                 );
-                continue;
+                Err(Some("unsafe-header"))
             }
+            Some(Ok(raw)) => app
+                .platform
+                .mailer()
+                .send_to_reader(from, to, &raw)
+                .await
+                .map_err(|kind| Some(kind.kind())),
         };
-        match app.platform.mailer().send_to_reader(from, to, &raw).await {
+        let key = vec![mailing.clone().into(), id.into(), attempt.clone().into()];
+        match outcome {
             Ok(()) => {
                 sent += 1;
-                let recorded = app
+                let marked = app
                     .platform
                     .db()
                     .batch(&[Stmt::new(
-                        "INSERT INTO deliveries (mailing, subscriber_id, sent_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                        vec![mailing.clone().into(), id.into(), app.now_millis().into()],
+                        "UPDATE deliveries SET status = 'sent' WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3",
+                        key,
                     )])
                     .await;
-                if recorded.is_err() {
+                if marked.is_err() {
                     app.log(
                         Level::Warn,
                         &format!(
-                            "mailing id={mailing} subscriber id={id} error=delivery-not-recorded"
+                            "mailing id={mailing} subscriber id={id} error=delivery-not-marked"
                         ),
                     );
                 }
             }
             Err(kind) => {
-                failed += 1;
-                app.log(
-                    Level::Error,
-                    &format!(
-                        "mailing id={mailing} subscriber id={id} error={}",
-                        kind.kind()
-                    ),
-                );
+                if let Some(kind) = kind {
+                    failed += 1;
+                    app.log(
+                        Level::Error,
+                        &format!("mailing id={mailing} subscriber id={id} error={kind}"),
+                    );
+                }
+                let _ = app
+                    .platform
+                    .db()
+                    .batch(&[Stmt::new(
+                        "DELETE FROM deliveries WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3 AND status = 'claimed'",
+                        key,
+                    )])
+                    .await;
             }
         }
     }
     app.log(
         Level::Info,
-        &format!("mailing id={mailing}: {sent} sent, {failed} failed"),
+        &format!(
+            "mailing id={mailing}: {sent} sent, {failed} failed, {in_flight} in flight elsewhere"
+        ),
     );
-    Ok(if failed > 0 {
-        Outcome::Retry(Some(app.settings.retry_delay))
+    Ok(if failed > 0 || in_flight > 0 {
+        retry
     } else {
         Outcome::Ack
     })
@@ -572,7 +670,10 @@ async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
         Err(e) => {
             app.log(
                 Level::Error,
-                &format!("alert mail dead-letter store failed: {e}"),
+                &format!(
+                    "alert mail dead-letter store failed: {}",
+                    super::subscribe::d1_kind(&e.0)
+                ),
             );
             Outcome::Retry(None)
         }

@@ -34,6 +34,7 @@ pub use mailing::DIGEST_CRON;
 pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;
+pub use subscribe::d1_kind as subscribe_d1_kind;
 
 use crate::routes::{self, Method, Resolved, Route};
 use crate::views::{self, Site};
@@ -208,7 +209,7 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
             Route::Contact => contact::form(self, &query()).await,
             Route::Subscribe if req.method() == Method::Post => subscribe::submit(self, req).await,
-            Route::Subscribe => subscribe::form(self).await,
+            Route::Subscribe => subscribe::form(self, &query()).await,
             Route::SubscribeCheck => Ok(Reply::html(
                 200,
                 views::subscribe::check_inbox_page(self.site()),

@@ -73,6 +73,8 @@ pub trait InquiryQueue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailError {
     RecipientNotAllowed,
+    /// The binding does not take this sender (`allowed_sender_addresses`).
+    SenderNotAllowed,
     MessageRejected,
     BindingMissing,
     SendFailed,
@@ -82,6 +84,7 @@ impl MailError {
     pub fn kind(self) -> &'static str {
         match self {
             MailError::RecipientNotAllowed => "recipient-not-allowed",
+            MailError::SenderNotAllowed => "sender-not-allowed",
             MailError::MessageRejected => "message-rejected",
             MailError::BindingMissing => "binding-missing",
             MailError::SendFailed => "send-failed",

@@ -37,7 +37,37 @@ pub(super) async fn db<P: Platform>(
         .db()
         .batch(stmts)
         .await
-        .map_err(|e| AppError::Unavailable(format!("d1: {e}")))
+        .map_err(|e| AppError::Unavailable(format!("d1: {}", d1_kind(&e.0))))
+}
+
+/// What a D1 failure was, fit for a log line: the runtime's message may
+/// quote a value it was given (an address), so only its kind is kept, and
+/// the phrases that name a table or column (a database not migrated).
+pub fn d1_kind(message: &str) -> String {
+    const SAFE: [&str; 6] = [
+        "no such table",
+        "no such column",
+        "UNIQUE constraint failed",
+        "FOREIGN KEY constraint failed",
+        "CHECK constraint failed",
+        "binding DB is missing",
+    ];
+    let code = message
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.starts_with("D1_") || w.starts_with("SQLITE_"))
+        .unwrap_or("d1-call-failed");
+    match SAFE.iter().find(|s| message.contains(*s)) {
+        Some(phrase) => {
+            let at = message.find(phrase).unwrap_or(0);
+            let named: String = message[at..]
+                .chars()
+                .take_while(|c| *c != '\n' && *c != '(' && *c != '"' && *c != '\'')
+                .take(80)
+                .collect();
+            format!("{code} {}", named.trim())
+        }
+        None => code.to_string(),
+    }
 }
 
 /// The topics a reader may choose now.
@@ -60,16 +90,21 @@ pub(super) fn new_id<P: Platform>(app: &App<'_, P>) -> Result<String, AppError> 
     Ok(format!("{:016x}", app.platform.random_u64()?))
 }
 
-/// `GET /subscribe`.
-pub async fn form<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
+/// `GET /subscribe[?email=]`: the footer's short form leads here with the
+/// address filled in.
+pub async fn form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
     let topics = known_topics(app).await?;
-    Ok(render(
-        app,
-        &topics,
-        &Request::default(),
-        &Errors::default(),
-        200,
-    ))
+    let values = Request {
+        email: query.get("email").cloned().unwrap_or_default(),
+        ..Request::default()
+    };
+    let reply = render(app, &topics, &values, &Errors::default(), 200);
+    // A page with an address in its URL is neither kept nor indexed.
+    Ok(if values.email.is_empty() {
+        reply
+    } else {
+        reply.cache(cache::NO_STORE)
+    })
 }
 
 fn render<P: Platform>(
@@ -279,7 +314,13 @@ pub async fn confirm<P: Platform>(
             Stmt::new(&delete_topics, key()),
             Stmt::new(&insert_topics, key()),
             Stmt::new(&select, key()),
-            Stmt::new("DELETE FROM pending WHERE id = ?1", vec![pending.clone().into()]),
+            // The request is used up (a new id: the link no longer works),
+            // but kept until ten minutes after its email, so the next
+            // confirmation email for the address still waits that long.
+            Stmt::new(
+                "UPDATE pending SET id = ?2, expires_at = sent_at + ?3 WHERE id = ?1",
+                vec![pending.clone().into(), new_id(app)?.into(), THROTTLE_MILLIS.into()],
+            ),
         ],
     )
     .await?;
@@ -424,13 +465,20 @@ pub async fn unsubscribe<P: Platform>(
     let id = verify(app, Purpose::Manage, &t)?;
     let rows = db(
         app,
-        &[Stmt::new(
-            "DELETE FROM subscribers WHERE id = ?1 RETURNING id",
-            vec![id.clone().into()],
-        )],
+        &[
+            // A confirmation request of the same address goes too.
+            Stmt::new(
+                "DELETE FROM pending WHERE email = (SELECT email FROM subscribers WHERE id = ?1)",
+                vec![id.clone().into()],
+            ),
+            Stmt::new(
+                "DELETE FROM subscribers WHERE id = ?1 RETURNING id",
+                vec![id.clone().into()],
+            ),
+        ],
     )
     .await?;
-    if rows[0].is_empty() {
+    if rows[1].is_empty() {
         app.log(
             Level::Info,
             &format!("subscriber id={id} was already unsubscribed"),

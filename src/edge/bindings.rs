@@ -9,11 +9,9 @@ use crate::app::ports::{
 };
 use crate::form::QueuedInquiry;
 use crate::routes::Method;
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 use wasm_bindgen::JsCast;
-use worker::kv::KvStore;
 use worker::worker_sys::web_sys;
 use worker::{js_sys, Env};
 
@@ -27,31 +25,19 @@ pub fn isolate_cache() -> &'static crate::app::cache::Cache {
     CACHE.with(|c| *c)
 }
 
-/// Every port, over one request's (or queue batch's) environment.
+/// Every port, over one request's (or queue batch's) environment. KV is
+/// reached through small JavaScript functions (below), not the SDK's
+/// `KvStore`: one call each, values as bytes or JSON text, and no
+/// serde-wasm-bindgen code for its types in the wasm.
 pub struct Bindings<'a> {
     env: &'a Env,
-    /// The SDK's KV handle, made on first use: making it reads five methods
-    /// off the binding, each a call into JavaScript, and the hot reads (an
-    /// alert, the contacts, an alias) do not need it.
-    kv: OnceCell<KvStore>,
 }
 
 impl<'a> Bindings<'a> {
     /// Borrows the environment: a clone would take a slot in wasm-bindgen's
     /// reference table on every request.
     pub fn new(env: &'a Env) -> Self {
-        Bindings {
-            env,
-            kv: OnceCell::new(),
-        }
-    }
-
-    fn sdk_kv(&self) -> Result<&KvStore, PortError> {
-        if let Some(kv) = self.kv.get() {
-            return Ok(kv);
-        }
-        let kv = self.env.kv("ALERTS").map_err(port)?;
-        Ok(self.kv.get_or_init(|| kv))
+        Bindings { env }
     }
 }
 
@@ -74,6 +60,16 @@ export async function kv_get_many(env, keys) {
   const values = await env.ALERTS.get(JSON.parse(keys), 'text');
   return JSON.stringify(Object.fromEntries(values));
 }
+export function kv_put(env, key, value, ttl, metadata) {
+  const options = {};
+  if (ttl > 0) options.expirationTtl = ttl;
+  if (metadata) options.metadata = JSON.parse(metadata);
+  // A copy: `value` is a view into the wasm memory, which may move.
+  return env.ALERTS.put(key, value.slice(), options);
+}
+export function kv_delete(env, key) {
+  return env.ALERTS.delete(key);
+}
 export async function kv_list(env, prefix, limit, cursor) {
   const options = { prefix, limit };
   if (cursor) options.cursor = cursor;
@@ -90,6 +86,18 @@ extern "C" {
     /// text: one string each way, and no serde-wasm-bindgen deserializer.
     #[wasm_bindgen(catch)]
     fn kv_get_many(env: &Env, keys: &str) -> Result<js_sys::Promise, JsValue>;
+    /// One `put`: the value as bytes, a TTL in seconds (0: none), metadata
+    /// as JSON text.
+    #[wasm_bindgen(catch)]
+    fn kv_put(
+        env: &Env,
+        key: &str,
+        value: &[u8],
+        ttl: f64,
+        metadata: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn kv_delete(env: &Env, key: &str) -> Result<js_sys::Promise, JsValue>;
     /// One `list()`, its answer as JSON text.
     #[wasm_bindgen(catch)]
     fn kv_list(
@@ -174,18 +182,20 @@ impl Kv for Bindings<'_> {
         ttl: Option<u64>,
         metadata: Option<&serde_json::Value>,
     ) -> Result<(), PortError> {
-        let mut put = self.sdk_kv()?.put_bytes(key, value).map_err(port)?;
-        if let Some(ttl) = ttl {
-            put = put.expiration_ttl(ttl);
-        }
-        if let Some(metadata) = metadata {
-            put = put.metadata(metadata).map_err(port)?;
-        }
-        put.execute().await.map_err(port)
+        let promise = kv_put(
+            self.env,
+            key,
+            value,
+            ttl.unwrap_or(0) as f64,
+            metadata.map(|m| m.to_string()),
+        )
+        .map_err(|e| js_error(&e))?;
+        settled(promise).await.map(|_| ()).map_err(|e| js_error(&e))
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {
-        self.sdk_kv()?.delete(key).await.map_err(port)
+        let promise = kv_delete(self.env, key).map_err(|e| js_error(&e))?;
+        settled(promise).await.map(|_| ()).map_err(|e| js_error(&e))
     }
 }
 
@@ -213,7 +223,9 @@ impl Bindings<'_> {
         binding.send(&email).await.map(|_| ()).map_err(|e| {
             // The runtime's message may name the address: only its kind leaves here.
             let e = format!("{e:?}");
-            if e.contains("not allowed") {
+            if e.contains("email from") && e.contains("not allowed") {
+                MailError::SenderNotAllowed
+            } else if e.contains("not allowed") {
                 MailError::RecipientNotAllowed
             } else if e.contains("parse") || e.contains("invalid") {
                 MailError::MessageRejected

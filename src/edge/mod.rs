@@ -89,7 +89,7 @@ async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::Schedu
     let settings = settings(&env);
     let bindings = Bindings::new(&env);
     let app = App::new(&bindings, &settings);
-    if let Err(e) = app.scheduled(&event.cron()).await {
+    if let Err(e) = app.scheduled(&event.cron(), event.schedule() as i64).await {
         worker::console_error!(
             "scheduled {}: {}",
             event.cron(),

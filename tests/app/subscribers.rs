@@ -14,7 +14,7 @@ const EVERY_MINUTE: &str = "* * * * *";
 impl Site {
     pub fn cron(&self, cron: &str) {
         let app = App::new(&self.fake, &self.settings);
-        block_on(app.scheduled(cron)).unwrap_or_else(|e| panic!("{e:?}"));
+        block_on(app.scheduled(cron, self.fake.now())).unwrap_or_else(|e| panic!("{e:?}"));
     }
 
     /// Consumes the alert-mail queue until it is empty, as the queue would:
@@ -41,6 +41,38 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// `n` confirmed subscribers written straight into D1: 60% every
+    /// alert, 20% Opinion, 20% General only; one in ten of each weekly.
+    /// Ids are random-looking, as the Worker makes them.
+    pub fn seed_subscribers(&self, n: usize) {
+        use access_alerts::app::ports::Sql;
+        block_on(self.fake.batch(&[])).unwrap();
+        let mut guard = self.fake.db.borrow_mut();
+        let tx = guard.as_mut().unwrap().transaction().unwrap();
+        for i in 0..n {
+            let id = format!(
+                "{:016x}",
+                (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            );
+            let every = i64::from(i % 5 < 3);
+            let frequency = if (i / 5) % 10 == 9 { "weekly" } else { "each" };
+            tx.execute(
+                "INSERT INTO subscribers (id, email, every, frequency, confirmed_at) VALUES (?1, ?2, ?3, ?4, 0)",
+                rusqlite::params![id, format!("reader{i}@example.net"), every, frequency],
+            )
+            .unwrap();
+            if every == 0 {
+                let topic = if i % 5 == 3 { "c:Opinion" } else { "c:General" };
+                tx.execute(
+                    "INSERT INTO subscriber_topics (subscriber_id, topic) VALUES (?1, ?2)",
+                    rusqlite::params![id, topic],
+                )
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
     }
 
     pub fn reader_mail_to(&self, to: &str) -> Vec<String> {
@@ -230,6 +262,16 @@ fn the_answer_is_the_same_for_everyone_and_the_confirmation_is_throttled() {
             TestRequest::post("/subscribe", FORM, &body).header("CF-Connecting-IP", "192.0.2.7"),
         )
     };
+    // Within ten minutes of the confirmation email, even once confirmed:
+    // the same answer, no email.
+    assert_eq!(post("ada%40example.net").status, 303);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "at most one per 10 minutes"
+    );
+    site.fake.advance_seconds(601);
     let known = post("ada%40example.net");
     let unknown = post("new%40example.net");
     assert_eq!((known.status, unknown.status), (303, 303));
@@ -244,11 +286,7 @@ fn the_answer_is_the_same_for_everyone_and_the_confirmation_is_throttled() {
         assert_eq!(post("ADA%40Example.net").status, 303);
     }
     site.drain_mail();
-    assert_eq!(
-        site.reader_mail_to("ada@example.net").len(),
-        2,
-        "at most one per 10 minutes"
-    );
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
     site.fake.advance_seconds(601);
     post("ada%40example.net");
     site.drain_mail();
@@ -508,10 +546,14 @@ fn the_weekly_digest_holds_the_weeks_matching_alerts_or_nothing() {
     site.publish_text("week-one", &alert_text("Week one", "Opinion", -60, ""));
     site.publish_text("week-two", &alert_text("Week two", "Opinion", -30, ""));
     site.cron(EVERY_MINUTE);
+    // The fake's clock is Sunday 2024-12-01 00:00; the digest runs on the
+    // Monday, 08:00, for the ISO week that ended (25 November - 1 December).
+    site.fake.advance_seconds(32 * 3600);
     site.cron(DIGEST_CRON);
     site.drain_mail();
     let ada = site.reader_mail_to("ada@example.net");
     assert_eq!(ada.len(), 2, "the confirmation and one digest");
+    assert!(ada[1].contains("(2024-W48)"), "{}", ada[1]);
     assert!(ada[1].contains("Week one") && ada[1].contains("Week two"));
     assert!(ada[1].contains("List-Unsubscribe-Post"));
     assert_eq!(
@@ -551,4 +593,116 @@ fn without_d1_the_form_answers_503_and_keeps_nothing() {
     );
     let _ = Method::Get;
     let _ = ORIGIN;
+}
+
+#[test]
+fn the_fan_out_pages_through_every_matching_subscriber_once() {
+    let site = site();
+    site.seed_subscribers(2_600);
+    site.publish_text("paged", &alert_text("Paged", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.fake.reader_mail.borrow();
+    // Each-alert subscribers (9 in 10) of every alert or Opinion (4 in 5).
+    assert_eq!(mail.len(), 2_600 * 9 / 10 * 4 / 5);
+    let mut to: Vec<&str> = mail.iter().map(|(_, t, _)| t.as_str()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), mail.len(), "nobody twice");
+    assert!(mail
+        .iter()
+        .all(|(_, _, raw)| raw.contains("Subject: Paged")));
+    let pages = site.sql("SELECT count(*) AS n FROM deliveries WHERE mailing = 'paged'");
+    assert_eq!(pages[0]["n"], mail.len());
+}
+
+#[test]
+fn a_claim_in_flight_elsewhere_is_waited_for_then_taken_over() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.subscribe("bo@example.net", "scope=all");
+    site.publish_text("raced", &alert_text("Raced", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    let page = site.fake.mail_queue.borrow_mut().remove(0);
+    site.consume(QueueKind::AlertMail, &page);
+    let send = site.fake.mail_queue.borrow_mut().remove(0);
+    // Another copy of the message is sending to Ada right now.
+    let ada = site.sql("SELECT id FROM subscribers WHERE email = 'ada@example.net'")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    site.sql(&format!(
+        "INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) VALUES ('raced', '{ada}', 'claimed', 'other', {})",
+        site.fake.now()
+    ));
+    assert!(matches!(
+        site.consume(QueueKind::AlertMail, &send),
+        Outcome::Retry(_)
+    ));
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "not while the other copy may send"
+    );
+    assert_eq!(site.reader_mail_to("bo@example.net").len(), 2);
+    // That copy stopped and never marked it sent: taken over after 15 minutes.
+    site.fake.advance_seconds(16 * 60);
+    assert_eq!(site.consume(QueueKind::AlertMail, &send), Outcome::Ack);
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
+    assert_eq!(site.reader_mail_to("bo@example.net").len(), 2, "Bo once");
+}
+
+#[test]
+fn a_mailing_whose_enqueue_failed_is_put_on_the_queue_by_a_later_run() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text(
+        "later-queued",
+        &alert_text("Later queued", "Opinion", -1, ""),
+    );
+    site.fake.mail_queue_fails.set(true);
+    let app = access_alerts::app::App::new(&site.fake, &site.settings);
+    assert!(block_on(app.scheduled(EVERY_MINUTE, site.fake.now())).is_err());
+    site.fake.mail_queue_fails.set(false);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "claimed: not started twice at once"
+    );
+    site.fake.advance_seconds(6 * 60);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net");
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].contains("Subject: Later queued"));
+}
+
+#[test]
+fn the_footer_leads_to_the_full_form_with_the_address_filled_in() {
+    let site = site();
+    let home = site.get("/").text();
+    assert!(home.contains(r#"<form class="footer-subscribe" method="get" action="/subscribe">"#));
+    let r = site.get("/subscribe?email=ada%40example.net");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains(r#"value="ada@example.net""#));
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
+}
+
+#[test]
+fn d1_failures_are_logged_by_kind_never_with_the_values_they_quote() {
+    use access_alerts::app::subscribe_d1_kind as kind;
+    assert_eq!(
+        kind("D1_TYPE_ERROR: Type 'object' not supported for value 'ada@example.net'"),
+        "D1_TYPE_ERROR"
+    );
+    assert_eq!(
+        kind("D1_ERROR: no such table: subscribers: SQLITE_ERROR"),
+        "D1_ERROR no such table: subscribers: SQLITE_ERROR"
+    );
+    assert_eq!(kind("network lost"), "d1-call-failed");
 }

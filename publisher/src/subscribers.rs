@@ -1,0 +1,75 @@
+//! `alerts subscribers` (`make subscribers`): how many subscribe, by
+//! frequency, scope and topic, how many wait for confirmation and how much
+//! mail is dead: counts read from D1 through `wrangler d1 execute`, never an
+//! address.
+
+/// The statements, in the order `report` reads their results.
+pub const QUERY: &str = "SELECT frequency, every, count(*) AS n FROM subscribers GROUP BY 1, 2 ORDER BY 1, 2; \
+SELECT t.topic, s.frequency, count(*) AS n FROM subscriber_topics t JOIN subscribers s ON s.id = t.subscriber_id GROUP BY 1, 2 ORDER BY 1, 2; \
+SELECT (SELECT count(*) FROM pending) AS pending, (SELECT count(*) FROM dead_mail) AS dead";
+
+/// The report from `wrangler d1 execute --json`'s answer to `QUERY`.
+pub fn report(json: &str) -> Result<String, String> {
+    let answer: Vec<serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| format!("wrangler d1 execute answered: {e}"))?;
+    let rows = |i: usize| -> Vec<serde_json::Value> {
+        answer
+            .get(i)
+            .and_then(|r| r["results"].as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let n = |r: &serde_json::Value| r["n"].as_u64().unwrap_or(0);
+    let by = rows(0);
+    let total: u64 = by.iter().map(n).sum();
+    let count =
+        |f: &dyn Fn(&serde_json::Value) -> bool| -> u64 { by.iter().filter(|r| f(r)).map(n).sum() };
+    let mut out = format!(
+        "subscribers: {total} (each alert as it goes live: {}, weekly digest: {}; every alert: {}, chosen topics: {})\n",
+        count(&|r| r["frequency"] == "each"),
+        count(&|r| r["frequency"] == "weekly"),
+        count(&|r| r["every"] == 1),
+        count(&|r| r["every"] == 0),
+    );
+    let status = rows(2);
+    let status = status.first().cloned().unwrap_or_default();
+    out.push_str(&format!(
+        "awaiting confirmation: {}; dead mail: {}\n",
+        status["pending"].as_u64().unwrap_or(0),
+        status["dead"].as_u64().unwrap_or(0)
+    ));
+    let topics = rows(1);
+    if !topics.is_empty() {
+        out.push_str("chosen topics (subscribers by frequency):\n");
+        for r in &topics {
+            out.push_str(&format!(
+                "  {}\t{}\t{}\n",
+                r["topic"].as_str().unwrap_or(""),
+                r["frequency"].as_str().unwrap_or(""),
+                n(r)
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_by_frequency_scope_and_topic() {
+        let json = r#"[
+          {"results": [{"frequency": "each", "every": 0, "n": 2}, {"frequency": "each", "every": 1, "n": 5}, {"frequency": "weekly", "every": 1, "n": 1}], "success": true},
+          {"results": [{"topic": "c:Opinion", "frequency": "each", "n": 2}], "success": true},
+          {"results": [{"pending": 3, "dead": 0}], "success": true}
+        ]"#;
+        assert_eq!(
+            report(json).unwrap(),
+            "subscribers: 8 (each alert as it goes live: 7, weekly digest: 1; every alert: 6, chosen topics: 2)\n\
+             awaiting confirmation: 3; dead mail: 0\n\
+             chosen topics (subscribers by frequency):\n  c:Opinion\teach\t2\n"
+        );
+        assert!(report("not json").is_err());
+    }
+}
