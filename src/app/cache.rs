@@ -37,6 +37,8 @@ pub enum Cached {
     /// A `list()` answer of a listing index, its metadata parsed.
     Page(Rc<ListedPage>),
     Text(Rc<str>),
+    /// An alert record as readers see it, parsed.
+    Record(Rc<crate::content::AlertRecord>),
 }
 
 struct Entry {
@@ -197,7 +199,7 @@ mod tests {
     fn get_text(c: &Cache, key: &str, now: i64) -> Option<String> {
         match c.get(key, now)? {
             Cached::Text(t) => Some(t.to_string()),
-            Cached::Page(_) => None,
+            Cached::Page(_) | Cached::Record(_) => None,
         }
     }
 

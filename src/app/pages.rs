@@ -47,7 +47,7 @@ pub async fn not_found<P: Platform>(app: &App<'_, P>, path: &str) -> Result<Repl
 /// public cannot be read, and an embargoed alert must not be confirmed);
 /// the damage is logged for the editors, and a preview shows it.
 async fn public_alert<P: Platform>(app: &App<'_, P>, slug: &str) -> Result<AlertRecord, AppError> {
-    match app.store.alert(slug).await {
+    match app.store.alert_kept(slug, app.now_millis()).await {
         Ok(Some(a)) if a.is_public(app.now_utc()) => Ok(a),
         Ok(_) => Err(AppError::NotFound),
         Err(e @ AppError::BrokenRecord { .. }) => {

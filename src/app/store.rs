@@ -188,6 +188,29 @@ impl<'a, K: Kv> Store<'a, K> {
         self.get_json(&keys::alert(slug)).await
     }
 
+    /// An alert record for readers, kept parsed in the isolate's cache for
+    /// the TTL like a list page (an edit shows within it, inside KV's own
+    /// propagation delay); whether it is public is still decided per
+    /// request from its date. Previews and mail read `alert`, uncached.
+    pub async fn alert_kept(
+        &self,
+        slug: &str,
+        now_ms: i64,
+    ) -> Result<Option<AlertRecord>, AppError> {
+        let key = keys::alert(slug);
+        if let Some((Cached::Record(r), _)) = self.cache.get_until(&key, now_ms) {
+            return Ok(Some((*r).clone()));
+        }
+        let record: Option<AlertRecord> = self.get_json(&key).await?;
+        if let (Some(r), true) = (&record, self.ttl_ms > 0) {
+            let bytes = r.body.len() + r.summary.len() + 1024;
+            let value = Cached::Record(Rc::new(r.clone()));
+            self.cache
+                .put(&key, value, bytes, Some(now_ms + self.ttl_ms));
+        }
+        Ok(record)
+    }
+
     /// The public contact list (no addresses).
     pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
         Ok(self.get_json(keys::CONTACTS_KEY).await?.unwrap_or_default())

@@ -188,3 +188,56 @@ fn a_cached_copy_keeps_its_own_expiry_and_a_later_view_is_kept_no_longer() {
         );
     }
 }
+
+#[test]
+fn an_alert_page_reads_kv_once_per_ttl_and_shows_an_edit_after_it() {
+    let site = cached_site();
+    let path = format!("/alerts/{SEED}");
+    let (first, _) = calls(&site, &path);
+    assert!(first >= 1);
+    let before = site.fake.kv_calls.get();
+    for _ in 0..1000 {
+        assert_eq!(site.get(&path).status, 200);
+    }
+    // The related list's listing page is cached too: nothing is read.
+    assert_eq!(
+        site.fake.kv_calls.get() - before,
+        0,
+        "1,000 warm views read nothing"
+    );
+    // An edit shows once the kept copy is older than the TTL.
+    let mut edited: access_alerts::content::AlertRecord =
+        serde_json::from_str(&site.fake.value(&access_alerts::keys::alert(SEED)).unwrap()).unwrap();
+    edited.title = "Edited title".into();
+    edited.content_hash = "edited".into();
+    site.fake.publish(&edited);
+    assert!(
+        !site.get(&path).text().contains("Edited title"),
+        "kept for the TTL"
+    );
+    site.fake.advance_seconds(31);
+    assert!(
+        site.get(&path).text().contains("Edited title"),
+        "read again after it"
+    );
+}
+
+#[test]
+fn a_kept_scheduled_alert_appears_at_its_date_not_before() {
+    let site = cached_site();
+    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + 10_000).unwrap();
+    site.publish_text(
+        "soon",
+        &format!(
+            "+++\ntitle = \"Soon\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
+            date.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    assert_eq!(site.get("/alerts/soon").status, 404);
+    site.fake.advance_seconds(11);
+    assert_eq!(
+        site.get("/alerts/soon").status,
+        200,
+        "public at its date, cached or not"
+    );
+}
