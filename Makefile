@@ -136,11 +136,12 @@ subscribers: setup $(PUBLISH)
 
 ## ---- run ----
 # Publishes content/ before the server first answers, then republishes on
-# every change to content/ while wrangler dev serves.
+# every change to content/ while wrangler dev serves, and fires the Cron
+# Triggers each minute (wrangler dev runs none by itself).
 dev: build $(PUBLISH)
 	$(WRANGLER) d1 migrations apply DB --local --persist-to $(STATE)
 	$(PUBLISH) publish --persist-to $(STATE)
-	@$(PUBLISH) watch --persist-to $(STATE) & watcher=$$!; \
+	@$(PUBLISH) watch --persist-to $(STATE) --crons http://127.0.0.1:$(PORT) & watcher=$$!; \
 	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --test-scheduled --show-interactive-dev-session=false
 

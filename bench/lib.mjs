@@ -94,7 +94,7 @@ export async function start(kind, storeDir, { build = path.join(root, "build-ben
             { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
             { type: "ESModule", include: ["**/*.js"] },
           ],
-          bindings: { SITE_URL: "http://127.0.0.1", SITE_NAME: "Access Alerts", BENCH_ROUTES: "1", MAIL_FROM: "alerts@example.org", CONTACT_ADDRESSES: "{}", ...bindings },
+          bindings: { SITE_URL: "http://127.0.0.1", SITE_NAME: "Access Alerts", BENCH_ROUTES: "1", MAIL_FROM: "alerts@example.org", CONTACT_ADDRESSES: "{}", SUBSCRIBER_SECRET: "bench-subscriber-secret", ...bindings },
           email: { send_email: [{ name: "EMAIL" }] },
         })
       : new Miniflare({

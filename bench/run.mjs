@@ -318,7 +318,7 @@ function emailFanout(out) {
   });
   const text = r.stdout + r.stderr;
   const lines = text.split("\n").filter((l) => l.startsWith("fan-out: "));
-  const cost = text.split("\n").filter((l) => l.startsWith("cost | ")).map((l) => l.slice(7).split(" | "));
+  const cost = text.split("\n").filter((l) => l.startsWith("cost | ")).map((l) => l.slice(7).split(" | ")).filter((c) => c[0] !== "subscribers");
   out(`## Email alerts: one alert to ${n.toLocaleString("en")} subscribers`);
   out();
   out(`The real handlers (the every-minute cron, the \`page\` and \`send\` consumers) in-process, over D1 as SQLite in memory with \`migrations/\` applied, sending into a sink (\`tests/app/fanout.rs\`, ${fmt((Date.now() - started) / 1000)} s with its build). Subscribers: 60% every alert, 20% Opinion, 20% General only; 10% of all weekly. The alert is an Opinion alert. CPU is native (release profile): the Worker's wasm in workerd is slower; compare the render measured natively and in the runtime in this file.`);

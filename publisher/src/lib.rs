@@ -4,6 +4,7 @@
 //! tests (`tests/app/`) load `content/` through it, so they serve exactly
 //! what `make publish` writes.
 
+pub mod crons;
 pub mod deploy;
 pub mod keyset;
 pub mod link;

@@ -18,7 +18,8 @@ use wrangler::{Target, Wrangler};
 const USAGE: &str = "usage:
   alerts check        [--content DIR]
   alerts publish      [--content DIR] [--remote] [--prune] [--persist-to DIR] [--synthetic N]
-  alerts watch        [--content DIR] [--persist-to DIR]   (republishes on every change)
+  alerts watch        [--content DIR] [--persist-to DIR] [--crons http://127.0.0.1:8787]
+                      (republishes on every change; fires the Cron Triggers there each minute)
   alerts new SLUG     [--content DIR] [--title TITLE]
   alerts preview-link SLUG [--hours N] [--base URL]        (needs PREVIEW_SECRET or .dev.vars)
   alerts check-deploy                                      (what `make deploy` asks first)
@@ -39,6 +40,8 @@ struct Args {
     base: String,
     /// Synthetic alerts the store also holds (`seed-synthetic`), searched too.
     synthetic: usize,
+    /// `watch --crons <http://127.0.0.1:8787>`: fire the Cron Triggers there.
+    crons: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -55,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         hours: 72,
         base: "http://127.0.0.1:8787".into(),
         synthetic: 0,
+        crons: None,
     };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -70,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--hours takes a number")?
             }
             "--base" => a.base = value("--base")?,
+            "--crons" => a.crons = Some(value("--crons")?),
             "--synthetic" => {
                 a.synthetic = value("--synthetic")?
                     .parse()
@@ -185,18 +190,30 @@ fn publish(args: &Args) -> Result<(), String> {
     let contacts = keyset::contacts_entry(&content.contacts);
     // What is published, read at once (each read is a wrangler process),
     // while the keys derived from every alert are built.
-    let (current, published, manifest, parts) = std::thread::scope(|s| {
-        let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
-        let published = s.spawn(|| published(&w));
-        let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
-        let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+    // Against Cloudflare the three reads run at once (each is a round trip);
+    // locally they run one after another: wrangler processes opening the same
+    // local store at once can find its SQLite database locked.
+    let (current, published, manifest, parts) = if args.remote {
+        std::thread::scope(|s| {
+            let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
+            let published = s.spawn(|| published(&w));
+            let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
+            let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+            (
+                joined(current.join()),
+                joined(published.join()),
+                joined(manifest.join()),
+                parts,
+            )
+        })
+    } else {
         (
-            joined(current.join()),
-            joined(published.join()),
-            joined(manifest.join()),
-            parts,
+            w.list(access_alerts::keys::CONTACTS_KEY),
+            published(&w),
+            w.get_text(index::MANIFEST_KEY),
+            keyset::derived(records.iter().copied().chain(&synthetic)),
         )
-    });
+    };
     let (current, published, manifest) = (current?, published?, manifest?);
     // What to write and delete. The order of the writes is what makes a run
     // cut short safe to repeat: first every key but the records (contacts,
@@ -334,8 +351,27 @@ fn newest_change(dir: &Path) -> SystemTime {
 fn watch(args: &Args) -> Result<(), String> {
     let mut seen = newest_change(&args.content);
     println!("watching {} for changes", args.content.display());
+    if let Some(base) = &args.crons {
+        println!("firing the Worker's Cron Triggers on {base} as their minutes come");
+    }
+    let mut fired_minute = None;
     loop {
         std::thread::sleep(Duration::from_secs(1));
+        if let Some(base) = &args.crons {
+            let utc = chrono::Utc::now();
+            let minute = utc.timestamp() / 60;
+            if fired_minute != Some(minute) {
+                fired_minute = Some(minute);
+                for cron in publisher::crons::due(utc) {
+                    match publisher::crons::fire(base, cron) {
+                        Ok(200) => {}
+                        Ok(code) => eprintln!("cron {cron}: the Worker answered {code}"),
+                        // The Worker is not up yet (make dev starts it after).
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
         let now = newest_change(&args.content);
         if now != seen {
             seen = now;

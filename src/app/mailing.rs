@@ -27,6 +27,37 @@ pub const DIGEST_CRON: &str = "0 8 * * 1";
 pub const PAGE: usize = 1000;
 /// Recipients per `send` message.
 pub const PER_MESSAGE: usize = 25;
+/// The fan-out's statements, each an index search from its first table or
+/// a `json_each` list of at most `PER_MESSAGE` ids, never a scan of a table
+/// (D1 bills rows read: a send message must not read the mailing's every
+/// delivery). A test reads each one's plan.
+pub const FANOUT_SQL: [(&str, &str); 4] = [
+    ("page", SQL_PAGE),
+    ("claim", SQL_CLAIM),
+    ("claimed", SQL_CLAIMED),
+    ("in flight", SQL_IN_FLIGHT),
+];
+
+/// The next `?5` matching subscribers of frequency `?1` after id `?2`: all
+/// of them when `?3` is 1, else those of every alert or of a topic in `?4`.
+const SQL_PAGE: &str = "SELECT id FROM subscribers WHERE frequency = ?1 AND id > ?2 AND (?3 = 1 OR every = 1 OR EXISTS \
+     (SELECT 1 FROM subscriber_topics t WHERE t.subscriber_id = subscribers.id \
+     AND t.topic IN (SELECT value FROM json_each(?4)))) ORDER BY id LIMIT ?5";
+/// Claims mailing `?2` for the subscribers listed in `?1` (attempt `?3`
+/// at `?4`), taking over claims older than `?5`.
+const SQL_CLAIM: &str = "INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) \
+     SELECT ?2, s.id, 'claimed', ?3, ?4 FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?1)) \
+     ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
+     WHERE deliveries.status = 'claimed' AND deliveries.at < ?5";
+/// The subscribers of the list `?3` this attempt (`?2`) claimed for `?1`.
+const SQL_CLAIMED: &str = "SELECT s.id, s.email, s.every, s.frequency, \
+     (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
+     FROM json_each(?3) AS j CROSS JOIN deliveries AS d ON d.mailing = ?1 AND d.subscriber_id = j.value AND d.attempt = ?2 \
+     JOIN subscribers AS s ON s.id = j.value";
+/// How many of the list `?3` another attempt than `?2` holds for `?1`.
+const SQL_IN_FLIGHT: &str = "SELECT count(*) AS n FROM json_each(?3) AS j CROSS JOIN deliveries AS d \
+     ON d.mailing = ?1 AND d.subscriber_id = j.value WHERE d.status = 'claimed' AND d.attempt != ?2";
+
 /// The most messages one `sendBatch` takes.
 const BATCH: usize = 100;
 
@@ -307,9 +338,7 @@ async fn page<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
     let rows = sql(
         app,
         &[Stmt::new(
-            "SELECT id FROM subscribers WHERE frequency = ?1 AND id > ?2 AND (?3 = 1 OR every = 1 OR EXISTS \
-             (SELECT 1 FROM subscriber_topics t WHERE t.subscriber_id = subscribers.id \
-             AND t.topic IN (SELECT value FROM json_each(?4)))) ORDER BY id LIMIT ?5",
+            SQL_PAGE,
             vec![
                 frequency.into(),
                 after.into(),
@@ -527,21 +556,25 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
         app,
         &[
             Stmt::new(
-                "INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) \
-                 SELECT ?2, s.id, 'claimed', ?3, ?4 FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?1)) \
-                 ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
-                 WHERE deliveries.status = 'claimed' AND deliveries.at < ?5",
-                vec![list.clone().into(), mailing.clone().into(), attempt.clone().into(), now.into(), (now - DELIVERY_STALE_MILLIS).into()],
+                SQL_CLAIM,
+                vec![
+                    list.clone().into(),
+                    mailing.clone().into(),
+                    attempt.clone().into(),
+                    now.into(),
+                    (now - DELIVERY_STALE_MILLIS).into(),
+                ],
             ),
             Stmt::new(
-                "SELECT s.id, s.email, s.every, s.frequency, \
-                 (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
-                 FROM subscribers s JOIN deliveries d ON d.subscriber_id = s.id AND d.mailing = ?1 AND d.attempt = ?2",
-                vec![mailing.clone().into(), attempt.clone().into()],
+                SQL_CLAIMED,
+                vec![
+                    mailing.clone().into(),
+                    attempt.clone().into(),
+                    list.clone().into(),
+                ],
             ),
             Stmt::new(
-                "SELECT count(*) AS n FROM deliveries WHERE mailing = ?1 AND status = 'claimed' AND attempt != ?2 \
-                 AND subscriber_id IN (SELECT value FROM json_each(?3))",
+                SQL_IN_FLIGHT,
                 vec![mailing.clone().into(), attempt.clone().into(), list.into()],
             ),
         ],

@@ -30,7 +30,7 @@ mod subscribe;
 
 pub use error::AppError;
 pub use inbox::{Outcome, QueueKind};
-pub use mailing::DIGEST_CRON;
+pub use mailing::{DIGEST_CRON, FANOUT_SQL};
 pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;

@@ -706,3 +706,30 @@ fn d1_failures_are_logged_by_kind_never_with_the_values_they_quote() {
     );
     assert_eq!(kind("network lost"), "d1-call-failed");
 }
+
+#[test]
+fn the_fan_out_s_queries_search_indexes_and_never_scan_a_table() {
+    let db = crate::fake::migrated_db();
+    for (name, sql) in access_alerts::app::FANOUT_SQL {
+        let mut st = db.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let nulls = vec![rusqlite::types::Null; st.parameter_count()];
+        let plan: Vec<String> = st
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        // A full scan of a table, or a search over a whole mailing's
+        // deliveries (its key's first column alone), grows with the list.
+        let scans: Vec<&String> = plan
+            .iter()
+            .filter(|l| {
+                (l.starts_with("SCAN ") && !l.contains("VIRTUAL TABLE"))
+                    || l.contains("PRIMARY KEY (mailing=?)")
+            })
+            .collect();
+        assert!(
+            scans.is_empty(),
+            "{name} reads more than its rows: {plan:#?}"
+        );
+    }
+}
