@@ -64,8 +64,13 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Copied when missing; an existing one gets the settings the example has
+# and it lacks (a new secret after a pull), placeholders only.
 .dev.vars: .dev.vars.example
 	@test -f $@ || cp $< $@
+	@grep -E '^[A-Z_]+=' $< | while IFS= read -r line; do \
+	  key=$${line%%=*}; grep -q "^$$key=" $@ || { echo "$$line" >> $@; echo ".dev.vars: added $$key (a placeholder) from .dev.vars.example"; }; \
+	done; touch $@
 
 ## ---- build ----
 # src/entry.mjs is wrangler's main: it calls the handlers of worker-build's
