@@ -68,6 +68,7 @@ node_modules/.package-lock.json: package-lock.json
 # and it lacks (a new secret after a pull), placeholders only.
 .dev.vars: .dev.vars.example
 	@test -f $@ || cp $< $@
+	@test -z "$$(tail -c1 $@)" || echo >> $@
 	@grep -E '^[A-Z_]+=' $< | while IFS= read -r line; do \
 	  key=$${line%%=*}; grep -q "^$$key=" $@ || { echo "$$line" >> $@; echo ".dev.vars: added $$key (a placeholder) from .dev.vars.example"; }; \
 	done; touch $@

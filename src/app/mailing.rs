@@ -55,7 +55,7 @@ const SQL_CLAIMED: &str = "SELECT s.id, s.email, s.every, s.frequency, \
      FROM json_each(?3) AS j CROSS JOIN deliveries AS d ON d.mailing = ?1 AND d.subscriber_id = j.value AND d.attempt = ?2 \
      JOIN subscribers AS s ON s.id = j.value";
 /// How many of the list `?3` another attempt than `?2` holds for `?1`.
-const SQL_IN_FLIGHT: &str = "SELECT count(*) AS n FROM json_each(?3) AS j CROSS JOIN deliveries AS d \
+const SQL_IN_FLIGHT: &str = "SELECT count(*) AS n, min(d.at) AS oldest FROM json_each(?3) AS j CROSS JOIN deliveries AS d \
      ON d.mailing = ?1 AND d.subscriber_id = j.value WHERE d.status = 'claimed' AND d.attempt != ?2";
 
 /// The most messages one `sendBatch` takes.
@@ -179,7 +179,15 @@ async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
     let text = app.store.get_text(notify::KEY).await?.unwrap_or_default();
     let entries = notify::parse(&text);
     let due = notify::due(&entries, now, app.settings.notify_max_age_days * 86_400);
-    let ids: Vec<&str> = due.iter().map(|e| e.mailing.as_str()).collect();
+    // This week's digest, if its Monday 08:00 has passed: started by the
+    // Monday cron, or by the first run after it that finds it missing.
+    let digest_at = this_weeks_digest(now);
+    let digest_id = digest_at.map(|at| digest_id(at));
+    let ids: Vec<&str> = due
+        .iter()
+        .map(|e| e.mailing.as_str())
+        .chain(digest_id.as_deref())
+        .collect();
     let rows = sql(
         app,
         &[
@@ -202,10 +210,36 @@ async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
         let (Some(id), Some(first)) = (stale["id"].as_str(), stale["first"].as_str()) else {
             continue;
         };
+        // Taken by this run only (a claim renewed now is left alone by the
+        // next ones for 5 minutes), then put on the queue.
+        let renewed = sql(
+            app,
+            &[Stmt::new(
+                "UPDATE mailings SET started_at = ?2 WHERE id = ?1 AND status = 'claimed' AND started_at < ?3 RETURNING id",
+                vec![id.into(), app.now_millis().into(), (app.now_millis() - CLAIM_STALE_MILLIS).into()],
+            )],
+        )
+        .await?;
+        if renewed[0].is_empty() {
+            continue;
+        }
         let first: Value = serde_json::from_str(first).unwrap_or(Value::Null);
-        queue_first(app, id, &first).await?;
+        if let Err(e) = queue_first(app, id, &first).await {
+            app.log(
+                Level::Error,
+                &format!(
+                    "mailing id={id} still not queued: {}",
+                    e.log_line().unwrap_or_default()
+                ),
+            );
+        }
     }
     let started: Vec<&str> = rows[1].iter().filter_map(|r| r["id"].as_str()).collect();
+    if let (Some(at), Some(id)) = (digest_at, &digest_id) {
+        if !started.contains(&id.as_str()) {
+            digest(app, at).await?;
+        }
+    }
     for entry in due {
         if started.contains(&entry.mailing.as_str()) {
             continue;
@@ -235,11 +269,24 @@ fn iso_week(unix: i64) -> (String, i64, i64) {
     )
 }
 
+/// The Monday 08:00 UTC (unix seconds) of the ISO week of `now`, once it
+/// has passed.
+fn this_weeks_digest(now: i64) -> Option<i64> {
+    let (_, monday, _) = iso_week(now);
+    let at = monday + 8 * 3600;
+    (now >= at).then_some(at)
+}
+
+/// The mailing id of the digest a cron scheduled at `scheduled` sends.
+fn digest_id(scheduled: i64) -> String {
+    format!("digest:{}", iso_week(scheduled - 7 * 86_400).0)
+}
+
 /// Mondays: one digest mailing for the ISO week before the one the cron
 /// was scheduled in, whatever time it runs.
 async fn digest<P: Platform>(app: &App<'_, P>, scheduled: i64) -> Result<(), AppError> {
     let (week, from, to) = iso_week(scheduled - 7 * 86_400);
-    let id = format!("digest:{week}");
+    let id = digest_id(scheduled);
     let first = json!({
         "k": "page", "m": id, "s": "", "f": "weekly", "t": [], "all": 1,
         "d": [from, to], "w": week, "c": app.now_millis(), "a": "",
@@ -581,6 +628,12 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
     )
     .await?;
     let in_flight = rows[2].first().and_then(|r| r["n"].as_u64()).unwrap_or(0);
+    // Come back when the oldest of those claims may be taken over, if the
+    // attempt holding it has not marked it sent by then.
+    let takeover_delay = rows[2]
+        .first()
+        .and_then(|r| r["oldest"].as_i64())
+        .map(|oldest| ((oldest + DELIVERY_STALE_MILLIS - now) / 1000 + 1).clamp(1, 900) as u32);
     let from = &app.settings.mail_from;
     let (mut sent, mut failed) = (0, 0);
     for row in &rows[1] {
@@ -624,14 +677,16 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
         match outcome {
             Ok(()) => {
                 sent += 1;
-                let marked = app
-                    .platform
-                    .db()
-                    .batch(&[Stmt::new(
-                        "UPDATE deliveries SET status = 'sent' WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3",
-                        key,
-                    )])
-                    .await;
+                let mark = [Stmt::new(
+                    "UPDATE deliveries SET status = 'sent' WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3",
+                    key,
+                )];
+                // Tried twice: a claim left unmarked is taken over after 15
+                // minutes, and this reader would get the alert again.
+                let mut marked = app.platform.db().batch(&mark).await;
+                if marked.is_err() {
+                    marked = app.platform.db().batch(&mark).await;
+                }
                 if marked.is_err() {
                     app.log(
                         Level::Warn,
@@ -666,8 +721,10 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
             "mailing id={mailing}: {sent} sent, {failed} failed, {in_flight} in flight elsewhere"
         ),
     );
-    Ok(if failed > 0 || in_flight > 0 {
+    Ok(if failed > 0 {
         retry
+    } else if in_flight > 0 {
+        Outcome::Retry(takeover_delay.map(|d| d.max(app.settings.retry_delay)))
     } else {
         Outcome::Ack
     })

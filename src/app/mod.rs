@@ -209,7 +209,7 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
             Route::Contact => contact::form(self, &query()).await,
             Route::Subscribe if req.method() == Method::Post => subscribe::submit(self, req).await,
-            Route::Subscribe => subscribe::form(self, &query()).await,
+            Route::Subscribe => subscribe::form(self).await,
             Route::SubscribeCheck => Ok(Reply::html(
                 200,
                 views::subscribe::check_inbox_page(self.site()),

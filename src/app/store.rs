@@ -201,14 +201,21 @@ impl<'a, K: Kv> Store<'a, K> {
         if let Some((Cached::Record(r), _)) = self.cache.get_until(&key, now_ms) {
             return Ok(Some((*r).clone()));
         }
-        let record: Option<AlertRecord> = self.get_json(&key).await?;
-        if let (Some(r), true) = (&record, self.ttl_ms > 0) {
-            let bytes = r.body.len() + r.summary.len() + 1024;
-            let value = Cached::Record(Rc::new(r.clone()));
+        let Some(bytes) = self.get_bytes(&key).await? else {
+            return Ok(None);
+        };
+        let record: AlertRecord =
+            serde_json::from_slice(&bytes).map_err(|e| AppError::BrokenRecord {
+                key: key.clone(),
+                reason: e.to_string(),
+            })?;
+        if self.ttl_ms > 0 {
+            // Parsed, it takes about what it took as JSON.
+            let value = Cached::Record(Rc::new(record.clone()));
             self.cache
-                .put(&key, value, bytes, Some(now_ms + self.ttl_ms));
+                .put(&key, value, bytes.len(), Some(now_ms + self.ttl_ms));
         }
-        Ok(record)
+        Ok(Some(record))
     }
 
     /// The public contact list (no addresses).

@@ -90,21 +90,16 @@ pub(super) fn new_id<P: Platform>(app: &App<'_, P>) -> Result<String, AppError> 
     Ok(format!("{:016x}", app.platform.random_u64()?))
 }
 
-/// `GET /subscribe[?email=]`: the footer's short form leads here with the
-/// address filled in.
-pub async fn form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+/// `GET /subscribe`.
+pub async fn form<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     let topics = known_topics(app).await?;
-    let values = Request {
-        email: query.get("email").cloned().unwrap_or_default(),
-        ..Request::default()
-    };
-    let reply = render(app, &topics, &values, &Errors::default(), 200);
-    // A page with an address in its URL is neither kept nor indexed.
-    Ok(if values.email.is_empty() {
-        reply
-    } else {
-        reply.cache(cache::NO_STORE)
-    })
+    Ok(render(
+        app,
+        &topics,
+        &Request::default(),
+        &Errors::default(),
+        200,
+    ))
 }
 
 fn render<P: Platform>(
@@ -154,6 +149,15 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     }
     .map_err(|e| AppError::BadRequest(e.0))?;
     let topics = known_topics(app).await?;
+    if request.prefill {
+        // The footer's short form: the full form with the address in it;
+        // nothing is kept or sent.
+        let values = Request {
+            email: request.email,
+            ..Request::default()
+        };
+        return Ok(render(app, &topics, &values, &Errors::default(), 200).cache(cache::NO_STORE));
+    }
     let choice = match form::validate(&request, &topics) {
         Ok(choice) => choice,
         Err(errors) => {

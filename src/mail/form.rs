@@ -24,6 +24,8 @@ pub struct Request {
     /// The honeypot: people leave it empty.
     pub website: String,
     pub turnstile_token: String,
+    /// The footer's short form: show the full form with the address in it.
+    pub prefill: bool,
 }
 
 impl Request {
@@ -42,6 +44,7 @@ impl Request {
                 "consent" => r.consent = !v.is_empty() && v != "false",
                 "website" => r.website = v.into_owned(),
                 "cf-turnstile-response" => r.turnstile_token = v.into_owned(),
+                "prefill" => r.prefill = v == "1",
                 _ => {}
             }
         }
@@ -80,6 +83,7 @@ impl Request {
             consent: v["consent"].as_bool().unwrap_or(false),
             website: text("website")?,
             turnstile_token: text("cf-turnstile-response")?,
+            prefill: false,
         })
     }
 

@@ -151,11 +151,13 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
 }
 
 /// The footer's short form: the address, then the full form (topics,
-/// frequency, consent) with it filled in. A GET, so it works the same with
-/// Turnstile on and leaves the choice and the consent to that page.
+/// frequency, consent) with it filled in. A POST (`prefill`), so the
+/// address stays out of URLs and logs; it keeps nothing and sends nothing,
+/// and works the same with Turnstile on.
 pub fn footer_form() -> Markup {
     html! {
-        form.footer-subscribe method="get" action=(Route::Subscribe.path()) {
+        form.footer-subscribe method="post" action=(Route::Subscribe.path()) {
+            input type="hidden" name="prefill" value="1";
             label for="footer-email" { "Get alerts by email" }
             input #footer-email type="email" name="email" autocomplete="email" required;
             button type="submit" { "Continue" }

@@ -683,13 +683,23 @@ fn a_mailing_whose_enqueue_failed_is_put_on_the_queue_by_a_later_run() {
 fn the_footer_leads_to_the_full_form_with_the_address_filled_in() {
     let site = site();
     let home = site.get("/").text();
-    assert!(home.contains(r#"<form class="footer-subscribe" method="get" action="/subscribe">"#));
-    let r = site.get("/subscribe?email=ada%40example.net");
+    assert!(home.contains(r#"<form class="footer-subscribe" method="post" action="/subscribe"><input type="hidden" name="prefill" value="1">"#));
+    let r = site.send(
+        TestRequest::post("/subscribe", FORM, "prefill=1&email=ada%40example.net")
+            .header("CF-Connecting-IP", "192.0.2.7"),
+    );
     assert_eq!(r.status, 200);
     assert!(r.text().contains(r#"value="ada@example.net""#));
+    assert!(!r.text().contains("field-error"), "not judged yet");
     assert_eq!(
         r.header("cache-control").as_deref(),
         Some("private, no-store")
+    );
+    site.drain_mail();
+    assert!(site.fake.reader_mail.borrow().is_empty(), "nothing sent");
+    assert!(
+        site.sql("SELECT id FROM pending").is_empty(),
+        "nothing kept"
     );
 }
 
