@@ -188,32 +188,21 @@ fn publish(args: &Args) -> Result<(), String> {
         .map(publisher::synthetic::record)
         .collect();
     let contacts = keyset::contacts_entry(&content.contacts);
-    // What is published, read at once (each read is a wrangler process),
-    // while the keys derived from every alert are built.
-    // Against Cloudflare the three reads run at once (each is a round trip);
-    // locally they run one after another: wrangler processes opening the same
-    // local store at once can find its SQLite database locked.
-    let (current, published, manifest, parts) = if args.remote {
-        std::thread::scope(|s| {
-            let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
-            let published = s.spawn(|| published(&w));
-            let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
-            let parts = keyset::derived(records.iter().copied().chain(&synthetic));
-            (
-                joined(current.join()),
-                joined(published.join()),
-                joined(manifest.join()),
-                parts,
-            )
-        })
-    } else {
+    // What is published, read at once (each read is a wrangler process;
+    // a local one that finds the store locked is tried again), while the
+    // keys derived from every alert are built.
+    let (current, published, manifest, parts) = std::thread::scope(|s| {
+        let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
+        let published = s.spawn(|| published(&w));
+        let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
+        let parts = keyset::derived(records.iter().copied().chain(&synthetic));
         (
-            w.list(access_alerts::keys::CONTACTS_KEY),
-            published(&w),
-            w.get_text(index::MANIFEST_KEY),
-            keyset::derived(records.iter().copied().chain(&synthetic)),
+            joined(current.join()),
+            joined(published.join()),
+            joined(manifest.join()),
+            parts,
         )
-    };
+    });
     let (current, published, manifest) = (current?, published?, manifest?);
     // What to write and delete. The order of the writes is what makes a run
     // cut short safe to repeat: first every key but the records (contacts,
