@@ -96,6 +96,40 @@ pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
     out
 }
 
+/// Every queue `wrangler.toml` names (producers, consumers, dead-letter
+/// queues) that `wrangler queues list` (its table, `listing`) does not show,
+/// each with the command that creates it.
+pub fn missing_queues(wrangler_toml: &str, listing: &str) -> Vec<String> {
+    let Ok(config) = wrangler_toml.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut names = std::collections::BTreeSet::new();
+    if let Some(q) = config.get("queues") {
+        for section in ["producers", "consumers"] {
+            for entry in q
+                .get(section)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                for field in ["queue", "dead_letter_queue"] {
+                    if let Some(name) = entry.get(field).and_then(|v| v.as_str()) {
+                        names.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let listed: std::collections::BTreeSet<&str> = listing
+        .split(|c: char| c.is_whitespace() || c == '│' || c == '|')
+        .collect();
+    names
+        .into_iter()
+        .filter(|n| !listed.contains(n.as_str()))
+        .map(|n| format!("the queue {n} does not exist: npx wrangler queues create {n}"))
+        .collect()
+}
+
 /// The secret names in `wrangler secret list --format json`.
 pub fn secret_names(json: &str) -> Result<Vec<String>, String> {
     let list: Vec<serde_json::Value> =
@@ -184,6 +218,21 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
             problems(&other, &all()),
             ["ALERT_EMAIL's allowed_sender_addresses does not list MAIL_FROM: email alerts would all fail"]
         );
+    }
+
+    #[test]
+    fn names_each_queue_that_does_not_exist_with_its_command() {
+        let ours = include_str!("../../wrangler.toml");
+        let listing = "┌──────┬───────────────┬─────────────┐\n│ id   │ name          │ producers   │\n│ 1234 │ inquiries     │ 1           │\n│ 5678 │ alert-mail    │ 1           │\n";
+        assert_eq!(
+            missing_queues(ours, listing),
+            [
+                "the queue alert-mail-dlq does not exist: npx wrangler queues create alert-mail-dlq",
+                "the queue inquiries-dlq does not exist: npx wrangler queues create inquiries-dlq",
+            ]
+        );
+        let all = "inquiries inquiries-dlq alert-mail alert-mail-dlq";
+        assert!(missing_queues(ours, all).is_empty());
     }
 
     #[test]

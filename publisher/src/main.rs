@@ -188,21 +188,31 @@ fn publish(args: &Args) -> Result<(), String> {
         .map(publisher::synthetic::record)
         .collect();
     let contacts = keyset::contacts_entry(&content.contacts);
-    // What is published, read at once (each read is a wrangler process;
-    // a local one that finds the store locked is tried again), while the
-    // keys derived from every alert are built.
-    let (current, published, manifest, parts) = std::thread::scope(|s| {
-        let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
-        let published = s.spawn(|| published(&w));
-        let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
-        let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+    // Against Cloudflare the three reads run at once (each is a round trip);
+    // locally one after another: wrangler processes opening the same local
+    // store at the same moment can find it locked (a failed local run is
+    // also tried again: see `Wrangler::run`).
+    let (current, published, manifest, parts) = if args.remote {
+        std::thread::scope(|s| {
+            let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
+            let published = s.spawn(|| published(&w));
+            let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
+            let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+            (
+                joined(current.join()),
+                joined(published.join()),
+                joined(manifest.join()),
+                parts,
+            )
+        })
+    } else {
         (
-            joined(current.join()),
-            joined(published.join()),
-            joined(manifest.join()),
-            parts,
+            w.list(access_alerts::keys::CONTACTS_KEY),
+            published(&w),
+            w.get_text(index::MANIFEST_KEY),
+            keyset::derived(records.iter().copied().chain(&synthetic)),
         )
-    });
+    };
     let (current, published, manifest) = (current?, published?, manifest?);
     // What to write and delete. The order of the writes is what makes a run
     // cut short safe to repeat: first every key but the records (contacts,
@@ -467,7 +477,21 @@ fn check_deploy() -> Result<(), String> {
         ));
     }
     let secrets = publisher::deploy::secret_names(&String::from_utf8_lossy(&out.stdout))?;
-    let problems = publisher::deploy::problems(&toml, &secrets);
+    let mut problems = publisher::deploy::problems(&toml, &secrets);
+    // The queues wrangler.toml names must exist: deploy would fail on them.
+    let queues = std::process::Command::new(&bin)
+        .args(["queues", "list"])
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .map_err(|e| format!("cannot run {bin}: {e}"))?;
+    if queues.status.success() {
+        problems.extend(publisher::deploy::missing_queues(
+            &toml,
+            &String::from_utf8_lossy(&queues.stdout),
+        ));
+    } else {
+        problems.push("wrangler queues list failed: the queues could not be checked".into());
+    }
     if problems.is_empty() {
         println!("the configuration has every setting the Worker needs");
         return Ok(());
