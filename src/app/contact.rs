@@ -62,14 +62,31 @@ fn render<P: Platform>(
             contacts,
             values,
             errors,
-            turnstile_site_key: app.settings.turnstile.as_ref().map(|t| t.site_key.as_str()),
+            turnstile_site_key: turnstile_site_key(app),
         },
     );
-    let mut reply = Reply::html(status, markup);
+    form_reply(app, markup, status, errors.is_empty())
+}
+
+/// Turnstile's site key when it is on: the forms show its widget.
+pub(super) fn turnstile_site_key<'s, P: Platform>(app: &'s App<'_, P>) -> Option<&'s str> {
+    app.settings.turnstile.as_ref().map(|t| t.site_key.as_str())
+}
+
+/// A form page as answered: Turnstile's script when it is on, and kept by
+/// nobody unless it is the blank form (an answer with errors holds what a
+/// visitor typed).
+pub(super) fn form_reply<P: Platform>(
+    app: &App<'_, P>,
+    page: maud::Markup,
+    status: u16,
+    blank: bool,
+) -> Reply {
+    let mut reply = Reply::html(status, page);
     if app.settings.turnstile.is_some() {
         reply = reply.scripts(Scripts::Turnstile);
     }
-    if status == 200 && errors.is_empty() {
+    if status == 200 && blank {
         reply
     } else {
         reply.cache(cache::NO_STORE)

@@ -12,7 +12,7 @@
 //! Queue messages and logs carry ids, never addresses.
 
 use super::ports::{MailQueue, Mailer, Row, Sql, Stmt};
-use super::subscribe::{choice_of, manage_url};
+use super::subscribe::{choice_of, manage_token, manage_url};
 use super::{App, AppError, Incoming, Level, Outcome, Platform, Reply};
 use crate::http::cache;
 use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links};
@@ -640,8 +640,9 @@ async fn send<P: Platform>(app: &App<'_, P>, body: &Value) -> Result<Outcome, Ap
         let id = row["id"].as_str().unwrap_or_default();
         let to = row["email"].as_str().unwrap_or_default();
         let choice = choice_of(row);
-        let manage = manage_url(app.site(), secret, id, Route::Subscription);
-        let unsubscribe = manage_url(app.site(), secret, id, Route::Unsubscribe);
+        let token = manage_token(secret, id);
+        let manage = manage_url(app.site(), &token, Route::Subscription);
+        let unsubscribe = manage_url(app.site(), &token, Route::Unsubscribe);
         let message_id = format!(
             "{}-{id}",
             mailing.replace(|c: char| !c.is_ascii_alphanumeric(), "-")

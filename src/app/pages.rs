@@ -46,7 +46,10 @@ pub async fn not_found<P: Platform>(app: &App<'_, P>, path: &str) -> Result<Repl
 /// exactly like unknown slugs, and so does a damaged record (whether it is
 /// public cannot be read, and an embargoed alert must not be confirmed);
 /// the damage is logged for the editors, and a preview shows it.
-async fn public_alert<P: Platform>(app: &App<'_, P>, slug: &str) -> Result<AlertRecord, AppError> {
+async fn public_alert<P: Platform>(
+    app: &App<'_, P>,
+    slug: &str,
+) -> Result<std::rc::Rc<AlertRecord>, AppError> {
     match app.store.alert_kept(slug, app.now_millis()).await {
         Ok(Some(a)) if a.is_public(app.now_utc()) => Ok(a),
         Ok(_) => Err(AppError::NotFound),
@@ -104,7 +107,12 @@ pub async fn alert<P: Platform>(
 ) -> Result<Reply, AppError> {
     let site = app.site();
     let record = match visibility {
-        Visibility::Preview => app.store.alert(slug).await?.ok_or(AppError::NotFound)?,
+        Visibility::Preview => app
+            .store
+            .alert(slug)
+            .await?
+            .map(std::rc::Rc::new)
+            .ok_or(AppError::NotFound)?,
         Visibility::Public => public_alert(app, slug).await?,
     };
     let related = related(app, &record).await?;

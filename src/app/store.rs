@@ -188,7 +188,8 @@ impl<'a, K: Kv> Store<'a, K> {
         self.get_json(&keys::alert(slug)).await
     }
 
-    /// An alert record for readers, kept parsed in the isolate's cache for
+    /// An alert record for readers, shared with the isolate's cache (no
+    /// copy per view), kept parsed there for
     /// the TTL like a list page (an edit shows within it, inside KV's own
     /// propagation delay); whether it is public is still decided per
     /// request from its date. Previews and mail read `alert`, uncached.
@@ -196,10 +197,10 @@ impl<'a, K: Kv> Store<'a, K> {
         &self,
         slug: &str,
         now_ms: i64,
-    ) -> Result<Option<AlertRecord>, AppError> {
+    ) -> Result<Option<Rc<AlertRecord>>, AppError> {
         let key = keys::alert(slug);
         if let Some((Cached::Record(r), _)) = self.cache.get_until(&key, now_ms) {
-            return Ok(Some((*r).clone()));
+            return Ok(Some(r));
         }
         let Some(bytes) = self.get_bytes(&key).await? else {
             return Ok(None);
@@ -209,9 +210,10 @@ impl<'a, K: Kv> Store<'a, K> {
                 key: key.clone(),
                 reason: e.to_string(),
             })?;
+        let record = Rc::new(record);
         if self.ttl_ms > 0 {
             // Parsed, it takes about what it took as JSON.
-            let value = Cached::Record(Rc::new(record.clone()));
+            let value = Cached::Record(record.clone());
             self.cache
                 .put(&key, value, bytes.len(), Some(now_ms + self.ttl_ms));
         }

@@ -6,10 +6,10 @@
 //! nobody can learn who subscribes. No page, JSON answer or log line holds
 //! an address.
 
-use super::contact::{read_post, turnstile_refusal, Answer};
+use super::contact::{form_reply, read_post, turnstile_refusal, turnstile_site_key, Answer};
 use super::ports::{MailQueue, Sql, Stmt};
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
-use crate::http::{cache, Scripts};
+use crate::http::cache;
 use crate::mail::form::{self, Errors, Request};
 use crate::mail::token::{self, Purpose, TokenError};
 use crate::mail::topics::{Choice, Frequency, Topics};
@@ -76,13 +76,15 @@ pub(super) async fn known_topics<P: Platform>(app: &App<'_, P>) -> Result<Vec<St
     Ok(Topics::parse(text.as_deref().unwrap_or("")).public(app.now()))
 }
 
-/// A subscriber's link (topics, frequency, unsubscribe) as an absolute URL.
-pub fn manage_url(site: &crate::views::Site, secret: &str, id: &str, route: Route) -> String {
-    site.abs(&format!(
-        "{}?t={}",
-        route.path(),
-        token::sign(secret, Purpose::Manage, id, 0)
-    ))
+/// A subscriber's token, which both their links carry (it does not expire).
+pub fn manage_token(secret: &str, id: &str) -> String {
+    token::sign(secret, Purpose::Manage, id, 0)
+}
+
+/// A subscriber's link (topics and frequency, or unsubscribe) as an
+/// absolute URL, from their token.
+pub fn manage_url(site: &crate::views::Site, token: &str, route: Route) -> String {
+    site.abs(&format!("{}?t={token}", route.path()))
 }
 
 /// A new id: 64 random bits in hex.
@@ -115,18 +117,15 @@ fn render<P: Platform>(
             topics,
             values,
             errors,
-            turnstile_site_key: app.settings.turnstile.as_ref().map(|t| t.site_key.as_str()),
+            turnstile_site_key: turnstile_site_key(app),
         },
     );
-    let mut reply = Reply::html(status, page);
-    if app.settings.turnstile.is_some() {
-        reply = reply.scripts(Scripts::Turnstile);
-    }
-    if status == 200 {
-        reply
-    } else {
-        reply.cache(cache::NO_STORE)
-    }
+    form_reply(
+        app,
+        page,
+        status,
+        errors.is_empty() && values.email.is_empty(),
+    )
 }
 
 fn check_inbox(answer: Answer) -> Reply {
@@ -156,7 +155,8 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             email: request.email,
             ..Request::default()
         };
-        return Ok(render(app, &topics, &values, &Errors::default(), 200).cache(cache::NO_STORE));
+        // Not a blank form: kept by nobody (see `form_reply`).
+        return Ok(render(app, &topics, &values, &Errors::default(), 200));
     }
     let choice = match form::validate(&request, &topics) {
         Ok(choice) => choice,
@@ -234,6 +234,13 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     Ok(check_inbox(answer))
 }
 
+/// One field of a form-encoded body.
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The token of a GET's query or a POST's form body.
 async fn token_of(req: &impl Incoming, query: &Query) -> Result<String, AppError> {
     if let Some(t) = query.get("t") {
@@ -241,10 +248,8 @@ async fn token_of(req: &impl Incoming, query: &Query) -> Result<String, AppError
     }
     if req.method() == crate::routes::Method::Post {
         if let Ok(body) = req.body(crate::form::MAX_BODY_BYTES).await {
-            if let Ok(r) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) {
-                if let Some((_, t)) = r.into_iter().find(|(k, _)| k == "t") {
-                    return Ok(t);
-                }
+            if let Some(t) = form_field(&body, "t") {
+                return Ok(t);
             }
         }
     }
@@ -340,7 +345,11 @@ pub async fn confirm<P: Platform>(
         Level::Info,
         &format!("subscriber id={id} confirmed (request {pending})"),
     );
-    let manage = manage_url(app.site(), secret(app)?, &id, Route::Subscription);
+    let manage = manage_url(
+        app.site(),
+        &manage_token(secret(app)?, &id),
+        Route::Subscription,
+    );
     Ok(
         Reply::html(200, views::subscribed_page(app.site(), &manage, &choice))
             .cache(cache::NO_STORE),
@@ -401,10 +410,7 @@ pub async fn settings<P: Platform>(
         return Ok(Reply::html(200, page).cache(cache::NO_STORE));
     }
     let (_, body) = read_post(app, req, "subscribe").await?;
-    let t = form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "t")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let t = form_field(&body, "t").unwrap_or_default();
     let id = verify(app, Purpose::Manage, &t)?;
     let current = subscriber(app, &id).await?;
     let request = Request::from_form(&body).map_err(|e| AppError::BadRequest(e.0))?;
