@@ -743,3 +743,49 @@ fn the_fan_out_s_queries_search_indexes_and_never_scan_a_table() {
         );
     }
 }
+
+#[test]
+fn a_digest_the_monday_run_missed_is_started_by_the_next_minute() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all&frequency=weekly");
+    site.publish_text(
+        "in-the-week",
+        &alert_text("In the week", "Opinion", -60, ""),
+    );
+    site.cron(EVERY_MINUTE);
+    // Monday 2024-12-02, 09:00: the 08:00 digest cron never ran.
+    site.fake.advance_seconds(33 * 3600);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net");
+    assert_eq!(mail.len(), 2, "the confirmation and the digest");
+    assert!(mail[1].contains("(2024-W48)") && mail[1].contains("In the week"));
+    site.cron(EVERY_MINUTE);
+    site.cron(DIGEST_CRON);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "still one digest"
+    );
+}
+
+#[test]
+fn confirming_again_replaces_the_choice_of_a_subscribed_address() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.fake.advance_seconds(601);
+    site.subscribe(
+        "ada@example.net",
+        "scope=chosen&topic=c%3AGeneral&frequency=weekly",
+    );
+    let rows = site.sql("SELECT id, every, frequency FROM subscribers");
+    assert_eq!(rows.len(), 1, "one row per address");
+    assert_eq!(
+        (rows[0]["every"].as_i64(), rows[0]["frequency"].as_str()),
+        (Some(0), Some("weekly"))
+    );
+    let topics = site.sql("SELECT topic FROM subscriber_topics");
+    assert_eq!(topics.len(), 1);
+    assert_eq!(topics[0]["topic"], "c:General");
+}
