@@ -189,30 +189,43 @@ fn publish(args: &Args) -> Result<(), String> {
         .collect();
     let contacts = keyset::contacts_entry(&content.contacts);
     // Against Cloudflare the three reads run at once (each is a round trip);
-    // locally one after another: wrangler processes opening the same local
+    // locally one after another, on a thread of their own while this one
+    // builds the derived parts: wrangler processes opening the same local
     // store at the same moment can find it locked (a failed local run is
     // also tried again: see `Wrangler::run`).
-    let (current, published, manifest, parts) = if args.remote {
-        std::thread::scope(|s| {
+    let derive = || keyset::derived(records.iter().copied().chain(&synthetic));
+    let (current, published, manifest, parts) = std::thread::scope(|s| {
+        if args.remote {
             let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
             let published = s.spawn(|| published(&w));
             let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
-            let parts = keyset::derived(records.iter().copied().chain(&synthetic));
+            let parts = derive();
             (
                 joined(current.join()),
                 joined(published.join()),
                 joined(manifest.join()),
                 parts,
             )
-        })
-    } else {
-        (
-            w.list(access_alerts::keys::CONTACTS_KEY),
-            published(&w),
-            w.get_text(index::MANIFEST_KEY),
-            keyset::derived(records.iter().copied().chain(&synthetic)),
-        )
-    };
+        } else {
+            let reads = s.spawn(|| {
+                (
+                    w.list(access_alerts::keys::CONTACTS_KEY),
+                    published(&w),
+                    w.get_text(index::MANIFEST_KEY),
+                )
+            });
+            let parts = derive();
+            let failed = "a wrangler read failed";
+            let (current, published, manifest) = reads.join().unwrap_or_else(|_| {
+                (
+                    Err(failed.to_string()),
+                    Err(failed.to_string()),
+                    Err(failed.to_string()),
+                )
+            });
+            (current, published, manifest, parts)
+        }
+    });
     let (current, published, manifest) = (current?, published?, manifest?);
     // What to write and delete. The order of the writes is what makes a run
     // cut short safe to repeat: first every key but the records (contacts,
