@@ -25,7 +25,7 @@ REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
-.PHONY: dev test setup build build-release build-bench publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers
+.PHONY: dev test setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -175,9 +175,22 @@ test: build $(PUBLISH) .stamps/chromium
 	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 	@touch $@
 
-# Prints the tables and rewrites BENCHMARKS.md. BENCH_LARGE=100000 for the moonshot store.
-bench: build-bench $(PUBLISH) .stamps/wrk .stamps/twiggy
-	node bench/run.mjs
+# Prints the tables and rewrites BENCHMARKS.md. Stores are seeded once and
+# kept under .bench/ (the 100,000-alert one on /dev/shm when it has room).
+bench: build-bench build-bench-base $(PUBLISH) .stamps/wrk .stamps/twiggy
+	BENCH_BASE=$(BENCH_BASE) node bench/run.mjs
+
+# The commit the cold paths are measured against (bench/cold-ab.mjs): the one
+# before the caches. Checked out once in a git worktree under .bench/ and
+# built with that commit's own Makefile recipe and publisher.
+BENCH_BASE ?= 4a78fc7
+BASE_DIR := .bench/base-$(BENCH_BASE)
+build-bench-base: setup
+	@git cat-file -e $(BENCH_BASE)^{commit} 2>/dev/null || { echo "make bench compares against commit $(BENCH_BASE), which this clone lacks: git fetch --unshallow, or BENCH_BASE=<commit>"; exit 1; }
+	@test -d $(BASE_DIR) || { git worktree prune && git worktree add --detach $(BASE_DIR) $(BENCH_BASE); }
+	ln -sfn $(CURDIR)/node_modules $(BASE_DIR)/node_modules
+	$(MAKE) --no-print-directory -C $(BASE_DIR) -o setup build-bench
+	cd $(BASE_DIR) && cargo build -q -p publisher
 
 # Where one route's CPU goes inside the isolate (V8's sampling profiler through
 # the inspector), on a release build that keeps function names (no wasm-opt).

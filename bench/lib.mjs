@@ -14,6 +14,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const cacheDir = path.join(root, ".bench");
 const KV_ID = "00000000000000000000000000000000";
 const wranglerBin = path.join(root, "node_modules/.bin/wrangler");
+export const kvLocal = path.join(root, "bench/kv-local.mjs");
 const alertsBin = path.join(root, "target/debug/alerts");
 // The article route is measured on two alerts: a 10 KB one (the size the
 // render goal names; the issue's own measurement used 8 KB), published only
@@ -41,13 +42,31 @@ export function benchContent() {
 
 export const alerts = (args) => execFileSync(alertsBin, args, { cwd: root, env: { ...process.env, WRANGLER: wranglerBin, WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" });
 
+/// Where a store of `n` alerts is kept between runs: `.bench/`, or for the
+/// largest (about 700,000 keys, 3 GiB of small files) a tmpfs when the
+/// machine has one with room, where Miniflare writes about half again as
+/// fast (kept until the machine restarts).
+function storeRoot(n) {
+  if (n >= 100000) {
+    try {
+      const st = fs.statfsSync("/dev/shm");
+      if (st.bavail * st.bsize > 8 * 2 ** 30) return "/dev/shm/access-alerts-bench";
+    } catch {}
+  }
+  return cacheDir;
+}
+
 /// A local store with the bench content plus `n` synthetic alerts (cached).
+/// Seeded through `bench/kv-local.mjs` (Miniflare's KV binding in batches)
+/// rather than `wrangler kv bulk put`, which writes about 500 keys a second:
+/// the same keys, values and metadata (compared in `make bench`'s first
+/// section), in a fraction of the time.
 export function store(n) {
-  const dir = path.join(cacheDir, `store-${n}`);
+  const dir = path.join(storeRoot(n), `store-${n}`);
   const ready = path.join(dir, "ready");
   if (fs.existsSync(ready) && fs.readFileSync(ready, "utf8").startsWith(`v${STORE_VERSION} `)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
-  const env = { ...process.env, WRANGLER: wranglerBin, WRANGLER_SEND_METRICS: "false" };
+  const env = { ...process.env, WRANGLER: kvLocal, WRANGLER_SEND_METRICS: "false" };
   log(`seeding a store with ${n} synthetic alerts…`);
   const t = Date.now();
   const content = benchContent();
@@ -55,9 +74,50 @@ export function store(n) {
   // Also writes the search index of the bench content and the synthetic alerts.
   execFileSync(alertsBin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
   fs.writeFileSync(ready, `v${STORE_VERSION} ${(Date.now() - t) / 1000}`);
+  log(`seeded ${n} synthetic alerts in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   return dir;
 }
 
+/// Checks that `bench/kv-local.mjs` writes what `wrangler kv bulk put
+/// --local` writes: the bench content published through each into a store of
+/// its own, then every key, its metadata and its value read back from both
+/// through Miniflare and compared. Returns a line for BENCHMARKS.md.
+export async function checkKvLocal() {
+  const dirs = ["wrangler", "kv-local"].map((name) => fs.mkdtempSync(path.join(os.tmpdir(), `bench-check-${name}-`)));
+  copies.push(...dirs);
+  const content = benchContent();
+  [wranglerBin, kvLocal].forEach((bin, i) =>
+    execFileSync(alertsBin, ["publish", "--content", content, "--persist-to", dirs[i]], { cwd: root, env: { ...process.env, WRANGLER: bin, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" }));
+  const dump = async (dir) => {
+    const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(null, { status: 404 }); } }", kvNamespaces: { ALERTS: KV_ID }, kvPersist: path.join(dir, "v3/kv") });
+    await mf.ready;
+    const kv = await mf.getKVNamespace("ALERTS");
+    const out = [];
+    let cursor;
+    do {
+      const page = await kv.list({ cursor });
+      for (const k of page.keys) out.push([k.name, JSON.stringify(k.metadata ?? null), await kv.get(k.name)]);
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    await mf.dispose();
+    return out;
+  };
+  const [a, b] = [await dump(dirs[0]), await dump(dirs[1])];
+  const differ = a.length !== b.length ? `${a.length} keys against ${b.length}` : a.findIndex((x, i) => x.join("\0") !== b[i].join("\0"));
+  if (differ !== -1) throw new Error(`bench/kv-local.mjs does not write what wrangler writes: ${typeof differ === "string" ? differ : a[differ][0]}`);
+  return `the bench content's ${a.length} keys, with their metadata and values, identical`;
+}
+
+/// How many keys a store holds (listed through bench/kv-local.mjs).
+export function countKeys(dir) {
+  const out = execFileSync(kvLocal, ["kv", "key", "list", "--prefix", "", "--binding", "ALERTS", "--local", "--persist-to", dir], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
+  return JSON.parse(out).length;
+}
+
+/// How long seeding a store took (seconds), as its `ready` file records.
+export function seededIn(dir) {
+  return Number(fs.readFileSync(path.join(dir, "ready"), "utf8").split(" ")[1]);
+}
 
 export function workerdPids() {
   const out = spawnSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)]).stdout.toString();
@@ -73,7 +133,7 @@ export function cpuTicks(pid) {
 
 /// Starts our Worker (`kind` "rust", from `build`) or the JavaScript
 /// alternative ("js") on a local store; returns its URL and workerd pid.
-export async function start(kind, storeDir, { build = path.join(root, "build-bench"), inspectorPort, bindings = {} } = {}) {
+export async function start(kind, storeDir, { build = path.join(root, "build-bench"), inspectorPort, bindings = {}, options = {} } = {}) {
   const before = new Set(workerdPids());
   const common = {
     name: "worker",
@@ -84,6 +144,7 @@ export async function start(kind, storeDir, { build = path.join(root, "build-ben
     host: "127.0.0.1",
     port: 0,
     ...(inspectorPort ? { inspectorPort } : {}),
+    ...options,
   };
   const mf =
     kind === "rust"
@@ -210,3 +271,73 @@ export function copy(dir, name) {
   fs.cpSync(dir, to, { recursive: true });
   return to;
 }
+
+// ---- load runs, shared by run.mjs and cold-ab.mjs ----
+
+export const QUICK = process.env.BENCH_QUICK === "1";
+export const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 2 : 4));
+export const CONNECTIONS = 16;
+export const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+export function rssKiB(pid) {
+  const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
+  return m ? Number(m[1]) : NaN;
+}
+
+function toMs(v) {
+  const m = v.match(/([\d.]+)(us|ms|s)/);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
+}
+
+/// One wrk run against one Worker: requests/s, p50/p99 (ms), CPU s per 10k requests.
+export function load(w, route, headers = []) {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
+  for (const h of headers) args.push("-H", h);
+  args.push(w.url + route);
+  const before = cpuTicks(w.pid);
+  const out = wrk(args).toString();
+  const ticks = cpuTicks(w.pid) - before;
+  const requests = Number(out.match(/(\d+) requests in/)[1]);
+  const errors = out.match(/Non-2xx or 3xx responses: (\d+)/);
+  if (errors) throw new Error(`${w.kind} ${route}: ${errors[1]} error responses\n${out}`);
+  return {
+    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
+    p50: toMs(out.match(/Latency Distribution[\s\S]*?\n\s+50%\s+(\S+)/)[1]),
+    p99: toMs(out.match(/Latency Distribution[\s\S]*?\n\s+99%\s+(\S+)/)[1]),
+    cpu10k: ((ticks / CLK_TCK) / requests) * 10000,
+    requests,
+  };
+}
+
+
+export function summarize(runs) {
+  return ["rps", "p50", "p99", "cpu10k"].reduce((o, k) => ({ ...o, [k]: median(runs.map((r) => r[k])) }), {});
+}
+
+export function table(head, rows) {
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+// Every page a reader can ask for, with a name for the capacity model.
+export const COST_ROUTES = [
+  ["home", "/"],
+  ["category page", "/category/opinion"],
+  ["tag page", "/tag/topic-7"],
+  ["archive month", "/archive/2024/11"],
+  ["alert page", SEED_ALERT],
+  ["API alert", "/api/alerts/oewg-collective-call-against-barring-organisations"],
+  ["API listing", "/api/alerts"],
+  ["/feed.xml", "/feed.xml"],
+  ["/feed.json", "/feed.json"],
+  ["sitemap index", "/sitemap.xml"],
+  ["sitemap month", "/sitemap/2024-11.xml"],
+  ["search (one word)", "/search?q=accreditation"],
+  ["contact form", "/contact"],
+  ["floor", "/__bench/floor"],
+];

@@ -9,50 +9,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, copy, cpuTicks, freePort, isolateHeap, log, root, SEED_ALERT, start, store, wrk } from "./lib.mjs";
+import { coldSection } from "./cold-ab.mjs";
+import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, CLK_TCK, CONNECTIONS, copy, cpuTicks, fmt, freePort, isolateHeap, load, log, median, QUICK, root, rssKiB, SECONDS, SEED_ALERT, seededIn, start, checkKvLocal, countKeys, COST_ROUTES, store, summarize, table, wrk } from "./lib.mjs";
 
-const QUICK = process.env.BENCH_QUICK === "1";
-const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 2 : 4));
 const ROUNDS = 3;
 const LARGE = Number(process.env.BENCH_LARGE || (QUICK ? 1000 : 10000));
 const SMALL = 100;
-const CONNECTIONS = 16;
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
-
-function rssKiB(pid) {
-  const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
-  return m ? Number(m[1]) : NaN;
-}
-
-function toMs(v) {
-  const m = v.match(/([\d.]+)(us|ms|s)/);
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
-}
-
-/// One wrk run against one Worker: requests/s, p50/p99 (ms), CPU s per 10k requests.
-function load(w, route, headers = []) {
-  const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
-  for (const h of headers) args.push("-H", h);
-  args.push(w.url + route);
-  const before = cpuTicks(w.pid);
-  const out = wrk(args).toString();
-  const ticks = cpuTicks(w.pid) - before;
-  const requests = Number(out.match(/(\d+) requests in/)[1]);
-  const errors = out.match(/Non-2xx or 3xx responses: (\d+)/);
-  if (errors) throw new Error(`${w.kind} ${route}: ${errors[1]} error responses\n${out}`);
-  return {
-    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
-    p50: toMs(out.match(/Latency Distribution[\s\S]*?\n\s+50%\s+(\S+)/)[1]),
-    p99: toMs(out.match(/Latency Distribution[\s\S]*?\n\s+99%\s+(\S+)/)[1]),
-    cpu10k: ((ticks / CLK_TCK) / requests) * 10000,
-    requests,
-  };
-}
-
+// Listings only (the scale table); 0 skips it.
+const HUGE = Number(process.env.BENCH_HUGE ?? (QUICK ? 0 : 100000));
 const RENDER_REQUESTS = 30;
 
 /// CPU per render of the 10 KB alert inside workerd, in µs.
@@ -68,20 +32,12 @@ async function renderCost(w) {
   return median(runs);
 }
 
-function summarize(runs) {
-  return ["rps", "p50", "p99", "cpu10k"].reduce((o, k) => ({ ...o, [k]: median(runs.map((r) => r[k])) }), {});
-}
 
 async function etagOf(w, route) {
   const r = await fetch(w.url + route);
   return r.headers.get("etag");
 }
 
-function table(head, rows) {
-  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
-  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
-  return lines.join("\n");
-}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", ...opts });
@@ -102,8 +58,11 @@ async function main() {
 
   const jsSize = bundleJsWorker();
 
+  const kvLocalCheck = await checkKvLocal();
   const small = store(SMALL);
   const large = store(LARGE);
+  const huge = HUGE ? store(HUGE) : null;
+  const hugeKeys = huge ? countKeys(huge) : 0;
 
   out(`# Benchmarks`);
   out();
@@ -234,17 +193,21 @@ async function main() {
   await rust.mf.dispose();
   await js.mf.dispose();
 
-  // ---- Scale: the same listings at SMALL and LARGE ----
+  // ---- Scale: the same listings at SMALL, LARGE and HUGE ----
   // Lists uncached (CACHE_TTL_SECONDS=0): every view pays its KV calls, the
-  // cold path; the cached path is measured in "Edge cost" below.
+  // cold path; the cached path is measured in "Edge cost" below. The HUGE
+  // store is used in place (copying its 700,000 files would take minutes):
+  // its Worker only reads.
   const a = await start("rust", copy(small, "scale-small"), { bindings: { CACHE_TTL_SECONDS: "0" } });
   const b = await start("rust", copy(large, "scale-large"), { bindings: { CACHE_TTL_SECONDS: "0" } });
+  const c = huge ? await start("rust", huge, { bindings: { CACHE_TTL_SECONDS: "0" } }) : null;
+  const sizes = [[a, "small", SMALL], [b, "large", LARGE], ...(c ? [[c, "huge", HUGE]] : [])];
   const scaleRoutes = [["home listing", "/"], ["category page", "/category/opinion"], ["archive month", "/archive/2024/11"], ["/feed.xml", "/feed.xml"], ["sitemap part (Nov 2024)", "/sitemap/2024-11.xml"]];
-  for (const w of [a, b]) load(w, "/");
+  for (const [w] of sizes) load(w, "/");
   const scale = new Map();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, p] of scaleRoutes) {
-      for (const [w, label] of [[a, "small"], [b, "large"]]) {
+      for (const [w, label] of sizes) {
         const key = `${label} ${name}`;
         scale.set(key, [...(scale.get(key) || []), load(w, p)]);
       }
@@ -253,21 +216,35 @@ async function main() {
   const sc = (k) => summarize(scale.get(k));
   const kvOps = async (w, p) => (await fetch(w.url + p)).headers.get("x-kv-ops") ?? "0";
   const ops = [];
-  for (const [, p] of scaleRoutes) ops.push([await kvOps(a, p), await kvOps(b, p)]);
-  out(`## Scale: listings at ${SMALL + 5} and ${LARGE + 5} alerts (uncached: every view pays its KV calls)`);
+  for (const [, p] of scaleRoutes) ops.push(await Promise.all(sizes.map(([w]) => kvOps(w, p))));
+  // The Worker's own CPU per answer at each size (KV read once, then from
+  // memory: the emulator's list() left out), cold (nothing in its caches).
+  const ownAt = [];
+  for (const [, p] of scaleRoutes) {
+    const row = [];
+    for (const [w] of sizes) row.push(await ownMs(w, p, true));
+    ownAt.push(row);
+  }
+  const at = sizes.map(([, , n]) => fmt(n + 5)).join(" / ");
+  out(`## Scale: listings at ${at} alerts (uncached: every view pays its KV calls)`);
   out();
-  out(table(["route", `KV calls at ${SMALL + 5} / ${LARGE + 5}`, `req/s at ${SMALL + 5}`, `req/s at ${LARGE + 5}`, `p50 ms at ${SMALL + 5} / ${LARGE + 5}`, `CPU s/10k at ${SMALL + 5} / ${LARGE + 5}`, "cost ratio (CPU large/small)"], scaleRoutes.map(([name], i) => {
-    const x = sc(`small ${name}`);
-    const y = sc(`large ${name}`);
-    return [name, `${ops[i][0]} / ${ops[i][1]}`, fmt(x.rps), fmt(y.rps), `${fmt(x.p50, 2)} / ${fmt(y.p50, 2)}`, `${fmt(x.cpu10k, 2)} / ${fmt(y.cpu10k, 2)}`, `${fmt(y.cpu10k / x.cpu10k, 2)}x`];
+  out(table(["route", `KV calls at ${at}`, `req/s at ${at}`, `p50 ms at ${at}`, `CPU s/10k at ${at} (whole process)`, `cost ratio (CPU against ${SMALL + 5})`, `the Worker's own CPU ms at ${at}`], scaleRoutes.map(([name], i) => {
+    const xs = sizes.map(([, label]) => sc(`${label} ${name}`));
+    return [name, ops[i].join(" / "), xs.map((x) => fmt(x.rps)).join(" / "), xs.map((x) => fmt(x.p50, 2)).join(" / "), xs.map((x) => fmt(x.cpu10k, 2)).join(" / "), xs.slice(1).map((x) => `${fmt(x.cpu10k / xs[0].cpu10k, 2)}x`).join(" / "), ownAt[i].map((x) => fmt(x, 2)).join(" / ")];
   })));
   out();
-  out(`The KV calls a page makes do not grow with the archive. The CPU figures include the local KV emulator, which runs inside the same workerd process: Miniflare answers \`list()\` with \`WHERE substr(key, 1, length(prefix)) = prefix AND key > cursor ORDER BY key\`, which SQLite walks from the start of the namespace, so its cost grows with every key sorting before the prefix (at ${LARGE + 5} alerts, tens of thousands). Cloudflare's KV lists a prefix directly and its work is not billed to the Worker; the Worker's own part of a listing (one page of metadata parsed and rendered) is fixed by the page size (native: \`listing_page_from_1000_entries\` above, for 100 pages' worth).`);
+  if (huge) {
+    out(`The ${fmt(HUGE + 5)}-alert store (${fmt(hugeKeys)} keys) was seeded in ${fmt(seededIn(huge))} s by \`bench/kv-local.mjs\`, which writes through Miniflare's own KV binding in batches of 1,000 (about 1,000 keys a second here, against about 500 for \`wrangler kv bulk put --local\`), once, and kept for later runs; that it writes what wrangler writes is checked at the start of every run (${kvLocalCheck}).`);
+    out();
+  }
+  out(`The KV calls a page makes do not grow with the archive. The CPU figures include the local KV emulator, which runs inside the same workerd process: Miniflare answers \`list()\` with \`WHERE substr(key, 1, length(prefix)) = prefix AND key > cursor ORDER BY key\`, which SQLite walks from the start of the namespace, so its cost grows with every key sorting before the prefix (at ${fmt((huge ? HUGE : LARGE) + 5)} alerts, ${huge ? "hundreds of thousands" : "tens of thousands"}); the last column, the Worker's own CPU for the same answer with the KV call made once and then served from memory (\`/__bench/own\`, nothing in its caches), is what stays with the Worker on Cloudflare. Cloudflare's KV lists a prefix directly and its work is not billed to the Worker; the Worker's own part of a listing (one page of metadata parsed and rendered) is fixed by the page size (native: \`listing_page_from_1000_entries\` above, for 100 pages' worth; the Worker's own CPU per route, the emulator excluded, is in the edge-cost section).`);
   out();
+  if (c) await c.mf.dispose();
   const search = await searchSection(a, b, large, out);
   await a.mf.dispose();
   await b.mf.dispose();
   const edge = await edgeCostSection(large, out, fanout);
+  const cold = await coldSection(out, { small, large: [LARGE, large] });
 
   // ---- Goals, read from the figures above ----
   const art = s("rust article page (10 KB alert)");
@@ -289,13 +266,15 @@ async function main() {
     ["floor route at least at parity with JavaScript's (req/s)", `${fmt(floor.rps / floorJs.rps, 2)}x`, verdict(floor.rps / floorJs.rps >= 1)],
     ["10 KB alert rendered natively in < 40 µs (shipped profile)", `${fmt(nativeRender, 1)} µs`, verdict(nativeRender < 40)],
     ["10 KB alert rendered in the runtime in < 50 µs (shipped profile)", `${fmt(renderUs, 1)} µs`, verdict(renderUs < 50)],
-    [`listing pages at ${LARGE + 5} alerts within 1.2x of their cost at ${SMALL + 5}: KV calls`, ops.slice(0, 3).map(([x, y]) => `${x} → ${y}`).join(", "), verdict(ops.slice(0, 3).every(([x, y]) => Number(y) <= Number(x) * 1.2))],
+    [`listing pages at ${sizes.slice(1).map(([, , n]) => fmt(n + 5)).join(" and ")} alerts within 1.2x of their cost at ${SMALL + 5}: KV calls`, ops.slice(0, 3).map((xs) => xs.join(" → ")).join(", "), verdict(ops.slice(0, 3).every((xs) => xs.every((y) => Number(y) <= Number(xs[0]) * 1.2)))],
     [`… and CPU in the local runtime (emulated KV included)`, listingRatios.map((r) => `${fmt(r, 2)}x`).join(", "), verdict(listingRatios.every((r) => r <= 1.2))],
     ["memory: ≤ 10% growth from load round 2 to round 3, the Worker's own (V8 heap after GC + wasm memory)", `${fmt(growth * 100, 1)}% (JS: ${fmt(growthJs * 100, 1)}%)`, verdict(growth <= 0.1)],
     ["… and workerd's resident set (runtime and local KV included; see under the memory table)", `${fmt(rssGrowth(1) * 100, 1)}% (JS: ${fmt(rssGrowth(2) * 100, 1)}%)`, verdict(rssGrowth(1) <= 0.1)],
     ["bundle ≤ 300 KiB gzip (budget 384, enforced by make test)", `${bundle[2]} KiB`, verdict(Number(bundle[2]) <= 300)],
     ...search.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
     ...edge.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
+    [`edge cost: listings at 100,000 alerts measured, not extrapolated`, huge ? `${fmt(HUGE + 5)} alerts, in the scale table` : "not run (BENCH_HUGE=0)", verdict(huge !== null && HUGE >= 100000)],
+    [cold[0], cold[1], verdict(cold[2])],
     ...fanout.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
   ]));
   out();
@@ -350,23 +329,6 @@ function emailFanout(out) {
 }
 
 // ---- Edge cost (issue 14) ----
-// Every page a reader can ask for, with a name for the capacity model.
-const COST_ROUTES = [
-  ["home", "/"],
-  ["category page", "/category/opinion"],
-  ["tag page", "/tag/topic-7"],
-  ["archive month", "/archive/2024/11"],
-  ["alert page", SEED_ALERT],
-  ["API alert", "/api/alerts/oewg-collective-call-against-barring-organisations"],
-  ["API listing", "/api/alerts"],
-  ["/feed.xml", "/feed.xml"],
-  ["/feed.json", "/feed.json"],
-  ["sitemap index", "/sitemap.xml"],
-  ["sitemap month", "/sitemap/2024-11.xml"],
-  ["search (one word)", "/search?q=accreditation"],
-  ["contact form", "/contact"],
-  ["floor", "/__bench/floor"],
-];
 
 /// fetch, once more after a dropped connection (undici may reuse a socket
 /// workerd closed after a load run).
@@ -402,6 +364,12 @@ async function ownMs(w, p, cold) {
 async function edgeCostSection(largeStore, out, fanout) {
   const cold = await start("rust", copy(largeStore, "cost-cold"), { bindings: { CACHE_TTL_SECONDS: "0" } });
   const warm = await start("rust", copy(largeStore, "cost-warm"), { bindings: { CACHE_TTL_SECONDS: "30" }, inspectorPort: await freePort() });
+  // The isolate's cache alone, as on workers.dev: Miniflare's Cache API off.
+  // With it on, a cached listing is a hit in the emulated location cache,
+  // whose SQLite and file reads run in the same workerd process (like the
+  // emulated KV's) and count in its CPU; on Cloudflare they are not the
+  // Worker's CPU.
+  const isolate = await start("rust", copy(largeStore, "cost-isolate"), { bindings: { CACHE_TTL_SECONDS: "30" }, options: { cache: false } });
   const rows = [];
   for (const [name, p] of COST_ROUTES) {
     const c = await kvHeaders(cold, p);
@@ -424,7 +392,7 @@ async function edgeCostSection(largeStore, out, fanout) {
   const runs = new Map();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, p] of measured) {
-      for (const [w, label] of [[cold, "cold"], [warm, "warm"]]) {
+      for (const [w, label] of [[cold, "cold"], [warm, "warm"], [isolate, "isolate"]]) {
         const key = `${label} ${name}`;
         runs.set(key, [...(runs.get(key) || []), load(w, p)]);
       }
@@ -433,6 +401,7 @@ async function edgeCostSection(largeStore, out, fanout) {
   const cpu = (k) => summarize(runs.get(k)).cpu10k;
   const floorCold = cpu("cold floor");
   const floorWarm = cpu("warm floor");
+  const floorIsolate = cpu("isolate floor");
   // The Worker's own CPU per answer, cold and warm.
   for (const r of rows) {
     if (r.name === "floor") continue;
@@ -453,6 +422,7 @@ async function edgeCostSection(largeStore, out, fanout) {
   const memoryMiB = (heap + wasmBytes) / 2 ** 20;
   await cold.mf.dispose();
   await warm.mf.dispose();
+  await isolate.mf.dispose();
 
   out(`## Edge cost: KV calls and CPU per view, cached and not (${LARGE + 5} alerts)`);
   out();
@@ -462,9 +432,11 @@ async function edgeCostSection(largeStore, out, fanout) {
     `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]})`, `${r.kvWarm[0]} (${r.kvWarm[1]})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
   ])));
   out();
-  out(table(["route (whole process, emulated KV included)", "CPU s/10k uncached", "vs floor", "CPU s/10k cached", "vs floor"], measured.map(([name]) => [
-    name, fmt(cpu(`cold ${name}`), 2), `${fmt(cpu(`cold ${name}`) / floorCold, 2)}x`, fmt(cpu(`warm ${name}`), 2), `${fmt(cpu(`warm ${name}`) / floorWarm, 2)}x`,
+  out(table(["route (whole process, emulated KV included)", "CPU s/10k uncached", "vs floor", "CPU s/10k cached: isolate's cache alone (workers.dev)", "vs floor", "CPU s/10k cached: location's cache on (emulated)", "vs floor"], measured.map(([name]) => [
+    name, fmt(cpu(`cold ${name}`), 2), `${fmt(cpu(`cold ${name}`) / floorCold, 2)}x`, fmt(cpu(`isolate ${name}`), 2), `${fmt(cpu(`isolate ${name}`) / floorIsolate, 2)}x`, fmt(cpu(`warm ${name}`), 2), `${fmt(cpu(`warm ${name}`) / floorWarm, 2)}x`,
   ])));
+  out();
+  out(`Three Workers on copies of one store, in the same rounds: uncached (\`CACHE_TTL_SECONDS=0\`); cached with Miniflare's Cache API off, so that a cached view is answered from the isolate's memory, as on workers.dev; and cached with it on, as on a custom domain, where a listing, feed or sitemap is a hit in the emulated location cache: its SQLite and file reads run in the same workerd process, as the emulated KV's do, so that column counts the emulator's work too (on Cloudflare a cache hit is not the Worker's CPU). The alert page is never in the location cache, so its two cached columns differ only by the rounds' spread.`);
   out();
   out(`1,000 views of \`/category/analysis\` in one isolate: **${lists}** KV list operation(s) (the location's cache answered all but the first); 1,000 views of \`/category/general?v=<i>\`, each URL new to the location's cache, so that only the isolate's cache helps: **${isolateLists}** (${fmt(thousandS, 1)} s for both).`);
   out(`The Worker's own memory with its caches filled (200 home pages through their cursors, 50 tag pages, 1,000 alert pages, the feeds and the sitemap): V8 heap after GC ${fmt(heap / 2 ** 20, 2)} MiB + wasm memory ${fmt(wasmBytes / 2 ** 20, 2)} MiB = **${fmt(memoryMiB, 2)} MiB** (the cache is bounded at 8 MiB of entries).`);
@@ -474,15 +446,18 @@ async function edgeCostSection(largeStore, out, fanout) {
   out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
   out();
   capacityModel(per, out, fanout);
-  const feedRatio = cpu("warm /feed.xml") / floorWarm;
-  const alertRatio = cpu("warm alert page") / floorWarm;
-  const archiveRatio = cpu("warm archive month") / floorWarm;
+  const feedRatio = cpu("isolate /feed.xml") / floorIsolate;
+  const feedRatioLocation = cpu("warm /feed.xml") / floorWarm;
+  const alertRatio = cpu("isolate alert page") / floorIsolate;
+  const alertRatioLocation = cpu("warm alert page") / floorWarm;
+  const archiveRatio = cpu("isolate archive month") / floorIsolate;
+  const archiveRatioLocation = cpu("warm archive month") / floorWarm;
   return {
     goals: [
       ["edge cost: KV list operations per 1,000 views of one listing within the TTL, one isolate: at most 1", `${lists} (the isolate's cache alone: ${isolateLists})`, lists <= 1 && isolateLists <= 1],
-      ["edge cost: /feed.xml cached at most 3x the floor's CPU", `${fmt(feedRatio, 2)}x`, feedRatio <= 3],
-      ["edge cost: alert page with its body cached at most 2x the floor's CPU", `${fmt(alertRatio, 2)}x (whole process; its record kept for the TTL too)`, alertRatio <= 2],
-      ["edge cost: month archive at most 2 KV calls and 5x the floor's CPU", `${per["archive month"].kvCold[0]} calls uncached; ${fmt(archiveRatio, 2)}x cached, ${fmt(cpu("cold archive month") / floorCold, 2)}x uncached`, per["archive month"].kvCold[0] <= 2 && archiveRatio <= 5],
+      ["edge cost: /feed.xml cached at most 3x the floor's CPU (whole process, from the isolate's cache)", `${fmt(feedRatio, 2)}x (a hit in the emulated location cache: ${fmt(feedRatioLocation, 2)}x)`, feedRatio <= 3],
+      ["edge cost: alert page with its body cached at most 2x the floor's CPU (whole process)", `${fmt(alertRatio, 2)}x (with the location cache on: ${fmt(alertRatioLocation, 2)}x; the alert page is never in it; its record kept for the TTL too)`, alertRatio <= 2],
+      ["edge cost: month archive at most 2 KV calls and 5x the floor's CPU", `${per["archive month"].kvCold[0]} calls uncached; cached ${fmt(archiveRatio, 2)}x from the isolate's cache, ${fmt(archiveRatioLocation, 2)}x from the emulated location cache; ${fmt(cpu("cold archive month") / floorCold, 2)}x uncached`, per["archive month"].kvCold[0] <= 2 && archiveRatio <= 5 && archiveRatioLocation <= 5],
       ["edge cost: the Worker's own memory with the caches full under 16 MiB", `${fmt(memoryMiB, 2)} MiB`, memoryMiB < 16],
     ],
   };

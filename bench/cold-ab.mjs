@@ -1,0 +1,135 @@
+// Cold paths against the commit before the caches (issue 14's goal: "cold
+// paths, the first request after a publish, no slower than today").
+//
+// Side by side in one run: this build (`build-bench`, CACHE_TTL_SECONDS=0,
+// so that every view pays its KV calls and renders, the path of the first
+// view after a publish or after the TTL) and BENCH_BASE's own bench build
+// (`make build-bench-base`: a git worktree under .bench/, built with that
+// commit's Makefile recipe), each on a store its own publisher seeded from
+// the same content, at 105 and 10,005 alerts. Also the first request a new
+// isolate answers (wasm compiled and instantiated), wall time.
+//
+// `make bench` runs it as one of its sections; `node bench/cold-ab.mjs`
+// prints it alone.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchContent, cacheDir, copy, COST_ROUTES, fmt, kvLocal, load, log, median, QUICK, root, SECONDS, SEED_ALERT, start, summarize, table } from "./lib.mjs";
+
+export const BASE = process.env.BENCH_BASE || "4a78fc7";
+const baseDir = () => path.join(cacheDir, `base-${BASE}`);
+
+// Every route a reader can ask for that both builds have (the feed's JSON
+// twin and the contact form add nothing here; the floor has no cold path).
+const ALL_ROUTES = COST_ROUTES.filter(([name]) => !["/feed.json", "contact form", "floor"].includes(name));
+
+// COLD_ROUTES="alert page,API alert" and COLD_ROUNDS=7 narrow a run down to
+// a few routes with more rounds (to tell a difference from the spread).
+const ROUTES = process.env.COLD_ROUTES ? ALL_ROUTES.filter(([name]) => process.env.COLD_ROUTES.split(",").includes(name)) : ALL_ROUTES;
+const ROUNDS = Number(process.env.COLD_ROUNDS || (QUICK ? 1 : 3));
+
+/// A store seeded by BASE's publisher (cached beside its build).
+function baseStore(n) {
+  const dir = path.join(baseDir(), `.store-${n}`);
+  if (fs.existsSync(path.join(dir, "ready"))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const bin = path.join(baseDir(), "target/debug/alerts");
+  const env = { ...process.env, WRANGLER: kvLocal, WRANGLER_SEND_METRICS: "false" };
+  log(`seeding ${BASE}'s store with ${n} synthetic alerts…`);
+  const content = benchContent();
+  execFileSync(bin, ["publish", "--content", content, "--persist-to", dir], { cwd: baseDir(), env, stdio: "ignore" });
+  execFileSync(bin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd: baseDir(), env, stdio: "ignore" });
+  fs.writeFileSync(path.join(dir, "ready"), "1");
+  return dir;
+}
+
+/// Wall time of the first answer of a new isolate (its wasm compiled and
+/// instantiated, KV read, page rendered), ms; the median of 5 starts.
+async function firstAnswer(build, storeDir, p) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const w = await start("rust", storeDir, { build, bindings: { CACHE_TTL_SECONDS: "0" } });
+    const t = performance.now();
+    const r = await fetch(w.url + p);
+    await r.arrayBuffer();
+    times.push(performance.now() - t);
+    if (!r.ok) throw new Error(`${build} ${p}: ${r.status}`);
+    await w.mf.dispose();
+  }
+  return median(times);
+}
+
+/// Writes the section through `out`; returns the goal row.
+export async function coldSection(out, { small, large }) {
+  const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  const baseBuild = path.join(baseDir(), "build-bench");
+  const sizes = [[100, small], [large[0], large[1]]];
+  const rows = [];
+  const worse = [];
+  for (const [n, ours] of sizes) {
+    const theirs = baseStore(n);
+    const a = await start("rust", copy(ours, `cold-ours-${n}`), { bindings: { CACHE_TTL_SECONDS: "0" } });
+    const b = await start("rust", copy(theirs, `cold-base-${n}`), { build: baseBuild, bindings: { CACHE_TTL_SECONDS: "0" } });
+    const runs = new Map();
+    for (const w of [a, b]) load(w, "/");
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, p] of ROUTES) {
+        // Alternate which goes first, so that neither always follows the other.
+        const pair = round % 2 ? [[b, "base"], [a, "ours"]] : [[a, "ours"], [b, "base"]];
+        for (const [w, label] of pair) runs.set(`${label} ${name}`, [...(runs.get(`${label} ${name}`) || []), load(w, p)]);
+      }
+    }
+    // A route more than 10% slower after these rounds is measured again,
+    // six more rounds of that route alone, and judged on all of them: one
+    // bad round of three should not decide, and a real cost survives nine.
+    const slower = (name) => summarize(runs.get(`ours ${name}`)).cpu10k > 1.1 * summarize(runs.get(`base ${name}`)).cpu10k;
+    const again = new Set(ROUTES.filter(([name]) => slower(name)).map(([name]) => name));
+    for (let round = 0; round < 6 && again.size; round++) {
+      for (const [name, p] of ROUTES.filter(([name]) => again.has(name))) {
+        const pair = round % 2 ? [[a, "ours"], [b, "base"]] : [[b, "base"], [a, "ours"]];
+        for (const [w, label] of pair) runs.get(`${label} ${name}`).push(load(w, p));
+      }
+    }
+    for (const [name, p] of ROUTES) {
+      const kv = async (w) => (await fetch(w.url + p)).headers.get("x-kv-ops") ?? "0";
+      const x = summarize(runs.get(`ours ${name}`));
+      const y = summarize(runs.get(`base ${name}`));
+      // A route that answered nothing within a run (each view slower than
+      // the run) shows as such, not as infinite CPU.
+      const none = `no answer in ${SECONDS} s`;
+      const show = (v, d, z) => (z.rps > 0 ? fmt(v, d) : none);
+      const ratio = y.rps > 0 ? x.cpu10k / y.cpu10k : 0;
+      if (x.rps === 0 || ratio > 1.1) worse.push(`${name} at ${n + 5}: ${x.rps === 0 ? none : `${fmt(ratio, 2)}x`}`);
+      rows.push([`${name} (${n + 5} alerts)${again.has(name) ? `, ${runs.get(`ours ${name}`).length} rounds` : ""}`, `${await kv(a)} / ${await kv(b)}`, `${fmt(x.rps)} / ${fmt(y.rps)}`, `${show(x.p50, 2, x)} / ${show(y.p50, 2, y)}`, `${show(x.cpu10k, 2, x)} / ${show(y.cpu10k, 2, y)}`, y.rps > 0 ? `${fmt(ratio, 2)}x` : "base: none"]);
+    }
+    await a.mf.dispose();
+    await b.mf.dispose();
+  }
+  const firsts = [];
+  for (const [name, p] of [["alert page", SEED_ALERT], ["home", "/"]]) {
+    const x = await firstAnswer(path.join(root, "build-bench"), copy(small, "first-ours"), p);
+    const y = await firstAnswer(baseBuild, copy(baseStore(100), "first-base"), p);
+    if (x / y > 1.1) worse.push(`first answer of a new isolate, ${name}: ${fmt(x / y, 2)}x`);
+    firsts.push([name, fmt(x, 1), fmt(y, 1), `${fmt(x / y, 2)}x`]);
+  }
+  out(`## Cold paths: this build against ${BASE}, the commit before the caches`);
+  out();
+  out(`This build (${head}, \`CACHE_TTL_SECONDS=0\`: every view pays its KV calls and renders, as the first view after a publish does) and ${BASE}'s own bench build, side by side in one run, each on a store its own publisher seeded from the same content; ${ROUNDS} interleaved rounds, alternating which goes first, medians; a route more than 10% slower after them is measured in six more rounds and judged on all (its row says so). CPU is the whole workerd process (the local KV emulator included). A difference within about 10% is this machine's spread between rounds.`);
+  out();
+  out(table(["route", "KV calls ours / base", "req/s ours / base", "p50 ms ours / base", "CPU s/10k ours / base", "CPU ours/base"], rows));
+  out();
+  out(`The first answer of a new isolate (wasm compiled and instantiated, the page read and rendered; wall time, the median of 5 starts, 105 alerts):`);
+  out();
+  out(table(["route", "ours ms", `${BASE} ms`, "ours/base"], firsts));
+  out();
+  return ["edge cost: cold paths (first request after a publish) no slower than before the caches", worse.length ? `slower by more than the spread: ${worse.join("; ")}` : `every route within 1.1x of ${BASE}'s CPU or better, and the first answer of a new isolate too`, worse.length === 0];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { store } = await import("./lib.mjs");
+  const LARGE = Number(process.env.BENCH_LARGE || (QUICK ? 1000 : 10000));
+  const row = await coldSection(console.log, { small: store(100), large: [LARGE, store(LARGE)] });
+  console.log(row.join(" | "));
+  process.exit(0);
+}
