@@ -39,6 +39,10 @@ pub enum Cached {
     Text(Rc<str>),
     /// An alert record as readers see it, parsed.
     Record(Rc<crate::content::AlertRecord>),
+    /// The months that have alerts (`site:months`), parsed: at 100,000
+    /// alerts over 46 years it is 12 KB, and parsing it on every view cost
+    /// the month archive half a millisecond.
+    Months(Rc<crate::months::Months>),
 }
 
 struct Entry {
@@ -199,7 +203,7 @@ mod tests {
     fn get_text(c: &Cache, key: &str, now: i64) -> Option<String> {
         match c.get(key, now)? {
             Cached::Text(t) => Some(t.to_string()),
-            Cached::Page(_) | Cached::Record(_) => None,
+            Cached::Page(_) | Cached::Record(_) | Cached::Months(_) => None,
         }
     }
 

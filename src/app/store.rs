@@ -291,18 +291,24 @@ impl<'a, K: Kv> Store<'a, K> {
 
     /// The months that have alerts (`site:months`; none before the first
     /// publish), kept in the isolate's cache for the TTL.
-    pub async fn months(&self, now: i64) -> Result<crate::months::Months, AppError> {
+    pub async fn months(&self, now: i64) -> Result<Rc<crate::months::Months>, AppError> {
         let now_ms = now * 1000;
         let key = crate::months::KEY;
-        let text = match self.kept(key, now_ms) {
-            Some(Cached::Text(t)) => t,
+        let months = match self.kept(key, now_ms) {
+            Some(Cached::Months(m)) => m,
             _ => {
-                let t: Rc<str> = Rc::from(self.get_text(key).await?.unwrap_or_default());
-                self.keep(key, Cached::Text(t.clone()), t.len(), now_ms + self.ttl_ms);
-                t
+                let text = self.get_text(key).await?.unwrap_or_default();
+                let m = Rc::new(crate::months::Months::parse(&text));
+                // The parsed months take about what their text does.
+                self.keep(
+                    key,
+                    Cached::Months(m.clone()),
+                    text.len(),
+                    now_ms + self.ttl_ms,
+                );
+                m
             }
         };
-        let months = crate::months::Months::parse(&text);
         // A month of scheduled alerts appears at its first date.
         if let Some(first) = months.next_first(now) {
             self.fresh(first * 1000);

@@ -2,7 +2,8 @@
 //! listings, feeds and sitemaps: one location answers them without invoking
 //! KV until they expire (the isolate cache's TTL, or a scheduled alert's
 //! date, whichever is sooner). It only works on a custom domain; on
-//! workers.dev every lookup misses and nothing is kept.
+//! workers.dev every lookup misses and nothing is kept. An isolate puts a
+//! URL at most once per the time the location keeps it.
 
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 use wasm_bindgen::JsCast;
@@ -30,14 +31,27 @@ export async function edge_match(request) {
     return undefined;
   }
 }
+// When this isolate last put each URL, until when that copy is kept: a
+// second put within it is skipped (the location has the copy already, or on
+// workers.dev keeps nothing), so that a listing this isolate answers from
+// its own cache does not copy its body into the Cache API on every view.
+// At most 1,000 URLs (then the expired go, or all).
+const putUntil = new Map();
 export function edge_put(request, response, ttl) {
   if (typeof caches === 'undefined') return Promise.resolve();
+  const now = Date.now();
+  if ((putUntil.get(request.url) ?? 0) > now) return Promise.resolve();
+  if (putUntil.size >= 1000) {
+    for (const [url, until] of putUntil) if (until <= now) putUntil.delete(url);
+    if (putUntil.size >= 1000) putUntil.clear();
+  }
+  putUntil.set(request.url, now + ttl * 1000);
   const copy = new Response(response.clone().body, response);
   // The location keeps it for `ttl` seconds (readers who get it from there
   // may keep it as long): max-age, which every cache honours alike.
   copy.headers.set('Cache-Control', `public, max-age=${ttl}`);
   copy.headers.set('X-Edge-Expires', String(Date.now() + ttl * 1000));
-  return caches.default.put(request, copy).catch(() => {});
+  return caches.default.put(request, copy).catch(() => { putUntil.delete(request.url); });
 }")]
 extern "C" {
     fn edge_match(request: &web_sys::Request) -> js_sys::Promise;
