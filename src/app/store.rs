@@ -147,12 +147,7 @@ impl<'a, K: Kv> Store<'a, K> {
         let Some(bytes) = self.get_bytes(key).await? else {
             return Ok(None);
         };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| AppError::BrokenRecord {
-                key: key.to_string(),
-                reason: e.to_string(),
-            })
+        parse_json(key, &bytes).map(Some)
     }
 
     pub async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), AppError> {
@@ -205,12 +200,7 @@ impl<'a, K: Kv> Store<'a, K> {
         let Some(bytes) = self.get_bytes(&key).await? else {
             return Ok(None);
         };
-        let record: AlertRecord =
-            serde_json::from_slice(&bytes).map_err(|e| AppError::BrokenRecord {
-                key: key.clone(),
-                reason: e.to_string(),
-            })?;
-        let record = Rc::new(record);
+        let record: Rc<AlertRecord> = Rc::new(parse_json(&key, &bytes)?);
         if self.ttl_ms > 0 {
             // Parsed, it takes about what it took as JSON.
             let value = Cached::Record(record.clone());
@@ -479,4 +469,13 @@ impl<'a, K: Kv> Store<'a, K> {
 fn kv_error(op: &str, key: &str, e: PortError) -> AppError {
     let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
     AppError::Internal(format!("kv {op} {kind}: {e}"))
+}
+
+/// A stored JSON value; one that does not parse is a broken record, named
+/// by its key.
+fn parse_json<T: serde::de::DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| AppError::BrokenRecord {
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
 }
