@@ -241,3 +241,38 @@ fn a_kept_scheduled_alert_appears_at_its_date_not_before() {
         "public at its date, cached or not"
     );
 }
+
+#[test]
+fn kept_months_show_a_scheduled_month_at_its_date_not_after_the_ttl() {
+    let site = cached_site();
+    // START_MILLIS is 2024-12-01 00:00 UTC; the synthetic alerts end in November.
+    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + 10_000).unwrap();
+    site.publish_text(
+        "first-of-december",
+        &format!(
+            "+++\ntitle = \"First of December\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
+            date.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let r = site.get("/sitemap.xml");
+    assert!(!r.text().contains("2024-12"), "{}", r.text());
+    assert_eq!(
+        r.edge_ttl,
+        Some(10),
+        "the location may keep it until that date"
+    );
+    assert_eq!(site.get("/archive/2024/12").status, 404);
+    let (warm, _) = calls(&site, "/archive/2024/11");
+    assert_eq!(
+        warm, 1,
+        "the months are kept: only the month's listing is read"
+    );
+    site.fake.advance_seconds(11);
+    assert!(
+        site.get("/sitemap.xml")
+            .text()
+            .contains("/sitemap/2024-12.xml"),
+        "on time, though the months were read less than the TTL ago"
+    );
+    assert_eq!(site.get("/archive/2024/12").status, 200);
+}
