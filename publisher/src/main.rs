@@ -194,39 +194,30 @@ fn publish(args: &Args) -> Result<(), String> {
     // store at the same moment can find it locked (a failed local run is
     // also tried again: see `Wrangler::run`).
     let derive = || keyset::derived(records.iter().copied().chain(&synthetic));
-    let (current, published, manifest, parts) = std::thread::scope(|s| {
+    let ((current, published, manifest), parts) = std::thread::scope(|s| -> Result<_, String> {
         if args.remote {
             let current = s.spawn(|| w.list(access_alerts::keys::CONTACTS_KEY));
             let published = s.spawn(|| published(&w));
             let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
             let parts = derive();
-            (
-                joined(current.join()),
-                joined(published.join()),
-                joined(manifest.join()),
-                parts,
-            )
+            let reads = (
+                joined(current.join())?,
+                joined(published.join())?,
+                joined(manifest.join())?,
+            );
+            Ok((reads, parts))
         } else {
-            let reads = s.spawn(|| {
-                (
-                    w.list(access_alerts::keys::CONTACTS_KEY),
-                    published(&w),
-                    w.get_text(index::MANIFEST_KEY),
-                )
+            let reads = s.spawn(|| -> Result<_, String> {
+                Ok((
+                    w.list(access_alerts::keys::CONTACTS_KEY)?,
+                    published(&w)?,
+                    w.get_text(index::MANIFEST_KEY)?,
+                ))
             });
             let parts = derive();
-            let failed = "a wrangler read failed";
-            let (current, published, manifest) = reads.join().unwrap_or_else(|_| {
-                (
-                    Err(failed.to_string()),
-                    Err(failed.to_string()),
-                    Err(failed.to_string()),
-                )
-            });
-            (current, published, manifest, parts)
+            Ok((joined(reads.join())?, parts))
         }
-    });
-    let (current, published, manifest) = (current?, published?, manifest?);
+    })?;
     // What to write and delete. The order of the writes is what makes a run
     // cut short safe to repeat: first every key but the records (contacts,
     // index keys, aliases, derived parts), then the deletes, then the
