@@ -203,7 +203,7 @@ mod tests {
     fn get_text(c: &Cache, key: &str, now: i64) -> Option<String> {
         match c.get(key, now)? {
             Cached::Text(t) => Some(t.to_string()),
-            Cached::Page(_) | Cached::Record(_) | Cached::Months(_) => None,
+            _ => None,
         }
     }
 

@@ -45,12 +45,13 @@ export function edge_put(request, response, ttl) {
     for (const [url, until] of putUntil) if (until <= now) putUntil.delete(url);
     if (putUntil.size >= 1000) putUntil.clear();
   }
-  putUntil.set(request.url, now + ttl * 1000);
+  const until = now + ttl * 1000;
+  putUntil.set(request.url, until);
   const copy = new Response(response.clone().body, response);
   // The location keeps it for `ttl` seconds (readers who get it from there
   // may keep it as long): max-age, which every cache honours alike.
   copy.headers.set('Cache-Control', `public, max-age=${ttl}`);
-  copy.headers.set('X-Edge-Expires', String(Date.now() + ttl * 1000));
+  copy.headers.set('X-Edge-Expires', String(until));
   return caches.default.put(request, copy).catch(() => { putUntil.delete(request.url); });
 }")]
 extern "C" {
