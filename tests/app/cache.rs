@@ -11,6 +11,18 @@ fn cached_site() -> Site {
     site
 }
 
+/// Publishes an alert in "Opinion" dated `seconds` after the fake clock's start.
+fn schedule(site: &Site, slug: &str, title: &str, seconds: i64) {
+    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + seconds * 1000).unwrap();
+    site.publish_text(
+        slug,
+        &format!(
+            "+++\ntitle = \"{title}\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
+            date.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+}
+
 fn calls(site: &Site, path: &str) -> (u32, String) {
     let before = site.fake.kv_calls.get();
     let r = site.get(path);
@@ -92,14 +104,7 @@ fn warm_feeds_read_nothing_and_render_nothing() {
 #[test]
 fn a_scheduled_alert_appears_at_its_date_not_after_the_ttl() {
     let site = cached_site();
-    let at = chrono::DateTime::from_timestamp(START_MILLIS / 1000 + 10, 0).unwrap();
-    site.publish_text(
-        "scheduled-soon",
-        &format!(
-            "+++\ntitle = \"Scheduled soon\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
-            at.format("%Y-%m-%dT%H:%M:%SZ")
-        ),
-    );
+    schedule(&site, "scheduled-soon", "Scheduled soon", 10);
     let r = site.get("/");
     assert!(!r.text().contains("scheduled-soon"));
     assert_eq!(
@@ -225,14 +230,7 @@ fn an_alert_page_reads_kv_once_per_ttl_and_shows_an_edit_after_it() {
 #[test]
 fn a_kept_scheduled_alert_appears_at_its_date_not_before() {
     let site = cached_site();
-    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + 10_000).unwrap();
-    site.publish_text(
-        "soon",
-        &format!(
-            "+++\ntitle = \"Soon\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
-            date.format("%Y-%m-%dT%H:%M:%SZ")
-        ),
-    );
+    schedule(&site, "soon", "Soon", 10);
     assert_eq!(site.get("/alerts/soon").status, 404);
     site.fake.advance_seconds(11);
     assert_eq!(
@@ -246,14 +244,7 @@ fn a_kept_scheduled_alert_appears_at_its_date_not_before() {
 fn kept_months_show_a_scheduled_month_at_its_date_not_after_the_ttl() {
     let site = cached_site();
     // START_MILLIS is 2024-12-01 00:00 UTC; the synthetic alerts end in November.
-    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + 10_000).unwrap();
-    site.publish_text(
-        "first-of-december",
-        &format!(
-            "+++\ntitle = \"First of December\"\ndate = {}\ncategory = \"Opinion\"\n+++\nSoon.\n",
-            date.format("%Y-%m-%dT%H:%M:%SZ")
-        ),
-    );
+    schedule(&site, "first-of-december", "First of December", 10);
     let r = site.get("/sitemap.xml");
     assert!(!r.text().contains("2024-12"), "{}", r.text());
     assert_eq!(
