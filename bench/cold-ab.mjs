@@ -9,20 +9,18 @@
 // one store, this build's, on every route where BENCH_BASE answers from it
 // byte for byte what it answers, with as many KV calls, from a store its
 // own publisher seeded: the local KV emulator runs in the measured process,
-// and two stores of the same content cost it measurably different CPU (the
-// alert page at 10,005 alerts read 1.26x with each build on its own store
-// and 1.01x with both on one, the same two builds, seven rounds each).
-// Elsewhere (routes whose index changed) BENCH_BASE reads its own store,
-// and the row says so. Also the first request a new isolate answers (wasm compiled
-// and instantiated), wall time.
+// and two stores of the same content cost it measurably different CPU
+// (bench/findings.md, "Cold paths: what the few percent were"). Elsewhere
+// (routes whose index changed) BENCH_BASE reads its own store, and the row
+// says so. Also the first request a new isolate answers (wasm compiled and
+// instantiated), wall time.
 //
 // `make bench` runs it as one of its sections; `node bench/cold-ab.mjs`
 // prints it alone.
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchContent, cacheDir, copy, COST_ROUTES, fmt, kvLocal, load, log, median, QUICK, root, SECONDS, SEED_ALERT, start, summarize, table } from "./lib.mjs";
+import { cacheDir, copy, COST_ROUTES, fmt, kvOps, load, median, QUICK, root, SECONDS, SEED_ALERT, seed, start, summarize, table } from "./lib.mjs";
 
 export const BASE = process.env.BENCH_BASE || "4a78fc7";
 const baseDir = () => path.join(cacheDir, `base-${BASE}`);
@@ -36,20 +34,8 @@ const ALL_ROUTES = COST_ROUTES.filter(([name]) => !["/feed.json", "contact form"
 const ROUTES = process.env.COLD_ROUTES ? ALL_ROUTES.filter(([name]) => process.env.COLD_ROUTES.split(",").includes(name)) : ALL_ROUTES;
 const ROUNDS = Number(process.env.COLD_ROUNDS || (QUICK ? 1 : 3));
 
-/// A store seeded by BASE's publisher (cached beside its build).
-function baseStore(n) {
-  const dir = path.join(baseDir(), `.store-${n}`);
-  if (fs.existsSync(path.join(dir, "ready"))) return dir;
-  fs.rmSync(dir, { recursive: true, force: true });
-  const bin = path.join(baseDir(), "target/debug/alerts");
-  const env = { ...process.env, WRANGLER: kvLocal, WRANGLER_SEND_METRICS: "false" };
-  log(`seeding ${BASE}'s store with ${n} synthetic alerts…`);
-  const content = benchContent();
-  execFileSync(bin, ["publish", "--content", content, "--persist-to", dir], { cwd: baseDir(), env, stdio: "ignore" });
-  execFileSync(bin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd: baseDir(), env, stdio: "ignore" });
-  fs.writeFileSync(path.join(dir, "ready"), "1");
-  return dir;
-}
+/// A store seeded by BASE's publisher (kept beside its build).
+const baseStore = (n) => seed(path.join(baseDir(), "target/debug/alerts"), baseDir(), path.join(baseDir(), `.store-${n}`), n);
 
 /// Wall time of the first answer of a new isolate (its wasm compiled and
 /// instantiated, KV read, page rendered), ms; the median of 5 starts.
@@ -114,7 +100,6 @@ export async function coldSection(out, { small, large }) {
       }
     }
     for (const [name, p] of ROUTES) {
-      const kv = async (w) => (await fetch(w.url + p)).headers.get("x-kv-ops") ?? "0";
       const x = summarize(runs.get(`ours ${name}`));
       const y = summarize(runs.get(`base ${name}`));
       const b = baseFor.get(name);
@@ -125,7 +110,7 @@ export async function coldSection(out, { small, large }) {
       const ratio = y.rps > 0 ? x.cpu10k / y.cpu10k : 0;
       if (x.rps === 0 || ratio > 1.1) worse.push(`${name} at ${n + 5}: ${x.rps === 0 ? none : `${fmt(ratio, 2)}x`}`);
       const notes = [b === own ? `${BASE} on its own store` : "", again.has(name) ? `${runs.get(`ours ${name}`).length} rounds` : ""].filter(Boolean);
-      rows.push([`${name} (${n + 5} alerts)${notes.map((t) => `, ${t}`).join("")}`, `${await kv(a)} / ${await kv(b)}`, `${fmt(x.rps)} / ${fmt(y.rps)}`, `${show(x.p50, 2, x)} / ${show(y.p50, 2, y)}`, `${show(x.cpu10k, 2, x)} / ${show(y.cpu10k, 2, y)}`, y.rps > 0 ? `${fmt(ratio, 2)}x` : "base: none"]);
+      rows.push([`${name} (${n + 5} alerts)${notes.map((t) => `, ${t}`).join("")}`, `${await kvOps(a, p)} / ${await kvOps(b, p)}`, `${fmt(x.rps)} / ${fmt(y.rps)}`, `${show(x.p50, 2, x)} / ${show(y.p50, 2, y)}`, `${show(x.cpu10k, 2, x)} / ${show(y.cpu10k, 2, y)}`, y.rps > 0 ? `${fmt(ratio, 2)}x` : "base: none"]);
     }
     for (const w of [a, shared, own]) await w.mf.dispose();
   }
@@ -138,7 +123,7 @@ export async function coldSection(out, { small, large }) {
   }
   out(`## Cold paths: this build against ${BASE}, the commit before the caches`);
   out();
-  out(`This build (${head}, \`CACHE_TTL_SECONDS=0\`: every view pays its KV calls and renders, as the first view after a publish does) and ${BASE}'s own bench build, side by side in one run. Both read copies of one store, this build's, on every route where ${BASE} answers from it byte for byte what it answers, with as many KV calls, from a store its own publisher seeded from the same content; on the others (their index changed) ${BASE} reads its own store, and the row says so. The local KV emulator runs in the measured process, and two stores of the same content cost it measurably different CPU: with each build on its own store the alert page at 10,005 alerts read 1.26x, and with both on one store 1.01x (the same two builds, seven rounds each). ${ROUNDS} interleaved rounds, alternating which goes first, medians; a route more than 10% slower after them is measured in six more rounds and judged on all (its row says so). CPU is the whole workerd process (the local KV emulator included). A difference within about 10% is this machine's spread between rounds.`);
+  out(`This build (${head}, \`CACHE_TTL_SECONDS=0\`: every view pays its KV calls and renders, as the first view after a publish does) and ${BASE}'s own bench build, side by side in one run. Both read copies of one store, this build's, on every route where ${BASE} answers from it byte for byte what it answers, with as many KV calls, from a store its own publisher seeded from the same content; on the others (their index changed) ${BASE} reads its own store, and the row says so. The local KV emulator runs in the measured process, and two stores of the same content cost it measurably different CPU (see \"Cold paths: what the few percent were\" in the findings below). ${ROUNDS} interleaved rounds, alternating which goes first, medians; a route more than 10% slower after them is measured in six more rounds and judged on all (its row says so). CPU is the whole workerd process (the local KV emulator included). A difference within about 10% is this machine's spread between rounds.`);
   out();
   out(table(["route", "KV calls ours / base", "req/s ours / base", "p50 ms ours / base", "CPU s/10k ours / base", "CPU ours/base"], rows));
   out();

@@ -62,20 +62,32 @@ function storeRoot(n) {
 /// the same keys, values and metadata (compared in `make bench`'s first
 /// section), in a fraction of the time.
 export function store(n) {
-  const dir = path.join(storeRoot(n), `store-${n}`);
+  return seed(alertsBin, root, path.join(storeRoot(n), `store-${n}`), n, `v${STORE_VERSION} `);
+}
+
+/// Seeds `dir` (unless its `ready` file starts with `version`) with the
+/// bench content and `n` synthetic alerts through the publisher `bin` run
+/// in `cwd` (this checkout's, or the base commit's for the cold A/B), its
+/// writes going through `bench/kv-local.mjs`.
+export function seed(bin, cwd, dir, n, version = "") {
   const ready = path.join(dir, "ready");
-  if (fs.existsSync(ready) && fs.readFileSync(ready, "utf8").startsWith(`v${STORE_VERSION} `)) return dir;
+  if (fs.existsSync(ready) && fs.readFileSync(ready, "utf8").startsWith(version)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   const env = { ...process.env, WRANGLER: kvLocal, WRANGLER_SEND_METRICS: "false" };
-  log(`seeding a store with ${n} synthetic alerts…`);
+  log(`seeding ${dir} with ${n} synthetic alerts…`);
   const t = Date.now();
   const content = benchContent();
-  execFileSync(alertsBin, ["publish", "--content", content, "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
+  execFileSync(bin, ["publish", "--content", content, "--persist-to", dir], { cwd, env, stdio: "ignore" });
   // Also writes the search index of the bench content and the synthetic alerts.
-  execFileSync(alertsBin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd: root, env, stdio: "ignore" });
-  fs.writeFileSync(ready, `v${STORE_VERSION} ${(Date.now() - t) / 1000}`);
+  execFileSync(bin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd, env, stdio: "ignore" });
+  fs.writeFileSync(ready, `${version}${(Date.now() - t) / 1000}`);
   log(`seeded ${n} synthetic alerts in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   return dir;
+}
+
+/// The KV calls one answer of `route` made (the bench build's `X-KV-Ops`).
+export async function kvOps(w, route) {
+  return (await fetch(w.url + route)).headers.get("x-kv-ops") ?? "0";
 }
 
 /// Checks that `bench/kv-local.mjs` writes what `wrangler kv bulk put
@@ -116,7 +128,7 @@ export function countKeys(dir) {
 
 /// How long seeding a store took (seconds), as its `ready` file records.
 export function seededIn(dir) {
-  return Number(fs.readFileSync(path.join(dir, "ready"), "utf8").split(" ")[1]);
+  return Number(fs.readFileSync(path.join(dir, "ready"), "utf8").split(" ").pop());
 }
 
 export function workerdPids() {

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { coldSection } from "./cold-ab.mjs";
-import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, CLK_TCK, CONNECTIONS, copy, cpuTicks, fmt, freePort, isolateHeap, load, log, median, QUICK, root, rssKiB, SECONDS, SEED_ALERT, seededIn, start, checkKvLocal, countKeys, COST_ROUTES, store, summarize, table, wrk } from "./lib.mjs";
+import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, CLK_TCK, CONNECTIONS, copy, cpuTicks, fmt, freePort, isolateHeap, load, log, median, QUICK, root, rssKiB, SECONDS, SEED_ALERT, seededIn, start, checkKvLocal, countKeys, COST_ROUTES, kvOps, store, summarize, table, wrk } from "./lib.mjs";
 
 const ROUNDS = 3;
 const LARGE = Number(process.env.BENCH_LARGE || (QUICK ? 1000 : 10000));
@@ -214,7 +214,6 @@ async function main() {
     }
   }
   const sc = (k) => summarize(scale.get(k));
-  const kvOps = async (w, p) => (await fetch(w.url + p)).headers.get("x-kv-ops") ?? "0";
   const ops = [];
   for (const [, p] of scaleRoutes) ops.push(await Promise.all(sizes.map(([w]) => kvOps(w, p))));
   // The Worker's own CPU per answer at each size (KV read once, then from
