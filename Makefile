@@ -164,7 +164,7 @@ test: build $(PUBLISH) .stamps/chromium
 	cargo nextest run -p access-alerts --lib --features diagnostics -E 'test(switched_off)'
 	cargo nextest run --workspace --no-fail-fast
 
-## ---- benchmarks (not part of make test: about 50 minutes the first time, 31 after) ----
+## ---- benchmarks (not part of make test: about 50 minutes the first time, 30 after) ----
 .stamps/wrk:
 	@mkdir -p .stamps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
