@@ -15,6 +15,7 @@ pub mod dates;
 pub mod feeds;
 pub mod form;
 pub mod http;
+pub mod ids;
 pub mod keys;
 pub mod keyset;
 pub mod listing;
@@ -24,6 +25,7 @@ pub mod months;
 pub mod preview;
 pub mod routes;
 pub mod search;
+pub mod sign;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

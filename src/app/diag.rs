@@ -2,7 +2,7 @@
 //! (`make build` for the integration tests, `make bench`), never in the
 //! deployed build (`make size` checks the wasm).
 
-use super::ports::{BodyError, InquiryQueue};
+use super::ports::BodyError;
 use super::{App, AppError, Incoming, Platform, Reply};
 use crate::form::QueuedInquiry;
 use crate::http::{cache, types};
@@ -58,7 +58,7 @@ pub async fn answer<P: Platform>(
                 })?;
             let inquiry: QueuedInquiry = serde_json::from_slice(&body)
                 .map_err(|_| AppError::BadRequest("expected a queued inquiry as JSON".into()))?;
-            app.platform.queue().send(&inquiry).await?;
+            app.platform.send_inquiry(&inquiry).await?;
             Ok(Reply::json(202, &serde_json::json!({ "id": inquiry.id })).cache(cache::NO_STORE))
         }
         Diag::BenchFloor => Ok(Reply::new(200, types::TEXT, "ok\n").without_validator()),

@@ -7,10 +7,12 @@
 //! Logs name the inquiry id and an error kind only: never visitor data or a
 //! contact address.
 
-use super::ports::{InquiryQueue, Mailer};
+use super::messages::{read_inquiry, Outcome, QueueKind};
+use super::operator::authorize;
 use super::{App, AppError, Incoming, Level, Platform, Reply};
-use crate::form::{compose_email, QueuedInquiry};
+use crate::form::compose_email;
 use crate::http::cache;
+use crate::ids::is_id;
 use crate::keys;
 use serde_json::Value;
 
@@ -19,61 +21,16 @@ pub const DEAD_RETENTION_SECONDS: u64 = 30 * 24 * 3600;
 /// How long a delivered inquiry's id is remembered (longer than any redelivery).
 const SENT_RETENTION_SECONDS: u64 = 14 * 24 * 3600;
 
-/// An inquiry id fit for a key and a log line: ASCII letters and digits.
-fn is_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-/// Which queue a message came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueKind {
-    /// `inquiries`: send it.
-    Inquiries,
-    /// `inquiries-dlq`: keep it for the operator.
-    DeadLetters,
-    /// `alert-mail`: confirmation requests and the fan-out of mailings.
-    AlertMail,
-    /// `alert-mail-dlq`: keep it for the operator (D1's `dead_mail`).
-    AlertMailDead,
-}
-
-impl QueueKind {
-    /// The kind of a queue by its name.
-    pub fn of(queue_name: &str) -> Self {
-        let dead = queue_name.ends_with("-dlq");
-        if queue_name.starts_with("alert-mail") {
-            return if dead {
-                QueueKind::AlertMailDead
-            } else {
-                QueueKind::AlertMail
-            };
-        }
-        if dead {
-            QueueKind::DeadLetters
-        } else {
-            QueueKind::Inquiries
-        }
-    }
-}
-
-/// What becomes of one queue message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ack,
-    /// Deliver it again after this many seconds (or the queue's default).
-    Retry(Option<u32>),
-}
-
 impl<P: Platform> App<'_, P> {
-    /// Handles one queue message. Never fails: each message is acked or
-    /// retried on its own (an `Err` from the queue handler would redeliver
-    /// the whole batch).
-    pub async fn consume(&self, queue: QueueKind, body: &Value) -> Outcome {
+    /// Handles one queue message (its JSON text). Never fails: each
+    /// message is acked or retried on its own (an `Err` from the queue
+    /// handler would redeliver the whole batch).
+    pub async fn consume(&self, queue: QueueKind, text: &str) -> Outcome {
         match queue {
-            QueueKind::DeadLetters => keep_dead(self, body).await,
-            QueueKind::Inquiries => deliver(self, body).await,
-            QueueKind::AlertMail => self.consume_mail(body).await,
-            QueueKind::AlertMailDead => self.keep_dead_mail(body).await,
+            QueueKind::DeadLetters => keep_dead(self, text).await,
+            QueueKind::Inquiries => deliver(self, text).await,
+            QueueKind::AlertMail => self.consume_mail(text).await,
+            QueueKind::AlertMailDead => self.keep_dead_mail(text).await,
         }
     }
 }
@@ -98,14 +55,19 @@ fn summary(id: &str, body: &Value) -> Value {
     })
 }
 
-/// Stores a dead-lettered inquiry for the operator, then acks it.
-async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
+/// Stores a dead-lettered inquiry (its JSON text, whatever it holds) for
+/// the operator, then acks it. Dead inquiries live in KV, dead alert mail
+/// in D1: `super::mailing::dead` says why.
+async fn keep_dead<P: Platform>(app: &App<'_, P>, text: &str) -> Outcome {
+    let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
     // An id fit for a key, or a made-up one for an unreadable message.
     let id = body["id"].as_str().filter(|id| is_id(id)).map_or_else(
         || {
             // One batch shares a clock: the random part keeps two apart.
-            let random = app.platform.random_u64().unwrap_or_default();
-            format!("unknown-{:x}{random:016x}", app.now_millis())
+            let id = app
+                .new_id()
+                .unwrap_or_else(|_| crate::ids::new(app.now_millis(), 0));
+            format!("unknown-{id}")
         },
         str::to_string,
     );
@@ -113,9 +75,9 @@ async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
         .store
         .put_with_metadata(
             &keys::inquiry_dead(&id),
-            body.to_string().as_bytes(),
+            text.as_bytes(),
             Some(DEAD_RETENTION_SECONDS),
-            Some(&summary(&id, body)),
+            Some(&summary(&id, &body)),
         )
         .await;
     if stored.is_ok() {
@@ -133,12 +95,18 @@ async fn keep_dead<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     }
 }
 
-async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
+async fn deliver<P: Platform>(app: &App<'_, P>, text: &str) -> Outcome {
     let retry = Outcome::Retry(Some(app.settings.retry_delay));
-    let inquiry = match serde_json::from_value::<QueuedInquiry>(body.clone()) {
-        Ok(inquiry) if is_id(&inquiry.id) => inquiry,
+    let inquiry = match read_inquiry(text) {
+        Ok(inquiry) => inquiry,
         // Unreadable: keep it for the operator rather than lose it.
-        _ => return keep_dead(app, body).await,
+        Err(malformed) => {
+            app.log(
+                Level::Error,
+                &format!("inquiry: unreadable message ({malformed}) kept as dead"),
+            );
+            return keep_dead(app, text).await;
+        }
     };
     let id = &inquiry.id;
     match app.store.get_bytes(&keys::inquiry_sent(id)).await {
@@ -177,10 +145,10 @@ async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
                     unsafe_header.0
                 ),
             );
-            return keep_dead(app, body).await;
+            return keep_dead(app, text).await;
         }
     };
-    match app.platform.mailer().send(from, to, &raw).await {
+    match app.platform.send_to_contact(from, to, &raw).await {
         Ok(()) => {
             app.log(Level::Info, &format!("inquiry id={id} sent"));
             let marked = app
@@ -205,22 +173,6 @@ async fn deliver<P: Platform>(app: &App<'_, P>, body: &Value) -> Outcome {
     }
 }
 
-pub(super) fn authorize<P: Platform>(
-    app: &App<'_, P>,
-    req: &impl Incoming,
-) -> Result<(), AppError> {
-    let Some(token) = &app.settings.operator_token else {
-        return Err(AppError::NotFound);
-    };
-    let given = req.header("Authorization").unwrap_or_default();
-    let expected = format!("Bearer {token}");
-    if crate::preview::secrets_match(&given, &expected) {
-        Ok(())
-    } else {
-        Err(AppError::Unauthorized)
-    }
-}
-
 /// Dead inquiries on one page of `GET /operator/inquiries`.
 const DEAD_PAGE: usize = 100;
 
@@ -233,7 +185,7 @@ pub async fn list_dead<P: Platform>(
     query: &super::Query,
 ) -> Result<Reply, AppError> {
     authorize(app, req)?;
-    let cursor = super::listings::cursor_param(query)?;
+    let cursor = super::params::cursor_param(query)?;
     let page = app
         .store
         .keys(keys::INQUIRY_DEAD_PREFIX, DEAD_PAGE, &cursor)
@@ -284,12 +236,12 @@ pub async fn resend<P: Platform>(
     let Some(text) = app.store.get_text(&key).await? else {
         return Err(AppError::NotFound);
     };
-    let inquiry: QueuedInquiry = serde_json::from_str(&text).map_err(|_| {
-        AppError::BadRequest(
-            "This dead inquiry is not readable as an inquiry; see the listing.".into(),
-        )
+    let inquiry = read_inquiry(&text).map_err(|malformed| {
+        AppError::BadRequest(format!(
+            "This dead inquiry is not readable as an inquiry ({malformed}); see the listing."
+        ))
     })?;
-    app.platform.queue().send(&inquiry).await?;
+    app.platform.send_inquiry(&inquiry).await?;
     app.store.delete(&key).await?;
     app.log(
         Level::Info,

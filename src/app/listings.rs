@@ -2,6 +2,7 @@
 //! neighbouring months), and the listing API. Each is one `Store::page`
 //! (KV `list()` calls with metadata), plus the archive's month probes.
 
+use super::params::{cursor_param, name_param};
 use super::store::{Cursor, Page};
 use super::{App, AppError, Platform, Query, Reply};
 use crate::content::ListingMeta;
@@ -31,22 +32,6 @@ struct Listing {
     months: Option<MonthLinks>,
     /// Whether an empty first page is a 404 (an unknown category, tag or month).
     empty_is_unknown: bool,
-}
-
-/// The `cursor` query parameter: absent, or an opaque KV cursor (base64
-/// characters, at most 1,024). Anything else is a 400.
-pub fn cursor_param(query: &Query) -> Result<Cursor<'_>, AppError> {
-    match query.get("cursor").map(String::as_str) {
-        None | Some("") => Ok(Cursor::First),
-        Some(c)
-            if c.len() <= 1024
-                && c.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b)) =>
-        {
-            Ok(Cursor::Visitor(c))
-        }
-        Some(_) => Err(AppError::BadRequest("The cursor is not valid.".into())),
-    }
 }
 
 /// `/`: the latest alerts.
@@ -183,21 +168,6 @@ pub async fn archive<P: Platform>(
     };
     let (page, paged) = read(app, &spec, query).await?;
     Ok(render(app, spec, &page, paged))
-}
-
-/// A category or tag named in the query string, as its slug (none if
-/// absent or empty; a 400 if too long to be one).
-pub fn name_param(query: &Query, param: &str) -> Result<Option<String>, AppError> {
-    let slug = query
-        .get(param)
-        .map(|n| keys::name_slug(n))
-        .filter(|s| !s.is_empty());
-    match slug {
-        Some(s) if s.len() > keys::MAX_NAME_BYTES => {
-            Err(AppError::BadRequest(format!("`{param}` is too long.")))
-        }
-        slug => Ok(slug),
-    }
 }
 
 /// `/api/alerts?category=&tag=&cursor=&limit=`: a listing page as JSON.

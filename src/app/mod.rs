@@ -1,26 +1,43 @@
 //! The request pipeline: a request comes in through the `Incoming` port,
 //! is resolved once against the routing table (`crate::routes`), dispatched
 //! by one exhaustive match to a handler, and finished into a `Response` with
-//! every header the site promises. Handlers reach KV, the queue, the mailer,
-//! the rate limiter and the clock only through `ports::Platform`, so all of
-//! this is plain Rust: the Worker runs it over its bindings (`crate::edge`),
-//! the tests run it in-process over memory (`tests/app/`).
+//! every header the site promises. Handlers reach the outside only through
+//! `ports::Platform` (KV, the two queues, the mailers, D1, the rate limiter,
+//! outbound HTTP, the clock), so all of this is plain Rust: the Worker runs
+//! it over its bindings (`crate::edge`), the tests run it in-process over
+//! memory (`tests/app/`).
 //!
-//! Handlers by responsibility: `pages` (alerts, previews, the API's alert,
-//! fixed pages, aliases, health), `listings` (home, categories, tags, month
-//! archives, the listing API), `discovery` (feeds, sitemaps), `contact` (the
-//! form), `inbox` (queue consumers and operator endpoints).
+//! Handlers by responsibility:
+//! - readers: `pages` (alerts, previews, the API's alert, fixed pages,
+//!   aliases, health), `listings` (home, categories, tags, month archives,
+//!   the listing API), `discovery` (feeds, sitemaps), `search`;
+//! - visitors' forms: `contact` (the contact form) and `subscribe` (email
+//!   alerts: subscribe, confirm, change, unsubscribe), sharing `forms`;
+//! - queues and crons: `inbox` (the inquiries queue and its dead letters),
+//!   `mailing` (the crons, the alert-mail queue's fan-out and sends, dead
+//!   mail), their messages typed in `messages`;
+//! - the operator: `operator` (the bearer token), the dead-letter endpoints
+//!   in `inbox` and `mailing::dead`.
+//!
+//! Beside them: `store` (KV, typed), `db` (D1, typed), `cache` (the
+//! isolate's), `reply` (every response), `params` (shared query
+//! parameters), `settings`, `error`.
 
 pub mod cache;
 mod contact;
+pub mod db;
 #[cfg(feature = "diagnostics")]
 mod diag;
 mod discovery;
 pub mod error;
+mod forms;
 mod inbox;
 mod listings;
 mod mailing;
+pub mod messages;
+mod operator;
 mod pages;
+mod params;
 pub mod ports;
 pub mod reply;
 mod search;
@@ -29,12 +46,11 @@ pub mod store;
 mod subscribe;
 
 pub use error::AppError;
-pub use inbox::{Outcome, QueueKind};
-pub use mailing::{DIGEST_CRON, FANOUT_SQL};
+pub use mailing::{DIGEST_CRON, PAGE as MAILING_PAGE, PER_MESSAGE};
+pub use messages::{MailMessage, Outcome, QueueKind};
 pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;
-pub use subscribe::d1_kind as subscribe_d1_kind;
 
 use crate::routes::{self, Method, Resolved, Route};
 use crate::views::{self, Site};
@@ -50,7 +66,7 @@ pub type Query = HashMap<String, String>;
 pub struct App<'a, P: Platform> {
     pub platform: &'a P,
     pub settings: &'a Settings,
-    pub store: Store<'a, P::Kv>,
+    pub store: Store<'a, P>,
     /// The isolate's cache (the platform's; the bench may give its own).
     pub cache: &'a cache::Cache,
     /// The clock, read once: every check of one request (an alert public,
@@ -78,7 +94,7 @@ impl<'a, P: Platform> App<'a, P> {
         App {
             platform,
             settings,
-            store: Store::new(platform.kv(), cache, settings.cache_ttl_seconds * 1000),
+            store: Store::new(platform, cache, settings.cache_ttl_seconds * 1000),
             cache,
             now_millis: std::cell::OnceCell::new(),
         }
@@ -119,6 +135,19 @@ impl<'a, P: Platform> App<'a, P> {
         let html = render();
         cache.put(&key, Cached::Text(html.clone()), html.len(), None);
         html
+    }
+
+    /// The subscribers' database (D1), its statements typed.
+    pub fn db(&self) -> db::Db<'a, P> {
+        db::Db::new(self.platform)
+    }
+
+    /// A new id (`crate::ids`): this request's time and 64 random bits.
+    pub fn new_id(&self) -> Result<String, AppError> {
+        Ok(crate::ids::new(
+            self.now_millis(),
+            self.platform.random_u64()?,
+        ))
     }
 
     pub fn log(&self, level: Level, line: &str) {
@@ -186,8 +215,8 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, &name, &query()).await,
             Route::Archive(y, m) => listings::archive(self, y, m, &query()).await,
             Route::ApiAlerts => listings::api(self, &query()).await,
-            Route::Search => search::search(self, &query(), search::Answer::Page).await,
-            Route::ApiSearch => search::search(self, &query(), search::Answer::Json).await,
+            Route::Search => search::search(self, &query(), reply::Answer::Page).await,
+            Route::ApiSearch => search::search(self, &query(), reply::Answer::Json).await,
             Route::OpenSearch => Ok(search::opensearch(self)),
             Route::Feed => discovery::feed(self, None, Format::Atom, inm()).await,
             Route::JsonFeed => discovery::feed(self, None, Format::Json, inm()).await,
@@ -220,8 +249,8 @@ impl<'a, P: Platform> App<'a, P> {
             Route::SubscribeConfirm => subscribe::confirm_form(self, &query()).await,
             Route::Subscription => subscribe::settings(self, req, &query()).await,
             Route::Unsubscribe => subscribe::unsubscribe(self, req, &query()).await,
-            Route::DeadMail => mailing::list_dead(self, req).await,
-            Route::ResendMail(id) => mailing::resend(self, req, id).await,
+            Route::DeadMail => mailing::dead::list(self, req).await,
+            Route::ResendMail(id) => mailing::dead::resend(self, req, id).await,
             Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
             Route::DeadInquiry(id) => inbox::dead(self, req, id).await,
             Route::ResendInquiry(id) => inbox::resend(self, req, id).await,

@@ -7,6 +7,7 @@
 //! needs to be `Send`.
 #![allow(async_fn_in_trait)]
 
+use super::messages::MailMessage;
 use crate::form::QueuedInquiry;
 use std::collections::HashMap;
 
@@ -65,7 +66,7 @@ pub trait Kv {
 
 /// The inquiries queue (producer binding `INQUIRIES`).
 pub trait InquiryQueue {
-    async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError>;
+    async fn send_inquiry(&self, inquiry: &QueuedInquiry) -> Result<(), PortError>;
 }
 
 /// Why a send failed, as a kind fit for logs (the runtime's own message may
@@ -95,7 +96,7 @@ impl MailError {
 /// `send_email`: one complete RFC 5322 message.
 pub trait Mailer {
     /// To a contact (binding `EMAIL`, restricted to the contacts' addresses).
-    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
+    async fn send_to_contact(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
     /// To a subscriber (binding `ALERT_EMAIL`, Email Service, any address).
     async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
 }
@@ -126,8 +127,9 @@ pub trait Sql {
 
 /// The alert-mail queue (producer binding `ALERT_MAIL`).
 pub trait MailQueue {
-    /// Puts up to 100 messages (JSON) on the queue in one call.
-    async fn send_batch(&self, messages: &[serde_json::Value]) -> Result<(), PortError>;
+    /// Puts up to 100 messages on the queue in one call (each as its JSON,
+    /// `MailMessage`'s wire shape).
+    async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError>;
 }
 
 /// The contact form's rate limiter (binding `CONTACT_LIMITER`).
@@ -150,33 +152,32 @@ pub enum Level {
     Error,
 }
 
-/// Everything the handlers reach outside themselves. One value per request
-/// (or per queue batch), so per-request state (the KV operation count) is
-/// never shared between requests.
-pub trait Platform {
-    type Kv: Kv;
-    type Queue: InquiryQueue;
-    type Mailer: Mailer;
-    type Limiter: RateLimiter;
-    type Http: HttpClient;
-    type Db: Sql;
-    type MailQueue: MailQueue;
-
-    fn kv(&self) -> &Self::Kv;
-    fn queue(&self) -> &Self::Queue;
-    fn mailer(&self) -> &Self::Mailer;
-    fn limiter(&self) -> &Self::Limiter;
-    fn http(&self) -> &Self::Http;
-    fn db(&self) -> &Self::Db;
-    fn mail_queue(&self) -> &Self::MailQueue;
+/// What the runtime itself gives: the isolate's cache, the clock,
+/// randomness and the log.
+pub trait Runtime {
     /// The isolate's memory cache (kept between requests; see `cache`).
     fn cache(&self) -> &super::cache::Cache;
     /// Milliseconds since the Unix epoch (`SystemTime` panics in wasm).
     fn now_millis(&self) -> i64;
-    /// 64 random bits (inquiry ids).
+    /// 64 random bits (ids).
     fn random_u64(&self) -> Result<u64, PortError>;
     /// A line for the operator's logs: ids and kinds, never visitor data.
     fn log(&self, level: Level, line: &str);
+}
+
+/// Everything the handlers reach outside themselves: the sum of the
+/// capabilities above, implemented by whatever implements each of them
+/// (the Worker's `Bindings`, the tests' `Fake`). One value per request (or
+/// per queue batch), so per-request state (the KV operation count) is never
+/// shared between requests.
+pub trait Platform:
+    Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Sql + MailQueue + Runtime
+{
+}
+
+impl<T> Platform for T where
+    T: Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Sql + MailQueue + Runtime
+{
 }
 
 /// A request as the handlers see it: method and URL, headers read on

@@ -8,6 +8,14 @@ use crate::http::{self, cache, types, Scripts};
 use crate::routes::Method;
 use maud::Markup;
 
+/// How a request is answered, as it asked: a browser's form post or page
+/// gets a page (and a 303 after a post), a script's JSON gets JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Page,
+    Json,
+}
+
 /// What a handler answers, before the request's method and validators are
 /// applied (`Reply::finish`).
 #[derive(Debug)]

@@ -7,7 +7,8 @@
 //! page's records. A query with no result may read its first unknown
 //! word's block once more, for a spelling suggestion (a fourth call).
 
-use super::listings::name_param;
+use super::params::name_param;
+use super::reply::Answer;
 use super::{error::AppError, App, Platform, Query, Reply};
 use crate::http::{cache, types};
 use crate::keys;
@@ -28,12 +29,6 @@ const SNIPPET_WORDS: usize = 30;
 /// The most candidates a query can have (a prefix's words, each with its
 /// best postings): no page starts past them.
 const MAX_START: usize = index::MAX_POSTINGS * (rank::MAX_EXPANSIONS + 1);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Page,
-    Json,
-}
 
 fn params(query: &Query) -> Result<(Filters, usize), AppError> {
     let year = match query

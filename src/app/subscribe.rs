@@ -6,16 +6,18 @@
 //! nobody can learn who subscribes. No page, JSON answer or log line holds
 //! an address.
 
-use super::contact::{form_reply, read_post, turnstile_refusal, turnstile_site_key, Answer};
-use super::ports::{MailQueue, Sql, Stmt};
+use super::db::NewRequest;
+use super::forms::{self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key};
+use super::messages::MailMessage;
+use super::reply::Answer;
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
 use crate::http::cache;
 use crate::mail::form::{self, Errors, Request};
 use crate::mail::token::{self, Purpose, TokenError};
-use crate::mail::topics::{Choice, Frequency, Topics};
+use crate::mail::topics::{Choice, Topics};
 use crate::routes::Route;
 use crate::views::subscribe as views;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// One confirmation email per address per this long.
 pub const THROTTLE_MILLIS: i64 = 10 * 60 * 1000;
@@ -26,48 +28,6 @@ fn secret<'s, P: Platform>(app: &'s App<'_, P>) -> Result<&'s str, AppError> {
         .subscriber_secret
         .as_deref()
         .ok_or_else(|| AppError::Unavailable("SUBSCRIBER_SECRET is not set".into()))
-}
-
-/// D1's failures as 503s: nothing was kept, try again.
-pub(super) async fn db<P: Platform>(
-    app: &App<'_, P>,
-    stmts: &[Stmt<'_>],
-) -> Result<Vec<Vec<super::ports::Row>>, AppError> {
-    app.platform
-        .db()
-        .batch(stmts)
-        .await
-        .map_err(|e| AppError::Unavailable(format!("d1: {}", d1_kind(&e.0))))
-}
-
-/// What a D1 failure was, fit for a log line: the runtime's message may
-/// quote a value it was given (an address), so only its kind is kept, and
-/// the phrases that name a table or column (a database not migrated).
-pub fn d1_kind(message: &str) -> String {
-    const SAFE: [&str; 6] = [
-        "no such table",
-        "no such column",
-        "UNIQUE constraint failed",
-        "FOREIGN KEY constraint failed",
-        "CHECK constraint failed",
-        "binding DB is missing",
-    ];
-    let code = message
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .find(|w| w.starts_with("D1_") || w.starts_with("SQLITE_"))
-        .unwrap_or("d1-call-failed");
-    match SAFE.iter().find(|s| message.contains(*s)) {
-        Some(phrase) => {
-            let at = message.find(phrase).unwrap_or(0);
-            let named: String = message[at..]
-                .chars()
-                .take_while(|c| *c != '\n' && *c != '(' && *c != '"' && *c != '\'')
-                .take(80)
-                .collect();
-            format!("{code} {}", named.trim())
-        }
-        None => code.to_string(),
-    }
 }
 
 /// The topics a reader may choose now.
@@ -85,11 +45,6 @@ pub fn manage_token(secret: &str, id: &str) -> String {
 /// absolute URL, from their token.
 pub fn manage_url(site: &crate::views::Site, token: &str, route: Route) -> String {
     site.abs(&format!("{}?t={token}", route.path()))
-}
-
-/// A new id: 64 random bits in hex.
-pub(super) fn new_id<P: Platform>(app: &App<'_, P>) -> Result<String, AppError> {
-    Ok(format!("{:016x}", app.platform.random_u64()?))
 }
 
 /// `GET /subscribe`.
@@ -180,49 +135,30 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         app.log(Level::Info, "subscription dropped: honeypot filled");
         return Ok(check_inbox(answer));
     }
-    let id = new_id(app)?;
+    let id = app.new_id()?;
     let now = app.now_millis();
-    let rows = db(
-        app,
-        &[Stmt::new(
-            "INSERT INTO pending (id, email, every, frequency, topics, sent_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-             ON CONFLICT (email) DO UPDATE SET id = excluded.id, every = excluded.every, \
-             frequency = excluded.frequency, topics = excluded.topics, sent_at = excluded.sent_at, \
-             expires_at = excluded.expires_at WHERE pending.sent_at <= ?8 RETURNING id",
-            vec![
-                id.clone().into(),
-                request.normalised_email().into(),
-                i64::from(choice.every).into(),
-                choice.frequency.as_str().into(),
-                json!(choice.topics).to_string().into(),
-                now.into(),
-                (now + token::CONFIRM_SECONDS * 1000).into(),
-                (now - THROTTLE_MILLIS).into(),
-            ],
-        )],
-    )
-    .await?;
-    if rows[0].is_empty() {
+    let kept = app
+        .db()
+        .request(&NewRequest {
+            id: &id,
+            email: &request.normalised_email(),
+            choice: &choice,
+            now_millis: now,
+            expires_millis: now + token::CONFIRM_SECONDS * 1000,
+            throttle_before: now - THROTTLE_MILLIS,
+        })
+        .await?;
+    if !kept {
         // Asked less than ten minutes ago: the same answer, no new email.
         app.log(Level::Info, "subscription request throttled");
         return Ok(check_inbox(answer));
     }
-    if let Err(e) = app
-        .platform
-        .mail_queue()
-        .send_batch(&[json!({ "k": "confirm", "p": id })])
-        .await
-    {
+    let confirm = MailMessage::Confirm {
+        pending: id.clone(),
+    };
+    if let Err(e) = app.platform.send_mail(&[confirm]).await {
         // Not kept: the visitor is told to try again, and may at once.
-        let _ = app
-            .platform
-            .db()
-            .batch(&[Stmt::new(
-                "DELETE FROM pending WHERE id = ?1",
-                vec![id.clone().into()],
-            )])
-            .await;
+        app.db().forget_request(&id).await;
         return Err(AppError::Unavailable(format!(
             "confirm id={id} enqueue failed: {e}"
         )));
@@ -234,13 +170,6 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     Ok(check_inbox(answer))
 }
 
-/// One field of a form-encoded body.
-fn form_field(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 /// The token of a GET's query or a POST's form body.
 async fn token_of(req: &impl Incoming, query: &Query) -> Result<String, AppError> {
     if let Some(t) = query.get("t") {
@@ -248,7 +177,7 @@ async fn token_of(req: &impl Incoming, query: &Query) -> Result<String, AppError
     }
     if req.method() == crate::routes::Method::Post {
         if let Ok(body) = req.body(crate::form::MAX_BODY_BYTES).await {
-            if let Some(t) = form_field(&body, "t") {
+            if let Some(t) = post::field(&body, "t") {
                 return Ok(t);
             }
         }
@@ -299,48 +228,17 @@ pub async fn confirm<P: Platform>(
 ) -> Result<Reply, AppError> {
     let t = token_of(req, query).await?;
     let pending = verify(app, Purpose::Confirm, &t)?;
-    let now = app.now_millis();
-    let new = new_id(app)?;
-    let live = "p.id = ?1 AND p.expires_at >= ?2";
-    let sub =
-        format!("SELECT s.id FROM subscribers s JOIN pending p ON p.email = s.email WHERE {live}");
-    let delete_topics = format!("DELETE FROM subscriber_topics WHERE subscriber_id = ({sub})");
-    let insert_topics = format!(
-        "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT s.id, j.value \
-         FROM pending p JOIN subscribers s ON s.email = p.email, json_each(p.topics) j WHERE {live}"
-    );
-    let select = format!("SELECT s.id, s.every, s.frequency, p.topics FROM subscribers s JOIN pending p ON p.email = s.email WHERE {live}");
-    let key = || vec![pending.clone().into(), now.into()];
-    let rows = db(
-        app,
-        &[
-            Stmt::new(
-                "INSERT INTO subscribers (id, email, every, frequency, confirmed_at) \
-                 SELECT ?3, p.email, p.every, p.frequency, ?2 FROM pending p WHERE p.id = ?1 AND p.expires_at >= ?2 \
-                 ON CONFLICT (email) DO UPDATE SET every = excluded.every, frequency = excluded.frequency",
-                vec![pending.clone().into(), now.into(), new.into()],
-            ),
-            Stmt::new(&delete_topics, key()),
-            Stmt::new(&insert_topics, key()),
-            Stmt::new(&select, key()),
-            // The request is used up (a new id: the link no longer works),
-            // but kept until ten minutes after its email, so the next
-            // confirmation email for the address still waits that long.
-            Stmt::new(
-                "UPDATE pending SET id = ?2, expires_at = sent_at + ?3 WHERE id = ?1",
-                vec![pending.clone().into(), new_id(app)?.into(), THROTTLE_MILLIS.into()],
-            ),
-        ],
-    )
-    .await?;
-    let Some(row) = rows.get(3).and_then(|r| r.first()) else {
+    let (new, used) = (app.new_id()?, app.new_id()?);
+    let confirmed = app
+        .db()
+        .confirm(&pending, app.now_millis(), &new, &used, THROTTLE_MILLIS)
+        .await?;
+    let Some((id, choice)) = confirmed else {
         return Err(AppError::BadLink {
             gone: true,
             message: "This link was already used, or the request has expired. Subscribe again if you want to.".into(),
         });
     };
-    let id = row["id"].as_str().unwrap_or_default().to_string();
-    let choice = choice_of(row);
     app.log(
         Level::Info,
         &format!("subscriber id={id} confirmed (request {pending})"),
@@ -356,37 +254,8 @@ pub async fn confirm<P: Platform>(
     )
 }
 
-/// A choice from a row's `every`, `frequency` and `topics` (a JSON array).
-pub(super) fn choice_of(row: &super::ports::Row) -> Choice {
-    let topics = match &row["topics"] {
-        Value::String(s) => serde_json::from_str(s).unwrap_or_default(),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    };
-    Choice {
-        every: row["every"].as_i64() == Some(1),
-        topics,
-        frequency: row["frequency"]
-            .as_str()
-            .and_then(Frequency::parse)
-            .unwrap_or_default(),
-    }
-}
-
 async fn subscriber<P: Platform>(app: &App<'_, P>, id: &str) -> Result<Choice, AppError> {
-    let rows = db(
-        app,
-        &[Stmt::new(
-            "SELECT every, frequency, (SELECT json_group_array(topic) FROM subscriber_topics WHERE subscriber_id = ?1) AS topics \
-             FROM subscribers WHERE id = ?1",
-            vec![id.into()],
-        )],
-    )
-    .await?;
-    rows[0].first().map(choice_of).ok_or(AppError::BadLink {
+    app.db().choice(id).await?.ok_or(AppError::BadLink {
         gone: true,
         message: "This subscription no longer exists: the address was unsubscribed and deleted."
             .into(),
@@ -410,7 +279,7 @@ pub async fn settings<P: Platform>(
         return Ok(Reply::html(200, page).cache(cache::NO_STORE));
     }
     let (_, body) = read_post(app, req, "subscribe").await?;
-    let t = form_field(&body, "t").unwrap_or_default();
+    let t = post::field(&body, "t").unwrap_or_default();
     let id = verify(app, Purpose::Manage, &t)?;
     let current = subscriber(app, &id).await?;
     let request = Request::from_form(&body).map_err(|e| AppError::BadRequest(e.0))?;
@@ -423,22 +292,7 @@ pub async fn settings<P: Platform>(
             return Ok(Reply::html(422, page).cache(cache::NO_STORE));
         }
     };
-    db(
-        app,
-        &[
-            Stmt::new(
-                "UPDATE subscribers SET every = ?2, frequency = ?3 WHERE id = ?1",
-                vec![id.clone().into(), i64::from(choice.every).into(), choice.frequency.as_str().into()],
-            ),
-            Stmt::new("DELETE FROM subscriber_topics WHERE subscriber_id = ?1", vec![id.clone().into()]),
-            Stmt::new(
-                "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT ?1, value FROM json_each(?2) \
-                 WHERE EXISTS (SELECT 1 FROM subscribers WHERE id = ?1)",
-                vec![id.clone().into(), json!(choice.topics).to_string().into()],
-            ),
-        ],
-    )
-    .await?;
+    app.db().set_choice(&id, &choice).await?;
     app.log(
         Level::Info,
         &format!("subscriber id={id} changed their choice"),
@@ -473,22 +327,8 @@ pub async fn unsubscribe<P: Platform>(
     }
     let t = token_of(req, query).await?;
     let id = verify(app, Purpose::Manage, &t)?;
-    let rows = db(
-        app,
-        &[
-            // A confirmation request of the same address goes too.
-            Stmt::new(
-                "DELETE FROM pending WHERE email = (SELECT email FROM subscribers WHERE id = ?1)",
-                vec![id.clone().into()],
-            ),
-            Stmt::new(
-                "DELETE FROM subscribers WHERE id = ?1 RETURNING id",
-                vec![id.clone().into()],
-            ),
-        ],
-    )
-    .await?;
-    if rows[1].is_empty() {
+    let erased = app.db().erase(&id).await?;
+    if !erased {
         app.log(
             Level::Info,
             &format!("subscriber id={id} was already unsubscribed"),

@@ -1,15 +1,21 @@
 //! The edge layer: the only code that touches `worker`. It implements the
-//! core's ports over the Worker's bindings (`bindings`), turns the core's
-//! `Response` into the runtime's (`respond`), and exports the entry points
-//! through workers-rs's `#[event]`.
+//! core's ports over the Worker's bindings (`bindings`: queues, mailers,
+//! D1, the rate limiter, fetch, the runtime; `kv`: KV; `incoming`: the
+//! Request), keeps listings in the location's cache (`shared_cache`), turns
+//! the core's `Response` into the runtime's (`respond`), and exports the
+//! entry points through workers-rs's `#[event]`: fetch, the Cron Triggers,
+//! and the four queues' consumer.
 //! Everything a request does is decided in `crate::app`.
 
 mod bindings;
+mod incoming;
+mod kv;
 mod respond;
 mod shared_cache;
 
 use crate::app::{App, Outcome, QueueKind, Settings};
-use bindings::{Bindings, RawIncoming};
+use bindings::Bindings;
+use incoming::RawIncoming;
 use std::cell::OnceCell;
 use std::rc::Rc;
 use worker::worker_sys::web_sys;
@@ -98,7 +104,7 @@ async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::Schedu
     }
 }
 
-/// Consumes the inquiries queue and its dead-letter queue. Never returns
+/// Consumes the four queues: inquiries, alert mail, and their dead letters. Never returns
 /// `Err` (that would redeliver the whole batch): each message is acked or
 /// retried on its own.
 #[event(queue)]
@@ -108,15 +114,14 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
     let bindings = Bindings::new(&env);
     let app = App::new(&bindings, &settings);
     // Each body crosses as JSON text (one string, and no serde-wasm-bindgen
-    // deserializer in the wasm); an unreadable one reaches the handler as
-    // null and is kept as dead.
+    // deserializer in the wasm), read into its type by the app; one that
+    // can't be stringified reaches it as `null` and is kept as dead.
     for message in batch.raw_iter() {
-        let body = worker::js_sys::JSON::stringify(&message.body())
+        let text = worker::js_sys::JSON::stringify(&message.body())
             .ok()
             .and_then(|t| t.as_string())
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(serde_json::Value::Null);
-        match app.consume(kind, &body).await {
+            .unwrap_or_else(|| "null".into());
+        match app.consume(kind, &text).await {
             Outcome::Ack => message.ack(),
             Outcome::Retry(Some(delay)) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()

@@ -96,7 +96,8 @@ fn an_unreadable_message_is_kept_not_lost() {
     // Two in one batch (one app, one clock) are kept apart.
     let app = access_alerts::app::App::new(&site.fake, &site.settings);
     for _ in 0..2 {
-        let outcome = crate::fake::block_on(app.consume(QueueKind::DeadLetters, &no_id));
+        let outcome =
+            crate::fake::block_on(app.consume(QueueKind::DeadLetters, &no_id.to_string()));
         assert_eq!(outcome, Outcome::Ack);
     }
     assert_eq!(site.fake.keys_with_prefix("inq:dead:unknown-").len(), 3);

@@ -4,9 +4,9 @@
 
 use access_alerts::app::ports::{
     BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, MailQueue,
-    Mailer, Platform, PortError, RateLimiter, Row, Sql, Stmt,
+    Mailer, PortError, RateLimiter, Row, Runtime, Sql, Stmt,
 };
-use access_alerts::app::{App, Outcome, QueueKind, Response, Settings};
+use access_alerts::app::{App, MailMessage, Outcome, QueueKind, Response, Settings};
 use access_alerts::content::{AlertRecord, Contact};
 use access_alerts::form::QueuedInquiry;
 use access_alerts::keyset;
@@ -160,7 +160,7 @@ impl Sql for Fake {
 }
 
 impl MailQueue for Fake {
-    async fn send_batch(&self, messages: &[serde_json::Value]) -> Result<(), PortError> {
+    async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError> {
         assert!(
             messages.len() <= 100,
             "sendBatch takes at most 100 messages"
@@ -168,9 +168,10 @@ impl MailQueue for Fake {
         if self.mail_queue_fails.get() {
             return Err(PortError("queue unavailable".into()));
         }
+        // Kept as the queue carries them: JSON.
         self.mail_queue
             .borrow_mut()
-            .extend(messages.iter().cloned());
+            .extend(messages.iter().map(|m| serde_json::to_value(m).unwrap()));
         Ok(())
     }
 }
@@ -386,7 +387,7 @@ impl Kv for Fake {
 }
 
 impl InquiryQueue for Fake {
-    async fn send(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
+    async fn send_inquiry(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
         if self.queue_fails.get() {
             return Err(PortError("queue unavailable".into()));
         }
@@ -396,7 +397,7 @@ impl InquiryQueue for Fake {
 }
 
 impl Mailer for Fake {
-    async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+    async fn send_to_contact(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
         if let Some(e) = self.mail_fails.get() {
             return Err(e);
         }
@@ -439,36 +440,7 @@ impl HttpClient for Fake {
     }
 }
 
-impl Platform for Fake {
-    type Kv = Self;
-    type Queue = Self;
-    type Mailer = Self;
-    type Limiter = Self;
-    type Http = Self;
-    type Db = Self;
-    type MailQueue = Self;
-
-    fn db(&self) -> &Self {
-        self
-    }
-    fn mail_queue(&self) -> &Self {
-        self
-    }
-    fn kv(&self) -> &Self {
-        self
-    }
-    fn queue(&self) -> &Self {
-        self
-    }
-    fn mailer(&self) -> &Self {
-        self
-    }
-    fn limiter(&self) -> &Self {
-        self
-    }
-    fn http(&self) -> &Self {
-        self
-    }
+impl Runtime for Fake {
     fn cache(&self) -> &access_alerts::app::cache::Cache {
         &self.cache
     }
@@ -595,8 +567,14 @@ impl Site {
             .collect()
     }
 
+    /// Consumes one message, as the queue carries it (JSON text).
     pub fn consume(&self, kind: QueueKind, body: &serde_json::Value) -> Outcome {
+        self.consume_text(kind, &body.to_string())
+    }
+
+    /// Consumes one body as it arrived, whatever it holds.
+    pub fn consume_text(&self, kind: QueueKind, text: &str) -> Outcome {
         let app = App::new(&self.fake, &self.settings);
-        block_on(app.consume(kind, body))
+        block_on(app.consume(kind, text))
     }
 }

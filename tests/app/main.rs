@@ -15,6 +15,7 @@ mod delivery;
 mod fanout;
 mod hardening;
 mod listings;
+mod malformed;
 mod pages;
 mod search;
 mod subscribers;

@@ -705,7 +705,7 @@ fn the_footer_leads_to_the_full_form_with_the_address_filled_in() {
 
 #[test]
 fn d1_failures_are_logged_by_kind_never_with_the_values_they_quote() {
-    use access_alerts::app::subscribe_d1_kind as kind;
+    use access_alerts::app::db::d1_kind as kind;
     assert_eq!(
         kind("D1_TYPE_ERROR: Type 'object' not supported for value 'ada@example.net'"),
         "D1_TYPE_ERROR"
@@ -717,10 +717,15 @@ fn d1_failures_are_logged_by_kind_never_with_the_values_they_quote() {
     assert_eq!(kind("network lost"), "d1-call-failed");
 }
 
+/// Every statement the Worker runs (`app::db::STATEMENTS`: the fan-out's,
+/// the cron's expiry DELETE, the forms', the operator's) reads through an
+/// index: no full scan of a table, no search over a whole mailing's
+/// deliveries, and a walk in index order only under a LIMIT.
 #[test]
-fn the_fan_out_s_queries_search_indexes_and_never_scan_a_table() {
+fn every_statement_searches_an_index_and_never_scans_a_table() {
     let db = crate::fake::migrated_db();
-    for (name, sql) in access_alerts::app::FANOUT_SQL {
+    assert!(access_alerts::app::db::STATEMENTS.len() >= 30);
+    for (name, sql) in access_alerts::app::db::STATEMENTS {
         let mut st = db.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let nulls = vec![rusqlite::types::Null; st.parameter_count()];
         let plan: Vec<String> = st
@@ -733,7 +738,9 @@ fn the_fan_out_s_queries_search_indexes_and_never_scan_a_table() {
         let scans: Vec<&String> = plan
             .iter()
             .filter(|l| {
-                (l.starts_with("SCAN ") && !l.contains("VIRTUAL TABLE"))
+                let scan = l.starts_with("SCAN ") && !l.contains("VIRTUAL TABLE");
+                let ordered = l.contains(" USING INDEX ") || l.contains(" USING COVERING INDEX ");
+                (scan && !(ordered && sql.contains(" LIMIT ")))
                     || l.contains("PRIMARY KEY (mailing=?)")
             })
             .collect();
@@ -742,6 +749,23 @@ fn the_fan_out_s_queries_search_indexes_and_never_scan_a_table() {
             "{name} reads more than its rows: {plan:#?}"
         );
     }
+}
+
+#[test]
+fn the_cron_s_expiry_delete_searches_its_index() {
+    let db = crate::fake::migrated_db();
+    let (_, sql) = access_alerts::app::db::STATEMENTS
+        .iter()
+        .find(|(name, _)| *name == "expire requests")
+        .unwrap();
+    let plan: String = db
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([rusqlite::types::Null], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(plan.contains("USING INDEX pending_by_expiry"), "{plan}");
 }
 
 #[test]

@@ -1,0 +1,286 @@
+//! Mailings (one row each, claimed once), their deliveries (one row per
+//! subscriber, claimed before the send and marked after it), and alert
+//! mail that failed every retry (`dead_mail`, ids only).
+
+use super::subscribers::EXPIRE_REQUESTS;
+use super::{nth, rows, ChoiceRow, Db, IdRow};
+use crate::app::messages::MailMessage;
+use crate::app::ports::{PortError, Sql, Stmt};
+use crate::app::AppError;
+use crate::mail::topics::Frequency;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Claims mailing `?1` (for alert `?2`, at `?3`, first message `?4`);
+/// nothing is returned when it was claimed before.
+pub(super) const CLAIM_MAILING: &str =
+    "INSERT INTO mailings (id, slug, started_at, status, first) \
+     VALUES (?1, ?2, ?3, 'claimed', ?4) ON CONFLICT (id) DO NOTHING RETURNING id";
+pub(super) const MAILING_QUEUED: &str = "UPDATE mailings SET status = 'queued' WHERE id = ?1";
+/// Which of the mailings listed in `?1` were started.
+pub(super) const STARTED: &str =
+    "SELECT id FROM mailings WHERE id IN (SELECT value FROM json_each(?1))";
+/// Mailings claimed before `?1` whose first message never reached the queue.
+pub(super) const STALE: &str =
+    "SELECT id, first FROM mailings WHERE status = 'claimed' AND started_at < ?1";
+/// Takes stale mailing `?1` for this run (at `?2`) if it is still stale.
+pub(super) const RENEW: &str = "UPDATE mailings SET started_at = ?2 \
+     WHERE id = ?1 AND status = 'claimed' AND started_at < ?3 RETURNING id";
+
+/// The next `?5` matching subscribers of frequency `?1` after id `?2`: all
+/// of them when `?3` is 1, else those of every alert or of a topic in `?4`.
+pub(super) const PAGE: &str = "SELECT id FROM subscribers WHERE frequency = ?1 AND id > ?2 AND (?3 = 1 OR every = 1 OR EXISTS \
+     (SELECT 1 FROM subscriber_topics t WHERE t.subscriber_id = subscribers.id \
+     AND t.topic IN (SELECT value FROM json_each(?4)))) ORDER BY id LIMIT ?5";
+/// Claims mailing `?2` for the subscribers listed in `?1` (attempt `?3`
+/// at `?4`), taking over claims older than `?5`.
+pub(super) const CLAIM: &str = "INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) \
+     SELECT ?2, s.id, 'claimed', ?3, ?4 FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?1)) \
+     ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
+     WHERE deliveries.status = 'claimed' AND deliveries.at < ?5";
+/// The subscribers of the list `?3` this attempt (`?2`) claimed for `?1`.
+pub(super) const CLAIMED: &str = "SELECT s.id, s.email, s.every, s.frequency, \
+     (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
+     FROM json_each(?3) AS j CROSS JOIN deliveries AS d ON d.mailing = ?1 AND d.subscriber_id = j.value AND d.attempt = ?2 \
+     JOIN subscribers AS s ON s.id = j.value";
+/// How many of the list `?3` another attempt than `?2` holds for `?1`.
+pub(super) const IN_FLIGHT: &str = "SELECT count(*) AS n, min(d.at) AS oldest FROM json_each(?3) AS j CROSS JOIN deliveries AS d \
+     ON d.mailing = ?1 AND d.subscriber_id = j.value WHERE d.status = 'claimed' AND d.attempt != ?2";
+pub(super) const MARK_SENT: &str = "UPDATE deliveries SET status = 'sent' \
+     WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3";
+pub(super) const RELEASE: &str = "DELETE FROM deliveries \
+     WHERE mailing = ?1 AND subscriber_id = ?2 AND attempt = ?3 AND status = 'claimed'";
+
+pub(super) const KEEP_DEAD: &str =
+    "INSERT INTO dead_mail (id, body, failed_at) VALUES (?1, ?2, ?3)";
+/// The oldest 100, by index.
+pub(super) const LIST_DEAD: &str =
+    "SELECT id, body, failed_at FROM dead_mail ORDER BY failed_at, id LIMIT 100";
+pub(super) const DEAD_BODY: &str = "SELECT body FROM dead_mail WHERE id = ?1";
+pub(super) const FORGET_DEAD: &str = "DELETE FROM dead_mail WHERE id = ?1";
+
+/// A mailing claimed but never queued.
+#[derive(Debug, Deserialize)]
+pub struct StaleMailing {
+    pub id: String,
+    /// Its first message, as the queue carries it.
+    pub first: String,
+}
+
+/// A subscriber claimed for a send.
+#[derive(Debug, Deserialize)]
+pub struct Recipient {
+    pub id: String,
+    pub email: String,
+    #[serde(flatten)]
+    pub choice: ChoiceRow,
+}
+
+/// Claims of the same list held by other attempts.
+#[derive(Debug, Default, Deserialize)]
+pub struct InFlight {
+    pub n: u64,
+    /// When the oldest of them was claimed (unix milliseconds).
+    pub oldest: Option<i64>,
+}
+
+/// Alert mail kept for the operator.
+#[derive(Debug, Deserialize)]
+pub struct DeadMail {
+    pub id: String,
+    /// The message as the queue carried it.
+    pub body: String,
+    pub failed_at: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct BodyRow {
+    body: String,
+}
+
+/// What the every-minute cron finds.
+pub struct Sweep {
+    /// Which of the mailings asked about were started.
+    pub started: Vec<String>,
+    pub stale: Vec<StaleMailing>,
+}
+
+impl<S: Sql> Db<'_, S> {
+    /// One statement for the every-minute cron: expired requests deleted,
+    /// which of `ids` were started, and mailings claimed before
+    /// `stale_before` that never reached the queue.
+    pub async fn sweep(
+        &self,
+        now_millis: i64,
+        ids: &[&str],
+        stale_before: i64,
+    ) -> Result<Sweep, AppError> {
+        let mut answer = self
+            .run(&[
+                Stmt::new(EXPIRE_REQUESTS, vec![now_millis.into()]),
+                Stmt::new(STARTED, vec![json!(ids).to_string().into()]),
+                Stmt::new(STALE, vec![stale_before.into()]),
+            ])
+            .await?;
+        let started: Vec<IdRow> = rows(nth(&mut answer, 1))?;
+        Ok(Sweep {
+            started: started.into_iter().map(|r| r.id).collect(),
+            stale: rows(nth(&mut answer, 2))?,
+        })
+    }
+
+    /// Claims a mailing; false when it was claimed before.
+    pub async fn claim_mailing(
+        &self,
+        id: &str,
+        slug: Option<&str>,
+        now_millis: i64,
+        first: &MailMessage,
+    ) -> Result<bool, AppError> {
+        let mut answer = self
+            .run(&[Stmt::new(
+                CLAIM_MAILING,
+                vec![
+                    id.into(),
+                    slug.map_or(Value::Null, Into::into),
+                    now_millis.into(),
+                    first.to_json().into(),
+                ],
+            )])
+            .await?;
+        Ok(!nth(&mut answer, 0).is_empty())
+    }
+
+    pub async fn mailing_queued(&self, id: &str) -> Result<(), AppError> {
+        self.run(&[Stmt::new(MAILING_QUEUED, vec![id.into()])])
+            .await
+            .map(|_| ())
+    }
+
+    /// Takes a stale mailing for this run; false when another run did.
+    pub async fn renew(
+        &self,
+        id: &str,
+        now_millis: i64,
+        stale_before: i64,
+    ) -> Result<bool, AppError> {
+        let mut answer = self
+            .run(&[Stmt::new(
+                RENEW,
+                vec![id.into(), now_millis.into(), stale_before.into()],
+            )])
+            .await?;
+        Ok(!nth(&mut answer, 0).is_empty())
+    }
+
+    /// The next `limit` subscriber ids of a mailing after `after`.
+    pub async fn page(
+        &self,
+        frequency: Frequency,
+        after: &str,
+        everyone: bool,
+        topics: &[String],
+        limit: usize,
+    ) -> Result<Vec<String>, AppError> {
+        let mut answer = self
+            .run(&[Stmt::new(
+                PAGE,
+                vec![
+                    frequency.as_str().into(),
+                    after.into(),
+                    i64::from(everyone).into(),
+                    json!(topics).to_string().into(),
+                    (limit as i64).into(),
+                ],
+            )])
+            .await?;
+        let ids: Vec<IdRow> = rows(nth(&mut answer, 0))?;
+        Ok(ids.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Claims `mailing` for the listed subscribers as `attempt` (taking
+    /// over claims from before `stale_before`): the subscribers this
+    /// attempt holds, and the claims others hold.
+    pub async fn claim(
+        &self,
+        mailing: &str,
+        attempt: &str,
+        ids: &[&str],
+        now_millis: i64,
+        stale_before: i64,
+    ) -> Result<(Vec<Recipient>, InFlight), AppError> {
+        let list = json!(ids).to_string();
+        let mut answer = self
+            .run(&[
+                Stmt::new(
+                    CLAIM,
+                    vec![
+                        list.clone().into(),
+                        mailing.into(),
+                        attempt.into(),
+                        now_millis.into(),
+                        stale_before.into(),
+                    ],
+                ),
+                Stmt::new(
+                    CLAIMED,
+                    vec![mailing.into(), attempt.into(), list.clone().into()],
+                ),
+                Stmt::new(IN_FLIGHT, vec![mailing.into(), attempt.into(), list.into()]),
+            ])
+            .await?;
+        let recipients = rows(nth(&mut answer, 1))?;
+        let in_flight: Vec<InFlight> = rows(nth(&mut answer, 2))?;
+        Ok((recipients, in_flight.into_iter().next().unwrap_or_default()))
+    }
+
+    /// Marks a claimed delivery sent.
+    pub async fn mark_sent(&self, mailing: &str, id: &str, attempt: &str) -> Result<(), PortError> {
+        self.run_raw(&[Stmt::new(
+            MARK_SENT,
+            vec![mailing.into(), id.into(), attempt.into()],
+        )])
+        .await
+        .map(|_| ())
+    }
+
+    /// Releases a claim whose send failed or was not needed (best effort:
+    /// a claim left is taken over later).
+    pub async fn release(&self, mailing: &str, id: &str, attempt: &str) {
+        let _ = self
+            .run_raw(&[Stmt::new(
+                RELEASE,
+                vec![mailing.into(), id.into(), attempt.into()],
+            )])
+            .await;
+    }
+
+    /// Keeps a message (as the queue carried it) for the operator.
+    pub async fn keep_dead(&self, id: &str, body: &str, now_millis: i64) -> Result<(), PortError> {
+        self.run_raw(&[Stmt::new(
+            KEEP_DEAD,
+            vec![id.into(), body.into(), now_millis.into()],
+        )])
+        .await
+        .map(|_| ())
+    }
+
+    /// The 100 oldest dead messages.
+    pub async fn dead_mail(&self) -> Result<Vec<DeadMail>, AppError> {
+        let mut answer = self.run(&[Stmt::new(LIST_DEAD, vec![])]).await?;
+        rows(nth(&mut answer, 0))
+    }
+
+    /// One dead message's body.
+    pub async fn dead_body(&self, id: &str) -> Result<Option<String>, AppError> {
+        let mut answer = self.run(&[Stmt::new(DEAD_BODY, vec![id.into()])]).await?;
+        let found: Vec<BodyRow> = rows(nth(&mut answer, 0))?;
+        Ok(found.into_iter().next().map(|r| r.body))
+    }
+
+    pub async fn forget_dead(&self, id: &str) -> Result<(), AppError> {
+        self.run(&[Stmt::new(FORGET_DEAD, vec![id.into()])])
+            .await
+            .map(|_| ())
+    }
+}

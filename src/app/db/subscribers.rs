@@ -1,0 +1,206 @@
+//! Confirmation requests (`pending`), subscribers and their topics.
+
+use super::{nth, rows, ChoiceRow, Db, IdRow};
+use crate::app::ports::{Sql, Stmt};
+use crate::app::AppError;
+use crate::mail::topics::Choice;
+use serde::Deserialize;
+use serde_json::json;
+
+/// A request for address `?2` (id `?1`, choice `?3`-`?5`, sent at `?6`,
+/// expiring at `?7`), replacing the address's earlier one unless that was
+/// sent after `?8` (the throttle): then nothing is returned.
+pub(super) const REQUEST: &str =
+    "INSERT INTO pending (id, email, every, frequency, topics, sent_at, expires_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+     ON CONFLICT (email) DO UPDATE SET id = excluded.id, every = excluded.every, \
+     frequency = excluded.frequency, topics = excluded.topics, sent_at = excluded.sent_at, \
+     expires_at = excluded.expires_at WHERE pending.sent_at <= ?8 RETURNING id";
+pub(super) const FORGET_REQUEST: &str = "DELETE FROM pending WHERE id = ?1";
+
+/// Confirming request `?1` at `?2`: the address becomes subscriber `?3`
+/// (or keeps its id and takes the new choice).
+pub(super) const CONFIRM_SUBSCRIBER: &str = "INSERT INTO subscribers (id, email, every, frequency, confirmed_at) \
+     SELECT ?3, p.email, p.every, p.frequency, ?2 FROM pending p WHERE p.id = ?1 AND p.expires_at >= ?2 \
+     ON CONFLICT (email) DO UPDATE SET every = excluded.every, frequency = excluded.frequency";
+pub(super) const CONFIRM_DELETE_TOPICS: &str = "DELETE FROM subscriber_topics WHERE subscriber_id = \
+     (SELECT s.id FROM subscribers s JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2)";
+pub(super) const CONFIRM_INSERT_TOPICS: &str = "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT s.id, j.value \
+     FROM pending p JOIN subscribers s ON s.email = p.email, json_each(p.topics) j WHERE p.id = ?1 AND p.expires_at >= ?2";
+pub(super) const CONFIRM_SELECT: &str =
+    "SELECT s.id, s.every, s.frequency, p.topics FROM subscribers s \
+     JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2";
+/// The request is used up (a new id `?2`: the link no longer works), but
+/// kept until the throttle (`?3` after its email) has passed, so the next
+/// confirmation email for the address still waits that long.
+pub(super) const CONFIRM_USE_REQUEST: &str =
+    "UPDATE pending SET id = ?2, expires_at = sent_at + ?3 WHERE id = ?1";
+
+pub(super) const CHOICE: &str = "SELECT every, frequency, \
+     (SELECT json_group_array(topic) FROM subscriber_topics WHERE subscriber_id = ?1) AS topics \
+     FROM subscribers WHERE id = ?1";
+pub(super) const SET_CHOICE: &str =
+    "UPDATE subscribers SET every = ?2, frequency = ?3 WHERE id = ?1";
+pub(super) const DELETE_TOPICS: &str = "DELETE FROM subscriber_topics WHERE subscriber_id = ?1";
+pub(super) const INSERT_TOPICS: &str =
+    "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT ?1, value FROM json_each(?2) \
+     WHERE EXISTS (SELECT 1 FROM subscribers WHERE id = ?1)";
+
+/// A confirmation request of the same address goes with the subscriber.
+pub(super) const ERASE_REQUEST: &str =
+    "DELETE FROM pending WHERE email = (SELECT email FROM subscribers WHERE id = ?1)";
+/// The whole erasure: topics and delivery records go with the row.
+pub(super) const ERASE: &str = "DELETE FROM subscribers WHERE id = ?1 RETURNING id";
+
+pub(super) const REQUEST_TO_MAIL: &str =
+    "SELECT email, every, frequency, topics FROM pending WHERE id = ?1 AND expires_at >= ?2";
+/// Requests past their expiry (the every-minute cron), by index.
+pub(super) const EXPIRE_REQUESTS: &str = "DELETE FROM pending WHERE expires_at < ?1";
+
+/// A new confirmation request.
+pub struct NewRequest<'r> {
+    pub id: &'r str,
+    /// Normalised (trimmed, lowercase).
+    pub email: &'r str,
+    pub choice: &'r Choice,
+    pub now_millis: i64,
+    pub expires_millis: i64,
+    /// An earlier request of the address sent after this is not replaced.
+    pub throttle_before: i64,
+}
+
+/// A confirmation request about to be mailed.
+#[derive(Debug, Deserialize)]
+pub struct RequestToMail {
+    pub email: String,
+    #[serde(flatten)]
+    pub choice: ChoiceRow,
+}
+
+/// A subscriber just confirmed.
+#[derive(Debug, Deserialize)]
+pub struct Confirmed {
+    pub id: String,
+    #[serde(flatten)]
+    pub choice: ChoiceRow,
+}
+
+impl<S: Sql> Db<'_, S> {
+    /// Keeps a request; false when the address asked too recently.
+    pub async fn request(&self, r: &NewRequest<'_>) -> Result<bool, AppError> {
+        let mut answer = self
+            .run(&[Stmt::new(
+                REQUEST,
+                vec![
+                    r.id.into(),
+                    r.email.into(),
+                    i64::from(r.choice.every).into(),
+                    r.choice.frequency.as_str().into(),
+                    json!(r.choice.topics).to_string().into(),
+                    r.now_millis.into(),
+                    r.expires_millis.into(),
+                    r.throttle_before.into(),
+                ],
+            )])
+            .await?;
+        Ok(!nth(&mut answer, 0).is_empty())
+    }
+
+    /// Forgets a request whose email could not be queued (best effort).
+    pub async fn forget_request(&self, id: &str) {
+        let _ = self
+            .run_raw(&[Stmt::new(FORGET_REQUEST, vec![id.into()])])
+            .await;
+    }
+
+    /// Turns live request `pending` into a subscriber (id `new` if the
+    /// address is new) in one transaction; the request is used up (`used`
+    /// is its new, unguessable id) and kept until `throttle_millis` after
+    /// its email. `None` when the request is used or expired.
+    pub async fn confirm(
+        &self,
+        pending: &str,
+        now_millis: i64,
+        new: &str,
+        used: &str,
+        throttle_millis: i64,
+    ) -> Result<Option<(String, Choice)>, AppError> {
+        let key = || vec![pending.into(), now_millis.into()];
+        let mut answer = self
+            .run(&[
+                Stmt::new(
+                    CONFIRM_SUBSCRIBER,
+                    vec![pending.into(), now_millis.into(), new.into()],
+                ),
+                Stmt::new(CONFIRM_DELETE_TOPICS, key()),
+                Stmt::new(CONFIRM_INSERT_TOPICS, key()),
+                Stmt::new(CONFIRM_SELECT, key()),
+                Stmt::new(
+                    CONFIRM_USE_REQUEST,
+                    vec![pending.into(), used.into(), throttle_millis.into()],
+                ),
+            ])
+            .await?;
+        let confirmed: Vec<Confirmed> = rows(nth(&mut answer, 3))?;
+        Ok(confirmed
+            .into_iter()
+            .next()
+            .map(|c| (c.id, c.choice.choice())))
+    }
+
+    /// A subscriber's choice; `None` once they are gone.
+    pub async fn choice(&self, id: &str) -> Result<Option<Choice>, AppError> {
+        let mut answer = self.run(&[Stmt::new(CHOICE, vec![id.into()])]).await?;
+        let found: Vec<ChoiceRow> = rows(nth(&mut answer, 0))?;
+        Ok(found.first().map(ChoiceRow::choice))
+    }
+
+    /// Replaces a subscriber's choice (nothing if they are gone).
+    pub async fn set_choice(&self, id: &str, choice: &Choice) -> Result<(), AppError> {
+        self.run(&[
+            Stmt::new(
+                SET_CHOICE,
+                vec![
+                    id.into(),
+                    i64::from(choice.every).into(),
+                    choice.frequency.as_str().into(),
+                ],
+            ),
+            Stmt::new(DELETE_TOPICS, vec![id.into()]),
+            Stmt::new(
+                INSERT_TOPICS,
+                vec![id.into(), json!(choice.topics).to_string().into()],
+            ),
+        ])
+        .await
+        .map(|_| ())
+    }
+
+    /// Erases a subscriber and any request of their address; false when
+    /// they were already gone.
+    pub async fn erase(&self, id: &str) -> Result<bool, AppError> {
+        let mut answer = self
+            .run(&[
+                Stmt::new(ERASE_REQUEST, vec![id.into()]),
+                Stmt::new(ERASE, vec![id.into()]),
+            ])
+            .await?;
+        let erased: Vec<IdRow> = rows(nth(&mut answer, 1))?;
+        Ok(!erased.is_empty())
+    }
+
+    /// A live request, to mail its confirmation link.
+    pub async fn request_to_mail(
+        &self,
+        id: &str,
+        now_millis: i64,
+    ) -> Result<Option<RequestToMail>, AppError> {
+        let mut answer = self
+            .run(&[Stmt::new(
+                REQUEST_TO_MAIL,
+                vec![id.into(), now_millis.into()],
+            )])
+            .await?;
+        Ok(rows(nth(&mut answer, 0))?.into_iter().next())
+    }
+}

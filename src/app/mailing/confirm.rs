@@ -1,0 +1,67 @@
+//! The confirmation request of a pending subscription (double opt-in).
+
+use super::secret;
+use crate::app::messages::Outcome;
+use crate::app::{App, AppError, Level, Platform};
+use crate::mail::message::{self, Envelope};
+use crate::mail::token::{self, Purpose};
+use crate::routes::Route;
+
+/// Sends request `id`'s confirmation link; `text` is the message as the
+/// queue carried it (kept as dead if it can never be sent).
+pub async fn send<P: Platform>(
+    app: &App<'_, P>,
+    id: &str,
+    text: &str,
+) -> Result<Outcome, AppError> {
+    let Some(secret) = secret(app) else {
+        return Ok(Outcome::Retry(Some(app.settings.retry_delay)));
+    };
+    let Some(request) = app.db().request_to_mail(id, app.now_millis()).await? else {
+        app.log(
+            Level::Info,
+            &format!("confirm id={id}: request gone or replaced; nothing sent"),
+        );
+        return Ok(Outcome::Ack);
+    };
+    let exp = app.now() + token::CONFIRM_SECONDS;
+    let t = token::sign(secret, Purpose::Confirm, id, exp);
+    let url = app
+        .site()
+        .abs(&format!("{}?t={t}", Route::SubscribeConfirm.path()));
+    let envelope = Envelope {
+        site: app.site(),
+        from: &app.settings.mail_from,
+        to: &request.email,
+        id: &format!("confirm-{id}"),
+        unix_time: app.now(),
+    };
+    let choice = request.choice.choice().describe();
+    let raw = match message::confirmation(&envelope, &url, &choice) {
+        Ok(raw) => raw,
+        Err(h) => {
+            app.log(
+                Level::Error,
+                &format!("confirm id={id} error=unsafe-header header={}", h.0),
+            );
+            return Ok(super::dead::keep(app, text).await);
+        }
+    };
+    match app
+        .platform
+        .send_to_reader(&app.settings.mail_from, &request.email, &raw)
+        .await
+    {
+        Ok(()) => {
+            app.log(Level::Info, &format!("confirm id={id} sent"));
+            Ok(Outcome::Ack)
+        }
+        Err(kind) => {
+            app.log(
+                Level::Error,
+                &format!("confirm id={id} error={}", kind.kind()),
+            );
+            Ok(Outcome::Retry(Some(app.settings.retry_delay)))
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! What crosses the queues, as types read and written in one place: the
+//! inquiries queue carries a `QueuedInquiry` (one kind of message, so a
+//! struct), the alert-mail queue a `MailMessage` (an enum tagged by `k`).
+//! Both queues' bodies cross the runtime as JSON text; `read_inquiry` and
+//! `MailMessage::read` are the only readers, and a body that isn't one of
+//! their shapes (damaged, an old shape, an unknown kind) is refused with a
+//! `Malformed` kind for the log, and then kept as dead by the consumer:
+//! never dropped, never a panic.
+//!
+//! Wire keys are one letter (a send message carries 25 ids and is written
+//! once per 25 subscribers). Messages carry ids, never addresses.
+
+use crate::form::QueuedInquiry;
+use crate::ids::is_id;
+use crate::mail::topics::Frequency;
+use serde::{Deserialize, Serialize};
+
+/// Which queue a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    /// `inquiries`: send it.
+    Inquiries,
+    /// `inquiries-dlq`: keep it for the operator.
+    DeadLetters,
+    /// `alert-mail`: confirmation requests and the fan-out of mailings.
+    AlertMail,
+    /// `alert-mail-dlq`: keep it for the operator (D1's `dead_mail`).
+    AlertMailDead,
+}
+
+impl QueueKind {
+    /// The kind of a queue by its name.
+    pub fn of(queue_name: &str) -> Self {
+        let dead = queue_name.ends_with("-dlq");
+        match (queue_name.starts_with("alert-mail"), dead) {
+            (true, true) => QueueKind::AlertMailDead,
+            (true, false) => QueueKind::AlertMail,
+            (false, true) => QueueKind::DeadLetters,
+            (false, false) => QueueKind::Inquiries,
+        }
+    }
+}
+
+/// What becomes of one queue message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ack,
+    /// Deliver it again after this many seconds (or the queue's default).
+    Retry(Option<u32>),
+}
+
+/// Why a body was refused, fit for a log line (it names no value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Malformed {
+    /// Not JSON at all (damaged).
+    NotJson,
+    /// JSON, but not an object with a known `k`: the kind as found (cut
+    /// to 24 letters, digits and dashes), or `None` without one.
+    UnknownKind(Option<String>),
+    /// A known kind with a field missing or of another type (an old shape).
+    BadShape,
+    /// An id that is not 1 to 64 ASCII letters and digits.
+    BadId,
+}
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Malformed::NotJson => f.write_str("not-json"),
+            Malformed::UnknownKind(Some(k)) => write!(f, "unknown-kind k={k}"),
+            Malformed::UnknownKind(None) => f.write_str("unknown-kind k=none"),
+            Malformed::BadShape => f.write_str("bad-shape"),
+            Malformed::BadId => f.write_str("bad-id"),
+        }
+    }
+}
+
+/// One mailing as its messages carry it: which one, what it sends, to whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailing {
+    /// The mailing's id: the alert's (`notify::mailing_of`) or a digest's
+    /// `digest:<yyyy-Www>`.
+    #[serde(rename = "m")]
+    pub id: String,
+    /// The alert's slug; empty for a digest.
+    #[serde(rename = "s", default)]
+    pub slug: String,
+    /// The subscribers it is for.
+    #[serde(rename = "f")]
+    pub frequency: Frequency,
+    /// The alert's topics (`c:<category>`, `t:<tag>`).
+    #[serde(rename = "t", default)]
+    pub topics: Vec<String>,
+    /// When the mailing was started (unix milliseconds).
+    #[serde(rename = "c")]
+    pub created_millis: i64,
+    /// Every subscriber of the frequency, whatever their topics (digests:
+    /// each reader's own topics are chosen when composing).
+    #[serde(
+        rename = "all",
+        default,
+        with = "flag",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub everyone: bool,
+    /// A digest's week: its first second and the next week's first.
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<(i64, i64)>,
+    /// A digest's ISO week, `2024-W48`.
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<String>,
+}
+
+/// A message of the alert-mail queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "lowercase")]
+pub enum MailMessage {
+    /// Send the confirmation request of pending subscription `p`.
+    Confirm {
+        #[serde(rename = "p")]
+        pending: String,
+    },
+    /// Read the next page of a mailing's recipients after id `a`.
+    Page {
+        #[serde(flatten)]
+        mailing: Mailing,
+        #[serde(rename = "a", default)]
+        after: String,
+    },
+    /// Mail these recipients (at most `PER_MESSAGE` subscriber ids).
+    Send {
+        #[serde(flatten)]
+        mailing: Mailing,
+        #[serde(rename = "r")]
+        recipients: Vec<String>,
+    },
+}
+
+const MAIL_KINDS: [&str; 3] = ["confirm", "page", "send"];
+
+impl MailMessage {
+    /// Reads one body (JSON text).
+    pub fn read(text: &str) -> Result<Self, Malformed> {
+        let value = json(text)?;
+        known_kind(&value, &MAIL_KINDS)?;
+        let message: MailMessage =
+            serde_json::from_value(value).map_err(|_| Malformed::BadShape)?;
+        let ids_ok = match &message {
+            MailMessage::Confirm { pending } => is_id(pending),
+            MailMessage::Page { mailing, after } => {
+                !mailing.id.is_empty() && (after.is_empty() || is_id(after))
+            }
+            MailMessage::Send {
+                mailing,
+                recipients,
+            } => !mailing.id.is_empty() && recipients.iter().all(|r| is_id(r)),
+        };
+        if ids_ok {
+            Ok(message)
+        } else {
+            Err(Malformed::BadId)
+        }
+    }
+
+    /// The body as the queue carries it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The kind, for logs and the operator's listing.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MailMessage::Confirm { .. } => "confirm",
+            MailMessage::Page { .. } => "page",
+            MailMessage::Send { .. } => "send",
+        }
+    }
+
+    /// The mailing it belongs to, if any.
+    pub fn mailing(&self) -> Option<&Mailing> {
+        match self {
+            MailMessage::Confirm { .. } => None,
+            MailMessage::Page { mailing, .. } | MailMessage::Send { mailing, .. } => Some(mailing),
+        }
+    }
+}
+
+/// Reads one body of the inquiries queue (JSON text).
+pub fn read_inquiry(text: &str) -> Result<QueuedInquiry, Malformed> {
+    let value = json(text)?;
+    if !value.is_object() {
+        return Err(Malformed::BadShape);
+    }
+    let inquiry: QueuedInquiry = serde_json::from_value(value).map_err(|_| Malformed::BadShape)?;
+    if is_id(&inquiry.id) {
+        Ok(inquiry)
+    } else {
+        Err(Malformed::BadId)
+    }
+}
+
+fn json(text: &str) -> Result<serde_json::Value, Malformed> {
+    serde_json::from_str(text).map_err(|_| Malformed::NotJson)
+}
+
+fn known_kind(value: &serde_json::Value, kinds: &[&str]) -> Result<(), Malformed> {
+    match value.get("k").and_then(|k| k.as_str()) {
+        Some(k) if kinds.contains(&k) => Ok(()),
+        Some(k) => Err(Malformed::UnknownKind(Some(
+            k.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .take(24)
+                .collect(),
+        ))),
+        None => Err(Malformed::UnknownKind(None)),
+    }
+}
+
+/// `1` for true, absent for false, as the first digests were written;
+/// `true`/`false` are read too.
+mod flag {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(u8::from(*value))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Flag {
+            Bool(bool),
+            Number(u8),
+        }
+        Ok(match Flag::deserialize(d)? {
+            Flag::Bool(b) => b,
+            Flag::Number(n) => n == 1,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    fn mailing() -> Mailing {
+        Mailing {
+            id: "oewg".into(),
+            slug: "oewg".into(),
+            frequency: Frequency::Each,
+            topics: vec!["c:General".into()],
+            created_millis: 5,
+            everyone: false,
+            window: None,
+            week: None,
+        }
+    }
+
+    #[test]
+    fn every_kind_reads_back_what_was_written() {
+        let digest = Mailing {
+            everyone: true,
+            window: Some((1, 2)),
+            week: Some("2024-W48".into()),
+            frequency: Frequency::Weekly,
+            ..mailing()
+        };
+        for m in [
+            MailMessage::Confirm {
+                pending: "abc123".into(),
+            },
+            MailMessage::Page {
+                mailing: mailing(),
+                after: String::new(),
+            },
+            MailMessage::Page {
+                mailing: digest.clone(),
+                after: "ff00".into(),
+            },
+            MailMessage::Send {
+                mailing: digest,
+                recipients: vec!["a1".into(), "b2".into()],
+            },
+        ] {
+            assert_eq!(MailMessage::read(&m.to_json()), Ok(m));
+        }
+    }
+
+    #[test]
+    fn the_wire_keeps_its_short_keys() {
+        let m = MailMessage::Send {
+            mailing: Mailing {
+                everyone: true,
+                ..mailing()
+            },
+            recipients: vec!["a1".into()],
+        };
+        let v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
+        assert_eq!(v["k"], "send");
+        assert_eq!(v["m"], "oewg");
+        assert_eq!(v["f"], "each");
+        assert_eq!(v["all"], 1);
+        assert_eq!(v["r"][0], "a1");
+        assert!(v.get("d").is_none() && v.get("a").is_none());
+    }
+
+    #[test_case("{not json" => Malformed::NotJson; "damaged")]
+    #[test_case("null" => Malformed::UnknownKind(None); "null")]
+    #[test_case("[1,2]" => Malformed::UnknownKind(None); "an array")]
+    #[test_case(r#"{"k":"launch","m":"x"}"# => Malformed::UnknownKind(Some("launch".into())); "unknown kind")]
+    #[test_case(r#"{"k":"page\n<x>"}"# => Malformed::UnknownKind(Some("pagex".into())); "kind cleaned for the log")]
+    #[test_case(r#"{"k":"send","m":"x","f":"each","c":1}"# => Malformed::BadShape; "no recipients")]
+    #[test_case(r#"{"k":"page","m":"x","f":"daily","c":1}"# => Malformed::BadShape; "unknown frequency")]
+    #[test_case(r#"{"k":"confirm"}"# => Malformed::BadShape; "old confirm without p")]
+    #[test_case(r#"{"k":"confirm","p":"a.b"}"# => Malformed::BadId; "confirm id with a dot")]
+    #[test_case(r#"{"k":"send","m":"x","f":"each","c":1,"r":["ok","no way"]}"# => Malformed::BadId; "recipient id with a space")]
+    #[test_case(r#"{"k":"send","m":"","f":"each","c":1,"r":[]}"# => Malformed::BadId; "no mailing id")]
+    fn malformed_mail_is_named(text: &str) -> Malformed {
+        MailMessage::read(text).unwrap_err()
+    }
+
+    #[test]
+    fn the_first_digests_flag_is_read_as_written() {
+        let text = r#"{"k":"page","m":"digest:2024-W48","s":"","f":"weekly","t":[],"all":1,"d":[1,2],"w":"2024-W48","c":9,"a":""}"#;
+        let MailMessage::Page { mailing, after } = MailMessage::read(text).unwrap() else {
+            panic!("a page")
+        };
+        assert!(mailing.everyone && after.is_empty());
+        assert_eq!(mailing.window, Some((1, 2)));
+    }
+
+    #[test]
+    fn inquiries_are_read_or_named() {
+        let good = r#"{"id":"0abc","received_at":"t","contact":"c","name":"n","email":"e","organisation":"","subject":"s","message":"m"}"#;
+        assert_eq!(read_inquiry(good).unwrap().id, "0abc");
+        assert_eq!(read_inquiry("{").unwrap_err(), Malformed::NotJson);
+        assert_eq!(read_inquiry("7").unwrap_err(), Malformed::BadShape);
+        assert_eq!(
+            read_inquiry(r#"{"id":"x"}"#).unwrap_err(),
+            Malformed::BadShape
+        );
+        assert_eq!(
+            read_inquiry(&good.replace("0abc", "../x")).unwrap_err(),
+            Malformed::BadId
+        );
+    }
+
+    #[test]
+    fn queues_are_known_by_name() {
+        assert_eq!(QueueKind::of("inquiries"), QueueKind::Inquiries);
+        assert_eq!(QueueKind::of("inquiries-dlq"), QueueKind::DeadLetters);
+        assert_eq!(QueueKind::of("alert-mail"), QueueKind::AlertMail);
+        assert_eq!(QueueKind::of("alert-mail-dlq"), QueueKind::AlertMailDead);
+    }
+}

@@ -1,0 +1,38 @@
+//! Query parameters that more than one handler reads: a listing's cursor
+//! (listings, the operator's dead inquiries) and a category or tag name
+//! (listings, search).
+
+use super::store::Cursor;
+use super::{AppError, Query};
+use crate::keys;
+
+/// The `cursor` query parameter: absent, or an opaque KV cursor (base64
+/// characters, at most 1,024). Anything else is a 400.
+pub fn cursor_param(query: &Query) -> Result<Cursor<'_>, AppError> {
+    match query.get("cursor").map(String::as_str) {
+        None | Some("") => Ok(Cursor::First),
+        Some(c)
+            if c.len() <= 1024
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b)) =>
+        {
+            Ok(Cursor::Visitor(c))
+        }
+        Some(_) => Err(AppError::BadRequest("The cursor is not valid.".into())),
+    }
+}
+
+/// A category or tag named in the query string, as its slug (none if
+/// absent or empty; a 400 if too long to be one).
+pub fn name_param(query: &Query, param: &str) -> Result<Option<String>, AppError> {
+    let slug = query
+        .get(param)
+        .map(|n| keys::name_slug(n))
+        .filter(|s| !s.is_empty());
+    match slug {
+        Some(s) if s.len() > keys::MAX_NAME_BYTES => {
+            Err(AppError::BadRequest(format!("`{param}` is too long.")))
+        }
+        slug => Ok(slug),
+    }
+}
