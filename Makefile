@@ -1,6 +1,7 @@
 # Access Alerts: every command a user needs. See README.md.
 #   make dev    set up, build, publish content/ to the local KV store, serve on 127.0.0.1:$(PORT)
-#   make test   set up, build, run every test (unit, integration under wrangler dev, deploy dry run, size budget)
+#   make test   set up, lint, build, run every test (unit, integration under wrangler dev, deploy dry run, size budget)
+#   make lint   the lint gate alone: rustfmt, clippy (native and wasm) and rustdoc, every warning an error
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := dev
@@ -25,7 +26,7 @@ REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
-.PHONY: dev test setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers
+.PHONY: dev test lint setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -152,7 +153,20 @@ dev: build $(PUBLISH)
 	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --test-scheduled --show-interactive-dev-session=false
 
 ## ---- test ----
-test: build $(PUBLISH) .stamps/chromium
+# The lint gate, first in `make test` (so in CI): unformatted code, a
+# clippy warning (native, and the wasm-only edge layer), or a rustdoc
+# warning (a broken intra-doc link, a stray HTML tag), private items
+# included, fails the run.
+LINT_DOC := RUSTDOCFLAGS="-D warnings -D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" cargo doc -q --no-deps --document-private-items
+lint: .stamps/rust-target
+	cargo fmt --all --check
+	cargo clippy -q --workspace --all-targets --all-features -- -D warnings
+	cargo clippy -q --target wasm32-unknown-unknown -p access-alerts --lib --all-features -- -D warnings
+	$(LINT_DOC) --workspace
+	$(LINT_DOC) --target wasm32-unknown-unknown -p access-alerts --lib --all-features
+	@echo "lint: rustfmt, clippy and rustdoc clean"
+
+test: lint build $(PUBLISH) .stamps/chromium
 	@for v in $$(cargo tree --target wasm32-unknown-unknown -e normal --prefix none | sed -n 's/^getrandom v\([0-9.]*\).*/\1/p' | sort -u); do \
 	  cargo tree --target wasm32-unknown-unknown -e normal,features -i getrandom@$$v | grep -q 'feature "wasm_js"' \
 	    && echo "getrandom $$v in the wasm build: wasm_js backend on" \

@@ -1,6 +1,6 @@
 //! Signed links of email alerts: `<id>.<expiry>.<signature>`, the
 //! signature the first 16 bytes of HMAC-SHA256(`SUBSCRIBER_SECRET`,
-//! "<purpose>\n<id>\n<expiry>") in hex. A confirmation link names a pending
+//! `"<purpose>\n<id>\n<expiry>"`) in hex. A confirmation link names a pending
 //! request and expires (48 hours); a subscriber's link (change topics,
 //! unsubscribe) names the subscriber and does not expire, since it stands in
 //! every email sent, and dies with the subscription (the id is deleted).
