@@ -76,64 +76,104 @@ impl std::fmt::Display for Malformed {
 }
 
 /// One mailing as its messages carry it: which one, what it sends, to whom.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mailing {
     /// The mailing's id: the alert's (`notify::mailing_of`) or a digest's
     /// `digest:<yyyy-Www>`.
-    #[serde(rename = "m")]
     pub id: String,
     /// The alert's slug; empty for a digest.
-    #[serde(rename = "s", default)]
     pub slug: String,
     /// The subscribers it is for.
-    #[serde(rename = "f")]
     pub frequency: Frequency,
     /// The alert's topics (`c:<category>`, `t:<tag>`).
-    #[serde(rename = "t", default)]
     pub topics: Vec<String>,
     /// When the mailing was started (unix milliseconds).
-    #[serde(rename = "c")]
     pub created_millis: i64,
     /// Every subscriber of the frequency, whatever their topics (digests:
     /// each reader's own topics are chosen when composing).
-    #[serde(
-        rename = "all",
-        default,
-        with = "flag",
-        skip_serializing_if = "std::ops::Not::not"
-    )]
     pub everyone: bool,
     /// A digest's week: its first second and the next week's first.
-    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     pub window: Option<(i64, i64)>,
     /// A digest's ISO week, `2024-W48`.
-    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
     pub week: Option<String>,
 }
 
 /// A message of the alert-mail queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "k", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailMessage {
     /// Send the confirmation request of pending subscription `p`.
-    Confirm {
-        #[serde(rename = "p")]
-        pending: String,
-    },
+    Confirm { pending: String },
     /// Read the next page of a mailing's recipients after id `a`.
-    Page {
-        #[serde(flatten)]
-        mailing: Mailing,
-        #[serde(rename = "a", default)]
-        after: String,
-    },
+    Page { mailing: Mailing, after: String },
     /// Mail these recipients (at most `PER_MESSAGE` subscriber ids).
     Send {
-        #[serde(flatten)]
         mailing: Mailing,
-        #[serde(rename = "r")]
         recipients: Vec<String>,
     },
+}
+
+/// The wire shape of every kind, one flat object tagged by `k`, its keys
+/// one letter. A plain struct rather than serde's internally tagged enum
+/// with flattened fields: that reads through serde's buffering `Content`,
+/// which cost the Worker 16 KiB gzip (`make size`).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Wire {
+    k: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    m: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    s: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    f: Option<Frequency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<i64>,
+    /// `1` (as the first digests were written) or `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    all: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<(i64, i64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    w: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<Vec<String>>,
+}
+
+impl Wire {
+    fn of_mailing(k: &str, m: &Mailing) -> Self {
+        Wire {
+            k: Some(k.into()),
+            m: Some(m.id.clone()),
+            s: Some(m.slug.clone()),
+            f: Some(m.frequency),
+            t: Some(m.topics.clone()),
+            c: Some(m.created_millis),
+            all: m.everyone.then(|| 1.into()),
+            d: m.window,
+            w: m.week.clone(),
+            ..Wire::default()
+        }
+    }
+
+    /// The mailing a page or send message carries; `None` when a field it
+    /// needs is missing (an old shape).
+    fn mailing(&mut self) -> Option<Mailing> {
+        Some(Mailing {
+            id: self.m.take()?,
+            slug: self.s.take().unwrap_or_default(),
+            frequency: self.f?,
+            topics: self.t.take().unwrap_or_default(),
+            created_millis: self.c?,
+            everyone: matches!(&self.all, Some(v) if v == &serde_json::json!(1) || v == &serde_json::json!(true)),
+            window: self.d,
+            week: self.w.take(),
+        })
+    }
 }
 
 const MAIL_KINDS: [&str; 3] = ["confirm", "page", "send"];
@@ -143,8 +183,20 @@ impl MailMessage {
     pub fn read(text: &str) -> Result<Self, Malformed> {
         let value = json(text)?;
         known_kind(&value, &MAIL_KINDS)?;
-        let message: MailMessage =
-            serde_json::from_value(value).map_err(|_| Malformed::BadShape)?;
+        let mut wire: Wire = serde_json::from_value(value).map_err(|_| Malformed::BadShape)?;
+        let message = match wire.k.as_deref() {
+            Some("confirm") => MailMessage::Confirm {
+                pending: wire.p.take().ok_or(Malformed::BadShape)?,
+            },
+            Some("page") => MailMessage::Page {
+                mailing: wire.mailing().ok_or(Malformed::BadShape)?,
+                after: wire.a.take().unwrap_or_default(),
+            },
+            _ => MailMessage::Send {
+                recipients: wire.r.take().ok_or(Malformed::BadShape)?,
+                mailing: wire.mailing().ok_or(Malformed::BadShape)?,
+            },
+        };
         let ids_ok = match &message {
             MailMessage::Confirm { pending } => is_id(pending),
             MailMessage::Page { mailing, after } => {
@@ -164,7 +216,25 @@ impl MailMessage {
 
     /// The body as the queue carries it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let wire = match self {
+            MailMessage::Confirm { pending } => Wire {
+                k: Some("confirm".into()),
+                p: Some(pending.clone()),
+                ..Wire::default()
+            },
+            MailMessage::Page { mailing, after } => Wire {
+                a: Some(after.clone()),
+                ..Wire::of_mailing("page", mailing)
+            },
+            MailMessage::Send {
+                mailing,
+                recipients,
+            } => Wire {
+                r: Some(recipients.clone()),
+                ..Wire::of_mailing("send", mailing)
+            },
+        };
+        serde_json::to_string(&wire).unwrap_or_default()
     }
 
     /// The kind, for logs and the operator's listing.
@@ -213,29 +283,6 @@ fn known_kind(value: &serde_json::Value, kinds: &[&str]) -> Result<(), Malformed
                 .collect(),
         ))),
         None => Err(Malformed::UnknownKind(None)),
-    }
-}
-
-/// `1` for true, absent for false, as the first digests were written;
-/// `true`/`false` are read too.
-mod flag {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(u8::from(*value))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Flag {
-            Bool(bool),
-            Number(u8),
-        }
-        Ok(match Flag::deserialize(d)? {
-            Flag::Bool(b) => b,
-            Flag::Number(n) => n == 1,
-        })
     }
 }
 

@@ -154,7 +154,8 @@ impl Bindings<'_> {
 
 impl MailQueue for Bindings<'_> {
     async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError> {
-        let text = serde_json::to_string(messages).map_err(port)?;
+        let bodies: Vec<String> = messages.iter().map(MailMessage::to_json).collect();
+        let text = format!("[{}]", bodies.join(","));
         self.enqueue("ALERT_MAIL", &text).await
     }
 }

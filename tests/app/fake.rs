@@ -169,9 +169,11 @@ impl MailQueue for Fake {
             return Err(PortError("queue unavailable".into()));
         }
         // Kept as the queue carries them: JSON.
-        self.mail_queue
-            .borrow_mut()
-            .extend(messages.iter().map(|m| serde_json::to_value(m).unwrap()));
+        self.mail_queue.borrow_mut().extend(
+            messages
+                .iter()
+                .map(|m| serde_json::from_str(&m.to_json()).unwrap()),
+        );
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! mail that failed every retry (`dead_mail`, ids only).
 
 use super::subscribers::EXPIRE_REQUESTS;
-use super::{nth, rows, ChoiceRow, Db, IdRow};
+use super::{nth, rows, Db, IdRow};
 use crate::app::messages::MailMessage;
 use crate::app::ports::{PortError, Sql, Stmt};
 use crate::app::AppError;
@@ -72,8 +72,15 @@ pub struct StaleMailing {
 pub struct Recipient {
     pub id: String,
     pub email: String,
-    #[serde(flatten)]
-    pub choice: ChoiceRow,
+    every: i64,
+    frequency: String,
+    topics: Option<String>,
+}
+
+impl Recipient {
+    pub fn choice(&self) -> crate::mail::topics::Choice {
+        super::choice(self.every, &self.frequency, self.topics.as_deref())
+    }
 }
 
 /// Claims of the same list held by other attempts.

@@ -115,15 +115,20 @@ pub struct ChoiceRow {
 
 impl ChoiceRow {
     pub fn choice(&self) -> Choice {
-        Choice {
-            every: self.every == 1,
-            topics: self
-                .topics
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default(),
-            frequency: Frequency::parse(&self.frequency).unwrap_or_default(),
-        }
+        choice(self.every, &self.frequency, self.topics.as_deref())
+    }
+}
+
+/// A choice from its three columns (rows hold them beside others, not
+/// nested: serde's `flatten` would read every row through its buffering
+/// `Content`, bytes the Worker doesn't need).
+fn choice(every: i64, frequency: &str, topics: Option<&str>) -> Choice {
+    Choice {
+        every: every == 1,
+        topics: topics
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default(),
+        frequency: Frequency::parse(frequency).unwrap_or_default(),
     }
 }
 

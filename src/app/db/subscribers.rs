@@ -1,6 +1,6 @@
 //! Confirmation requests (`pending`), subscribers and their topics.
 
-use super::{nth, rows, ChoiceRow, Db, IdRow};
+use super::{choice, nth, rows, ChoiceRow, Db, IdRow};
 use crate::app::ports::{Sql, Stmt};
 use crate::app::AppError;
 use crate::mail::topics::Choice;
@@ -73,16 +73,24 @@ pub struct NewRequest<'r> {
 #[derive(Debug, Deserialize)]
 pub struct RequestToMail {
     pub email: String,
-    #[serde(flatten)]
-    pub choice: ChoiceRow,
+    every: i64,
+    frequency: String,
+    topics: Option<String>,
+}
+
+impl RequestToMail {
+    pub fn choice(&self) -> Choice {
+        choice(self.every, &self.frequency, self.topics.as_deref())
+    }
 }
 
 /// A subscriber just confirmed.
 #[derive(Debug, Deserialize)]
 pub struct Confirmed {
     pub id: String,
-    #[serde(flatten)]
-    pub choice: ChoiceRow,
+    every: i64,
+    frequency: String,
+    topics: Option<String>,
 }
 
 impl<S: Sql> Db<'_, S> {
@@ -142,10 +150,10 @@ impl<S: Sql> Db<'_, S> {
             ])
             .await?;
         let confirmed: Vec<Confirmed> = rows(nth(&mut answer, 3))?;
-        Ok(confirmed
-            .into_iter()
-            .next()
-            .map(|c| (c.id, c.choice.choice())))
+        Ok(confirmed.into_iter().next().map(|c| {
+            let choice = choice(c.every, &c.frequency, c.topics.as_deref());
+            (c.id, choice)
+        }))
     }
 
     /// A subscriber's choice; `None` once they are gone.

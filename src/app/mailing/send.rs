@@ -73,7 +73,7 @@ pub async fn send<P: Platform>(
             id: &message_id,
             unix_time: app.now(),
         };
-        let choice = reader.choice.choice();
+        let choice = reader.choice();
         let outcome = match compose(app, &content, &envelope, &choice, &manage, &unsubscribe) {
             // Nothing for this reader: the claim goes, nothing is sent.
             None => Err(None),
