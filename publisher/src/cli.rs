@@ -3,7 +3,8 @@
 //! before it read (the Makefile, the integration tests and `bench/` run it):
 //! options before or after the positional argument, the last of a repeated
 //! option winning, any value after an option taken as its value (`--hours
-//! -1` is refused by the command, not the parser), and the same exit codes:
+//! -1` is refused by the command, not the parser), the same commands (no
+//! `help` command; `--help` is new), and the same exit codes:
 //! 2 for a command line that does not parse, 1 for an unknown command or a
 //! missing or unreadable SLUG or N (the old parser left those to the
 //! command, which failed).
@@ -19,7 +20,8 @@ use std::path::{Path, PathBuf};
     about = "Checks content/, publishes it to Workers KV through `wrangler kv`, starts new alerts and signs preview links",
     subcommand_required = true,
     arg_required_else_help = true,
-    args_override_self = true
+    args_override_self = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -320,6 +322,7 @@ mod tests {
     #[test_case(&["publish", "--synthetic", "many"], 2 ; "a synthetic count that is no number")]
     #[test_case(&["check", "--remote"], 2 ; "an option of another command")]
     #[test_case(&["--help"], 0 ; "help")]
+    #[test_case(&["help"], 1 ; "help is no command")]
     fn exit_codes(args: &[&str], code: u8) {
         let e = parse(args).expect_err("does not parse");
         assert_eq!(exit_code(&e), code, "{args:?}: {e}");
