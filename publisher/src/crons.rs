@@ -21,32 +21,49 @@ pub fn path(cron: &str) -> String {
     format!("/cdn-cgi/handler/scheduled?cron={}", cron.replace(' ', "+"))
 }
 
+/// Why a cron could not be fired.
+#[derive(Debug, thiserror::Error)]
+pub enum FireError {
+    #[error("--crons takes an http:// address")]
+    NotHttp,
+    #[error("{host}")]
+    Io {
+        host: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no HTTP answer")]
+    NoAnswer,
+}
+
 /// Fires `cron` on the local Worker at `base` (`http://127.0.0.1:8787`):
 /// one plain HTTP/1.1 GET on loopback; the status line's code.
-pub fn fire(base: &str, cron: &str) -> Result<u16, String> {
+pub fn fire(base: &str, cron: &str) -> Result<u16, FireError> {
     let host = base
         .strip_prefix("http://")
-        .ok_or("--crons takes an http:// address")?
+        .ok_or(FireError::NotHttp)?
         .trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
+    let io = |source| FireError::Io {
+        host: host.to_string(),
+        source,
+    };
+    let mut stream = std::net::TcpStream::connect(host).map_err(io)?;
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
+        .map_err(io)?;
     write!(
         stream,
         "GET {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n",
         path(cron)
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(io)?;
     let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .map_err(|e| e.to_string())?;
+    stream.read_to_string(&mut answer).map_err(io)?;
     answer
         .split(' ')
         .nth(1)
         .and_then(|code| code.parse().ok())
-        .ok_or_else(|| "no HTTP answer".to_string())
+        .ok_or(FireError::NoAnswer)
 }
 
 #[cfg(test)]
@@ -91,11 +108,14 @@ mod tests {
                 .unwrap();
             String::from_utf8_lossy(&head).into_owned()
         });
-        assert_eq!(fire(&format!("http://{addr}"), "* * * * *"), Ok(200));
+        assert_eq!(fire(&format!("http://{addr}"), "* * * * *").unwrap(), 200);
         assert!(server
             .join()
             .unwrap()
             .starts_with("GET /cdn-cgi/handler/scheduled?cron=*+*+*+*+* HTTP/1.1\r\n"));
-        assert!(fire("https://x", "* * * * *").is_err());
+        assert!(matches!(
+            fire("https://x", "* * * * *"),
+            Err(FireError::NotHttp)
+        ));
     }
 }

@@ -131,9 +131,8 @@ pub fn missing_queues(wrangler_toml: &str, listing: &str) -> Vec<String> {
 }
 
 /// The secret names in `wrangler secret list --format json`.
-pub fn secret_names(json: &str) -> Result<Vec<String>, String> {
-    let list: Vec<serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| format!("wrangler secret list: {e}"))?;
+pub fn secret_names(json: &str) -> Result<Vec<String>, serde_json::Error> {
+    let list: Vec<serde_json::Value> = serde_json::from_str(json)?;
     Ok(list
         .iter()
         .filter_map(|s| s["name"].as_str().map(str::to_string))

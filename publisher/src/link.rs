@@ -2,7 +2,7 @@
 //! checked against the site's routes and each other, KV limits checked, and
 //! each record's listing summary and hash filled in.
 
-use crate::load::{problem, Alert, Content, Problem};
+use crate::model::{problem, Alert, Content, Problem};
 use access_alerts::content::{AlertRecord, Contact, ListingEntry};
 use access_alerts::keys;
 use sha2::{Digest, Sha256};
@@ -156,4 +156,95 @@ fn hash_record(r: &AlertRecord) -> String {
     h.update(json.as_bytes());
     let digest = h.finalize();
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{parse_alert, parse_contacts};
+    use test_case::test_case;
+
+    const GOOD: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nBody text.\n";
+
+    fn parse(text: &str) -> Result<Alert, Vec<Problem>> {
+        parse_alert(Path::new("alerts/x.md"), "x", text).map(|(a, _)| a)
+    }
+
+    fn contacts() -> Vec<Contact> {
+        parse_contacts(
+            Path::new("contacts.toml"),
+            "[a]\nname = \"A\"\n[inbox]\nname = \"Inbox\"\ngeneral = true\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn errors_on_unknown_contact_related_and_alias_clash() {
+        let one = parse("+++\ntitle = \"One\"\ndate = 2024-11-25\ncontacts = [\"nobody\"]\nrelated = [\"missing\"]\naliases = [\"/old\"]\n+++\n").unwrap();
+        let mut two =
+            parse("+++\ntitle = \"Two\"\ndate = 2024-11-25\naliases = [\"/old/\"]\n+++\n").unwrap();
+        two.record.slug = "y".into();
+        two.file = PathBuf::from("alerts/y.md");
+        let problems = link(contacts(), vec![one, two], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alerts/x.md:4: unknown contact id `nobody`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alerts/x.md:5: unknown related alert `missing`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("alias `/old/` clashes with alert `x`")),
+            "{text:?}"
+        );
+    }
+
+    #[test_case("/category/old-name" ; "under category")]
+    #[test_case("/tag/old" ; "under tag")]
+    #[test_case("/archive/2019/old" ; "under archive")]
+    #[test_case("/preview/old" ; "under preview")]
+    #[test_case("/operator/old" ; "under operator")]
+    #[test_case("/contact/" ; "a route with a trailing slash")]
+    #[test_case("/feed.xml" ; "a route")]
+    fn errors_on_alias_the_router_answers(alias: &str) {
+        let text =
+            format!("+++\ntitle = \"One\"\ndate = 2024-11-25\naliases = [\"{alias}\"]\n+++\n");
+        let one = parse(&text).unwrap();
+        let problems = link(contacts(), vec![one], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter().any(|t| t.contains(&format!(
+                "alerts/x.md:4: alias `{alias}` clashes with a page of the site"
+            ))),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn errors_on_slug_clash_and_oversized_metadata() {
+        let a = parse(GOOD).unwrap();
+        let mut b = parse(&GOOD.replace("Body text.", &"word ".repeat(10))).unwrap();
+        b.file = PathBuf::from("alerts/2024/x.md");
+        let mut c = parse(&format!(
+            "+++\ntitle = \"{}\"\ndate = 2024-11-25\n+++\n",
+            "t".repeat(1100)
+        ))
+        .unwrap();
+        c.record.slug = "z".into();
+        let problems = link(contacts(), vec![a, b, c], Path::new("contacts.toml")).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            text.iter().any(|t| t.contains("slug `x` is also used by")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("over KV's 1024")),
+            "{text:?}"
+        );
+    }
 }

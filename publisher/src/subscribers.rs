@@ -8,10 +8,10 @@ pub const QUERY: &str = "SELECT frequency, every, count(*) AS n FROM subscribers
 SELECT t.topic, s.frequency, count(*) AS n FROM subscriber_topics t JOIN subscribers s ON s.id = t.subscriber_id GROUP BY 1, 2 ORDER BY 1, 2; \
 SELECT (SELECT count(*) FROM pending) AS pending, (SELECT count(*) FROM dead_mail) AS dead";
 
-/// The report from `wrangler d1 execute --json`'s answer to `QUERY`.
-pub fn report(json: &str) -> Result<String, String> {
-    let answer: Vec<serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| format!("wrangler d1 execute answered: {e}"))?;
+/// The report from `wrangler d1 execute --json`'s answer to `QUERY`; an
+/// answer that is not JSON is an error.
+pub fn report(json: &str) -> Result<String, serde_json::Error> {
+    let answer: Vec<serde_json::Value> = serde_json::from_str(json)?;
     let rows = |i: usize| -> Vec<serde_json::Value> {
         answer
             .get(i)

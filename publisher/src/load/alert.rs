@@ -1,30 +1,15 @@
-//! Reads `content/` (alerts with TOML front matter, `contacts.toml`),
-//! validates it and builds the records the Worker reads. Every problem is
-//! reported with file and line; nothing is published while any exists.
+//! One alert file (`alerts/<slug>.md`): its `+++` TOML front matter split
+//! from the Markdown body, every field checked (dates, names, images,
+//! aliases, control characters feeds cannot carry), and its record built.
+//! Cross-file checks (contacts, related alerts, clashes) are `crate::link`'s.
 
-use access_alerts::content::{AlertRecord, Contact};
+use crate::model::{problem, Alert, Problem};
+use access_alerts::content::AlertRecord;
 use access_alerts::{keys, markdown};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
-
-use crate::link::link;
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-use std::path::{Path, PathBuf};
-
-/// A problem in a content file, at a line (1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: PathBuf,
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
-}
+use std::collections::HashMap;
+use std::path::Path;
 
 /// The front matter fields an alert may have.
 #[derive(Debug, Default, Deserialize)]
@@ -67,44 +52,6 @@ struct FrontMatter {
     notify: Option<String>,
 }
 
-/// One contact in contacts.toml.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContactEntry {
-    name: String,
-    role: Option<String>,
-    #[serde(default)]
-    general: bool,
-}
-
-/// A parsed alert before cross-file checks.
-#[derive(Debug, Clone)]
-pub struct Alert {
-    pub file: PathBuf,
-    pub record: AlertRecord,
-    pub(crate) contact_ids: Vec<String>,
-    pub(crate) related_slugs: Vec<String>,
-    /// Line of each front-matter key, for later messages.
-    pub(crate) lines: HashMap<String, usize>,
-}
-
-/// Everything in `content/`, validated.
-#[derive(Debug, Default)]
-pub struct Content {
-    pub contacts: Vec<Contact>,
-    pub alerts: Vec<Alert>,
-    /// Problems that do not block publishing (unsafe link URLs).
-    pub warnings: Vec<Problem>,
-}
-
-pub(crate) fn problem(file: &Path, line: usize, message: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_path_buf(),
-        line,
-        message: message.into(),
-    }
-}
-
 /// The line at a byte offset of `text`, counted from `first_line`.
 fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
     markdown::line_of(text, offset) + first_line - 1
@@ -132,56 +79,6 @@ fn to_utc(dt: &toml::value::Datetime) -> Result<DateTime<Utc>, String> {
     Err(format!(
         "`{s}` is not a date (2024-11-25) or datetime (2024-11-25T09:00:00Z)"
     ))
-}
-
-/// Reads `contacts.toml`.
-pub fn parse_contacts(file: &Path, text: &str) -> Result<Vec<Contact>, Vec<Problem>> {
-    let table: BTreeMap<String, ContactEntry> = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |s| markdown::line_of(text, s.start));
-        vec![problem(file, line, e.message().trim().to_string())]
-    })?;
-    let mut problems = Vec::new();
-    let mut contacts = Vec::new();
-    for (id, entry) in table {
-        let line = text
-            .lines()
-            .position(|l| l.trim() == format!("[{id}]"))
-            .map_or(1, |i| i + 1);
-        if !keys::is_valid_slug(&id) {
-            problems.push(problem(
-                file,
-                line,
-                format!("contact id `{id}` must be lowercase letters, digits and hyphens"),
-            ));
-        }
-        if entry.name.trim().is_empty() {
-            problems.push(problem(file, line, format!("contact `{id}` needs a name")));
-        }
-        contacts.push(Contact {
-            id,
-            name: entry.name,
-            role: entry.role,
-            general: entry.general,
-        });
-    }
-    match contacts.iter().filter(|c| c.general).count() {
-        1 => {}
-        0 => problems.push(problem(
-            file,
-            1,
-            "one contact must be the general inbox (`general = true`), used when no one is chosen",
-        )),
-        _ => problems.push(problem(
-            file,
-            1,
-            "only one contact may be the general inbox (`general = true`)",
-        )),
-    }
-    if problems.is_empty() {
-        Ok(contacts)
-    } else {
-        Err(problems)
-    }
 }
 
 /// Splits `+++` front matter from the body: (front matter, body, body's first line).
@@ -404,75 +301,8 @@ pub fn parse_alert(
     ))
 }
 
-/// Loads and validates all of `root` (`root/contacts.toml`, `root/alerts/**.md`).
-pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
-    let contacts_file = root.join("contacts.toml");
-    let mut problems = Vec::new();
-    let contacts = match std::fs::read_to_string(&contacts_file) {
-        Ok(text) => parse_contacts(&contacts_file, &text).unwrap_or_else(|p| {
-            problems.extend(p);
-            Vec::new()
-        }),
-        Err(e) => {
-            problems.push(problem(&contacts_file, 1, format!("cannot read: {e}")));
-            Vec::new()
-        }
-    };
-    let mut files = Vec::new();
-    collect_md(&root.join("alerts"), &mut files, &mut problems);
-    files.sort();
-    let mut alerts = Vec::new();
-    let mut warnings = Vec::new();
-    for file in files {
-        let slug = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_string();
-        match std::fs::read_to_string(&file) {
-            Ok(text) => match parse_alert(&file, &slug, &text) {
-                Ok((alert, w)) => {
-                    alerts.push(alert);
-                    warnings.extend(w);
-                }
-                Err(p) => problems.extend(p),
-            },
-            Err(e) => problems.push(problem(&file, 1, format!("cannot read: {e}"))),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut content = link(contacts, alerts, &contacts_file)?;
-    content.warnings = warnings;
-    Ok(content)
-}
-
-fn collect_md(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.push(problem(
-                dir,
-                1,
-                format!("cannot read the alerts folder: {e}"),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_md(&path, out, problems);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use test_case::test_case;
 
@@ -541,84 +371,6 @@ mod tests {
         assert_eq!(w[0].line, 7);
     }
 
-    fn contacts() -> Vec<Contact> {
-        parse_contacts(
-            Path::new("contacts.toml"),
-            "[a]\nname = \"A\"\n[inbox]\nname = \"Inbox\"\ngeneral = true\n",
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn errors_on_unknown_contact_related_and_alias_clash() {
-        let one = parse("+++\ntitle = \"One\"\ndate = 2024-11-25\ncontacts = [\"nobody\"]\nrelated = [\"missing\"]\naliases = [\"/old\"]\n+++\n").unwrap();
-        let mut two =
-            parse("+++\ntitle = \"Two\"\ndate = 2024-11-25\naliases = [\"/old/\"]\n+++\n").unwrap();
-        two.record.slug = "y".into();
-        two.file = PathBuf::from("alerts/y.md");
-        let problems = link(contacts(), vec![one, two], Path::new("contacts.toml")).unwrap_err();
-        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text.iter()
-                .any(|t| t.contains("alerts/x.md:4: unknown contact id `nobody`")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter()
-                .any(|t| t.contains("alerts/x.md:5: unknown related alert `missing`")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter()
-                .any(|t| t.contains("alias `/old/` clashes with alert `x`")),
-            "{text:?}"
-        );
-    }
-
-    #[test_case("/category/old-name" ; "under category")]
-    #[test_case("/tag/old" ; "under tag")]
-    #[test_case("/archive/2019/old" ; "under archive")]
-    #[test_case("/preview/old" ; "under preview")]
-    #[test_case("/operator/old" ; "under operator")]
-    #[test_case("/contact/" ; "a route with a trailing slash")]
-    #[test_case("/feed.xml" ; "a route")]
-    fn errors_on_alias_the_router_answers(alias: &str) {
-        let text =
-            format!("+++\ntitle = \"One\"\ndate = 2024-11-25\naliases = [\"{alias}\"]\n+++\n");
-        let one = parse(&text).unwrap();
-        let problems = link(contacts(), vec![one], Path::new("contacts.toml")).unwrap_err();
-        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text.iter().any(|t| t.contains(&format!(
-                "alerts/x.md:4: alias `{alias}` clashes with a page of the site"
-            ))),
-            "{text:?}"
-        );
-    }
-
-    #[test]
-    fn errors_on_slug_clash_and_oversized_metadata() {
-        let a = parse(GOOD).unwrap();
-        let mut b = parse(&GOOD.replace("Body text.", &"word ".repeat(10))).unwrap();
-        b.file = PathBuf::from("alerts/2024/x.md");
-        let mut c = parse(&format!(
-            "+++\ntitle = \"{}\"\ndate = 2024-11-25\n+++\n",
-            "t".repeat(1100)
-        ))
-        .unwrap();
-        c.record.slug = "z".into();
-        let problems = link(contacts(), vec![a, b, c], Path::new("contacts.toml")).unwrap_err();
-        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text.iter().any(|t| t.contains("slug `x` is also used by")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|t| t.contains("over KV's 1024")),
-            "{text:?}"
-        );
-    }
-
     #[test]
     fn an_oversized_name_is_reported_even_when_cut_inside_a_character() {
         // A 200-character CJK tag (600 bytes) would make its index key too
@@ -636,55 +388,5 @@ mod tests {
             )),
             "{text}"
         );
-    }
-
-    #[test]
-    fn contacts_need_exactly_one_general_inbox() {
-        let p = parse_contacts(Path::new("contacts.toml"), "[a]\nname = \"A\"\n").unwrap_err();
-        assert!(p[0].message.contains("general inbox"));
-        let p = parse_contacts(
-            Path::new("contacts.toml"),
-            "[a]\nname = \"A\"\nemail = \"x@y.z\"\n",
-        )
-        .unwrap_err();
-        assert!(p[0].message.contains("unknown field `email`"), "{p:?}");
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn parsing_never_panics(text in "\\PC*") {
-            let _ = parse_alert(Path::new("alerts/x.md"), "x", &text);
-            let _ = parse_alert(Path::new("alerts/x.md"), "x", &format!("+++\n{text}\n+++\n{text}"));
-            let _ = parse_contacts(Path::new("contacts.toml"), &text);
-        }
-
-        #[test]
-        fn front_matter_like_input_never_panics(lines in proptest::collection::vec("(title|date|tags|draft|image|aliases|updated) = (\"[a-z]*\"|[0-9-]{1,12}|true|\\[\\])", 0..8)) {
-            let text = format!("+++\n{}\n+++\nBody", lines.join("\n"));
-            let _ = parse_alert(Path::new("alerts/x.md"), "x", &text);
-        }
-    }
-
-    #[test]
-    fn every_file_in_content_is_valid() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let content = load(&root).unwrap_or_else(|p| {
-            panic!(
-                "{}",
-                p.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        });
-        assert!(content.alerts.len() >= 5);
-        assert!(content.warnings.is_empty(), "{:?}", content.warnings);
-        for a in &content.alerts {
-            assert!(
-                !a.record.summary.is_empty(),
-                "{} has no summary",
-                a.file.display()
-            );
-        }
     }
 }

@@ -1,0 +1,239 @@
+//! Typed reads and writes of Workers KV over the `Kv` port, with the key
+//! schema of `crate::keys`. Every KV call of a request goes through one
+//! `Store`, which counts them (`make bench` reports the count per page).
+//!
+//! Here: the `Store` itself, its counts and the freshness of what it read,
+//! and the raw reads and writes; the typed reads of records, contacts, the
+//! months and aliases are in `records`, the listing pages (`list()`) in
+//! `listing`.
+
+mod listing;
+mod records;
+
+pub use listing::{Cursor, Page};
+
+use crate::app::cache::{Cache, Cached};
+use crate::app::error::AppError;
+#[cfg(feature = "diagnostics")]
+use crate::app::ports::KvList;
+use crate::app::ports::{Kv, PortError};
+use std::cell::Cell;
+
+pub struct Store<'a, K: Kv> {
+    kv: &'a K,
+    /// The isolate's cache, for list pages and the months.
+    cache: &'a Cache,
+    /// How long they are kept (ms); 0: not at all.
+    ttl_ms: i64,
+    /// The earliest time (unix ms) a list page or the months this request
+    /// used stop being fresh: how long the edge may keep the answer.
+    fresh_until: Cell<Option<i64>>,
+    ops: Cell<u32>,
+    /// Of which `list()` calls (the costliest and most limited).
+    lists: Cell<u32>,
+    /// The bench's own-work route: KV read once, then from memory.
+    #[cfg(feature = "diagnostics")]
+    pub memo: Option<std::rc::Rc<Memo>>,
+    /// Keys whose record or metadata could not be read, for the log.
+    broken: std::cell::RefCell<Vec<String>>,
+}
+
+/// KV values and list answers kept by the bench's own-work route, so that
+/// only the first of its answers reads KV.
+#[cfg(feature = "diagnostics")]
+#[derive(Default)]
+pub struct Memo {
+    values: std::cell::RefCell<std::collections::HashMap<String, Option<Vec<u8>>>>,
+    lists: std::cell::RefCell<std::collections::HashMap<String, KvList>>,
+}
+
+impl<'a, K: Kv> Store<'a, K> {
+    pub fn new(kv: &'a K, cache: &'a Cache, ttl_ms: i64) -> Self {
+        Store {
+            kv,
+            cache,
+            ttl_ms,
+            fresh_until: Cell::new(None),
+            ops: Cell::new(0),
+            lists: Cell::new(0),
+            #[cfg(feature = "diagnostics")]
+            memo: None,
+            broken: Default::default(),
+        }
+    }
+
+    /// Until when (unix ms) what this request listed stays fresh, if it
+    /// listed anything: a scheduled alert's date, or the cache's TTL.
+    pub fn fresh_until(&self) -> Option<i64> {
+        self.fresh_until.get()
+    }
+
+    fn fresh(&self, until: i64) {
+        let t = self.fresh_until.get().map_or(until, |t| t.min(until));
+        self.fresh_until.set(Some(t));
+    }
+
+    /// KV calls made so far.
+    pub fn ops(&self) -> u32 {
+        self.ops.get()
+    }
+
+    /// Of which `list()` calls.
+    pub fn lists(&self) -> u32 {
+        self.lists.get()
+    }
+
+    /// Keys found unreadable so far (taken: each is logged once).
+    pub fn take_broken(&self) -> Vec<String> {
+        std::mem::take(&mut self.broken.borrow_mut())
+    }
+
+    fn count(&self) {
+        self.ops.set(self.ops.get() + 1);
+    }
+
+    /// One value as bytes, `None` when the key does not exist.
+    pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+        #[cfg(feature = "diagnostics")]
+        if let Some(v) = self
+            .memo
+            .as_ref()
+            .and_then(|m| m.values.borrow().get(key).cloned())
+        {
+            return Ok(v);
+        }
+        self.count();
+        let v = self
+            .kv
+            .get(key)
+            .await
+            .map_err(|e| kv_error("get", key, e))?;
+        #[cfg(feature = "diagnostics")]
+        if let Some(m) = &self.memo {
+            m.values.borrow_mut().insert(key.to_string(), v.clone());
+        }
+        Ok(v)
+    }
+
+    /// One value as text (KV values written by this Worker are UTF-8).
+    pub async fn get_text(&self, key: &str) -> Result<Option<String>, AppError> {
+        let bytes = self.get_bytes(key).await?;
+        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// A JSON value; one that does not parse is an error naming its key.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        let Some(bytes) = self.get_bytes(key).await? else {
+            return Ok(None);
+        };
+        parse_json(key, &bytes).map(Some)
+    }
+
+    pub async fn put(&self, key: &str, value: &[u8], ttl: Option<u64>) -> Result<(), AppError> {
+        self.put_with_metadata(key, value, ttl, None).await
+    }
+
+    /// A write whose metadata `list()` hands back with the key.
+    pub async fn put_with_metadata(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Option<u64>,
+        metadata: Option<&serde_json::Value>,
+    ) -> Result<(), AppError> {
+        self.count();
+        self.kv
+            .put(key, value, ttl, metadata)
+            .await
+            .map_err(|e| kv_error("put", key, e))
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        self.count();
+        self.kv
+            .delete(key)
+            .await
+            .map_err(|e| kv_error("delete", key, e))
+    }
+
+    /// Several values as text, in bulk reads of up to 100 keys each (KV
+    /// counts a bulk read once); missing keys are absent from the answer.
+    pub async fn texts(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, AppError> {
+        #[cfg(feature = "diagnostics")]
+        if let Some(m) = &self.memo {
+            if keys.iter().all(|k| m.values.borrow().contains_key(k)) {
+                let values = m.values.borrow();
+                return Ok(keys
+                    .iter()
+                    .filter_map(|k| {
+                        let v = values.get(k)?.as_ref()?;
+                        Some((k.clone(), String::from_utf8_lossy(v).into_owned()))
+                    })
+                    .collect());
+            }
+        }
+        let mut values = std::collections::HashMap::new();
+        for chunk in keys.chunks(100) {
+            self.count();
+            let got = self
+                .kv
+                .get_many(chunk)
+                .await
+                .map_err(|e| kv_error("get", &chunk[0], e))?;
+            values.extend(got);
+        }
+        #[cfg(feature = "diagnostics")]
+        if let Some(m) = &self.memo {
+            let mut memo = m.values.borrow_mut();
+            for k in keys {
+                memo.insert(k.clone(), values.get(k).map(|v| v.clone().into_bytes()));
+            }
+        }
+        Ok(values)
+    }
+
+    /// Remembers a key whose value could not be read (logged once).
+    pub fn note_broken(&self, key: &str) {
+        self.broken.borrow_mut().push(key.to_string());
+    }
+
+    /// The isolate's copy of `key` while fresh; how long it stays so
+    /// bounds this request's answer (`fresh_until`).
+    fn kept(&self, key: &str, now_ms: i64) -> Option<Cached> {
+        let (value, until) = self.cache.get_until(key, now_ms)?;
+        self.fresh(until.unwrap_or(now_ms));
+        Some(value)
+    }
+
+    /// Keeps what was just read until `until` (when caching is on), which
+    /// also bounds this request's answer.
+    fn keep(&self, key: &str, value: Cached, bytes: usize, until: i64) {
+        self.fresh(until);
+        if self.ttl_ms > 0 {
+            self.cache.put(key, value, bytes, Some(until));
+        }
+    }
+}
+
+/// A KV failure for the log, naming the key's kind only (the first two
+/// parts): the third part of an `inq:` key is derived from what a visitor
+/// wrote.
+fn kv_error(op: &str, key: &str, e: PortError) -> AppError {
+    let kind = key.splitn(3, ':').take(2).collect::<Vec<_>>().join(":");
+    AppError::Internal(format!("kv {op} {kind}: {e}"))
+}
+
+/// A stored JSON value; one that does not parse is a broken record, named
+/// by its key.
+fn parse_json<T: serde::de::DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| AppError::BrokenRecord {
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,103 @@
+//! Typed reads of what the publisher wrote: alert records (one, one kept
+//! parsed in the isolate's cache, or many in bulk reads), the contacts, the
+//! months that have alerts, and aliases.
+
+use super::{parse_json, Store};
+use crate::app::cache::Cached;
+use crate::app::error::AppError;
+use crate::app::ports::Kv;
+use crate::content::{AlertRecord, Contact};
+use crate::keys;
+use std::rc::Rc;
+
+impl<K: Kv> Store<'_, K> {
+    /// An alert record, whether public or not; a broken record is an error
+    /// naming its key.
+    pub async fn alert(&self, slug: &str) -> Result<Option<AlertRecord>, AppError> {
+        self.get_json(&keys::alert(slug)).await
+    }
+
+    /// An alert record for readers, shared with the isolate's cache (no
+    /// copy per view), kept parsed there for
+    /// the TTL like a list page (an edit shows within it, inside KV's own
+    /// propagation delay); whether it is public is still decided per
+    /// request from its date. Previews and mail read `alert`, uncached.
+    pub async fn alert_kept(
+        &self,
+        slug: &str,
+        now_ms: i64,
+    ) -> Result<Option<Rc<AlertRecord>>, AppError> {
+        let key = keys::alert(slug);
+        if let Some((Cached::Record(r), _)) = self.cache.get_until(&key, now_ms) {
+            return Ok(Some(r));
+        }
+        let Some(bytes) = self.get_bytes(&key).await? else {
+            return Ok(None);
+        };
+        let record: Rc<AlertRecord> = Rc::new(parse_json(&key, &bytes)?);
+        if self.ttl_ms > 0 {
+            // Parsed, it takes about what it took as JSON.
+            let value = Cached::Record(record.clone());
+            self.cache
+                .put(&key, value, bytes.len(), Some(now_ms + self.ttl_ms));
+        }
+        Ok(Some(record))
+    }
+
+    /// The public contact list (no addresses).
+    pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
+        Ok(self.get_json(keys::CONTACTS_KEY).await?.unwrap_or_default())
+    }
+
+    /// Several alert records in bulk reads (up to 100 keys each), in the
+    /// order asked; missing ones are skipped, unreadable ones skipped and
+    /// remembered (`take_broken`).
+    pub async fn alerts(&self, slugs: &[String]) -> Result<Vec<AlertRecord>, AppError> {
+        let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
+        let mut values = self.texts(&keys).await?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            match values
+                .remove(&key)
+                .map(|t| serde_json::from_str::<AlertRecord>(&t))
+            {
+                Some(Ok(record)) => out.push(record),
+                Some(Err(_)) => self.broken.borrow_mut().push(key),
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// The months that have alerts (`site:months`; none before the first
+    /// publish), kept in the isolate's cache for the TTL.
+    pub async fn months(&self, now: i64) -> Result<Rc<crate::months::Months>, AppError> {
+        let now_ms = now * 1000;
+        let key = crate::months::KEY;
+        let months = match self.kept(key, now_ms) {
+            Some(Cached::Months(m)) => m,
+            _ => {
+                let text = self.get_text(key).await?.unwrap_or_default();
+                let m = Rc::new(crate::months::Months::parse(&text));
+                // The parsed months take about what their text does.
+                self.keep(
+                    key,
+                    Cached::Months(m.clone()),
+                    text.len(),
+                    now_ms + self.ttl_ms,
+                );
+                m
+            }
+        };
+        // A month of scheduled alerts appears at its first date.
+        if let Some(first) = months.next_first(now) {
+            self.fresh(first * 1000);
+        }
+        Ok(months)
+    }
+
+    /// Where an old path redirects, if it is an alias.
+    pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
+        self.get_text(&keys::alias(path)).await
+    }
+}

@@ -1,0 +1,267 @@
+//! Every route of the site (`Route`, and the `diagnostics` build's `Diag`),
+//! what each is (switched on, shared-cacheable), and the one place paths are
+//! made: `Route::path` and the `*_path` helpers, the inverse of the table.
+
+use super::Switches;
+use std::borrow::Cow;
+
+/// Every page and endpoint of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route<'a> {
+    Home,
+    Alert(&'a str),
+    ApiAlert(&'a str),
+    Preview(&'a str),
+    /// A category by its name's slug (decoded: `türkiye`).
+    Category(Cow<'a, str>),
+    CategoryFeed(Cow<'a, str>),
+    /// A tag by its name's slug (decoded).
+    Tag(Cow<'a, str>),
+    /// `/archive/<yyyy>/<mm>`
+    Archive(i32, u32),
+    /// `/feed.xml`
+    Feed,
+    /// `/feed.json`
+    JsonFeed,
+    /// `/sitemap.xml`: the index of the parts below.
+    Sitemap,
+    /// `/sitemap/pages.xml`: pages that are not alerts.
+    SitemapPages,
+    /// `/sitemap/<yyyy>-<mm>.xml`: one month's alerts and pages.
+    SitemapMonth(i32, u32),
+    /// `/api/alerts`
+    ApiAlerts,
+    /// `/search?q=`: results as a page.
+    Search,
+    /// `/api/search?q=`: results as JSON.
+    ApiSearch,
+    /// `/opensearch.xml`
+    OpenSearch,
+    Contact,
+    ContactThanks,
+    Privacy,
+    Healthz,
+    Stylesheet(&'a str),
+    Robots,
+    Favicon,
+    /// `/subscribe`: the subscribe form (GET) and its submission (POST).
+    Subscribe,
+    /// `/subscribe/check`: "check your inbox".
+    SubscribeCheck,
+    /// `/subscribe/confirm?t=`: the confirm button (GET) and confirming (POST).
+    SubscribeConfirm,
+    /// `/subscription?t=`: a subscriber's topics and frequency.
+    Subscription,
+    /// `/unsubscribe?t=`: the button (GET) and the erasure (POST, RFC 8058).
+    Unsubscribe,
+    /// Operator: alert mail that failed every retry (bearer token).
+    DeadMail,
+    /// Operator: re-send one dead mail batch (bearer token).
+    ResendMail(&'a str),
+    /// Operator: list dead-lettered inquiries (bearer token).
+    DeadInquiries,
+    /// Operator: one dead-lettered inquiry in full (bearer token).
+    DeadInquiry(&'a str),
+    /// Operator: re-send one dead-lettered inquiry (bearer token).
+    ResendInquiry(&'a str),
+    /// Test and bench routes (a build with the `diagnostics` feature only).
+    #[cfg(feature = "diagnostics")]
+    Diag(Diag<'a>),
+}
+
+/// Routes for the integration tests and `make bench`, compiled only with
+/// the `diagnostics` feature (never in the deployed build).
+#[cfg(feature = "diagnostics")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diag<'a> {
+    /// Test environment only: panics inside a request, after an await.
+    TestPanic,
+    /// Test environment only: panics before any I/O.
+    TestPanicNow,
+    /// Test environment only: panics after awaiting a KV `list()` through
+    /// the SDK's own future (wasm-bindgen-futures' `JsFuture`).
+    TestPanicAfterList,
+    /// Test environment only: allocates until the wasm runs out of memory.
+    TestOutOfMemory,
+    /// Test environment only: puts a raw inquiry on the queue.
+    TestEnqueue,
+    /// Bench environment only: a fixed response (the per-request floor).
+    BenchFloor,
+    /// Bench environment only: renders a built-in 10 KB alert.
+    BenchRender,
+    /// Bench environment only: the size of the wasm linear memory.
+    BenchMemory,
+    /// Bench environment only: reads one alert's record from KV and answers
+    /// a fixed response (the cost of the KV read alone).
+    BenchKv(&'a str),
+    /// Bench environment only: answers `?path=` `n` times in one request,
+    /// KV read once and then from memory: the route's own work.
+    BenchOwn,
+}
+
+impl Route<'_> {
+    /// Whether the route exists with these switches: a switched-off test or
+    /// bench route is unknown for every method (not a 405 that would show it).
+    pub(super) fn is_on(&self, on: Switches) -> bool {
+        let _ = on;
+        match self {
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(
+                Diag::TestPanic
+                | Diag::TestPanicNow
+                | Diag::TestPanicAfterList
+                | Diag::TestOutOfMemory
+                | Diag::TestEnqueue,
+            ) => on.test,
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(_) => on.bench,
+            _ => true,
+        }
+    }
+
+    /// Whether every reader gets the same answer for this URL and the answer
+    /// changes only through KV (listings, feeds, sitemaps): what the Cache
+    /// API may keep, for as long as the isolate's cache would.
+    pub fn shared_cache(&self) -> bool {
+        matches!(
+            self,
+            Route::Home
+                | Route::Category(_)
+                | Route::Tag(_)
+                | Route::Archive(..)
+                | Route::Feed
+                | Route::JsonFeed
+                | Route::CategoryFeed(_)
+                | Route::Sitemap
+                | Route::SitemapPages
+                | Route::SitemapMonth(..)
+                | Route::ApiAlerts
+        )
+    }
+
+    /// The route's path: the one place links and redirects are made, the
+    /// inverse of `resolve` (a test checks the round trip).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::Alert(slug) => format!("/alerts/{slug}"),
+            Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
+            Route::Preview(slug) => format!("/preview/{slug}"),
+            Route::Category(c) => format!("/category/{}", encode(c)),
+            Route::CategoryFeed(c) => format!("/category/{}/feed.xml", encode(c)),
+            Route::Tag(t) => format!("/tag/{}", encode(t)),
+            Route::Archive(y, m) => format!("/archive/{y:04}/{m:02}"),
+            Route::Feed => "/feed.xml".into(),
+            Route::JsonFeed => "/feed.json".into(),
+            Route::Sitemap => "/sitemap.xml".into(),
+            Route::SitemapPages => "/sitemap/pages.xml".into(),
+            Route::SitemapMonth(y, m) => format!("/sitemap/{y:04}-{m:02}.xml"),
+            Route::ApiAlerts => "/api/alerts".into(),
+            Route::Search => "/search".into(),
+            Route::ApiSearch => "/api/search".into(),
+            Route::OpenSearch => "/opensearch.xml".into(),
+            Route::Contact => "/contact".into(),
+            Route::ContactThanks => "/contact/thanks".into(),
+            Route::Privacy => "/privacy".into(),
+            Route::Healthz => "/healthz".into(),
+            Route::Stylesheet(file) => format!("/assets/{file}"),
+            Route::Robots => "/robots.txt".into(),
+            Route::Favicon => "/favicon.svg".into(),
+            Route::Subscribe => "/subscribe".into(),
+            Route::SubscribeCheck => "/subscribe/check".into(),
+            Route::SubscribeConfirm => "/subscribe/confirm".into(),
+            Route::Subscription => "/subscription".into(),
+            Route::Unsubscribe => "/unsubscribe".into(),
+            Route::DeadMail => "/operator/mail".into(),
+            Route::ResendMail(id) => format!("/operator/mail/{id}/resend"),
+            Route::DeadInquiries => "/operator/inquiries".into(),
+            Route::DeadInquiry(id) => format!("/operator/inquiries/{id}"),
+            Route::ResendInquiry(id) => format!("/operator/inquiries/{id}/resend"),
+            #[cfg(feature = "diagnostics")]
+            Route::Diag(d) => match d {
+                Diag::TestPanic => "/__test/panic".into(),
+                Diag::TestPanicNow => "/__test/panic-now".into(),
+                Diag::TestPanicAfterList => "/__test/panic-after-list".into(),
+                Diag::TestOutOfMemory => "/__test/out-of-memory".into(),
+                Diag::TestEnqueue => "/__test/enqueue".into(),
+                Diag::BenchFloor => "/__bench/floor".into(),
+                Diag::BenchRender => "/__bench/render".into(),
+                Diag::BenchMemory => "/__bench/memory".into(),
+                Diag::BenchKv(slug) => format!("/__bench/kv/{slug}"),
+                Diag::BenchOwn => "/__bench/own".into(),
+            },
+        }
+    }
+}
+
+/// The path of an alert's page.
+pub fn alert_path(slug: &str) -> String {
+    Route::Alert(slug).path()
+}
+
+/// The path of a category's page, from its name as editors write it.
+pub fn category_path(name: &str) -> String {
+    Route::Category(crate::keys::name_slug(name).into()).path()
+}
+
+/// The path of a tag's page, from its name as editors write it.
+pub fn tag_path(name: &str) -> String {
+    Route::Tag(crate::keys::name_slug(name).into()).path()
+}
+
+/// A name slug as a path segment: ASCII letters, digits and hyphens as
+/// they are, anything else percent-encoded (UTF-8).
+fn encode(slug: &str) -> Cow<'_, str> {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-');
+    percent_encoding::utf8_percent_encode(slug, KEEP).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::table::SAMPLES;
+    use super::super::{resolve, Method, Resolved};
+    use super::*;
+
+    #[test]
+    fn every_route_renders_the_path_it_resolves_from() {
+        for route in SAMPLES {
+            let path = route.path();
+            let method = if matches!(route, Route::ResendInquiry(_) | Route::ResendMail(_)) {
+                Method::Post
+            } else {
+                Method::Get
+            };
+            assert_eq!(
+                resolve(method, &path, Switches::ALL),
+                Resolved::Found(route.clone()),
+                "{path}"
+            );
+        }
+        assert_eq!(category_path("UN OEWG"), "/category/un-oewg");
+        assert_eq!(tag_path("Cybersecurity"), "/tag/cybersecurity");
+        assert_eq!(tag_path("Türkiye"), "/tag/t%C3%BCrkiye");
+        assert_eq!(
+            resolve(Method::Get, "/tag/t%C3%BCrkiye", Switches::ALL),
+            Resolved::Found(Route::Tag("türkiye".into()))
+        );
+        assert_eq!(
+            resolve(Method::Get, "/tag/türkiye", Switches::ALL),
+            Resolved::Found(Route::Tag("türkiye".into())),
+            "as sent raw"
+        );
+        let long = format!("/tag/{}", "a".repeat(crate::keys::MAX_NAME_BYTES + 1));
+        for other in [
+            "/tag/T%C3%BCrkiye",
+            "/tag/t%FF",
+            "/tag/%2D",
+            "/tag/a%20b",
+            &long,
+        ] {
+            assert_eq!(
+                resolve(Method::Get, other, Switches::ALL),
+                Resolved::NotFound,
+                "{other}"
+            );
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The snippet shown with a search result: about `width` words of the
+//! summary or the body around the densest run of matched words, the matched
+//! words marked.
+
+use super::text::Analysed;
+use crate::search::analyze::Word;
+use crate::search::index::Field;
+use crate::search::query::Query;
+
+impl Analysed<'_> {
+    /// About `width` words of the summary or the body around the densest
+    /// run of matched words, split into plain and
+    /// marked pieces. Cut pieces start or end with an ellipsis.
+    pub fn snippet(&self, q: &Query, stems: &[Vec<String>], width: usize) -> Vec<(String, bool)> {
+        let hit = |w: &Word| {
+            q.required
+                .iter()
+                .zip(stems)
+                .any(|(r, s)| s.contains(&w.stem) || (r.prefix && w.folded.starts_with(&r.folded)))
+        };
+        // The summary where a word matched (it is short, and analysed
+        // already), else the body where one did; else the start of the
+        // body (a match in the title or tags only: the title is already
+        // shown above the snippet), else the summary.
+        let summary = self
+            .fields
+            .iter()
+            .find(|(g, _, _)| *g == Field::Summary)
+            .map(|(_, t, w)| (t.as_str(), w.as_slice()));
+        let chosen = summary
+            .filter(|(_, w)| w.iter().any(hit))
+            .or_else(|| Some(self.body()).filter(|(_, w)| w.iter().any(hit)))
+            .or_else(|| Some(self.body()).filter(|(_, w)| !w.is_empty()))
+            .or(summary.filter(|(_, w)| !w.is_empty()))
+            .map(|(t, w)| ((), t, w));
+        let Some((_, text, words)) = chosen else {
+            return Vec::new();
+        };
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let hits: Vec<bool> = words.iter().map(hit).collect();
+        // The window of `width` words with the most hits (the first such).
+        let width = width.min(words.len());
+        let mut best = (0, 0);
+        let mut count = hits[..width].iter().filter(|h| **h).count();
+        best.1 = count;
+        for start in 1..=words.len() - width {
+            count = count + usize::from(hits[start + width - 1]) - usize::from(hits[start - 1]);
+            if count > best.1 {
+                best = (start, count);
+            }
+        }
+        // Start a few words before the first hit of the window.
+        let first_hit = (best.0..best.0 + width)
+            .find(|i| hits[*i])
+            .unwrap_or(best.0);
+        let start = first_hit.saturating_sub(width / 4).min(words.len() - width);
+        let end = start + width;
+        let from = if start == 0 { 0 } else { words[start].at.start };
+        let to = if end == words.len() {
+            text.len()
+        } else {
+            words[end - 1].at.end
+        };
+        let mut pieces: Vec<(String, bool)> = Vec::new();
+        let mut at = from;
+        let push = |s: &str, marked: bool, pieces: &mut Vec<(String, bool)>| {
+            if !s.is_empty() {
+                pieces.push((squash(s), marked));
+            }
+        };
+        for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
+            if *h {
+                push(&text[at..w.at.start], false, &mut pieces);
+                push(&text[w.at.clone()], true, &mut pieces);
+                at = w.at.end;
+            }
+        }
+        push(&text[at..to], false, &mut pieces);
+        if start > 0 {
+            pieces.insert(0, ("… ".into(), false));
+        }
+        if end < words.len() {
+            pieces.push((" …".into(), false));
+        }
+        pieces
+    }
+}
+
+/// Each run of white space (line breaks included) as one space.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Keys;
+    use super::*;
+    use crate::content::AlertRecord;
+
+    fn record(title: &str, body: &str) -> AlertRecord {
+        AlertRecord::new(
+            "a",
+            title,
+            chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            body,
+        )
+    }
+
+    #[test]
+    fn snippets_mark_words_around_the_densest_run() {
+        let filler = "Some words that say nothing much. ".repeat(10);
+        let body = format!("{filler}The OEWG denied accreditation to NGOs.\n\n{filler}");
+        let q = Query::parse("accreditation");
+        let stems = vec![vec!["accredit".to_string()]];
+        let r = record("Title", &body);
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        assert!(text.matches(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 12);
+        assert_eq!(pieces.first().unwrap().0, "… ");
+        assert_eq!(pieces.last().unwrap().0, " …");
+        assert!(pieces.contains(&("accreditation".to_string(), true)));
+        let words: usize = pieces
+            .iter()
+            .map(|(t, _)| t.split_whitespace().filter(|w| *w != "…").count())
+            .sum();
+        assert!(words <= 12, "{pieces:?}");
+    }
+
+    #[test]
+    fn a_title_only_match_shows_the_start_of_the_body_unmarked() {
+        let q = Query::parse("census");
+        let stems = vec![vec!["census".to_string()]];
+        let r = record("Quokka census", "Marsupials were counted.");
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 30);
+        assert_eq!(pieces, [("Marsupials were counted. ".to_string(), false)]);
+    }
+
+    #[test]
+    fn a_matching_summary_gives_the_snippet_and_the_body_is_not_parsed() {
+        let mut r = record("T", "Body words about accreditation.");
+        r.summary = "The summary on accreditation.".into();
+        let q = Query::parse("accreditation");
+        let stems = vec![vec!["accredit".to_string()]];
+        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 30);
+        assert_eq!(pieces[1], ("accreditation".to_string(), true));
+        assert!(pieces[0].0.starts_with("The summary"), "{pieces:?}");
+        assert!(text.body.get().is_none(), "the body was not needed");
+        assert!(text.matches(&q, &stems));
+        assert!(
+            text.body.get().is_none(),
+            "the summary answered the check too"
+        );
+        let excluding = Query::parse("summary -words");
+        let stems: Vec<Vec<String>> = excluding
+            .required
+            .iter()
+            .map(|r| vec![r.stem.clone()])
+            .collect();
+        assert!(
+            !Analysed::new(&r, Keys::new(&excluding, &stems)).matches(&excluding, &stems),
+            "an excluded word in the body is found"
+        );
+    }
+}

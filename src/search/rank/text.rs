@@ -1,0 +1,194 @@
+//! An alert's searchable text, analysed once per request (the body only if
+//! reached): whether the alert really matches a query (every word, every
+//! phrase in order, no excluded word). Its snippet is `super::snippet`'s.
+
+use crate::content::AlertRecord;
+use crate::search::analyze::{self, Word};
+use crate::search::index::{self, Field};
+use crate::search::query::Query;
+use std::rc::Rc;
+
+/// An alert's searchable text, analysed once: checks and snippets. The
+/// title, tags and summary are analysed at once; the body (parsed from
+/// Markdown, the costly part) only when a check or the snippet needs it.
+pub struct Analysed<'r> {
+    record: &'r AlertRecord,
+    keys: Rc<Keys>,
+    pub(super) fields: Vec<(Field, String, Vec<Word>)>,
+    pub(super) body: std::cell::OnceCell<(String, Vec<Word>)>,
+}
+
+/// How many leading characters a word must share with a query's stem or
+/// prefix to be stemmed at all (Snowball's English stems keep a word's
+/// start, but for a few irregular forms such as `dying`/`die`).
+const SHARED_START: usize = 3;
+
+fn start(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .nth(SHARED_START)
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// What of a query a result's words are compared with: the first letters of
+/// its stems, words, phrases and exclusions, and their initials. Made once
+/// per query, used for each result.
+pub struct Keys {
+    starts: Vec<String>,
+    initials: Vec<char>,
+}
+
+impl Keys {
+    pub fn new(q: &Query, stems: &[Vec<String>]) -> Rc<Self> {
+        let mut starts: Vec<String> = stems
+            .iter()
+            .flatten()
+            .map(|s| start(s).to_string())
+            .collect();
+        starts.extend(q.required.iter().map(|r| start(&r.folded).to_string()));
+        starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
+        starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
+        let initials = starts.iter().filter_map(|s| s.chars().next()).collect();
+        Rc::new(Keys { starts, initials })
+    }
+}
+
+/// The words of `text`, stemmed only where they may matter: a result's
+/// text is analysed per request, and stemming every word of a long body
+/// was most of that work. A word whose first letter no key starts with is
+/// not even folded (its place is kept, for phrases and snippets).
+fn analyse(text: &str, keys: &Keys) -> Vec<Word> {
+    let Keys { starts, initials } = keys;
+    analyze::word_ranges(text)
+        .filter_map(|at| {
+            let raw = &text[at.clone()];
+            let first = raw.chars().next()?;
+            if first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()) {
+                return Some(Word {
+                    at,
+                    folded: String::new(),
+                    stem: String::new(),
+                });
+            }
+            if raw.chars().count() > analyze::MAX_WORD_CHARS {
+                return None;
+            }
+            let folded = analyze::fold(raw);
+            if folded.is_empty() {
+                return None;
+            }
+            let s = start(&folded);
+            let stem = if starts
+                .iter()
+                .any(|p| p == s || (s.len() < p.len() && p.starts_with(s)))
+            {
+                analyze::stem(&folded)
+            } else {
+                String::new()
+            };
+            Some(Word { at, folded, stem })
+        })
+        .collect()
+}
+
+impl<'r> Analysed<'r> {
+    pub fn new(r: &'r AlertRecord, keys: Rc<Keys>) -> Self {
+        let fields = index::fields_but_body(r)
+            .into_iter()
+            .map(|(f, text)| {
+                let words = analyse(&text, &keys);
+                (f, text, words)
+            })
+            .collect();
+        Analysed {
+            record: r,
+            keys,
+            fields,
+            body: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub(super) fn body(&self) -> (&str, &[Word]) {
+        let (text, words) = self.body.get_or_init(|| {
+            let text = crate::markdown::plain_text(&self.record.body);
+            let words = analyse(&text, &self.keys);
+            (text, words)
+        });
+        (text, words)
+    }
+
+    /// The fields' words, the body's last (analysed only if reached).
+    fn each_field<T>(&self, mut f: impl FnMut(&[Word]) -> Option<T>) -> Option<T> {
+        self.fields
+            .iter()
+            .find_map(|(_, _, w)| f(w))
+            .or_else(|| f(self.body().1))
+    }
+
+    fn has_word(&self, stems: &[String], prefix: Option<&str>) -> bool {
+        self.each_field(|words| {
+            words
+                .iter()
+                .any(|w| stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p)))
+                .then_some(())
+        })
+        .is_some()
+    }
+
+    fn has_phrase(&self, phrase: &[String]) -> bool {
+        self.each_field(|words| {
+            words
+                .windows(phrase.len())
+                .any(|win| win.iter().zip(phrase).all(|(w, s)| &w.stem == s))
+                .then_some(())
+        })
+        .is_some()
+    }
+
+    /// Whether the alert really matches: every word (any stem a prefix
+    /// stands for), every phrase in order, no excluded word.
+    pub fn matches(&self, q: &Query, stems: &[Vec<String>]) -> bool {
+        q.required
+            .iter()
+            .zip(stems)
+            .all(|(r, s)| self.has_word(s, r.prefix.then_some(r.folded.as_str())))
+            && q.phrases.iter().all(|p| self.has_phrase(p))
+            && !q
+                .excluded
+                .iter()
+                .any(|e| self.has_word(std::slice::from_ref(e), None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(title: &str, body: &str) -> AlertRecord {
+        AlertRecord::new(
+            "a",
+            title,
+            chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            body,
+        )
+    }
+
+    #[test]
+    fn phrases_and_exclusions_are_checked_against_the_text() {
+        let r = record("T", "The working group met; groups working elsewhere.");
+        let check = |query: &str| {
+            let q = Query::parse(query);
+            let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+            Analysed::new(&r, Keys::new(&q, &stems)).matches(&q, &stems)
+        };
+        assert!(check("\"working group\""));
+        assert!(!check("\"group met elsewhere\""));
+        assert!(!check("working -elsewhere"));
+        assert!(
+            check("\"the working group\""),
+            "stop words in a phrase are checked in place"
+        );
+        assert!(!check("\"a working group\""));
+    }
+}
