@@ -17,7 +17,7 @@ fn preview_secret() -> Option<String> {
 }
 
 /// The longest a link may live, in days: the Worker refuses one that lives
-/// longer than its PREVIEW_MAX_DAYS (wrangler.toml [vars]; the environment
+/// longer than its PREVIEW_MAX_DAYS (`[vars]` in wrangler.toml; the environment
 /// may say otherwise for a test).
 fn max_days() -> i64 {
     let configured = std::env::var("PREVIEW_MAX_DAYS").ok().or_else(|| {
