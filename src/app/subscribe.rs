@@ -36,17 +36,6 @@ pub(super) async fn known_topics<P: Platform>(app: &App<'_, P>) -> Result<Vec<St
     Ok(Topics::parse(text.as_deref().unwrap_or("")).public(app.now()))
 }
 
-/// A subscriber's token, which both their links carry (it does not expire).
-pub fn manage_token(secret: &str, id: &str) -> String {
-    token::sign(secret, Purpose::Manage, id, 0)
-}
-
-/// A subscriber's link (topics and frequency, or unsubscribe) as an
-/// absolute URL, from their token.
-pub fn manage_url(site: &crate::views::Site, token: &str, route: Route) -> String {
-    site.abs(&format!("{}?t={token}", route.path()))
-}
-
 /// `GET /subscribe`.
 pub async fn form<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     let topics = known_topics(app).await?;
@@ -147,6 +136,7 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             expires_millis: now + token::CONFIRM_SECONDS * 1000,
             throttle_before: now - THROTTLE_MILLIS,
         })
+        .run()
         .await?;
     if !kept {
         // Asked less than ten minutes ago: the same answer, no new email.
@@ -158,7 +148,7 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     };
     if let Err(e) = app.platform.send_mail(&[confirm]).await {
         // Not kept: the visitor is told to try again, and may at once.
-        app.db().forget_request(&id).await;
+        let _ = app.db().forget_request(&id).run_raw().await;
         return Err(AppError::Unavailable(format!(
             "confirm id={id} enqueue failed: {e}"
         )));
@@ -232,6 +222,7 @@ pub async fn confirm<P: Platform>(
     let confirmed = app
         .db()
         .confirm(&pending, app.now_millis(), &new, &used, THROTTLE_MILLIS)
+        .run()
         .await?;
     let Some((id, choice)) = confirmed else {
         return Err(AppError::BadLink {
@@ -243,9 +234,9 @@ pub async fn confirm<P: Platform>(
         Level::Info,
         &format!("subscriber id={id} confirmed (request {pending})"),
     );
-    let manage = manage_url(
+    let manage = token::link(
         app.site(),
-        &manage_token(secret(app)?, &id),
+        &token::manage(secret(app)?, &id),
         Route::Subscription,
     );
     Ok(
@@ -255,7 +246,7 @@ pub async fn confirm<P: Platform>(
 }
 
 async fn subscriber<P: Platform>(app: &App<'_, P>, id: &str) -> Result<Choice, AppError> {
-    app.db().choice(id).await?.ok_or(AppError::BadLink {
+    app.db().choice(id).run().await?.ok_or(AppError::BadLink {
         gone: true,
         message: "This subscription no longer exists: the address was unsubscribed and deleted."
             .into(),
@@ -292,7 +283,7 @@ pub async fn settings<P: Platform>(
             return Ok(Reply::html(422, page).cache(cache::NO_STORE));
         }
     };
-    app.db().set_choice(&id, &choice).await?;
+    app.db().set_choice(&id, &choice).run().await?;
     app.log(
         Level::Info,
         &format!("subscriber id={id} changed their choice"),
@@ -327,7 +318,7 @@ pub async fn unsubscribe<P: Platform>(
     }
     let t = token_of(req, query).await?;
     let id = verify(app, Purpose::Manage, &t)?;
-    let erased = app.db().erase(&id).await?;
+    let erased = app.db().erase(&id).run().await?;
     if !erased {
         app.log(
             Level::Info,

@@ -41,6 +41,17 @@ pub fn sign(secret: &str, purpose: Purpose, id: &str, exp: i64) -> String {
     format!("{id}.{exp}.{hex}")
 }
 
+/// A subscriber's token, which both their links carry (it does not expire).
+pub fn manage(secret: &str, id: &str) -> String {
+    sign(secret, Purpose::Manage, id, 0)
+}
+
+/// A link that carries a token (a subscriber's topics and frequency, or
+/// unsubscribe; a confirmation) as an absolute URL.
+pub fn link(site: &crate::views::Site, token: &str, route: crate::routes::Route) -> String {
+    site.abs(&format!("{}?t={token}", route.path()))
+}
+
 /// The id a token names, if it is genuine, for this purpose, and unexpired
 /// at `now` (unix seconds). The signature is compared in constant time.
 pub fn verify(secret: &str, purpose: Purpose, token: &str, now: i64) -> Result<String, TokenError> {

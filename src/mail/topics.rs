@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 pub const KEY: &str = "site:topics";
 
 /// How often a subscriber gets mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Frequency {
     /// Each alert as it goes live.
     #[default]

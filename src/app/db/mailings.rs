@@ -3,12 +3,11 @@
 //! mail that failed every retry (`dead_mail`, ids only).
 
 use super::subscribers::EXPIRE_REQUESTS;
-use super::{nth, rows, Db, IdRow};
+use super::{any, int, nothing, nth, rows, text, text_or_null, Db, FromRow, IdRow, Query};
 use crate::app::messages::MailMessage;
-use crate::app::ports::{PortError, Sql, Stmt};
-use crate::app::AppError;
+use crate::app::ports::Row;
+use crate::app::ports::{Sql, Stmt};
 use crate::mail::topics::Frequency;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Claims mailing `?1` (for alert `?2`, at `?3`, first message `?4`);
@@ -60,7 +59,7 @@ pub(super) const DEAD_BODY: &str = "SELECT body FROM dead_mail WHERE id = ?1";
 pub(super) const FORGET_DEAD: &str = "DELETE FROM dead_mail WHERE id = ?1";
 
 /// A mailing claimed but never queued.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct StaleMailing {
     pub id: String,
     /// Its first message, as the queue carries it.
@@ -68,13 +67,69 @@ pub struct StaleMailing {
 }
 
 /// A subscriber claimed for a send.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Recipient {
     pub id: String,
     pub email: String,
     every: i64,
     frequency: String,
     topics: Option<String>,
+}
+
+impl FromRow for StaleMailing {
+    const NAME: &'static str = "StaleMailing";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(StaleMailing {
+            id: text(row, "id")?,
+            first: text(row, "first")?,
+        })
+    }
+}
+
+impl FromRow for Recipient {
+    const NAME: &'static str = "Recipient";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(Recipient {
+            id: text(row, "id")?,
+            email: text(row, "email")?,
+            every: int(row, "every")?,
+            frequency: text(row, "frequency")?,
+            topics: text_or_null(row, "topics")?,
+        })
+    }
+}
+
+impl FromRow for InFlight {
+    const NAME: &'static str = "InFlight";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(InFlight {
+            n: u64::try_from(int(row, "n")?).ok()?,
+            oldest: match row.get("oldest")? {
+                serde_json::Value::Null => None,
+                v => Some(v.as_i64()?),
+            },
+        })
+    }
+}
+
+impl FromRow for DeadMail {
+    const NAME: &'static str = "DeadMail";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(DeadMail {
+            id: text(row, "id")?,
+            body: text(row, "body")?,
+            failed_at: int(row, "failed_at")?,
+        })
+    }
+}
+
+impl FromRow for BodyRow {
+    const NAME: &'static str = "BodyRow";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(BodyRow {
+            body: text(row, "body")?,
+        })
+    }
 }
 
 impl Recipient {
@@ -84,7 +139,7 @@ impl Recipient {
 }
 
 /// Claims of the same list held by other attempts.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct InFlight {
     pub n: u64,
     /// When the oldest of them was claimed (unix milliseconds).
@@ -92,7 +147,7 @@ pub struct InFlight {
 }
 
 /// Alert mail kept for the operator.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct DeadMail {
     pub id: String,
     /// The message as the queue carried it.
@@ -100,7 +155,7 @@ pub struct DeadMail {
     pub failed_at: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct BodyRow {
     body: String,
 }
@@ -112,40 +167,37 @@ pub struct Sweep {
     pub stale: Vec<StaleMailing>,
 }
 
-impl<S: Sql> Db<'_, S> {
-    /// One statement for the every-minute cron: expired requests deleted,
+impl<'a, S: Sql> Db<'a, S> {
+    /// One batch for the every-minute cron: expired requests deleted,
     /// which of `ids` were started, and mailings claimed before
     /// `stale_before` that never reached the queue.
-    pub async fn sweep(
-        &self,
-        now_millis: i64,
-        ids: &[&str],
-        stale_before: i64,
-    ) -> Result<Sweep, AppError> {
-        let mut answer = self
-            .run(&[
+    pub fn sweep(&self, now_millis: i64, ids: &[&str], stale_before: i64) -> Query<'a, S, Sweep> {
+        self.query(
+            vec![
                 Stmt::new(EXPIRE_REQUESTS, vec![now_millis.into()]),
                 Stmt::new(STARTED, vec![json!(ids).to_string().into()]),
                 Stmt::new(STALE, vec![stale_before.into()]),
-            ])
-            .await?;
-        let started: Vec<IdRow> = rows(nth(&mut answer, 1))?;
-        Ok(Sweep {
-            started: started.into_iter().map(|r| r.id).collect(),
-            stale: rows(nth(&mut answer, 2))?,
-        })
+            ],
+            |mut a| {
+                let started: Vec<IdRow> = rows(nth(&mut a, 1))?;
+                Ok(Sweep {
+                    started: started.into_iter().map(|r| r.id).collect(),
+                    stale: rows(nth(&mut a, 2))?,
+                })
+            },
+        )
     }
 
     /// Claims a mailing; false when it was claimed before.
-    pub async fn claim_mailing(
+    pub fn claim_mailing(
         &self,
         id: &str,
         slug: Option<&str>,
         now_millis: i64,
         first: &MailMessage,
-    ) -> Result<bool, AppError> {
-        let mut answer = self
-            .run(&[Stmt::new(
+    ) -> Query<'a, S, bool> {
+        self.query(
+            vec![Stmt::new(
                 CLAIM_MAILING,
                 vec![
                     id.into(),
@@ -153,44 +205,37 @@ impl<S: Sql> Db<'_, S> {
                     now_millis.into(),
                     first.to_json().into(),
                 ],
-            )])
-            .await?;
-        Ok(!nth(&mut answer, 0).is_empty())
+            )],
+            |mut a| Ok(any(&mut a, 0)),
+        )
     }
 
-    pub async fn mailing_queued(&self, id: &str) -> Result<(), AppError> {
-        self.run(&[Stmt::new(MAILING_QUEUED, vec![id.into()])])
-            .await
-            .map(|_| ())
+    pub fn mailing_queued(&self, id: &str) -> Query<'a, S, ()> {
+        self.query(vec![Stmt::new(MAILING_QUEUED, vec![id.into()])], nothing)
     }
 
     /// Takes a stale mailing for this run; false when another run did.
-    pub async fn renew(
-        &self,
-        id: &str,
-        now_millis: i64,
-        stale_before: i64,
-    ) -> Result<bool, AppError> {
-        let mut answer = self
-            .run(&[Stmt::new(
+    pub fn renew(&self, id: &str, now_millis: i64, stale_before: i64) -> Query<'a, S, bool> {
+        self.query(
+            vec![Stmt::new(
                 RENEW,
                 vec![id.into(), now_millis.into(), stale_before.into()],
-            )])
-            .await?;
-        Ok(!nth(&mut answer, 0).is_empty())
+            )],
+            |mut a| Ok(any(&mut a, 0)),
+        )
     }
 
     /// The next `limit` subscriber ids of a mailing after `after`.
-    pub async fn page(
+    pub fn page(
         &self,
         frequency: Frequency,
         after: &str,
         everyone: bool,
         topics: &[String],
         limit: usize,
-    ) -> Result<Vec<String>, AppError> {
-        let mut answer = self
-            .run(&[Stmt::new(
+    ) -> Query<'a, S, Vec<String>> {
+        self.query(
+            vec![Stmt::new(
                 PAGE,
                 vec![
                     frequency.as_str().into(),
@@ -199,26 +244,28 @@ impl<S: Sql> Db<'_, S> {
                     json!(topics).to_string().into(),
                     (limit as i64).into(),
                 ],
-            )])
-            .await?;
-        let ids: Vec<IdRow> = rows(nth(&mut answer, 0))?;
-        Ok(ids.into_iter().map(|r| r.id).collect())
+            )],
+            |mut a| {
+                let ids: Vec<IdRow> = rows(nth(&mut a, 0))?;
+                Ok(ids.into_iter().map(|r| r.id).collect())
+            },
+        )
     }
 
     /// Claims `mailing` for the listed subscribers as `attempt` (taking
     /// over claims from before `stale_before`): the subscribers this
     /// attempt holds, and the claims others hold.
-    pub async fn claim(
+    pub fn claim(
         &self,
         mailing: &str,
         attempt: &str,
         ids: &[&str],
         now_millis: i64,
         stale_before: i64,
-    ) -> Result<(Vec<Recipient>, InFlight), AppError> {
+    ) -> Query<'a, S, (Vec<Recipient>, InFlight)> {
         let list = json!(ids).to_string();
-        let mut answer = self
-            .run(&[
+        self.query(
+            vec![
                 Stmt::new(
                     CLAIM,
                     vec![
@@ -234,60 +281,65 @@ impl<S: Sql> Db<'_, S> {
                     vec![mailing.into(), attempt.into(), list.clone().into()],
                 ),
                 Stmt::new(IN_FLIGHT, vec![mailing.into(), attempt.into(), list.into()]),
-            ])
-            .await?;
-        let recipients = rows(nth(&mut answer, 1))?;
-        let in_flight: Vec<InFlight> = rows(nth(&mut answer, 2))?;
-        Ok((recipients, in_flight.into_iter().next().unwrap_or_default()))
+            ],
+            |mut a| {
+                let recipients = rows(nth(&mut a, 1))?;
+                let in_flight: Vec<InFlight> = rows(nth(&mut a, 2))?;
+                Ok((recipients, in_flight.into_iter().next().unwrap_or_default()))
+            },
+        )
     }
 
     /// Marks a claimed delivery sent.
-    pub async fn mark_sent(&self, mailing: &str, id: &str, attempt: &str) -> Result<(), PortError> {
-        self.run_raw(&[Stmt::new(
-            MARK_SENT,
-            vec![mailing.into(), id.into(), attempt.into()],
-        )])
-        .await
-        .map(|_| ())
+    pub fn mark_sent(&self, mailing: &str, id: &str, attempt: &str) -> Query<'a, S, ()> {
+        self.query(
+            vec![Stmt::new(
+                MARK_SENT,
+                vec![mailing.into(), id.into(), attempt.into()],
+            )],
+            nothing,
+        )
     }
 
-    /// Releases a claim whose send failed or was not needed (best effort:
-    /// a claim left is taken over later).
-    pub async fn release(&self, mailing: &str, id: &str, attempt: &str) {
-        let _ = self
-            .run_raw(&[Stmt::new(
+    /// Releases a claim whose send failed or was not needed (a claim left
+    /// is taken over later).
+    pub fn release(&self, mailing: &str, id: &str, attempt: &str) -> Query<'a, S, ()> {
+        self.query(
+            vec![Stmt::new(
                 RELEASE,
                 vec![mailing.into(), id.into(), attempt.into()],
-            )])
-            .await;
+            )],
+            nothing,
+        )
     }
 
     /// Keeps a message (as the queue carried it) for the operator.
-    pub async fn keep_dead(&self, id: &str, body: &str, now_millis: i64) -> Result<(), PortError> {
-        self.run_raw(&[Stmt::new(
-            KEEP_DEAD,
-            vec![id.into(), body.into(), now_millis.into()],
-        )])
-        .await
-        .map(|_| ())
+    pub fn keep_dead(&self, id: &str, body: &str, now_millis: i64) -> Query<'a, S, ()> {
+        self.query(
+            vec![Stmt::new(
+                KEEP_DEAD,
+                vec![id.into(), body.into(), now_millis.into()],
+            )],
+            nothing,
+        )
     }
 
     /// The 100 oldest dead messages.
-    pub async fn dead_mail(&self) -> Result<Vec<DeadMail>, AppError> {
-        let mut answer = self.run(&[Stmt::new(LIST_DEAD, vec![])]).await?;
-        rows(nth(&mut answer, 0))
+    pub fn dead_mail(&self) -> Query<'a, S, Vec<DeadMail>> {
+        self.query(vec![Stmt::new(LIST_DEAD, vec![])], |mut a| {
+            rows(nth(&mut a, 0))
+        })
     }
 
     /// One dead message's body.
-    pub async fn dead_body(&self, id: &str) -> Result<Option<String>, AppError> {
-        let mut answer = self.run(&[Stmt::new(DEAD_BODY, vec![id.into()])]).await?;
-        let found: Vec<BodyRow> = rows(nth(&mut answer, 0))?;
-        Ok(found.into_iter().next().map(|r| r.body))
+    pub fn dead_body(&self, id: &str) -> Query<'a, S, Option<String>> {
+        self.query(vec![Stmt::new(DEAD_BODY, vec![id.into()])], |mut a| {
+            let found: Vec<BodyRow> = rows(nth(&mut a, 0))?;
+            Ok(found.into_iter().next().map(|r| r.body))
+        })
     }
 
-    pub async fn forget_dead(&self, id: &str) -> Result<(), AppError> {
-        self.run(&[Stmt::new(FORGET_DEAD, vec![id.into()])])
-            .await
-            .map(|_| ())
+    pub fn forget_dead(&self, id: &str) -> Query<'a, S, ()> {
+        self.query(vec![Stmt::new(FORGET_DEAD, vec![id.into()])], nothing)
     }
 }

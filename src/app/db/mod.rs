@@ -20,8 +20,6 @@ pub use subscribers::{Confirmed, NewRequest, RequestToMail};
 use super::ports::{PortError, Row, Sql, Stmt};
 use super::AppError;
 use crate::mail::topics::{Choice, Frequency};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 /// Every statement the Worker runs, by name: the query-plan test reads
 /// each one.
@@ -63,40 +61,116 @@ pub struct Db<'a, S: Sql> {
     sql: &'a S,
 }
 
+/// The rows of each statement of a batch, in order.
+type Answer = Vec<Vec<Row>>;
+
+/// Statements to run as one transaction, and how their answer is read.
+/// Its methods build one; `run` (or `run_raw`) sends it. The statements
+/// are built without awaiting anything and read by a plain function, so
+/// the Worker carries one small future per answer type rather than one per
+/// method (`make size`).
+#[must_use = "a query does nothing until it is run"]
+pub struct Query<'a, S: Sql, T> {
+    sql: &'a S,
+    stmts: Vec<Stmt<'static>>,
+    read: fn(Answer) -> Result<T, AppError>,
+}
+
 impl<'a, S: Sql> Db<'a, S> {
     pub fn new(sql: &'a S) -> Self {
         Db { sql }
     }
 
-    /// Runs statements as one transaction; D1's failures as 503s (nothing
-    /// was kept, try again), logged by kind only.
-    async fn run(&self, stmts: &[Stmt<'_>]) -> Result<Vec<Vec<Row>>, AppError> {
-        self.sql
-            .batch(stmts)
-            .await
-            .map_err(|e| AppError::Unavailable(format!("d1: {}", d1_kind(&e.0))))
+    fn query<T>(
+        &self,
+        stmts: Vec<Stmt<'static>>,
+        read: fn(Answer) -> Result<T, AppError>,
+    ) -> Query<'a, S, T> {
+        Query {
+            sql: self.sql,
+            stmts,
+            read,
+        }
     }
+}
 
-    /// The same, with the port's own error (for callers that decide
-    /// themselves what a failure means).
-    async fn run_raw(&self, stmts: &[Stmt<'_>]) -> Result<Vec<Vec<Row>>, PortError> {
-        self.sql.batch(stmts).await
+impl<S: Sql, T> Query<'_, S, T> {
+    /// Runs it; D1's failures as 503s (nothing was kept, try again),
+    /// logged by kind only.
+    pub async fn run(self) -> Result<T, AppError> {
+        let answer = exec(self.sql, &self.stmts).await?;
+        (self.read)(answer)
+    }
+}
+
+impl<S: Sql> Query<'_, S, ()> {
+    /// Runs it with the port's own error, for callers that decide
+    /// themselves what a failure means.
+    pub async fn run_raw(self) -> Result<(), PortError> {
+        self.sql.batch(&self.stmts).await.map(|_| ())
+    }
+}
+
+async fn exec<S: Sql>(sql: &S, stmts: &[Stmt<'_>]) -> Result<Answer, AppError> {
+    sql.batch(stmts)
+        .await
+        .map_err(|e| AppError::Unavailable(format!("d1: {}", d1_kind(&e.0))))
+}
+
+/// An answer read as nothing.
+fn nothing(_: Answer) -> Result<(), AppError> {
+    Ok(())
+}
+
+/// Whether statement `i` returned a row.
+fn any(answer: &mut Answer, i: usize) -> bool {
+    !nth(answer, i).is_empty()
+}
+
+/// A row read into its type: `None` when a column is missing or of
+/// another type. Written by hand over the row's map (a few `get`s each),
+/// not derived: serde's derived readers of each row type cost the Worker
+/// bytes that these few lines don't (`make size`).
+trait FromRow: Sized {
+    /// The type's name, for the error when a row doesn't read.
+    const NAME: &'static str;
+    fn from_row(row: &Row) -> Option<Self>;
+}
+
+/// A column as text.
+fn text(row: &Row, column: &str) -> Option<String> {
+    row.get(column)?.as_str().map(str::to_string)
+}
+
+/// A column as an integer.
+fn int(row: &Row, column: &str) -> Option<i64> {
+    row.get(column)?.as_i64()
+}
+
+/// A column as text, or `None` when it is null.
+fn text_or_null(row: &Row, column: &str) -> Option<Option<String>> {
+    match row.get(column)? {
+        serde_json::Value::Null => Some(None),
+        v => v.as_str().map(|s| Some(s.to_string())),
     }
 }
 
 /// Rows as `T`. A row that doesn't read (a database of another schema) is
-/// an error naming the type, never the row's values.
-fn rows<T: DeserializeOwned>(rows: Vec<Row>) -> Result<Vec<T>, AppError> {
-    rows.into_iter()
-        .map(|r| {
-            serde_json::from_value(serde_json::Value::Object(r)).map_err(|_| {
-                AppError::Internal(format!(
-                    "d1 row unreadable as {}",
-                    std::any::type_name::<T>()
-                ))
-            })
-        })
-        .collect()
+/// an error naming the type, never the row's values. (A loop: iterator
+/// adapters collecting into a `Result` cost bytes for every row type.)
+fn rows<T: FromRow>(rows: Vec<Row>) -> Result<Vec<T>, AppError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match T::from_row(row) {
+            Some(t) => out.push(t),
+            None => return Err(unreadable(T::NAME)),
+        }
+    }
+    Ok(out)
+}
+
+fn unreadable(type_name: &str) -> AppError {
+    AppError::Internal(format!("d1 row unreadable as {type_name}"))
 }
 
 /// The one statement's rows of a batch at `i` (D1 answers each).
@@ -106,11 +180,22 @@ fn nth(answer: &mut [Vec<Row>], i: usize) -> Vec<Row> {
 
 /// A subscriber's choice as stored: `every` (0 or 1), `frequency`, and
 /// `topics` as a JSON array in text (a column, or `json_group_array`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ChoiceRow {
     pub every: i64,
     pub frequency: String,
     pub topics: Option<String>,
+}
+
+impl FromRow for ChoiceRow {
+    const NAME: &'static str = "ChoiceRow";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(ChoiceRow {
+            every: int(row, "every")?,
+            frequency: text(row, "frequency")?,
+            topics: text_or_null(row, "topics")?,
+        })
+    }
 }
 
 impl ChoiceRow {
@@ -133,9 +218,18 @@ fn choice(every: i64, frequency: &str, topics: Option<&str>) -> Choice {
 }
 
 /// A row holding an id.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct IdRow {
     id: String,
+}
+
+impl FromRow for IdRow {
+    const NAME: &'static str = "IdRow";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(IdRow {
+            id: text(row, "id")?,
+        })
+    }
 }
 
 /// What a D1 failure was, fit for a log line: the runtime's message may

@@ -1,10 +1,11 @@
 //! Confirmation requests (`pending`), subscribers and their topics.
 
-use super::{choice, nth, rows, ChoiceRow, Db, IdRow};
+use super::{
+    any, choice, int, nothing, nth, rows, text, text_or_null, ChoiceRow, Db, FromRow, Query,
+};
+use crate::app::ports::Row;
 use crate::app::ports::{Sql, Stmt};
-use crate::app::AppError;
 use crate::mail::topics::Choice;
-use serde::Deserialize;
 use serde_json::json;
 
 /// A request for address `?2` (id `?1`, choice `?3`-`?5`, sent at `?6`,
@@ -70,12 +71,36 @@ pub struct NewRequest<'r> {
 }
 
 /// A confirmation request about to be mailed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct RequestToMail {
     pub email: String,
     every: i64,
     frequency: String,
     topics: Option<String>,
+}
+
+impl FromRow for RequestToMail {
+    const NAME: &'static str = "RequestToMail";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(RequestToMail {
+            email: text(row, "email")?,
+            every: int(row, "every")?,
+            frequency: text(row, "frequency")?,
+            topics: text_or_null(row, "topics")?,
+        })
+    }
+}
+
+impl FromRow for Confirmed {
+    const NAME: &'static str = "Confirmed";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(Confirmed {
+            id: text(row, "id")?,
+            every: int(row, "every")?,
+            frequency: text(row, "frequency")?,
+            topics: text_or_null(row, "topics")?,
+        })
+    }
 }
 
 impl RequestToMail {
@@ -85,7 +110,7 @@ impl RequestToMail {
 }
 
 /// A subscriber just confirmed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Confirmed {
     pub id: String,
     every: i64,
@@ -93,11 +118,11 @@ pub struct Confirmed {
     topics: Option<String>,
 }
 
-impl<S: Sql> Db<'_, S> {
+impl<'a, S: Sql> Db<'a, S> {
     /// Keeps a request; false when the address asked too recently.
-    pub async fn request(&self, r: &NewRequest<'_>) -> Result<bool, AppError> {
-        let mut answer = self
-            .run(&[Stmt::new(
+    pub fn request(&self, r: &NewRequest<'_>) -> Query<'a, S, bool> {
+        self.query(
+            vec![Stmt::new(
                 REQUEST,
                 vec![
                     r.id.into(),
@@ -109,33 +134,31 @@ impl<S: Sql> Db<'_, S> {
                     r.expires_millis.into(),
                     r.throttle_before.into(),
                 ],
-            )])
-            .await?;
-        Ok(!nth(&mut answer, 0).is_empty())
+            )],
+            |mut a| Ok(any(&mut a, 0)),
+        )
     }
 
-    /// Forgets a request whose email could not be queued (best effort).
-    pub async fn forget_request(&self, id: &str) {
-        let _ = self
-            .run_raw(&[Stmt::new(FORGET_REQUEST, vec![id.into()])])
-            .await;
+    /// Forgets a request whose email could not be queued.
+    pub fn forget_request(&self, id: &str) -> Query<'a, S, ()> {
+        self.query(vec![Stmt::new(FORGET_REQUEST, vec![id.into()])], nothing)
     }
 
     /// Turns live request `pending` into a subscriber (id `new` if the
     /// address is new) in one transaction; the request is used up (`used`
     /// is its new, unguessable id) and kept until `throttle_millis` after
     /// its email. `None` when the request is used or expired.
-    pub async fn confirm(
+    pub fn confirm(
         &self,
         pending: &str,
         now_millis: i64,
         new: &str,
         used: &str,
         throttle_millis: i64,
-    ) -> Result<Option<(String, Choice)>, AppError> {
+    ) -> Query<'a, S, Option<(String, Choice)>> {
         let key = || vec![pending.into(), now_millis.into()];
-        let mut answer = self
-            .run(&[
+        self.query(
+            vec![
                 Stmt::new(
                     CONFIRM_SUBSCRIBER,
                     vec![pending.into(), now_millis.into(), new.into()],
@@ -147,68 +170,71 @@ impl<S: Sql> Db<'_, S> {
                     CONFIRM_USE_REQUEST,
                     vec![pending.into(), used.into(), throttle_millis.into()],
                 ),
-            ])
-            .await?;
-        let confirmed: Vec<Confirmed> = rows(nth(&mut answer, 3))?;
-        Ok(confirmed.into_iter().next().map(|c| {
-            let choice = choice(c.every, &c.frequency, c.topics.as_deref());
-            (c.id, choice)
-        }))
+            ],
+            |mut a| {
+                let confirmed: Vec<Confirmed> = rows(nth(&mut a, 3))?;
+                Ok(confirmed.into_iter().next().map(|c| {
+                    let choice = choice(c.every, &c.frequency, c.topics.as_deref());
+                    (c.id, choice)
+                }))
+            },
+        )
     }
 
     /// A subscriber's choice; `None` once they are gone.
-    pub async fn choice(&self, id: &str) -> Result<Option<Choice>, AppError> {
-        let mut answer = self.run(&[Stmt::new(CHOICE, vec![id.into()])]).await?;
-        let found: Vec<ChoiceRow> = rows(nth(&mut answer, 0))?;
-        Ok(found.first().map(ChoiceRow::choice))
+    pub fn choice(&self, id: &str) -> Query<'a, S, Option<Choice>> {
+        self.query(vec![Stmt::new(CHOICE, vec![id.into()])], |mut a| {
+            let found: Vec<ChoiceRow> = rows(nth(&mut a, 0))?;
+            Ok(found.first().map(ChoiceRow::choice))
+        })
     }
 
     /// Replaces a subscriber's choice (nothing if they are gone).
-    pub async fn set_choice(&self, id: &str, choice: &Choice) -> Result<(), AppError> {
-        self.run(&[
-            Stmt::new(
-                SET_CHOICE,
-                vec![
-                    id.into(),
-                    i64::from(choice.every).into(),
-                    choice.frequency.as_str().into(),
-                ],
-            ),
-            Stmt::new(DELETE_TOPICS, vec![id.into()]),
-            Stmt::new(
-                INSERT_TOPICS,
-                vec![id.into(), json!(choice.topics).to_string().into()],
-            ),
-        ])
-        .await
-        .map(|_| ())
+    pub fn set_choice(&self, id: &str, choice: &Choice) -> Query<'a, S, ()> {
+        self.query(
+            vec![
+                Stmt::new(
+                    SET_CHOICE,
+                    vec![
+                        id.into(),
+                        i64::from(choice.every).into(),
+                        choice.frequency.as_str().into(),
+                    ],
+                ),
+                Stmt::new(DELETE_TOPICS, vec![id.into()]),
+                Stmt::new(
+                    INSERT_TOPICS,
+                    vec![id.into(), json!(choice.topics).to_string().into()],
+                ),
+            ],
+            nothing,
+        )
     }
 
     /// Erases a subscriber and any request of their address; false when
     /// they were already gone.
-    pub async fn erase(&self, id: &str) -> Result<bool, AppError> {
-        let mut answer = self
-            .run(&[
+    pub fn erase(&self, id: &str) -> Query<'a, S, bool> {
+        self.query(
+            vec![
                 Stmt::new(ERASE_REQUEST, vec![id.into()]),
                 Stmt::new(ERASE, vec![id.into()]),
-            ])
-            .await?;
-        let erased: Vec<IdRow> = rows(nth(&mut answer, 1))?;
-        Ok(!erased.is_empty())
+            ],
+            |mut a| Ok(any(&mut a, 1)),
+        )
     }
 
     /// A live request, to mail its confirmation link.
-    pub async fn request_to_mail(
+    pub fn request_to_mail(
         &self,
         id: &str,
         now_millis: i64,
-    ) -> Result<Option<RequestToMail>, AppError> {
-        let mut answer = self
-            .run(&[Stmt::new(
+    ) -> Query<'a, S, Option<RequestToMail>> {
+        self.query(
+            vec![Stmt::new(
                 REQUEST_TO_MAIL,
                 vec![id.into(), now_millis.into()],
-            )])
-            .await?;
-        Ok(rows(nth(&mut answer, 0))?.into_iter().next())
+            )],
+            |mut a| Ok(rows(nth(&mut a, 0))?.into_iter().next()),
+        )
     }
 }

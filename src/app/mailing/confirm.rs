@@ -17,7 +17,7 @@ pub async fn send<P: Platform>(
     let Some(secret) = secret(app) else {
         return Ok(Outcome::Retry(Some(app.settings.retry_delay)));
     };
-    let Some(request) = app.db().request_to_mail(id, app.now_millis()).await? else {
+    let Some(request) = app.db().request_to_mail(id, app.now_millis()).run().await? else {
         app.log(
             Level::Info,
             &format!("confirm id={id}: request gone or replaced; nothing sent"),
@@ -26,9 +26,7 @@ pub async fn send<P: Platform>(
     };
     let exp = app.now() + token::CONFIRM_SECONDS;
     let t = token::sign(secret, Purpose::Confirm, id, exp);
-    let url = app
-        .site()
-        .abs(&format!("{}?t={t}", Route::SubscribeConfirm.path()));
+    let url = token::link(app.site(), &t, Route::SubscribeConfirm);
     let envelope = Envelope {
         site: app.site(),
         from: &app.settings.mail_from,

@@ -21,7 +21,12 @@ pub async fn keep<P: Platform>(app: &App<'_, P>, text: &str) -> Outcome {
     let id = app
         .new_id()
         .unwrap_or_else(|_| crate::ids::new(app.now_millis(), 0));
-    match app.db().keep_dead(&id, text, app.now_millis()).await {
+    match app
+        .db()
+        .keep_dead(&id, text, app.now_millis())
+        .run_raw()
+        .await
+    {
         Ok(()) => {
             app.log(
                 Level::Warn,
@@ -49,6 +54,7 @@ pub async fn list<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
     let items: Vec<serde_json::Value> = app
         .db()
         .dead_mail()
+        .run()
         .await?
         .iter()
         .map(|dead| {
@@ -80,7 +86,7 @@ pub async fn resend<P: Platform>(
     id: &str,
 ) -> Result<Reply, AppError> {
     authorize(app, req)?;
-    let Some(body) = app.db().dead_body(id).await? else {
+    let Some(body) = app.db().dead_body(id).run().await? else {
         return Err(AppError::NotFound);
     };
     let message = MailMessage::read(&body).map_err(|malformed| {
@@ -89,7 +95,7 @@ pub async fn resend<P: Platform>(
         ))
     })?;
     enqueue(app, &[message]).await?;
-    app.db().forget_dead(id).await?;
+    app.db().forget_dead(id).run().await?;
     app.log(
         Level::Info,
         &format!("alert mail dead id={id} re-queued by the operator"),

@@ -21,6 +21,7 @@ pub async fn page<P: Platform>(
             &mailing.topics,
             PAGE,
         )
+        .run()
         .await?;
     let mut messages: Vec<MailMessage> = ids
         .chunks(PER_MESSAGE)

@@ -30,6 +30,7 @@ async fn start<P: Platform>(
     if app
         .db()
         .claim_mailing(id, slug, app.now_millis(), first)
+        .run()
         .await?
     {
         queue_first(app, id, first).await?;
@@ -43,7 +44,7 @@ async fn queue_first<P: Platform>(
     first: &MailMessage,
 ) -> Result<(), AppError> {
     enqueue(app, std::slice::from_ref(first)).await?;
-    app.db().mailing_queued(id).await?;
+    app.db().mailing_queued(id).run().await?;
     app.log(Level::Info, &format!("mailing id={id} started"));
     Ok(())
 }
@@ -66,13 +67,18 @@ pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
         .chain(digest_id.as_deref())
         .collect();
     let stale_before = app.now_millis() - CLAIM_STALE_MILLIS;
-    let sweep = app.db().sweep(app.now_millis(), &ids, stale_before).await?;
+    let sweep = app
+        .db()
+        .sweep(app.now_millis(), &ids, stale_before)
+        .run()
+        .await?;
     for stale in &sweep.stale {
         // Taken by this run only (a claim renewed now is left alone by the
         // next ones for 5 minutes), then put on the queue.
         if !app
             .db()
             .renew(&stale.id, app.now_millis(), stale_before)
+            .run()
             .await?
         {
             continue;

@@ -5,9 +5,9 @@
 use super::compose::{compose, content};
 use super::secret;
 use crate::app::messages::{Mailing, Outcome};
-use crate::app::subscribe::{manage_token, manage_url};
 use crate::app::{App, AppError, Level, Platform};
 use crate::mail::message::Envelope;
+use crate::mail::token;
 use crate::routes::Route;
 
 /// How long a delivery claim protects a send in flight; an attempt that
@@ -51,6 +51,7 @@ pub async fn send<P: Platform>(
     let (claimed, in_flight) = app
         .db()
         .claim(id, &attempt, &ids, now, now - DELIVERY_STALE_MILLIS)
+        .run()
         .await?;
     // Come back when the oldest of those claims may be taken over, if the
     // attempt holding it has not marked it sent by then.
@@ -62,9 +63,9 @@ pub async fn send<P: Platform>(
     let (mut sent, mut failed) = (0, 0);
     for reader in &claimed {
         let sub = &reader.id;
-        let token = manage_token(secret, sub);
-        let manage = manage_url(app.site(), &token, Route::Subscription);
-        let unsubscribe = manage_url(app.site(), &token, Route::Unsubscribe);
+        let t = token::manage(secret, sub);
+        let manage = token::link(app.site(), &t, Route::Subscription);
+        let unsubscribe = token::link(app.site(), &t, Route::Unsubscribe);
         let message_id = format!("{message_prefix}-{sub}");
         let envelope = Envelope {
             site: app.site(),
@@ -99,8 +100,8 @@ pub async fn send<P: Platform>(
                 // Tried twice: a claim left unmarked is taken over after 15
                 // minutes, and this reader would get the alert again.
                 let db = app.db();
-                if db.mark_sent(id, sub, &attempt).await.is_err()
-                    && db.mark_sent(id, sub, &attempt).await.is_err()
+                if db.mark_sent(id, sub, &attempt).run_raw().await.is_err()
+                    && db.mark_sent(id, sub, &attempt).run_raw().await.is_err()
                 {
                     app.log(
                         Level::Warn,
@@ -116,7 +117,8 @@ pub async fn send<P: Platform>(
                         &format!("mailing id={id} subscriber id={sub} error={kind}"),
                     );
                 }
-                app.db().release(id, sub, &attempt).await;
+                // Best effort: a claim left is taken over later.
+                let _ = app.db().release(id, sub, &attempt).run_raw().await;
             }
         }
     }
