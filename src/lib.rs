@@ -1,11 +1,25 @@
 //! Access Alerts: an edge publisher for policy alerts.
 //!
 //! The crate has two halves:
-//! - the **core** (every module below except `edge`): content model, KV key
-//!   schema, Markdown rendering, HTML views, form validation, HTTP helpers,
-//!   and `app`, the request pipeline and every handler, written against small
-//!   ports (KV, queue, mailer, rate limiter, clock). It never imports
-//!   `worker`, builds natively, and is tested in-process (`cargo nextest`);
+//! - the **core** (every module below except `edge`), plain Rust that never
+//!   imports `worker`, builds natively and is tested in-process (`cargo
+//!   nextest`):
+//!   - content: `content` (the model as stored in KV), `keys` and `keyset`
+//!     (the KV key schema, every key of one alert), `markdown`, `dates`,
+//!     `months`, `listing` (filling a listing page);
+//!   - what readers see: `views` (HTML), `feeds` (Atom, JSON Feed,
+//!     sitemaps), `search` (the analyzer, the index the publisher writes,
+//!     queries, ranking), `http` (ETags, cache policies, headers), `routes`
+//!     (the one routing table);
+//!   - what visitors and subscribers send and get: `form` (the contact
+//!     form and its email), `mail` (email alerts: topics, the subscribe
+//!     form, signed links, what is due, the messages);
+//!   - shared plumbing: `sign` (the one HMAC signer), `ids` (the one id
+//!     shape), `preview` (signed preview links);
+//!   - `app`, the request pipeline, every handler, the crons and the
+//!     queue consumers, written against small ports (KV, D1, the two
+//!     queues, the two mailers, the rate limiter, outbound HTTP, the
+//!     runtime);
 //! - the **edge** layer (`edge`, wasm only): the Worker's entry points and
 //!   the ports implemented over its bindings, nothing else.
 
