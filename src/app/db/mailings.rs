@@ -3,11 +3,11 @@
 //! mail that failed every retry (`dead_mail`, ids only).
 
 use super::subscribers::EXPIRE_REQUESTS;
-use super::{any, int, nothing, nth, rows, text, text_or_null, Db, FromRow, IdRow, Query};
+use super::{any, int, nothing, nth, rows, text, Db, FromRow, IdRow, Query};
 use crate::app::messages::MailMessage;
 use crate::app::ports::Row;
 use crate::app::ports::{Sql, Stmt};
-use crate::mail::topics::Frequency;
+use crate::mail::topics::{Choice, Frequency};
 use serde_json::{json, Value};
 
 /// Claims mailing `?1` (for alert `?2`, at `?3`, first message `?4`);
@@ -71,9 +71,7 @@ pub struct StaleMailing {
 pub struct Recipient {
     pub id: String,
     pub email: String,
-    every: i64,
-    frequency: String,
-    topics: Option<String>,
+    pub choice: Choice,
 }
 
 impl FromRow for StaleMailing {
@@ -92,9 +90,7 @@ impl FromRow for Recipient {
         Some(Recipient {
             id: text(row, "id")?,
             email: text(row, "email")?,
-            every: int(row, "every")?,
-            frequency: text(row, "frequency")?,
-            topics: text_or_null(row, "topics")?,
+            choice: Choice::from_row(row)?,
         })
     }
 }
@@ -129,12 +125,6 @@ impl FromRow for BodyRow {
         Some(BodyRow {
             body: text(row, "body")?,
         })
-    }
-}
-
-impl Recipient {
-    pub fn choice(&self) -> crate::mail::topics::Choice {
-        super::choice(self.every, &self.frequency, self.topics.as_deref())
     }
 }
 

@@ -178,42 +178,20 @@ fn nth(answer: &mut [Vec<Row>], i: usize) -> Vec<Row> {
     answer.get_mut(i).map(std::mem::take).unwrap_or_default()
 }
 
-/// A subscriber's choice as stored: `every` (0 or 1), `frequency`, and
-/// `topics` as a JSON array in text (a column, or `json_group_array`).
-#[derive(Debug, Clone)]
-pub struct ChoiceRow {
-    pub every: i64,
-    pub frequency: String,
-    pub topics: Option<String>,
-}
-
-impl FromRow for ChoiceRow {
-    const NAME: &'static str = "ChoiceRow";
+/// A subscriber's choice as stored, in the columns of any row that holds
+/// one: `every` (0 or 1), `frequency`, and `topics` as a JSON array in
+/// text (a column, or `json_group_array`; null when there are none).
+impl FromRow for Choice {
+    const NAME: &'static str = "Choice";
     fn from_row(row: &Row) -> Option<Self> {
-        Some(ChoiceRow {
-            every: int(row, "every")?,
-            frequency: text(row, "frequency")?,
-            topics: text_or_null(row, "topics")?,
+        let topics = text_or_null(row, "topics")?;
+        Some(Choice {
+            every: int(row, "every")? == 1,
+            topics: topics
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default(),
+            frequency: Frequency::parse(&text(row, "frequency")?).unwrap_or_default(),
         })
-    }
-}
-
-impl ChoiceRow {
-    pub fn choice(&self) -> Choice {
-        choice(self.every, &self.frequency, self.topics.as_deref())
-    }
-}
-
-/// A choice from its three columns (rows hold them beside others, not
-/// nested: serde's `flatten` would read every row through its buffering
-/// `Content`, bytes the Worker doesn't need).
-fn choice(every: i64, frequency: &str, topics: Option<&str>) -> Choice {
-    Choice {
-        every: every == 1,
-        topics: topics
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or_default(),
-        frequency: Frequency::parse(frequency).unwrap_or_default(),
     }
 }
 
@@ -268,21 +246,24 @@ mod tests {
 
     #[test]
     fn a_choice_reads_from_its_columns() {
-        let row = ChoiceRow {
-            every: 0,
-            frequency: "weekly".into(),
-            topics: Some(r#"["c:General","t:un"]"#.into()),
+        let row = |every: i64, topics: serde_json::Value| {
+            let mut r = Row::new();
+            r.insert("every".into(), every.into());
+            r.insert("frequency".into(), "weekly".into());
+            r.insert("topics".into(), topics);
+            r
         };
-        let c = row.choice();
+        let c = Choice::from_row(&row(0, r#"["c:General","t:un"]"#.into())).unwrap();
         assert!(!c.every);
         assert_eq!(c.frequency, Frequency::Weekly);
         assert_eq!(c.topics, ["c:General", "t:un"]);
-        let none = ChoiceRow {
-            every: 1,
-            frequency: "each".into(),
-            topics: None,
-        };
-        assert!(none.choice().every && none.choice().topics.is_empty());
+        let none = Choice::from_row(&row(1, serde_json::Value::Null)).unwrap();
+        assert!(none.every && none.topics.is_empty());
+        assert_eq!(
+            Choice::from_row(&row(1, 7.into())),
+            None,
+            "topics of another type"
+        );
     }
 
     #[test]

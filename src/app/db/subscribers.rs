@@ -1,8 +1,6 @@
 //! Confirmation requests (`pending`), subscribers and their topics.
 
-use super::{
-    any, choice, int, nothing, nth, rows, text, text_or_null, ChoiceRow, Db, FromRow, Query,
-};
+use super::{any, nothing, nth, rows, text, Db, FromRow, Query};
 use crate::app::ports::Row;
 use crate::app::ports::{Sql, Stmt};
 use crate::mail::topics::Choice;
@@ -74,9 +72,7 @@ pub struct NewRequest<'r> {
 #[derive(Debug)]
 pub struct RequestToMail {
     pub email: String,
-    every: i64,
-    frequency: String,
-    topics: Option<String>,
+    pub choice: Choice,
 }
 
 impl FromRow for RequestToMail {
@@ -84,28 +80,8 @@ impl FromRow for RequestToMail {
     fn from_row(row: &Row) -> Option<Self> {
         Some(RequestToMail {
             email: text(row, "email")?,
-            every: int(row, "every")?,
-            frequency: text(row, "frequency")?,
-            topics: text_or_null(row, "topics")?,
+            choice: Choice::from_row(row)?,
         })
-    }
-}
-
-impl FromRow for Confirmed {
-    const NAME: &'static str = "Confirmed";
-    fn from_row(row: &Row) -> Option<Self> {
-        Some(Confirmed {
-            id: text(row, "id")?,
-            every: int(row, "every")?,
-            frequency: text(row, "frequency")?,
-            topics: text_or_null(row, "topics")?,
-        })
-    }
-}
-
-impl RequestToMail {
-    pub fn choice(&self) -> Choice {
-        choice(self.every, &self.frequency, self.topics.as_deref())
     }
 }
 
@@ -113,9 +89,17 @@ impl RequestToMail {
 #[derive(Debug)]
 pub struct Confirmed {
     pub id: String,
-    every: i64,
-    frequency: String,
-    topics: Option<String>,
+    pub choice: Choice,
+}
+
+impl FromRow for Confirmed {
+    const NAME: &'static str = "Confirmed";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(Confirmed {
+            id: text(row, "id")?,
+            choice: Choice::from_row(row)?,
+        })
+    }
 }
 
 impl<'a, S: Sql> Db<'a, S> {
@@ -173,10 +157,7 @@ impl<'a, S: Sql> Db<'a, S> {
             ],
             |mut a| {
                 let confirmed: Vec<Confirmed> = rows(nth(&mut a, 3))?;
-                Ok(confirmed.into_iter().next().map(|c| {
-                    let choice = choice(c.every, &c.frequency, c.topics.as_deref());
-                    (c.id, choice)
-                }))
+                Ok(confirmed.into_iter().next().map(|c| (c.id, c.choice)))
             },
         )
     }
@@ -184,8 +165,8 @@ impl<'a, S: Sql> Db<'a, S> {
     /// A subscriber's choice; `None` once they are gone.
     pub fn choice(&self, id: &str) -> Query<'a, S, Option<Choice>> {
         self.query(vec![Stmt::new(CHOICE, vec![id.into()])], |mut a| {
-            let found: Vec<ChoiceRow> = rows(nth(&mut a, 0))?;
-            Ok(found.first().map(ChoiceRow::choice))
+            let found: Vec<Choice> = rows(nth(&mut a, 0))?;
+            Ok(found.into_iter().next())
         })
     }
 

@@ -34,7 +34,7 @@ pub async fn send<P: Platform>(
         id: &format!("confirm-{id}"),
         unix_time: app.now(),
     };
-    let choice = request.choice().describe();
+    let choice = request.choice.describe();
     let raw = match message::confirmation(&envelope, &url, &choice) {
         Ok(raw) => raw,
         Err(h) => {

@@ -74,8 +74,14 @@ pub async fn send<P: Platform>(
             id: &message_id,
             unix_time: app.now(),
         };
-        let choice = reader.choice();
-        let outcome = match compose(app, &content, &envelope, &choice, &manage, &unsubscribe) {
+        let outcome = match compose(
+            app,
+            &content,
+            &envelope,
+            &reader.choice,
+            &manage,
+            &unsubscribe,
+        ) {
             // Nothing for this reader: the claim goes, nothing is sent.
             None => Err(None),
             Some(Err(h)) => {
