@@ -1,7 +1,9 @@
 -- Email alerts for subscribers (README, "Email alerts"). Applied by
 -- `make dev` and `make test` locally and by `make deploy` remotely
--- (`wrangler d1 migrations apply DB`). Ids are random 64-bit hex, never a
--- sequence, so that one id tells nothing about another.
+-- (`wrangler d1 migrations apply DB`). Ids are never a sequence: ids made
+-- by this file's first version were 64 random bits in hex; since then they
+-- are the time they were made and 64 random bits (src/ids.rs), so that no
+-- id can be guessed from another. (A comment only: the schema is as applied.)
 
 -- Confirmed subscribers. `email` is stored normalised (trimmed, lowercase).
 -- Deleting a row is the whole erasure: topics and delivery records go with it.

@@ -380,6 +380,13 @@ mod tests {
         };
         assert!(mailing.everyone && after.is_empty());
         assert_eq!(mailing.window, Some((1, 2)));
+        let as_bool = text.replace(r#""all":1"#, r#""all":true"#);
+        let MailMessage::Page { mailing, .. } = MailMessage::read(&as_bool).unwrap() else {
+            panic!("a page")
+        };
+        assert!(mailing.everyone, "true reads as 1 does");
+        let off = text.replace(r#""all":1"#, r#""all":0"#);
+        assert!(!MailMessage::read(&off).unwrap().mailing().unwrap().everyone);
     }
 
     #[test]
