@@ -30,13 +30,7 @@ fn malformed_alert_mail_is_kept_as_dead_with_its_kind_logged(case: usize) {
     let dead = site.sql("SELECT body FROM dead_mail");
     assert_eq!(dead.len(), 1, "kept, not dropped");
     assert_eq!(dead[0]["body"], body, "kept as it came");
-    assert!(
-        site.fake
-            .logged()
-            .contains(&format!("unreadable message ({kind})")),
-        "{}",
-        site.fake.logged()
-    );
+    assert_logged_unreadable(&site, kind);
     assert!(site.fake.reader_mail.borrow().is_empty(), "nothing sent");
     assert!(site.fake.mail_queue.borrow().is_empty(), "nothing queued");
     // The operator sees it, named unreadable, and can't put it back as it is.
@@ -87,12 +81,15 @@ fn malformed_inquiries_are_kept_as_dead_with_their_kind_logged(body: &str, kind:
         Some(body),
         "kept as it came"
     );
-    assert!(
-        site.fake
-            .logged()
-            .contains(&format!("unreadable message ({kind})")),
-        "{}",
-        site.fake.logged()
-    );
+    assert_logged_unreadable(&site, kind);
     assert!(site.fake.mail.borrow().is_empty(), "nothing sent");
+}
+
+/// The log names the message unreadable and why.
+fn assert_logged_unreadable(site: &Site, kind: &str) {
+    let logged = site.fake.logged();
+    assert!(
+        logged.contains(&format!("unreadable message ({kind})")),
+        "{logged}"
+    );
 }

@@ -59,8 +59,18 @@ pub fn closest<'a>(folded: &str, block: &[BlockWord<'a>], now: i64) -> Option<&'
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// An alert of this title and body, for the rank tests.
+    pub fn record(title: &str, body: &str) -> crate::content::AlertRecord {
+        crate::content::AlertRecord::new(
+            "a",
+            title,
+            chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            body,
+        )
+    }
 
     #[test]
     fn the_closest_spelling_within_two_edits() {

@@ -111,18 +111,9 @@ fn squash(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::record;
     use super::super::Keys;
     use super::*;
-    use crate::content::AlertRecord;
-
-    fn record(title: &str, body: &str) -> AlertRecord {
-        AlertRecord::new(
-            "a",
-            title,
-            chrono::DateTime::from_timestamp(0, 0).unwrap(),
-            body,
-        )
-    }
 
     #[test]
     fn snippets_mark_words_around_the_densest_run() {

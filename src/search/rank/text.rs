@@ -163,16 +163,8 @@ impl<'r> Analysed<'r> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::record;
     use super::*;
-
-    fn record(title: &str, body: &str) -> AlertRecord {
-        AlertRecord::new(
-            "a",
-            title,
-            chrono::DateTime::from_timestamp(0, 0).unwrap(),
-            body,
-        )
-    }
 
     #[test]
     fn phrases_and_exclusions_are_checked_against_the_text() {
