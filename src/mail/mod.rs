@@ -1,12 +1,16 @@
 //! Email alerts for subscribers, the parts that are plain Rust: what a
 //! reader may choose (`topics`), the subscribe form (`form`), signed links
-//! (`token`), which alerts are due to go out (`notify`) and the messages
-//! themselves (`message`). The handlers are in `crate::app::subscribe`
-//! (readers) and `crate::app::mailing` (crons, queue, operator); the
-//! subscribers live in D1 (`migrations/`).
+//! (`token`), which alerts are due to go out (`notify`), the messages
+//! themselves (`message`), and the Amazon SNS messages that carry SES's
+//! bounces and complaints (`sns`: reading, what is signed, whose
+//! certificate, with `der` reading the certificate). The handlers are in
+//! `crate::app::subscribe` (readers) and `crate::app::mailing` (crons,
+//! queue, operator); the subscribers live in D1 (`migrations/`).
 
+mod der;
 pub mod form;
 pub mod message;
 pub mod notify;
+pub mod sns;
 pub mod token;
 pub mod topics;
