@@ -13,7 +13,8 @@
 //!     (the one routing table);
 //!   - what visitors and subscribers send and get: `form` (the contact
 //!     form and its email), `mail` (email alerts: topics, the subscribe
-//!     form, signed links, what is due, the messages);
+//!     form, signed links, what is due, the messages, and the bounces and
+//!     complaints that come back, SES's through Amazon SNS);
 //!   - shared plumbing: `sign` (the one HMAC signer), `ids` (the one id
 //!     shape), `preview` (signed preview links);
 //!   - `app`, the request pipeline, every handler, the crons and the
