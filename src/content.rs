@@ -53,13 +53,9 @@ pub struct AlertRecord {
     pub image_alt: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// `notify = "again"`: each edit is mailed to subscribers once more
-    /// (`crate::mail::notify`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub notify_again: bool,
     /// Change notes (`[[changes]]`), oldest first, each dated after the
-    /// alert's date (the publisher checks the order). A note is shown
-    /// from its date on.
+    /// alert's date (the publisher checks the order). A note is shown, and
+    /// mailed once (`crate::mail::notify`), from its date on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
     /// The Markdown body, rendered on each request.
@@ -129,7 +125,6 @@ impl AlertRecord {
             image: None,
             image_alt: None,
             aliases: Vec::new(),
-            notify_again: false,
             changes: Vec::new(),
             body: body.into(),
             hash: String::new(),

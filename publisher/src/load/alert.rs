@@ -47,9 +47,9 @@ struct FrontMatter {
     /// Old paths that redirect (301) here.
     #[serde(default)]
     aliases: Vec<String>,
-    /// `"again"`: mail this version to subscribers even though the alert
-    /// went out before (each edit while it says so is one more mailing).
-    notify: Option<String>,
+    /// Retired (`notify = "again"` mailed an edit once more): refused with
+    /// an explanation of change notes, which replace it.
+    notify: Option<toml::Value>,
     /// Change notes, oldest first (`[[changes]]` tables).
     #[serde(default)]
     changes: Vec<ChangeNote>,
@@ -69,6 +69,9 @@ struct ChangeNote {
 /// text carries the detail; the note is shown under its title and leads
 /// an email).
 pub const NOTE_MAX_CHARS: usize = 500;
+
+/// What `make check` says of `notify = "again"`.
+const NOTIFY_RETIRED: &str = "notify = \"again\" is replaced by change notes: add [[changes]] with date and note; each new note is emailed once";
 
 /// Where the front matter's keys are, for messages: each top-level key's
 /// line (tables are not top-level), and each `[[changes]]` table's.
@@ -443,20 +446,12 @@ pub fn parse_alert(
             problems.push(problem(file, at("aliases"), format!("alias `{alias}` must be a site path starting with `/` (no spaces, query or fragment)")));
         }
     }
-    let notify_again = match fm.notify.as_deref() {
-        None => false,
-        Some("again") => true,
-        Some(other) => {
-            problems.push(problem(file, at("notify"), format!("notify = \"{other}\" is not known: the only value is \"again\" (mail this edit to subscribers once more); leave it out otherwise")));
-            false
-        }
-    };
-    if notify_again && fm.draft {
-        problems.push(problem(
-            file,
-            at("notify"),
-            "notify = \"again\" on a draft: drafts are never mailed; remove one of the two",
-        ));
+    if let Some(value) = &fm.notify {
+        let message = match value.as_str() {
+            Some("again") => NOTIFY_RETIRED.to_string(),
+            _ => format!("`notify` is no longer read (it was `notify = {value}`): to email subscribers about a change, add [[changes]] with date and note; each new note is emailed once"),
+        };
+        problems.push(problem(file, at("notify"), message));
     }
     let changes = check_changes(file, &fm.changes, &scanned, date, &mut problems);
     if let (Some(u), Some(newest)) = (updated, changes.last().map(|c| c.date)) {
@@ -501,7 +496,6 @@ pub fn parse_alert(
         image: fm.image,
         image_alt: fm.image_alt,
         aliases: fm.aliases,
-        notify_again,
         changes,
         body,
         hash: String::new(),
@@ -571,6 +565,8 @@ mod tests {
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = [\"ab\", \"a-very-long-tag-name-that-goes-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on\"]\n+++\n", 4, "is too long: at most 100 bytes" ; "tag too long")]
     #[test_case("+++\ntitle = \"Vertical\\u000Btab\"\ndate = 2024-11-25\n+++\n", 2, "`title` contains the control character U+000B" ; "control character in title")]
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nFine.\n\nForm\u{0C}feed.\n", 7, "the text contains the control character U+000C" ; "control character in the body")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = \"again\"\n+++\n", 4, "notify = \"again\" is replaced by change notes: add [[changes]] with date and note; each new note is emailed once" ; "notify again retired")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = true\n+++\n", 4, "`notify` is no longer read (it was `notify = true`): to email subscribers about a change, add [[changes]]" ; "notify other value")]
     #[test_case(CHANGE_BEFORE_DATE, 7, "this change is dated 2024-11-24, before the alert's `date` (2024-11-25)" ; "change before the alert")]
     #[test_case(CHANGE_EMPTY_NOTE, 8, "`note` is empty" ; "empty change note")]
     #[test_case(CHANGES_OUT_OF_ORDER, 11, "change notes go oldest first: this one (2024-11-26) comes after one dated 2024-11-27" ; "changes out of order")]
@@ -665,13 +661,14 @@ mod tests {
 
     #[test]
     fn every_problem_of_the_notes_is_reported_at_once() {
-        let p = parse("+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-20\nnote = \"\"\n[[changes]]\ndate = 2024-11-19\nnote = \"Ok.\"\n+++\n").unwrap_err();
+        let p = parse("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = \"again\"\n[[changes]]\ndate = 2024-11-20\nnote = \"\"\n[[changes]]\ndate = 2024-11-19\nnote = \"Ok.\"\n+++\n").unwrap_err();
         let said: Vec<String> = p.iter().map(ToString::to_string).collect();
-        assert_eq!(said.len(), 4, "{said:#?}");
-        assert!(said[0].starts_with("alerts/x.md:6: this change is dated 2024-11-20, before"));
-        assert!(said[1].starts_with("alerts/x.md:7: `note` is empty"));
-        assert!(said[2].starts_with("alerts/x.md:9: this change is dated 2024-11-19, before"));
-        assert!(said[3].starts_with("alerts/x.md:9: change notes go oldest first"));
+        assert_eq!(said.len(), 5, "{said:#?}");
+        assert!(said[0].starts_with("alerts/x.md:4: notify = \"again\" is replaced"));
+        assert!(said[1].starts_with("alerts/x.md:6: this change is dated 2024-11-20, before"));
+        assert!(said[2].starts_with("alerts/x.md:7: `note` is empty"));
+        assert!(said[3].starts_with("alerts/x.md:9: this change is dated 2024-11-19, before"));
+        assert!(said[4].starts_with("alerts/x.md:9: change notes go oldest first"));
     }
 
     #[test]
