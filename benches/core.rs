@@ -108,6 +108,7 @@ fn feed_of_20_alerts(bencher: Bencher) {
         page_path: "/",
         atom_path: "/feed.xml",
         json_path: "/feed.json",
+        now: chrono::DateTime::from_timestamp(1_732_000_000, 0).unwrap(),
     };
     bencher.bench(|| {
         let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();

@@ -41,9 +41,11 @@ CREATE TABLE pending (
   expires_at INTEGER NOT NULL
 ) STRICT;
 
--- Each mailing, claimed once: an alert going live ('<slug>' or
--- '<slug>#<hash>' for `notify = "again"`) or a week's digest
--- ('digest:<yyyy-Www>'). The primary key is what makes a mailing start
+-- Each mailing, claimed once: an alert going live ('<slug>'), one of its
+-- change notes ('<slug>@<yyyy-mm-dd>#<hash>'; 'queued' with `first`
+-- 'covered' or 'reworded' when it had nothing to send) or a week's digest
+-- ('digest:<yyyy-Www>'); older rows may hold '<slug>#<hash>', the retired
+-- `notify = "again"`. The primary key is what makes a mailing start
 -- once. `status` is 'claimed' until its first queue message is on the
 -- queue ('queued'); the cron puts back a claim left older than 5 minutes,
 -- from `first` (that message).

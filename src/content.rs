@@ -53,10 +53,11 @@ pub struct AlertRecord {
     pub image_alt: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// `notify = "again"`: each edit is mailed to subscribers once more
-    /// (`crate::mail::notify`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub notify_again: bool,
+    /// Change notes (`[[changes]]`), oldest first, each dated after the
+    /// alert's date (the publisher checks the order). A note is shown, and
+    /// mailed once (`crate::mail::notify`), from its date on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
     /// The Markdown body, rendered on each request.
     pub body: String,
     /// Hash of the whole record (related entries included): what the
@@ -69,11 +70,41 @@ pub struct AlertRecord {
     pub content_hash: String,
 }
 
+/// One change note: what changed in the alert, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    #[serde(with = "chrono::serde::ts_seconds")]
+    pub date: DateTime<Utc>,
+    /// Plain text (escaped wherever it is shown).
+    pub note: String,
+}
+
 impl AlertRecord {
-    /// When the alert last changed: its update, else its publication (the
-    /// publisher refuses an update before the date).
-    pub fn modified(&self) -> DateTime<Utc> {
-        self.updated.unwrap_or(self.date)
+    /// The change notes readers may see at `now` (those dated up to it),
+    /// oldest first.
+    pub fn changes_at(&self, now: DateTime<Utc>) -> &[Change] {
+        let seen = self.changes.partition_point(|c| c.date <= now);
+        &self.changes[..seen]
+    }
+
+    /// When the alert was last updated as readers see it at `now`: the
+    /// later of its `updated` and its newest change note that has come.
+    pub fn updated_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let note = self.changes_at(now).last().map(|c| c.date);
+        self.updated.max(note)
+    }
+
+    /// When the alert last changed as readers see it at `now`: its update
+    /// (`updated_at`), else its publication (the publisher refuses an
+    /// update or a change note before the date).
+    pub fn modified_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.updated_at(now).unwrap_or(self.date)
+    }
+
+    /// Its latest update, change notes dated later than now included: what
+    /// its listing entries carry as `u`.
+    pub fn last_update(&self) -> Option<DateTime<Utc>> {
+        self.updated_at(DateTime::<Utc>::MAX_UTC)
     }
 
     /// A public alert with no category, tags, contacts, image or aliases:
@@ -94,7 +125,7 @@ impl AlertRecord {
             image: None,
             image_alt: None,
             aliases: Vec::new(),
-            notify_again: false,
+            changes: Vec::new(),
             body: body.into(),
             hash: String::new(),
             content_hash: String::new(),
@@ -125,7 +156,7 @@ impl AlertRecord {
                 title: self.title.clone(),
                 date: self.date.timestamp(),
                 hash: self.validator().to_string(),
-                updated: self.updated.map(|u| u.timestamp()),
+                updated: self.last_update().map(|u| u.timestamp()),
                 category: self.category.clone(),
                 tags: self.tags.clone(),
                 summary: truncate_words(&self.summary, SUMMARY_MAX_CHARS),
@@ -221,9 +252,21 @@ impl From<ListingEntry> for FlatEntry {
 }
 
 impl ListingEntry {
-    /// When the alert last changed: its update, else its publication.
-    pub fn modified(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp(self.meta.updated.unwrap_or(self.meta.date), 0).unwrap_or_default()
+    /// When the alert last changed as readers see it at `now` (unix
+    /// seconds): its update, else its publication; `None` while its latest
+    /// update is dated later than `now` (a change note still to come: the
+    /// entry does not say what came before it).
+    pub fn modified_at(&self, now: i64) -> Option<DateTime<Utc>> {
+        match self.meta.updated {
+            Some(u) if u > now => None,
+            u => DateTime::from_timestamp(u.unwrap_or(self.meta.date), 0),
+        }
+    }
+
+    /// Its update as readers see it at `now`: `None` while it is dated
+    /// later (see `modified_at`).
+    pub fn updated_at(&self, now: i64) -> Option<i64> {
+        self.meta.updated.filter(|u| *u <= now)
     }
 
     pub fn date(&self) -> DateTime<Utc> {
@@ -286,6 +329,41 @@ mod tests {
             serde_json::to_string(&m).unwrap(),
             r#"{"t":"T","d":1,"s":"S"}"#
         );
+    }
+
+    #[test]
+    fn change_notes_count_from_their_date_on() {
+        let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+        let day = 86_400;
+        let mut a = AlertRecord::new("x", "T", at(10 * day), "");
+        assert_eq!(a.modified_at(at(20 * day)), at(10 * day));
+        assert_eq!(a.entry().meta.updated, None);
+        a.changes = [12, 14]
+            .map(|d| Change {
+                date: at(d * day),
+                note: format!("Note of day {d}."),
+            })
+            .to_vec();
+        assert!(a.changes_at(at(11 * day)).is_empty());
+        assert_eq!(a.modified_at(at(11 * day)), at(10 * day));
+        assert_eq!(a.changes_at(at(13 * day)).len(), 1);
+        assert_eq!(a.modified_at(at(13 * day)), at(12 * day));
+        assert_eq!(a.modified_at(at(14 * day)), at(14 * day), "at its date");
+        // Listing entries carry the newest, and say nothing before it.
+        let e = a.entry();
+        assert_eq!(e.meta.updated, Some(14 * day));
+        assert_eq!(e.modified_at(13 * day), None);
+        assert_eq!(e.updated_at(13 * day), None);
+        assert_eq!(e.modified_at(14 * day), Some(at(14 * day)));
+        // An `updated` later than every note is the modified date.
+        a.updated = Some(at(15 * day));
+        assert_eq!(a.modified_at(at(20 * day)), at(15 * day));
+        assert_eq!(a.entry().meta.updated, Some(15 * day));
+        // Stored only when there are some: other records keep their hash.
+        let plain = AlertRecord::new("x", "T", at(10 * day), "");
+        assert!(!serde_json::to_string(&plain).unwrap().contains("changes"));
+        let back: AlertRecord = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back.changes, a.changes);
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct FeedInfo<'a> {
     pub atom_path: &'a str,
     /// Site path of the JSON Feed.
     pub json_path: &'a str,
+    /// When the feed is made: a change note dated later is not counted in
+    /// an entry's modified date yet.
+    pub now: DateTime<Utc>,
 }
 
 /// Whether XML 1.0 allows `c` in a document: not the C0 controls other than
@@ -70,7 +73,7 @@ fn xml_declaration() -> PreEscaped<&'static str> {
 pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
     let updated = items
         .iter()
-        .map(|i| i.alert.modified())
+        .map(|i| i.alert.modified_at(info.now))
         .max()
         .unwrap_or_default();
     let feed: Markup = html! {
@@ -91,7 +94,7 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
                     title { (a.title) }
                     link rel="alternate" type="text/html" href=(url) {}
                     published { (rfc3339(a.date)) }
-                    updated { (rfc3339(a.modified())) }
+                    updated { (rfc3339(a.modified_at(info.now))) }
                     summary { (a.summary) }
                     @if let Some(c) = &a.category {
                         category term=(crate::keys::name_slug(c)) label=(c) {}
@@ -123,7 +126,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
                 "content_html": i.html,
                 "summary": a.summary,
                 "date_published": rfc3339(a.date),
-                "date_modified": rfc3339(a.modified()),
+                "date_modified": rfc3339(a.modified_at(info.now)),
                 "tags": tags,
             });
             if let Some(img) = &a.image {
@@ -212,6 +215,7 @@ mod tests {
             page_path: "/",
             atom_path: "/feed.xml",
             json_path: "/feed.json",
+            now: DateTime::from_timestamp(1_733_011_200, 0).unwrap(),
         }
     }
 
@@ -276,6 +280,54 @@ mod tests {
             "https://alerts.example.org/lead.png"
         );
         assert_eq!(j["items"][0]["tags"][0], "Opinion");
+    }
+
+    #[test]
+    fn the_newest_change_note_come_is_the_modified_date() {
+        use crate::content::Change;
+        let site = Site::new("https://alerts.example.org", "Access Alerts");
+        let mut a = alert("x", "T");
+        let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+        // Published 26 November; notes of 27 and 28 November, and one of
+        // 3 December, after the feed's now (1 December).
+        a.changes = [1_732_665_600, 1_732_752_000, 1_733_184_000]
+            .map(|d| Change {
+                date: at(d),
+                note: "Corrected.".into(),
+            })
+            .to_vec();
+        let items = [FeedItem {
+            alert: &a,
+            html: String::new(),
+        }];
+        let xml = atom(&site, &info(), &items);
+        assert!(xml.contains("<published>2024-11-26T00:00:00Z</published><updated>2024-11-28T00:00:00Z</updated>"), "{xml}");
+        assert!(
+            xml.contains("<generator>access-alerts</generator>")
+                && xml.contains("<updated>2024-11-28T00:00:00Z</updated><link rel=\"self\""),
+            "{xml}"
+        );
+        let j: serde_json::Value =
+            serde_json::from_str(&json_feed(&site, &info(), &items)).unwrap();
+        assert_eq!(j["items"][0]["date_modified"], "2024-11-28T00:00:00Z");
+        let later = FeedInfo {
+            now: at(1_733_184_000),
+            ..info()
+        };
+        let j: serde_json::Value = serde_json::from_str(&json_feed(&site, &later, &items)).unwrap();
+        assert_eq!(
+            j["items"][0]["date_modified"], "2024-12-03T00:00:00Z",
+            "from its date on"
+        );
+        // An `updated` later than every note is the modified date.
+        a.updated = Some(at(1_732_838_400));
+        let items = [FeedItem {
+            alert: &a,
+            html: String::new(),
+        }];
+        let j: serde_json::Value =
+            serde_json::from_str(&json_feed(&site, &info(), &items)).unwrap();
+        assert_eq!(j["items"][0]["date_modified"], "2024-11-29T00:00:00Z");
     }
 
     #[test]

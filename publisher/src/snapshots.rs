@@ -47,10 +47,75 @@ fn every_alert_page() {
                 body_html: &body,
                 related: &related,
                 preview: false,
+                now: chrono::DateTime::<chrono::Utc>::MAX_UTC,
             },
         );
         insta::assert_snapshot!(format!("alert-{}", a.slug), readable(page.into_string()));
     }
+}
+
+/// A fixture alert (not in `content/`: its notes would be invented facts)
+/// with three change notes, the last dated after the page is shown.
+const WITH_CHANGES: &str = r#"+++
+title = "Access Alert: a consultation with corrections"
+date = 2024-11-25T09:00:00Z
+category = "Opinion"
+tags = ["UN OEWG"]
+summary = "A fixture for the page's change notes."
+
+[[changes]]
+date = 2024-11-26
+note = "Added the link to the <consultation> page & its annex."
+
+[[changes]]
+date = 2024-11-27T14:30:00Z
+note = "Corrected the deadline for comments to 6 December."
+
+[[changes]]
+date = 2024-12-05
+note = "A note dated after the page is shown: not on it yet."
++++
+The consultation is open until **6 December**.
+"#;
+
+#[test]
+fn alert_page_with_change_notes() {
+    let (alert, _) = load::parse_alert(
+        Path::new("alerts/a-consultation-with-corrections.md"),
+        "a-consultation-with-corrections",
+        WITH_CHANGES,
+    )
+    .expect("a valid fixture");
+    let a = &alert.record;
+    let body = markdown::render(&a.body).html;
+    let page = |now| {
+        views::alert_page(
+            &site(),
+            &AlertPage {
+                alert: a,
+                body_html: &body,
+                related: &[],
+                preview: false,
+                now,
+            },
+        )
+        .into_string()
+    };
+    let now = chrono::DateTime::parse_from_rfc3339("2024-12-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let html = page(now);
+    assert!(!html.contains("not on it yet"), "a note still to come");
+    assert!(html.contains("\"dateModified\":\"2024-11-27T14:30:00Z\""));
+    insta::assert_snapshot!("alert-with-changes", readable(html));
+    // With one note: no list of updates.
+    let first = page(
+        chrono::DateTime::parse_from_rfc3339("2024-11-26T12:00:00Z")
+            .unwrap()
+            .to_utc(),
+    );
+    assert!(first.contains("Added the link to the &lt;consultation&gt; page &amp; its annex."));
+    assert!(!first.contains("<details"));
 }
 
 #[test]

@@ -66,13 +66,28 @@ pub async fn feed<P: Platform>(
         &title,
     ];
     let hashed = page.entries.iter().all(|e| !e.meta.hash.is_empty());
+    // An entry updated later than now has a change note still to come: the
+    // records say how many of its notes have come, which the feed's dates
+    // (and so its validator) follow.
+    let now = app.now();
+    let pending = page
+        .entries
+        .iter()
+        .any(|e| e.meta.updated.is_some_and(|u| u > now));
     let mut records = None;
-    if hashed {
+    let said: Vec<String>;
+    if hashed && !pending {
         parts.extend(page.entries.iter().map(|e| e.meta.hash.as_str()));
     } else {
-        // Entries written before they carried a hash: the records say.
-        records = Some(feed_records(app, &page.entries).await?);
-        parts.extend(records.iter().flatten().map(|r| r.validator()));
+        // Entries written before they carried a hash, or a note to come:
+        // the records say.
+        let read = feed_records(app, &page.entries).await?;
+        said = read
+            .iter()
+            .map(|r| format!("{}:{}", r.validator(), r.changes_at(app.now_utc()).len()))
+            .collect();
+        records = Some(read);
+        parts.extend(said.iter().map(String::as_str));
     }
     let etag = crate::http::etag(&parts);
     let content_type = match format {
@@ -101,6 +116,7 @@ pub async fn feed<P: Platform>(
         page_path: &page_path,
         atom_path: &atom_path,
         json_path: &json_path,
+        now: app.now_utc(),
     };
     let body = match format {
         Format::Atom => feeds::atom(site, &info, &items),
@@ -187,7 +203,7 @@ pub async fn sitemap_month<P: Platform>(
         for e in &page.entries {
             urls.push(SitemapUrl {
                 loc: site.abs(&routes::alert_path(&e.slug)),
-                lastmod: Some(e.modified()),
+                lastmod: e.modified_at(app.now()),
             });
             if let Some(c) = &e.meta.category {
                 taxonomy.insert(routes::category_path(c));

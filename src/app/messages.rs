@@ -78,8 +78,8 @@ impl std::fmt::Display for Malformed {
 /// One mailing as its messages carry it: which one, what it sends, to whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mailing {
-    /// The mailing's id: the alert's (`notify::mailing_of`) or a digest's
-    /// `digest:<yyyy-Www>`.
+    /// The mailing's id: the alert's slug, one of its change notes'
+    /// (`notify::note_mailing`), or a digest's `digest:<yyyy-Www>`.
     pub id: String,
     /// The alert's slug; empty for a digest.
     pub slug: String,

@@ -122,11 +122,19 @@ pub async fn alert<P: Platform>(
         use std::fmt::Write;
         let _ = writeln!(related_key, "{}:{}:{}", r.slug, r.meta.date, r.meta.title);
     }
+    // Change notes show from their date on, checked on every request; a
+    // preview shows them all.
+    let now = match visibility {
+        Visibility::Preview => chrono::DateTime::<chrono::Utc>::MAX_UTC,
+        Visibility::Public => app.now_utc(),
+    };
+    let notes = record.changes_at(now).len().to_string();
     let etag = crate::http::etag(&[
         crate::BUILD_VERSION,
         &site.url,
         record.validator(),
         &related_key,
+        &notes,
     ]);
     if visibility == Visibility::Public {
         if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::HTML) {
@@ -141,6 +149,7 @@ pub async fn alert<P: Platform>(
             body_html: &body_html,
             related: &related,
             preview: visibility == Visibility::Preview,
+            now,
         },
     );
     let reply = Reply::html(200, markup);
@@ -188,7 +197,16 @@ pub async fn api_alert<P: Platform>(
 ) -> Result<Reply, AppError> {
     let site = app.site();
     let a = public_alert(app, slug).await?;
-    let etag = crate::http::etag(&[crate::BUILD_VERSION, &site.url, a.validator(), "api"]);
+    let now = app.now_utc();
+    let changes = a.changes_at(now);
+    let notes = changes.len().to_string();
+    let etag = crate::http::etag(&[
+        crate::BUILD_VERSION,
+        &site.url,
+        a.validator(),
+        "api",
+        &notes,
+    ]);
     if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::JSON) {
         return Ok(reply);
     }
@@ -198,7 +216,11 @@ pub async fn api_alert<P: Platform>(
         "slug": a.slug,
         "title": a.title,
         "date": rfc(a.date),
-        "updated": a.updated.map(rfc),
+        "updated": a.updated_at(now).map(rfc),
+        "changes": changes
+            .iter()
+            .map(|c| serde_json::json!({ "date": rfc(c.date), "note": c.note }))
+            .collect::<Vec<_>>(),
         "category": a.category,
         "tags": a.tags,
         "summary": a.summary,

@@ -42,8 +42,8 @@ pub struct Settings {
     /// Without it, `/subscribe` answers 503 and nothing is mailed.
     pub subscriber_secret: Option<String>,
     /// An alert dated more than this many days before it goes live is an
-    /// archive import and is not mailed (`NOTIFY_MAX_AGE_DAYS`, default 7),
-    /// unless it says `notify = "again"`.
+    /// archive import and is not mailed (`NOTIFY_MAX_AGE_DAYS`, default 7);
+    /// a change note older than that is not mailed either.
     pub notify_max_age_days: i64,
     /// What is missing or malformed, by setting name (never a value):
     /// `/healthz` answers 503 with these, and the edge logs them once.

@@ -48,6 +48,25 @@ pub struct AlertMail<'a> {
     /// absolute by `absolute_links`.
     pub html: &'a str,
     pub text: &'a str,
+    /// The change note, when this is an update of an alert sent before.
+    pub update: Option<Update<'a>>,
+}
+
+/// A change note as mailed: `Updated <date>: <note>`.
+#[derive(Clone, Copy)]
+pub struct Update<'a> {
+    pub date: &'a str,
+    /// Plain text (escaped in the HTML part).
+    pub note: &'a str,
+}
+
+/// The change note's paragraph, first in an update (and in a digest's item).
+fn update_html(u: &Update<'_>) -> Markup {
+    html! {
+        p style="border-left: 4px solid #0b3d6e; padding-left: 0.75em" {
+            strong { "Updated " (u.date) ": " } (u.note)
+        }
+    }
 }
 
 fn domain_of(address: &str) -> &str {
@@ -213,11 +232,20 @@ pub fn confirmation(
         .map_err(|_| UnsafeHeader("body"))
 }
 
-/// One alert, the moment it goes live.
+/// One alert, the moment it goes live; or, with a change note, an update
+/// of it (`Updated: <title>`, the note first, then the alert).
 pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<String, UnsafeHeader> {
     check(&[("Subject", a.title), ("Body", a.url)], e.to)?;
+    let subject = match a.update {
+        Some(_) => format!("Updated: {}", a.title),
+        None => a.title.to_string(),
+    };
+    let update = a
+        .update
+        .map(|u| format!("Updated {}: {}\n\n", u.date, u.note))
+        .unwrap_or_default();
     let text = format!(
-        "{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
+        "{update}{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
         title = a.title,
         date = a.date,
         summary = a.summary,
@@ -226,8 +254,9 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
         footer = text_footer(l),
     );
     let html = html_doc(
-        a.title,
+        &subject,
         html! {
+            @if let Some(u) = &a.update { (update_html(u)) }
             h1 style="font-size: 1.4em" { a href=(a.url) style="color: #1a1a1a" { (a.title) } }
             p style="color: #444" { (a.date) }
             p { strong { (a.summary) } }
@@ -236,7 +265,7 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
         },
         Some(l),
     );
-    parts(list_headers(base(e, a.title)?, e, l)?, e.id, text, html)
+    parts(list_headers(base(e, &subject)?, e, l)?, e.id, text, html)
         .write_to_string()
         .map_err(|_| UnsafeHeader("body"))
 }
@@ -247,6 +276,9 @@ pub struct DigestItem<'a> {
     pub summary: &'a str,
     pub date: &'a str,
     pub url: &'a str,
+    /// For an alert of an earlier week updated in this one: its newest
+    /// change note of the week.
+    pub update: Option<Update<'a>>,
 }
 
 /// The weekly digest: the week's alerts matching the subscriber's topics.
@@ -262,8 +294,12 @@ pub fn digest(
     }
     let mut text = format!("{subject}\n\n");
     for i in items {
+        let update = i
+            .update
+            .map(|u| format!("Updated {}: {}\n", u.date, u.note))
+            .unwrap_or_default();
         text.push_str(&format!(
-            "{}\n{}\n{}\n{}\n\n",
+            "{}\n{}\n{update}{}\n{}\n\n",
             i.title, i.date, i.summary, i.url
         ));
     }
@@ -275,6 +311,7 @@ pub fn digest(
             @for i in items {
                 h2 style="font-size: 1.1em" { a href=(i.url) { (i.title) } }
                 p style="color: #444" { (i.date) }
+                @if let Some(u) = &i.update { (update_html(u)) }
                 p { (i.summary) }
             }
         },
@@ -317,6 +354,7 @@ mod tests {
             url: "https://alerts.example.org/alerts/a/",
             html: "<p>Body <a href=\"https://alerts.example.org/x\">x</a></p>",
             text: "Body x\n",
+            update: None,
         }
     }
 
@@ -338,6 +376,41 @@ mod tests {
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("you subscribed to: Opinion"));
         assert!(raw.contains("Message-ID: <a1-b2@example.org>"));
+    }
+
+    #[test]
+    fn an_update_says_so_in_its_subject_and_puts_the_note_first() {
+        let s = site();
+        let update = AlertMail {
+            update: Some(Update {
+                date: "27 Nov 2024",
+                note: "Corrected the deadline <for comments> to 6 December.",
+            }),
+            ..mail("Access Alert: OEWG")
+        };
+        let raw = alert(&envelope(&s, "ada@example.org"), &update, &LINKS).unwrap();
+        // Quoted-printable, read back (ASCII only here).
+        let raw = raw.replace("=\r\n", "").replace("=3D", "=");
+        assert!(
+            raw.contains("Subject: Updated: Access Alert: OEWG\r\n"),
+            "{raw}"
+        );
+        let text_at = raw.find("text/plain").unwrap();
+        let text = &raw[text_at..raw.find("text/html").unwrap()];
+        let note = text
+            .find("Updated 27 Nov 2024: Corrected the deadline")
+            .unwrap();
+        assert!(note < text.find("Access Alert: OEWG").unwrap(), "{text}");
+        let html = &raw[raw.find("text/html").unwrap()..];
+        assert!(
+            html.contains("Corrected the deadline &lt;for comments&gt;"),
+            "escaped: {html}"
+        );
+        assert!(
+            html.find("Updated 27 Nov 2024").unwrap() < html.find("<h1").unwrap(),
+            "{html}"
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::{card, dateline, layout, CardLevel, Head, Site};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::dates::{human_date, month_name, rfc3339, YearMonth};
 use crate::routes::{self, Route};
+use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped};
 
 /// Everything the alert page shows besides the record itself.
@@ -13,6 +14,9 @@ pub struct AlertPage<'a> {
     pub related: &'a [ListingEntry],
     /// A preview of a draft or scheduled alert.
     pub preview: bool,
+    /// When the page is shown: change notes dated later are left out (a
+    /// preview passes the end of time, and shows them all).
+    pub now: DateTime<Utc>,
 }
 
 /// The article page: `/alerts/<slug>` (and previews).
@@ -27,7 +31,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
         }
     });
     let month = YearMonth::of(a.date);
-    let json_ld = news_article_ld(site, a, &path, image.as_deref());
+    let json_ld = news_article_ld(site, a, &path, image.as_deref(), page.now);
     let head = Head {
         path: Some(&path),
         noindex: page.preview,
@@ -48,9 +52,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
                 h1 { (a.title) }
                 (dateline(a.date, &a.category))
                 p.archive-link { a href=(Route::Archive(month.year, month.month).path()) { "More from " (month_name(month.year, month.month)) } }
-                @if let Some(u) = a.updated {
-                    p.updated { "Updated " time datetime=(rfc3339(u)) { (human_date(u)) } }
-                }
+                (updates(a, page.now))
             }
             @if let (Some(src), Some(alt)) = (&image, &a.image_alt) {
                 img.lead src=(src) alt=(alt);
@@ -90,7 +92,46 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
     layout(site, &head, main)
 }
 
-fn news_article_ld(site: &Site, a: &AlertRecord, path: &str, image: Option<&str>) -> String {
+/// Under the title: `Updated <date>: <note>` for the newest change note
+/// that has come and, when there are more, every note in a `<details>`
+/// list, newest first, down to the first publication (native disclosure:
+/// no script, keyboard and screen readers as the browser gives them).
+/// Without notes, a bare `updated` is `Updated <date>`, as before; with
+/// notes, it is shown only when it is later than the newest.
+fn updates(a: &AlertRecord, now: DateTime<Utc>) -> Markup {
+    let notes = a.changes_at(now);
+    let when = |d: DateTime<Utc>| html! { time datetime=(rfc3339(d)) { (human_date(d)) } };
+    let bare = a
+        .updated
+        .filter(|u| notes.last().is_none_or(|c| *u > c.date));
+    html! {
+        @if let Some(u) = bare {
+            p.updated { "Updated " (when(u)) }
+        }
+        @if let Some(latest) = notes.last() {
+            p.updated.change { "Updated " (when(latest.date)) ": " (latest.note) }
+            @if notes.len() > 1 {
+                details.updates {
+                    summary { "See all updates (" (notes.len()) ")" }
+                    ul {
+                        @for c in notes.iter().rev() {
+                            li { (when(c.date)) ": " (c.note) }
+                        }
+                        li { (when(a.date)) ": First published." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn news_article_ld(
+    site: &Site,
+    a: &AlertRecord,
+    path: &str,
+    image: Option<&str>,
+    now: DateTime<Utc>,
+) -> String {
     let rfc = rfc3339;
     let mut ld = serde_json::json!({
         "@context": "https://schema.org",
@@ -98,7 +139,7 @@ fn news_article_ld(site: &Site, a: &AlertRecord, path: &str, image: Option<&str>
         "headline": a.title,
         "description": a.summary,
         "datePublished": rfc(a.date),
-        "dateModified": rfc(a.modified()),
+        "dateModified": rfc(a.modified_at(now)),
         "mainEntityOfPage": site.abs(path),
         "publisher": { "@type": "Organization", "name": site.name, "url": site.abs(&Route::Home.path()) },
     });
@@ -126,10 +167,11 @@ mod tests {
             DateTime::from_timestamp(1_732_492_800, 0).unwrap(),
             "",
         );
-        let ld = news_article_ld(&site, &a, "/alerts/x", None);
+        let now = DateTime::from_timestamp(1_733_011_200, 0).unwrap();
+        let ld = news_article_ld(&site, &a, "/alerts/x", None, now);
         assert!(!ld.contains("</script"), "{ld}");
         a.title = "ok".into();
-        assert!(news_article_ld(&site, &a, "/alerts/x", None)
+        assert!(news_article_ld(&site, &a, "/alerts/x", None, now)
             .contains("https://alerts.example.org/alerts/x"));
     }
 }

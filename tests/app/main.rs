@@ -19,6 +19,7 @@ mod malformed;
 mod pages;
 mod search;
 mod subscribers;
+mod updates;
 
 use access_alerts::content::AlertRecord;
 use fake::{Site, TestRequest};

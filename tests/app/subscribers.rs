@@ -9,7 +9,7 @@ use access_alerts::app::{App, Outcome, QueueKind, DIGEST_CRON};
 use access_alerts::routes::Method;
 
 const FORM: &str = "application/x-www-form-urlencoded";
-const EVERY_MINUTE: &str = "* * * * *";
+pub(crate) const EVERY_MINUTE: &str = "* * * * *";
 
 impl Site {
     pub fn cron(&self, cron: &str) {
@@ -121,18 +121,32 @@ impl Site {
     }
 }
 
-/// An alert dated `minutes` from the fake's clock (negative: in the past).
-fn alert_text(title: &str, category: &str, minutes: i64, extra: &str) -> String {
-    let date =
-        chrono::DateTime::from_timestamp_millis(crate::fake::START_MILLIS + minutes * 60_000)
-            .unwrap();
+/// The fake's start plus `minutes` (negative: before it), as TOML writes it.
+fn at_minutes(minutes: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(crate::fake::START_MILLIS + minutes * 60_000)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// An alert dated `minutes` from the fake's clock (negative: in the past);
+/// `extra` is front matter after its category (`[[changes]]` tables last).
+pub(crate) fn alert_text(title: &str, category: &str, minutes: i64, extra: &str) -> String {
     format!(
         "+++\ntitle = \"{title}\"\ndate = {}\ncategory = \"{category}\"\n{extra}+++\nThe body of {title}, with [a link](/alerts/oewg-collective-call-against-barring-organisations).\n",
-        date.format("%Y-%m-%dT%H:%M:%SZ")
+        at_minutes(minutes)
     )
 }
 
-fn site() -> Site {
+/// A `[[changes]]` table dated `minutes` from the fake's start.
+pub(crate) fn change_note(minutes: i64, note: &str) -> String {
+    format!(
+        "[[changes]]\ndate = {}\nnote = \"{note}\"\n",
+        at_minutes(minutes)
+    )
+}
+
+pub(crate) fn site() -> Site {
     let site = Site::from_content();
     // Alerts public before anyone subscribed start their mailings here, to nobody.
     site.cron(EVERY_MINUTE);
@@ -187,10 +201,15 @@ fn an_alert_goes_once_to_each_matching_subscriber_and_to_nobody_else() {
     site.cron(EVERY_MINUTE);
     site.drain_mail();
     assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
-    // notify = "again" sends this version once more, and only once.
+    // A change note is one update mailing, once (`updates.rs`).
     site.publish_text(
         "fresh-opinion",
-        &alert_text("Fresh opinion", "Opinion", -1, "notify = \"again\"\n"),
+        &alert_text(
+            "Fresh opinion",
+            "Opinion",
+            -1,
+            &change_note(0, "Corrected the date of the session."),
+        ),
     );
     site.cron(EVERY_MINUTE);
     site.drain_mail();
@@ -198,6 +217,9 @@ fn an_alert_goes_once_to_each_matching_subscriber_and_to_nobody_else() {
     site.drain_mail();
     assert_eq!(site.reader_mail_to("ada@example.net").len(), 3);
     assert_eq!(site.reader_mail_to("bo@example.net").len(), 3);
+    assert!(
+        site.reader_mail_to("bo@example.net")[2].contains("Subject: Updated: Fresh opinion\r\n")
+    );
     // No address in any log line.
     let logs = site.fake.logged();
     assert!(!logs.contains("@example.net"), "{logs}");

@@ -4,7 +4,7 @@
 //! Cross-file checks (contacts, related alerts, clashes) are `crate::link`'s.
 
 use crate::model::{problem, Alert, Problem};
-use access_alerts::content::AlertRecord;
+use access_alerts::content::{AlertRecord, Change};
 use access_alerts::{keys, markdown};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -47,9 +47,220 @@ struct FrontMatter {
     /// Old paths that redirect (301) here.
     #[serde(default)]
     aliases: Vec<String>,
-    /// `"again"`: mail this version to subscribers even though the alert
-    /// went out before (each edit while it says so is one more mailing).
-    notify: Option<String>,
+    /// Retired (`notify = "again"` mailed an edit once more): refused with
+    /// an explanation of change notes, which replace it.
+    notify: Option<toml::Value>,
+    /// Change notes, oldest first (`[[changes]]` tables).
+    #[serde(default)]
+    changes: Vec<ChangeNote>,
+}
+
+/// One `[[changes]]` table: when the alert changed, and what changed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeNote {
+    /// A date (00:00 UTC) or a datetime, like the alert's `date`.
+    date: Option<toml::value::Datetime>,
+    /// What changed, in plain text.
+    note: Option<String>,
+}
+
+/// The longest change note, in characters: a sentence or two (the alert's
+/// text carries the detail; the note is shown under its title and leads
+/// an email).
+pub const NOTE_MAX_CHARS: usize = 500;
+
+/// What `make check` says of `notify = "again"`.
+const NOTIFY_RETIRED: &str = "notify = \"again\" is replaced by change notes: add [[changes]] with date and note; each new note is emailed once";
+
+/// Where the front matter's keys are, for messages: each top-level key's
+/// line (tables are not top-level), and each `[[changes]]` table's.
+#[derive(Debug, Default)]
+struct Lines {
+    keys: HashMap<String, usize>,
+    changes: Vec<ChangeLines>,
+}
+
+/// The lines of one `[[changes]]` table: its header, its `date`, its `note`.
+#[derive(Debug, Default, Clone, Copy)]
+struct ChangeLines {
+    table: usize,
+    date: Option<usize>,
+    note: Option<usize>,
+}
+
+/// Whether a front-matter line is a table header (`[x]`, `[[x]]`), not a
+/// line of a multi-line array.
+fn table_header(line: &str) -> Option<&str> {
+    let t = line.split(" #").next().unwrap_or(line).trim();
+    let name = t.strip_prefix('[')?.strip_suffix(']')?;
+    (!name.contains(',')).then(|| name.trim_matches(['[', ']']).trim())
+}
+
+/// Finds the lines of the front matter's keys (its first line is the file's
+/// line 2).
+fn scan_lines(front: &str) -> Lines {
+    let mut lines = Lines::default();
+    // None: top level; Some(true): a `[[changes]]` table; Some(false): another.
+    let mut table: Option<bool> = None;
+    for (i, l) in front.lines().enumerate() {
+        let n = i + 2;
+        if let Some(name) = table_header(l) {
+            let change = l.trim_start().starts_with("[[") && name == "changes";
+            if change {
+                lines.changes.push(ChangeLines {
+                    table: n,
+                    ..ChangeLines::default()
+                });
+            }
+            table = Some(change);
+            continue;
+        }
+        let Some(key) = l.split('=').next().map(str::trim) else {
+            continue;
+        };
+        if key.is_empty() || key.starts_with('#') {
+            continue;
+        }
+        match (table, lines.changes.last_mut()) {
+            (None, _) => {
+                lines.keys.insert(key.to_string(), n);
+            }
+            (Some(true), Some(c)) if key == "date" => c.date = Some(n),
+            (Some(true), Some(c)) if key == "note" => c.note = Some(n),
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// A date as an editor wrote it: `2024-11-27`, or with its time in UTC.
+fn shown(d: DateTime<Utc>) -> String {
+    if d.time() == chrono::NaiveTime::MIN {
+        d.format("%Y-%m-%d").to_string()
+    } else {
+        access_alerts::dates::rfc3339(d)
+    }
+}
+
+/// Checks the `[[changes]]` tables and makes the record's change notes:
+/// each with a date (not before the alert's, in order, none twice) and a
+/// note (not empty, at most `NOTE_MAX_CHARS`, no control character).
+fn check_changes(
+    file: &Path,
+    notes: &[ChangeNote],
+    lines: &Lines,
+    date: Option<DateTime<Utc>>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Change> {
+    let fallback = lines.keys.get("changes").copied().unwrap_or(1);
+    let mut changes = Vec::new();
+    let mut newest: Option<DateTime<Utc>> = None;
+    for (i, c) in notes.iter().enumerate() {
+        let at = lines.changes.get(i).copied().unwrap_or(ChangeLines {
+            table: fallback,
+            ..ChangeLines::default()
+        });
+        let date_line = at.date.unwrap_or(at.table);
+        let note_line = at.note.unwrap_or(at.table);
+        let when = match &c.date {
+            None => {
+                problems.push(problem(
+                    file,
+                    at.table,
+                    "this [[changes]] entry has no `date`: add the day of the change, e.g. `date = 2024-11-27`",
+                ));
+                None
+            }
+            Some(d) => to_utc(d)
+                .map_err(|m| problems.push(problem(file, date_line, format!("[[changes]] {m}"))))
+                .ok(),
+        };
+        if let Some(w) = when {
+            if !keys::YEARS.contains(&w.year()) {
+                problems.push(problem(
+                    file,
+                    date_line,
+                    format!(
+                        "this change is dated in the year {}: dates must lie between {} and {} (a typo?)",
+                        w.year(),
+                        keys::YEARS.start(),
+                        keys::YEARS.end()
+                    ),
+                ));
+            }
+            if let Some(d) = date.filter(|d| w < *d) {
+                problems.push(problem(
+                    file,
+                    date_line,
+                    format!(
+                        "this change is dated {}, before the alert's `date` ({}): a change note records a change made after publication",
+                        shown(w),
+                        shown(d)
+                    ),
+                ));
+            }
+            match newest {
+                Some(n) if w == n => problems.push(problem(
+                    file,
+                    date_line,
+                    format!(
+                        "two change notes are dated {}: one note per change (put both in one, or give each its time, e.g. `{}T15:00:00Z`)",
+                        shown(w),
+                        w.format("%Y-%m-%d")
+                    ),
+                )),
+                Some(n) if w < n => problems.push(problem(
+                    file,
+                    date_line,
+                    format!(
+                        "change notes go oldest first: this one ({}) comes after one dated {}; add a new note at the end",
+                        shown(w),
+                        shown(n)
+                    ),
+                )),
+                _ => {}
+            }
+            newest = newest.max(Some(w));
+        }
+        let note = c
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let chars = note.chars().count();
+        if c.note.is_none() {
+            problems.push(problem(
+                file,
+                at.table,
+                "this [[changes]] entry has no `note`: say in a sentence what changed, e.g. `note = \"Corrected the deadline for comments to 6 December.\"`",
+            ));
+        } else if note.is_empty() {
+            problems.push(problem(
+                file,
+                note_line,
+                "`note` is empty: say in a sentence what changed",
+            ));
+        } else if chars > NOTE_MAX_CHARS {
+            problems.push(problem(
+                file,
+                note_line,
+                format!("`note` is {chars} characters long: at most {NOTE_MAX_CHARS} (a sentence or two; the alert's text carries the detail)"),
+            ));
+        } else if let Some(ch) = note.chars().find(|ch| !text_char(*ch)) {
+            problems.push(problem(
+                file,
+                note_line,
+                format!("`note` contains the control character U+{:04X}, which feeds and email cannot carry: remove it", ch as u32),
+            ));
+        }
+        if let Some(w) = when {
+            changes.push(Change { date: w, note });
+        }
+    }
+    changes
 }
 
 /// The line at a byte offset of `text`, counted from `first_line`.
@@ -125,14 +336,8 @@ pub fn parse_alert(
         let msg = e.message().trim().replace('\n', " ");
         vec![problem(file, line, msg)]
     })?;
-    let lines: HashMap<String, usize> = front
-        .lines()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let key = l.split('=').next()?.trim();
-            (!key.is_empty() && !key.starts_with('#')).then(|| (key.to_string(), i + 2))
-        })
-        .collect();
+    let scanned = scan_lines(&front);
+    let lines = &scanned.keys;
     let at = |key: &str| lines.get(key).copied().unwrap_or(1);
     let title = fm.title.clone().unwrap_or_default();
     if title.trim().is_empty() {
@@ -241,20 +446,27 @@ pub fn parse_alert(
             problems.push(problem(file, at("aliases"), format!("alias `{alias}` must be a site path starting with `/` (no spaces, query or fragment)")));
         }
     }
-    let notify_again = match fm.notify.as_deref() {
-        None => false,
-        Some("again") => true,
-        Some(other) => {
-            problems.push(problem(file, at("notify"), format!("notify = \"{other}\" is not known: the only value is \"again\" (mail this edit to subscribers once more); leave it out otherwise")));
-            false
+    if let Some(value) = &fm.notify {
+        let message = match value.as_str() {
+            Some("again") => NOTIFY_RETIRED.to_string(),
+            _ => format!("`notify` is no longer read (it was `notify = {value}`): to email subscribers about a change, add [[changes]] with date and note; each new note is emailed once"),
+        };
+        problems.push(problem(file, at("notify"), message));
+    }
+    let changes = check_changes(file, &fm.changes, &scanned, date, &mut problems);
+    if let (Some(u), Some(newest)) = (updated, changes.last().map(|c| c.date)) {
+        if u < newest {
+            problems.push(problem(
+                file,
+                at("updated"),
+                format!(
+                    "`updated` ({}) is before the newest change note ({}): leave `updated` out (the notes date the update) or make it at least {}",
+                    shown(u),
+                    shown(newest),
+                    shown(newest)
+                ),
+            ));
         }
-    };
-    if notify_again && fm.draft {
-        problems.push(problem(
-            file,
-            at("notify"),
-            "notify = \"again\" on a draft: drafts are never mailed; remove one of the two",
-        ));
     }
     let rendered = markdown::render(&body);
     let warnings = rendered
@@ -284,7 +496,7 @@ pub fn parse_alert(
         image: fm.image,
         image_alt: fm.image_alt,
         aliases: fm.aliases,
-        notify_again,
+        changes,
         body,
         hash: String::new(),
         content_hash: String::new(),
@@ -295,7 +507,7 @@ pub fn parse_alert(
             record,
             contact_ids: fm.contacts,
             related_slugs: fm.related,
-            lines,
+            lines: scanned.keys,
         },
         warnings,
     ))
@@ -307,6 +519,21 @@ mod tests {
     use test_case::test_case;
 
     const GOOD: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nBody text.\n";
+
+    // Line 1 `+++`, 2 title, 3 date, 4 blank (or `updated`), 5 the first
+    // `[[changes]]`, 6 its date, 7 its note (or date), 8...
+    const CHANGE_BEFORE_DATE: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\nnote = \"Corrected.\"\ndate = 2024-11-24\n+++\n";
+    const CHANGE_EMPTY_NOTE: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\n# what changed\nnote = \"  \"\n+++\n";
+    const CHANGES_OUT_OF_ORDER: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\nnote = \"Second.\"\n\n# the first\n[[changes]]\ndate = 2024-11-26\nnote = \"First.\"\n+++\n";
+    const CHANGES_TWICE_ONE_DAY: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\nnote = \"One.\"\n\n\n[[changes]]\ndate = 2024-11-27\nnote = \"Two.\"\n+++\n";
+    const CHANGE_WITHOUT_DATE: &str =
+        "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\nnote = \"Corrected.\"\n+++\n";
+    const CHANGE_WITHOUT_NOTE: &str =
+        "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\n+++\n";
+    const CHANGE_BAD_DATE: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\nnote = \"Corrected.\"\ndate = \"yesterday\"\n+++\n";
+    const CHANGE_UNKNOWN_FIELD: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\nnote = \"Corrected.\"\n\nauthor = \"Ada\"\n+++\n";
+    const UPDATED_BEFORE_CHANGE: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\nupdated = 2024-11-26\n[[changes]]\ndate = 2024-11-27T09:30:00Z\nnote = \"Corrected.\"\n+++\n";
+    const CHANGE_CONTROL_CHARACTER: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n\n[[changes]]\ndate = 2024-11-27\n\nnote = \"Bell\\u0007.\"\n+++\n";
 
     fn parse(text: &str) -> Result<Alert, Vec<Problem>> {
         parse_alert(Path::new("alerts/x.md"), "x", text).map(|(a, _)| a)
@@ -338,6 +565,18 @@ mod tests {
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\ntags = [\"ab\", \"a-very-long-tag-name-that-goes-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on-and-on\"]\n+++\n", 4, "is too long: at most 100 bytes" ; "tag too long")]
     #[test_case("+++\ntitle = \"Vertical\\u000Btab\"\ndate = 2024-11-25\n+++\n", 2, "`title` contains the control character U+000B" ; "control character in title")]
     #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nFine.\n\nForm\u{0C}feed.\n", 7, "the text contains the control character U+000C" ; "control character in the body")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = \"again\"\n+++\n", 4, "notify = \"again\" is replaced by change notes: add [[changes]] with date and note; each new note is emailed once" ; "notify again retired")]
+    #[test_case("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = true\n+++\n", 4, "`notify` is no longer read (it was `notify = true`): to email subscribers about a change, add [[changes]]" ; "notify other value")]
+    #[test_case(CHANGE_BEFORE_DATE, 7, "this change is dated 2024-11-24, before the alert's `date` (2024-11-25)" ; "change before the alert")]
+    #[test_case(CHANGE_EMPTY_NOTE, 8, "`note` is empty" ; "empty change note")]
+    #[test_case(CHANGES_OUT_OF_ORDER, 11, "change notes go oldest first: this one (2024-11-26) comes after one dated 2024-11-27" ; "changes out of order")]
+    #[test_case(CHANGES_TWICE_ONE_DAY, 11, "two change notes are dated 2024-11-27: one note per change" ; "changes on the same date")]
+    #[test_case(CHANGE_WITHOUT_DATE, 5, "this [[changes]] entry has no `date`" ; "change without date")]
+    #[test_case(CHANGE_WITHOUT_NOTE, 5, "this [[changes]] entry has no `note`" ; "change without note")]
+    #[test_case(CHANGE_BAD_DATE, 7, "expected a TOML datetime" ; "change with a bad date")]
+    #[test_case(CHANGE_UNKNOWN_FIELD, 9, "unknown field `author`" ; "change with an unknown field")]
+    #[test_case(UPDATED_BEFORE_CHANGE, 4, "`updated` (2024-11-26) is before the newest change note (2024-11-27T09:30:00Z)" ; "updated before the newest change")]
+    #[test_case(CHANGE_CONTROL_CHARACTER, 8, "`note` contains the control character U+0007" ; "change note with a control character")]
     fn errors_name_line_and_problem(text: &str, line: usize, needle: &str) {
         let problems = parse(text).unwrap_err();
         assert_eq!(problems[0].line, line, "{problems:?}");
@@ -345,6 +584,91 @@ mod tests {
         assert!(problems[0]
             .to_string()
             .starts_with(&format!("alerts/x.md:{line}: ")));
+    }
+
+    #[test]
+    fn change_notes_become_the_record_s_oldest_first() {
+        let a = parse(concat!(
+            "+++\ntitle = \"T\"\ndate = 2024-11-25T09:00:00Z\ncategory = \"Opinion\"\n",
+            "[[changes]]\ndate = 2024-11-26\nnote = \"Added the\\n  statement's   link.\"\n",
+            "[[changes]]\ndate = 2024-11-27T10:00:00+01:00\nnote = \"\"\"\nCorrected the deadline\nfor comments to 6 December.\"\"\"\n",
+            "+++\nBody.\n"
+        ))
+        .unwrap();
+        let changes: Vec<(String, &str)> = a
+            .record
+            .changes
+            .iter()
+            .map(|c| (c.date.to_rfc3339(), c.note.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (
+                    "2024-11-26T00:00:00+00:00".to_string(),
+                    "Added the statement's link."
+                ),
+                (
+                    "2024-11-27T09:00:00+00:00".to_string(),
+                    "Corrected the deadline for comments to 6 December."
+                ),
+            ],
+            "whitespace made single spaces"
+        );
+        assert_eq!(a.record.updated, None, "`updated` is the editor's alone");
+        assert_eq!(
+            a.record.entry().meta.updated,
+            Some(a.record.changes[1].date.timestamp()),
+            "listings carry the newest note's date"
+        );
+        // The top-level keys' lines are not the tables'.
+        assert_eq!(a.lines.get("date"), Some(&3));
+        assert_eq!(a.lines.get("category"), Some(&4));
+    }
+
+    #[test]
+    fn a_draft_may_have_change_notes_and_a_note_may_share_the_alert_s_date() {
+        let a = parse("+++\ntitle = \"T\"\ndate = 2024-11-25\ndraft = true\n[[changes]]\ndate = 2024-11-25\nnote = \"Reworded the summary.\"\n+++\n").unwrap();
+        assert!(a.record.draft);
+        assert_eq!(a.record.changes.len(), 1);
+        // `updated` at or after the newest note is fine.
+        parse("+++\ntitle = \"T\"\ndate = 2024-11-25\nupdated = 2024-11-28\n[[changes]]\ndate = 2024-11-27\nnote = \"Corrected.\"\n+++\n").unwrap();
+        // Inline, the notes are reported at the `changes` line.
+        let p = parse("+++\ntitle = \"T\"\ndate = 2024-11-25\nchanges = [{ date = 2024-11-27, note = \"\" }]\n+++\n").unwrap_err();
+        assert_eq!(
+            (p[0].line, p[0].message.as_str()),
+            (4, "`note` is empty: say in a sentence what changed")
+        );
+    }
+
+    #[test]
+    fn a_note_over_the_limit_is_refused_with_its_length() {
+        let long = "x".repeat(NOTE_MAX_CHARS + 1);
+        let p = parse(&format!(
+            "+++\ntitle = \"T\"\ndate = 2024-11-25\n[[changes]]\ndate = 2024-11-27\nnote = \"{long}\"\n+++\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            p[0].to_string(),
+            "alerts/x.md:6: `note` is 501 characters long: at most 500 (a sentence or two; the alert's text carries the detail)"
+        );
+        let fits = "é".repeat(NOTE_MAX_CHARS);
+        parse(&format!(
+            "+++\ntitle = \"T\"\ndate = 2024-11-25\n[[changes]]\ndate = 2024-11-27\nnote = \"{fits}\"\n+++\n"
+        ))
+        .expect("500 characters, however many bytes");
+    }
+
+    #[test]
+    fn every_problem_of_the_notes_is_reported_at_once() {
+        let p = parse("+++\ntitle = \"T\"\ndate = 2024-11-25\nnotify = \"again\"\n[[changes]]\ndate = 2024-11-20\nnote = \"\"\n[[changes]]\ndate = 2024-11-19\nnote = \"Ok.\"\n+++\n").unwrap_err();
+        let said: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 5, "{said:#?}");
+        assert!(said[0].starts_with("alerts/x.md:4: notify = \"again\" is replaced"));
+        assert!(said[1].starts_with("alerts/x.md:6: this change is dated 2024-11-20, before"));
+        assert!(said[2].starts_with("alerts/x.md:7: `note` is empty"));
+        assert!(said[3].starts_with("alerts/x.md:9: this change is dated 2024-11-19, before"));
+        assert!(said[4].starts_with("alerts/x.md:9: change notes go oldest first"));
     }
 
     #[test]

@@ -19,6 +19,15 @@ pub(super) const MAILING_QUEUED: &str = "UPDATE mailings SET status = 'queued' W
 /// Which of the mailings listed in `?1` were started.
 pub(super) const STARTED: &str =
     "SELECT id FROM mailings WHERE id IN (SELECT value FROM json_each(?1))";
+/// The mailings of change notes of the days listed in `?1` (each a
+/// `<slug>@<yyyy-mm-dd>#` prefix; a hash is hex, below `g`), except those
+/// recorded as not sent because the note had been reworded.
+pub(super) const NOTE_DAYS: &str = "SELECT m.id FROM json_each(?1) AS j CROSS JOIN mailings AS m \
+     ON m.id > j.value AND m.id < j.value || 'g' WHERE m.first != 'reworded'";
+/// Records mailing `?1` (of alert `?2`, at `?3`) as started with nothing
+/// to send (`?4` says why: `covered`, `reworded`), so no run starts it.
+pub(super) const SKIP_MAILING: &str = "INSERT INTO mailings (id, slug, started_at, status, first) \
+     VALUES (?1, ?2, ?3, 'queued', ?4) ON CONFLICT (id) DO NOTHING";
 /// Mailings claimed before `?1` whose first message never reached the queue.
 pub(super) const STALE: &str =
     "SELECT id, first FROM mailings WHERE status = 'claimed' AND started_at < ?1";
@@ -154,27 +163,72 @@ struct BodyRow {
 pub struct Sweep {
     /// Which of the mailings asked about were started.
     pub started: Vec<String>,
+    /// The mailings of change notes of the days asked about (sent, or
+    /// carried by their alert's first mailing).
+    pub note_days: Vec<String>,
     pub stale: Vec<StaleMailing>,
+}
+
+/// Why a mailing is recorded as started with nothing to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// A change note that the alert's first mailing, started in the same
+    /// run, carries.
+    Covered,
+    /// A change note reworded after a note of its day went out.
+    Reworded,
 }
 
 impl<'a, S: Sql> Db<'a, S> {
     /// One batch for the every-minute cron: expired requests deleted,
-    /// which of `ids` were started, and mailings claimed before
-    /// `stale_before` that never reached the queue.
-    pub fn sweep(&self, now_millis: i64, ids: &[&str], stale_before: i64) -> Query<'a, S, Sweep> {
+    /// which of `ids` were started, the mailings of change notes of
+    /// `note_days` (`<slug>@<yyyy-mm-dd>#` prefixes), and mailings claimed
+    /// before `stale_before` that never reached the queue.
+    pub fn sweep(
+        &self,
+        now_millis: i64,
+        ids: &[&str],
+        note_days: &[&str],
+        stale_before: i64,
+    ) -> Query<'a, S, Sweep> {
         self.query(
             vec![
                 Stmt::new(EXPIRE_REQUESTS, vec![now_millis.into()]),
                 Stmt::new(STARTED, vec![json!(ids).to_string().into()]),
+                Stmt::new(NOTE_DAYS, vec![json!(note_days).to_string().into()]),
                 Stmt::new(STALE, vec![stale_before.into()]),
             ],
             |mut a| {
                 let started: Vec<IdRow> = rows(nth(&mut a, 1))?;
+                let note_days: Vec<IdRow> = rows(nth(&mut a, 2))?;
                 Ok(Sweep {
                     started: started.into_iter().map(|r| r.id).collect(),
-                    stale: rows(nth(&mut a, 2))?,
+                    note_days: note_days.into_iter().map(|r| r.id).collect(),
+                    stale: rows(nth(&mut a, 3))?,
                 })
             },
+        )
+    }
+
+    /// Records a mailing as started with nothing to send, unless it was
+    /// started before.
+    pub fn skip_mailing(
+        &self,
+        id: &str,
+        slug: &str,
+        now_millis: i64,
+        why: Skip,
+    ) -> Query<'a, S, ()> {
+        let why = match why {
+            Skip::Covered => "covered",
+            Skip::Reworded => "reworded",
+        };
+        self.query(
+            vec![Stmt::new(
+                SKIP_MAILING,
+                vec![id.into(), slug.into(), now_millis.into(), why.into()],
+            )],
+            nothing,
         )
     }
 

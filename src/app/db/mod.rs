@@ -14,7 +14,7 @@
 mod mailings;
 mod subscribers;
 
-pub use mailings::{DeadMail, InFlight, Recipient, StaleMailing, Sweep};
+pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
 pub use subscribers::{Confirmed, NewRequest, RequestToMail};
 
 use super::ports::{PortError, Row, Sql, Stmt};
@@ -42,6 +42,8 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("claim mailing", mailings::CLAIM_MAILING),
     ("mailing queued", mailings::MAILING_QUEUED),
     ("mailings started", mailings::STARTED),
+    ("mailings of note days", mailings::NOTE_DAYS),
+    ("skip mailing", mailings::SKIP_MAILING),
     ("stale mailings", mailings::STALE),
     ("renew stale mailing", mailings::RENEW),
     ("page", mailings::PAGE),

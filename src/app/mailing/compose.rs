@@ -4,60 +4,109 @@
 
 use crate::app::messages::Mailing;
 use crate::app::{App, AppError, Platform};
-use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links};
+use crate::content::{AlertRecord, Change};
+use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links, Update};
 use crate::mail::notify;
 
-/// What one `send` message mails: an alert, or a digest's alerts.
+/// What one `send` message mails: an alert (or an update of it), or a
+/// digest's alerts.
 pub enum Content {
     Alert {
         /// Boxed: a record is some 440 bytes, the digest's variant 48.
-        record: Box<crate::content::AlertRecord>,
+        record: Box<AlertRecord>,
         html: String,
         text: String,
         topics: Vec<String>,
+        /// The change note of an update mailing.
+        update: Option<Change>,
     },
     Digest {
         week: String,
-        items: Vec<(notify::Entry, crate::content::AlertRecord)>,
+        items: Vec<DigestEntry>,
     },
 }
 
+/// One alert of a digest: new in its week, or (with `update`) updated in it.
+pub struct DigestEntry {
+    pub topics: Vec<String>,
+    pub record: AlertRecord,
+    pub update: Option<Change>,
+}
+
+/// A digest's alerts: those published in the window first, then, once
+/// each, those of earlier weeks with a change note in it (the newest).
+async fn digest_entries<P: Platform>(
+    app: &App<'_, P>,
+    (from, to): (i64, i64),
+) -> Result<Vec<DigestEntry>, AppError> {
+    let text = app.store.get_text(notify::KEY).await?.unwrap_or_default();
+    let entries: Vec<notify::Entry> = notify::parse(&text)
+        .into_iter()
+        .filter(|e| e.date >= from && e.date < to && e.date <= app.now())
+        .collect();
+    let mut slugs: Vec<String> = entries.iter().map(|e| e.slug.clone()).collect();
+    slugs.sort();
+    slugs.dedup();
+    let records = app.store.alerts(&slugs).await?;
+    let now = app.now_utc();
+    let mut items: Vec<DigestEntry> = Vec::new();
+    // Alerts first, then notes (newest first): an alert listed once.
+    let (alerts, notes): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| !e.is_note());
+    for e in alerts.into_iter().chain(notes) {
+        if items.iter().any(|i| i.record.slug == e.slug) {
+            continue;
+        }
+        let Some(r) = records
+            .iter()
+            .find(|r| r.slug == e.slug && r.is_public(now))
+        else {
+            continue;
+        };
+        let update = if e.is_note() {
+            match notify::note_of(r, &e.mailing).filter(|c| c.date <= now) {
+                Some(c) => Some(c.clone()),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        items.push(DigestEntry {
+            topics: e.topics,
+            record: r.clone(),
+            update,
+        });
+    }
+    Ok(items)
+}
+
 /// The mailing's content, or `None` while its alert is not readable as the
-/// mailing expects (not yet public here, another version, unpublished).
+/// mailing expects (not yet public here, another version, unpublished, or
+/// without the change note the mailing sends).
 pub async fn content<P: Platform>(
     app: &App<'_, P>,
     mailing: &Mailing,
 ) -> Result<Option<Content>, AppError> {
-    if let Some((from, to)) = mailing.window {
-        let text = app.store.get_text(notify::KEY).await?.unwrap_or_default();
-        let entries: Vec<notify::Entry> = notify::parse(&text)
-            .into_iter()
-            .filter(|e| e.date >= from && e.date < to && e.date <= app.now())
-            .collect();
-        let slugs: Vec<String> = entries.iter().map(|e| e.slug.clone()).collect();
-        let records = app.store.alerts(&slugs).await?;
-        let now = app.now_utc();
-        let items = entries
-            .into_iter()
-            .filter_map(|e| {
-                let r = records
-                    .iter()
-                    .find(|r| r.slug == e.slug && r.is_public(now))?
-                    .clone();
-                Some((e, r))
-            })
-            .collect();
+    if let Some(window) = mailing.window {
         return Ok(Some(Content::Digest {
             week: mailing.week.clone().unwrap_or_default(),
-            items,
+            items: digest_entries(app, window).await?,
         }));
     }
     let Some(record) = app.store.alert(&mailing.slug).await? else {
         return Ok(None);
     };
-    if !record.is_public(app.now_utc()) || notify::mailing_of(&record) != mailing.id {
+    let now = app.now_utc();
+    if !record.is_public(now) {
         return Ok(None);
     }
+    let update = if mailing.id == record.slug {
+        None
+    } else {
+        match notify::note_of(&record, &mailing.id).filter(|c| c.date <= now) {
+            Some(c) => Some(c.clone()),
+            None => return Ok(None),
+        }
+    };
     let html = message::absolute_links(&app.body_html(&record), app.site());
     let text = crate::markdown::plain_text(&record.body).replace('\n', "\n\n");
     let topics = crate::mail::topics::of_alert(record.category.as_deref(), &record.tags);
@@ -66,6 +115,7 @@ pub async fn content<P: Platform>(
         html,
         text,
         topics,
+        update,
     }))
 }
 
@@ -85,6 +135,7 @@ pub fn compose<P: Platform>(
             html,
             text,
             topics,
+            update,
         } => {
             let reason = choice.reason(topics);
             let links = Links {
@@ -94,6 +145,7 @@ pub fn compose<P: Platform>(
             };
             let url = app.site().abs(&crate::routes::alert_path(&record.slug));
             let date = crate::dates::human_date(record.date);
+            let note_date = update.as_ref().map(|c| crate::dates::human_date(c.date));
             let mail = AlertMail {
                 title: &record.title,
                 summary: &record.summary,
@@ -101,34 +153,48 @@ pub fn compose<P: Platform>(
                 url: &url,
                 html,
                 text,
+                update: update
+                    .as_ref()
+                    .zip(note_date.as_deref())
+                    .map(|(c, date)| Update {
+                        date,
+                        note: &c.note,
+                    }),
             };
             Some(message::alert(envelope, &mail, &links))
         }
         Content::Digest { week, items } => {
-            let mine: Vec<_> = items
-                .iter()
-                .filter(|(e, _)| choice.wants(&e.topics))
-                .collect();
+            let mine: Vec<&DigestEntry> =
+                items.iter().filter(|i| choice.wants(&i.topics)).collect();
             if mine.is_empty() {
                 return None;
             }
-            let urls: Vec<(String, String)> = mine
+            let dates: Vec<(String, String, Option<String>)> = mine
                 .iter()
-                .map(|(_, r)| {
+                .map(|i| {
                     (
-                        app.site().abs(&crate::routes::alert_path(&r.slug)),
-                        crate::dates::human_date(r.date),
+                        app.site().abs(&crate::routes::alert_path(&i.record.slug)),
+                        crate::dates::human_date(i.record.date),
+                        i.update.as_ref().map(|c| crate::dates::human_date(c.date)),
                     )
                 })
                 .collect();
             let list: Vec<DigestItem> = mine
                 .iter()
-                .zip(&urls)
-                .map(|((_, r), (url, date))| DigestItem {
-                    title: &r.title,
-                    summary: &r.summary,
+                .zip(&dates)
+                .map(|(i, (url, date, note_date))| DigestItem {
+                    title: &i.record.title,
+                    summary: &i.record.summary,
                     date,
                     url,
+                    update: i
+                        .update
+                        .as_ref()
+                        .zip(note_date.as_deref())
+                        .map(|(c, date)| Update {
+                            date,
+                            note: &c.note,
+                        }),
                 })
                 .collect();
             let reason = choice.describe();

@@ -1,8 +1,11 @@
-//! The Cron Triggers' side: each alert of `site:notify` that is due gets
-//! one mailing, each Monday's digest one, and a mailing whose first message
-//! never reached the queue is put on it again.
+//! The Cron Triggers' side: each alert and each change note of
+//! `site:notify` that is due gets one mailing (a note that its alert's
+//! first mailing carries, or one reworded after it went out, is recorded
+//! as started with nothing to send), each Monday's digest one, and a
+//! mailing whose first message never reached the queue is put on it again.
 
 use super::enqueue;
+use crate::app::db::Skip;
 use crate::app::messages::{MailMessage, Mailing};
 use crate::app::{App, AppError, Level, Platform};
 use crate::dates::{iso_week, Week};
@@ -50,8 +53,9 @@ async fn queue_first<P: Platform>(
 }
 
 /// Every minute: expired confirmation requests are deleted, mailings whose
-/// first message never reached the queue are put on it, and each alert of
-/// `site:notify` that is due and has no mailing yet gets one.
+/// first message never reached the queue are put on it, and each alert and
+/// change note of `site:notify` that is due and has no mailing yet gets
+/// one (`notes` first: some are recorded as carried by another).
 pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
     let now = app.now();
     let text = app.store.get_text(notify::KEY).await?.unwrap_or_default();
@@ -66,10 +70,13 @@ pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
         .map(|e| e.mailing.as_str())
         .chain(digest_id.as_deref())
         .collect();
+    let mut days: Vec<&str> = due.iter().filter_map(|e| e.note_day()).collect();
+    days.sort_unstable();
+    days.dedup();
     let stale_before = app.now_millis() - CLAIM_STALE_MILLIS;
     let sweep = app
         .db()
-        .sweep(app.now_millis(), &ids, stale_before)
+        .sweep(app.now_millis(), &ids, &days, stale_before)
         .run()
         .await?;
     for stale in &sweep.stale {
@@ -106,10 +113,35 @@ pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
             digest(app, at).await?;
         }
     }
-    for entry in due {
-        if started(&entry.mailing) {
-            continue;
+    let new: Vec<&notify::Entry> = due
+        .iter()
+        .copied()
+        .filter(|e| !started(&e.mailing))
+        .collect();
+    let (notes, alerts): (Vec<_>, Vec<_>) = new.into_iter().partition(|e| e.is_note());
+    let mut to_start = Vec::with_capacity(notes.len() + alerts.len());
+    for note in notes {
+        match skipped(&due, &alerts, &sweep.note_days, note) {
+            Some(why) => {
+                // Recorded before the alert's own mailing is claimed, so
+                // that no run sends the note apart from it.
+                app.db()
+                    .skip_mailing(&note.mailing, &note.slug, app.now_millis(), why)
+                    .run()
+                    .await?;
+                let reason = match why {
+                    Skip::Covered => "the alert's first mailing, started now, carries it",
+                    Skip::Reworded => "a note of that day went out before it was reworded",
+                };
+                app.log(
+                    Level::Info,
+                    &format!("mailing id={} not sent: {reason}", note.mailing),
+                );
+            }
+            None => to_start.push(note),
         }
+    }
+    for entry in alerts.into_iter().chain(to_start) {
         let first = MailMessage::Page {
             mailing: Mailing {
                 id: entry.mailing.clone(),
@@ -126,6 +158,28 @@ pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
         start(app, Some(&entry.slug), &first).await?;
     }
     Ok(())
+}
+
+/// Why a change note due and not started is not to be sent, if it is not:
+/// its alert's first mailing starts in this run (`alerts`: those due and
+/// not started yet), so the alert goes out with the note in it; or a
+/// mailing of a note of its day exists for each note of that day that is
+/// due now (`sent`: the mailings of those days), so this one is a note
+/// that went out and was reworded since (its text, so its id, changed).
+fn skipped(
+    due: &[&notify::Entry],
+    alerts: &[&notify::Entry],
+    sent: &[String],
+    note: &notify::Entry,
+) -> Option<Skip> {
+    if alerts.iter().any(|a| a.slug == note.slug) {
+        return Some(Skip::Covered);
+    }
+    let day = note.note_day()?;
+    let of_day = |id: &str| id.starts_with(day);
+    let notes = due.iter().filter(|e| of_day(&e.mailing)).count();
+    let mailed = sent.iter().filter(|id| of_day(id)).count();
+    (mailed >= notes).then_some(Skip::Reworded)
 }
 
 /// The Monday 08:00 UTC (unix seconds) of the ISO week of `now`, once it
