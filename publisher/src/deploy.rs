@@ -6,12 +6,17 @@
 use access_alerts::app::settings::REQUIRED;
 
 /// Secrets that only exist as `wrangler secret put` (never in wrangler.toml).
-pub const SECRETS: [&str; 4] = [
+pub const SECRETS: [&str; 6] = [
     "CONTACT_ADDRESSES",
     "PREVIEW_SECRET",
     "OPERATOR_TOKEN",
     "SUBSCRIBER_SECRET",
+    "SES_ACCESS_KEY_ID",
+    "SES_SECRET_ACCESS_KEY",
 ];
+
+/// Vars the bulk sender needs (README, "Email alerts").
+const SES_VARS: [&str; 2] = ["SES_REGION", "SES_CONFIGURATION_SET"];
 
 /// A resource id still the repository's placeholder (all zeros).
 fn placeholder(id: Option<&str>) -> bool {
@@ -47,6 +52,16 @@ pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
         if !url.starts_with("https://") || local {
             out.push("SITE_URL must be the site's public https:// address".into());
         }
+    }
+    for name in SES_VARS {
+        if var(name).is_none() {
+            out.push(format!(
+                "{name} is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)"
+            ));
+        }
+    }
+    if var("SES_ENDPOINT").is_some() {
+        out.push("SES_ENDPOINT is set in wrangler.toml [vars]: it is for a local stand-in only (the region names SES's endpoint)".into());
     }
     if var("MAIL_FROM").is_some_and(|m| m.ends_with("@example.org")) {
         out.push("MAIL_FROM is still the example.org placeholder".into());
@@ -149,6 +164,8 @@ name = "access-alerts"
 SITE_URL = "https://alerts.example.com"
 SITE_NAME = "Access Alerts"
 MAIL_FROM = "alerts@alerts.example.com"
+SES_REGION = "eu-west-1"
+SES_CONFIGURATION_SET = "access-alerts"
 [[send_email]]
 name = "ALERT_EMAIL"
 allowed_sender_addresses = ["alerts@alerts.example.com"]
@@ -197,13 +214,29 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
             [
                 "SITE_URL is not set in wrangler.toml [vars]",
                 "MAIL_FROM is not set in wrangler.toml [vars]",
+                "SES_REGION is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)",
+                "SES_CONFIGURATION_SET is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)",
                 "the send_email binding ALERT_EMAIL (mail to subscribers) is missing from wrangler.toml",
                 "the KV namespace is not created: npx wrangler kv namespace create ALERTS, then put its id in wrangler.toml",
                 "the D1 database is not created: npx wrangler d1 create access-alerts, then put its database_id in wrangler.toml",
                 "CONTACT_ADDRESSES is not set: npx wrangler secret put CONTACT_ADDRESSES",
                 "OPERATOR_TOKEN is not set: npx wrangler secret put OPERATOR_TOKEN",
                 "SUBSCRIBER_SECRET is not set: npx wrangler secret put SUBSCRIBER_SECRET",
+                "SES_ACCESS_KEY_ID is not set: npx wrangler secret put SES_ACCESS_KEY_ID",
+                "SES_SECRET_ACCESS_KEY is not set: npx wrangler secret put SES_SECRET_ACCESS_KEY",
             ]
+        );
+    }
+
+    #[test]
+    fn a_local_ses_endpoint_is_refused() {
+        let local = READY.replace(
+            "SES_REGION = \"eu-west-1\"",
+            "SES_REGION = \"eu-west-1\"\nSES_ENDPOINT = \"http://127.0.0.1:8005\"",
+        );
+        assert_eq!(
+            problems(&local, &all()),
+            ["SES_ENDPOINT is set in wrangler.toml [vars]: it is for a local stand-in only (the region names SES's endpoint)"]
         );
     }
 

@@ -93,12 +93,16 @@ impl MailError {
     }
 }
 
-/// `send_email`: one complete RFC 5322 message.
+/// `send_email`, the transactional sender: one complete RFC 5322 message.
+/// Bulk mail (alerts, updates, digests) goes to Amazon SES over
+/// `HttpClient` instead (`crate::app::mailing`): Email Service takes
+/// transactional mail only.
 pub trait Mailer {
     /// To a contact (binding `EMAIL`, restricted to the contacts' addresses).
     async fn send_to_contact(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
-    /// To a subscriber (binding `ALERT_EMAIL`, Email Service, any address).
-    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
+    /// To one reader, one message they asked for: a confirmation request
+    /// or a test send (binding `ALERT_EMAIL`, Email Service, any address).
+    async fn send_transactional(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError>;
 }
 
 /// One row of a D1 answer: column name to value.
@@ -128,8 +132,9 @@ pub trait Sql {
 /// The alert-mail queue (producer binding `ALERT_MAIL`).
 pub trait MailQueue {
     /// Puts up to 100 messages on the queue in one call (each as its JSON,
-    /// `MailMessage`'s wire shape).
-    async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError>;
+    /// `MailMessage`'s wire shape), each delivered after its delay in
+    /// seconds (0: at once; the queue takes at most 43,200).
+    async fn send_mail(&self, messages: &[(MailMessage, u32)]) -> Result<(), PortError>;
 }
 
 /// The contact form's rate limiter (binding `CONTACT_LIMITER`).
@@ -138,10 +143,44 @@ pub trait RateLimiter {
     async fn allow(&self, key: &str) -> Result<bool, PortError>;
 }
 
-/// Outbound HTTP, for Turnstile's siteverify.
+/// An outbound HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    pub url: String,
+    /// Sent as given (a `Host` here is left to the runtime, which writes
+    /// the URL's).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// An answer to an `HttpRequest`: its status and body (as text: every
+/// service called answers JSON, a form or a PEM certificate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Outbound HTTP: Turnstile's siteverify, Amazon SES, SNS certificates.
 pub trait HttpClient {
+    /// Sends the request and reads the whole answer; `Err` only when no
+    /// answer came (a network failure).
+    async fn fetch(&self, request: &HttpRequest) -> Result<HttpAnswer, PortError>;
+
     /// POSTs a form-encoded body and returns the answer's body.
-    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError>;
+    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
+        let request = HttpRequest {
+            method: "POST",
+            url: url.to_string(),
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            body: body.as_bytes().to_vec(),
+        };
+        Ok(self.fetch(&request).await?.body.into_bytes())
+    }
 }
 
 /// A log line's level.

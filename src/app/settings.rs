@@ -2,6 +2,7 @@
 //! README's table). Read once per isolate by the edge layer; parsed here so
 //! that the parsing is tested natively. Nothing here is ever rendered.
 
+use crate::mail::ses::SesConfig;
 use crate::routes::Switches;
 use crate::views::Site;
 use std::collections::HashMap;
@@ -45,6 +46,15 @@ pub struct Settings {
     /// archive import and is not mailed (`NOTIFY_MAX_AGE_DAYS`, default 7);
     /// a change note older than that is not mailed either.
     pub notify_max_age_days: i64,
+    /// The bulk sender for alerts, updates and digests: Amazon SES
+    /// (`SES_ACCESS_KEY_ID` and `SES_SECRET_ACCESS_KEY`, secrets;
+    /// `SES_REGION`; `SES_ENDPOINT` for a local stand-in;
+    /// `SES_SESSION_TOKEN`; `SES_CONFIGURATION_SET`). Without it nothing
+    /// bulk is sent, and `/healthz` says so while alerts are on.
+    pub ses: Option<SesConfig>,
+    /// The most bulk messages a second the fan-out spaces its sends for
+    /// (`SES_MAX_SEND_RATE`, default 14: SES's usual starting quota).
+    pub max_send_rate: u32,
     /// What is missing or malformed, by setting name (never a value):
     /// `/healthz` answers 503 with these, and the edge logs them once.
     pub problems: Vec<String>,
@@ -86,7 +96,16 @@ impl Settings {
             }
             None => HashMap::new(),
         };
+        let ses = read_ses(&text, &mut problems);
+        if ses.is_none() && text("SUBSCRIBER_SECRET").is_some() {
+            problems.push("SES_ACCESS_KEY_ID is not set: email alerts have no bulk sender".into());
+        }
         Settings {
+            ses,
+            max_send_rate: text("SES_MAX_SEND_RATE")
+                .and_then(|d| d.trim().parse().ok())
+                .filter(|d: &u32| (1..=10_000).contains(d))
+                .unwrap_or(DEFAULT_SEND_RATE),
             site: Site::new(
                 &text("SITE_URL").unwrap_or_else(|| "http://127.0.0.1:8787".into()),
                 &text("SITE_NAME").unwrap_or_else(|| "Access Alerts".into()),
@@ -126,6 +145,52 @@ impl Settings {
             problems,
         }
     }
+}
+
+/// SES's usual sending quota for a new production account, a second.
+pub const DEFAULT_SEND_RATE: u32 = 14;
+
+/// Amazon SES, when both credentials are set: the region is then needed
+/// (or an endpoint to take it from), and a configuration set, without
+/// which SES reports no bounce or complaint.
+fn read_ses(
+    text: &impl Fn(&str) -> Option<String>,
+    problems: &mut Vec<String>,
+) -> Option<SesConfig> {
+    let (Some(access_key_id), Some(secret_access_key)) =
+        (text("SES_ACCESS_KEY_ID"), text("SES_SECRET_ACCESS_KEY"))
+    else {
+        if text("SES_ACCESS_KEY_ID").is_some() || text("SES_SECRET_ACCESS_KEY").is_some() {
+            problems.push(
+                "SES_ACCESS_KEY_ID and SES_SECRET_ACCESS_KEY are set one without the other".into(),
+            );
+        }
+        return None;
+    };
+    let Some(region) = text("SES_REGION") else {
+        problems.push("SES_REGION is not set".into());
+        return None;
+    };
+    let endpoint = text("SES_ENDPOINT").unwrap_or_else(|| SesConfig::endpoint_for(&region));
+    if !(endpoint.starts_with("https://") || endpoint.starts_with("http://127.0.0.1:")) {
+        problems
+            .push("SES_ENDPOINT is not an https address (or a local stand-in on 127.0.0.1)".into());
+        return None;
+    }
+    let configuration_set = text("SES_CONFIGURATION_SET");
+    if configuration_set.is_none() {
+        problems.push(
+            "SES_CONFIGURATION_SET is not set: SES would report no bounce or complaint".into(),
+        );
+    }
+    Some(SesConfig {
+        endpoint,
+        region,
+        access_key_id,
+        secret_access_key,
+        session_token: text("SES_SESSION_TOKEN"),
+        configuration_set,
+    })
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     let confirm = MailMessage::Confirm {
         pending: id.clone(),
     };
-    if let Err(e) = app.platform.send_mail(&[confirm]).await {
+    if let Err(e) = app.platform.send_mail(&[(confirm, 0)]).await {
         // Not kept: the visitor is told to try again, and may at once.
         let _ = app.db().forget_request(&id).run_raw().await;
         return Err(AppError::Unavailable(format!(

@@ -8,8 +8,8 @@
 
 use crate::app::messages::MailMessage;
 use crate::app::ports::{
-    HttpClient, InquiryQueue, Level, MailError, MailQueue, Mailer, PortError, RateLimiter, Row,
-    Runtime, Sql, Stmt,
+    HttpAnswer, HttpClient, HttpRequest, InquiryQueue, Level, MailError, MailQueue, Mailer,
+    PortError, RateLimiter, Row, Runtime, Sql, Stmt,
 };
 use crate::form::QueuedInquiry;
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
@@ -95,7 +95,7 @@ impl Mailer for Bindings<'_> {
         self.send_through("EMAIL", from, to, raw).await
     }
 
-    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+    async fn send_transactional(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
         self.send_through("ALERT_EMAIL", from, to, raw).await
     }
 }
@@ -111,7 +111,13 @@ export async function d1_batch(env, stmts) {
 export async function queue_send_batch(env, binding, messages) {
   const queue = env[binding];
   if (!queue) throw new Error('the queue binding ' + binding + ' is missing');
-  await queue.sendBatch(JSON.parse(messages).map((body) => ({ body })));
+  await queue.sendBatch(JSON.parse(messages).map(([body, delaySeconds]) => ({ body, delaySeconds })));
+}
+export async function http_fetch(method, url, headers, body) {
+  const init = { method, headers: JSON.parse(headers) };
+  if (body.length) init.body = body;
+  const response = await fetch(url, init);
+  return JSON.stringify([response.status, await response.text()]);
 }")]
 extern "C" {
     /// D1's `batch` (one statement: `all`), statements and rows as JSON
@@ -125,6 +131,15 @@ extern "C" {
         env: &Env,
         binding: &str,
         messages: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+    /// The runtime's `fetch`: headers as JSON pairs, the answer as JSON
+    /// `[status, text]`.
+    #[wasm_bindgen(catch)]
+    fn http_fetch(
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: &[u8],
     ) -> Result<js_sys::Promise, JsValue>;
 }
 
@@ -153,8 +168,11 @@ impl Bindings<'_> {
 }
 
 impl MailQueue for Bindings<'_> {
-    async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError> {
-        let bodies: Vec<String> = messages.iter().map(MailMessage::to_json).collect();
+    async fn send_mail(&self, messages: &[(MailMessage, u32)]) -> Result<(), PortError> {
+        let bodies: Vec<String> = messages
+            .iter()
+            .map(|(m, delay)| format!("[{},{delay}]", m.to_json()))
+            .collect();
         let text = format!("[{}]", bodies.join(","));
         self.enqueue("ALERT_MAIL", &text).await
     }
@@ -168,19 +186,18 @@ impl RateLimiter for Bindings<'_> {
 }
 
 impl HttpClient for Bindings<'_> {
-    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
-        use worker::{Fetch, Headers, Method, Request, RequestInit};
-        let headers = Headers::new();
-        headers
-            .set("Content-Type", "application/x-www-form-urlencoded")
-            .map_err(port)?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(body.into()));
-        let request = Request::new_with_init(url, &init).map_err(port)?;
-        let mut response = Fetch::Request(request).send().await.map_err(port)?;
-        response.bytes().await.map_err(port)
+    async fn fetch(&self, request: &HttpRequest) -> Result<HttpAnswer, PortError> {
+        let headers = serde_json::to_string(&request.headers).map_err(port)?;
+        let text = json_text(http_fetch(
+            request.method,
+            &request.url,
+            &headers,
+            &request.body,
+        ))
+        .await?;
+        let (status, body): (u16, String) =
+            serde_json::from_str(&text).map_err(|e| PortError(format!("fetch answer: {e}")))?;
+        Ok(HttpAnswer { status, body })
     }
 }
 

@@ -3,8 +3,8 @@
 //! that tests move, and a log the tests read. Each port can be told to fail.
 
 use access_alerts::app::ports::{
-    BodyError, HttpClient, Incoming, InquiryQueue, Kv, KvKey, KvList, Level, MailError, MailQueue,
-    Mailer, PortError, RateLimiter, Row, Runtime, Sql, Stmt,
+    BodyError, HttpAnswer, HttpClient, HttpRequest, Incoming, InquiryQueue, Kv, KvKey, KvList,
+    Level, MailError, MailQueue, Mailer, PortError, RateLimiter, Row, Runtime, Sql, Stmt,
 };
 use access_alerts::app::{App, MailMessage, Outcome, QueueKind, Response, Settings};
 use access_alerts::content::{AlertRecord, Contact};
@@ -71,8 +71,17 @@ pub struct Fake {
     /// The alert-mail queue's messages, in order.
     pub mail_queue: RefCell<Vec<serde_json::Value>>,
     pub mail_queue_fails: Cell<bool>,
-    /// Mail to subscribers: (from, to, raw message).
+    /// Every delay asked for a queue message, in the order they were sent.
+    pub mail_delays: RefCell<Vec<u32>>,
+    /// Mail to subscribers, through SES (bulk) or `ALERT_EMAIL`
+    /// (transactional): (from, to, raw message).
     pub reader_mail: RefCell<Vec<(String, String, String)>>,
+    /// The requests SES was sent, as they were sent.
+    pub ses_requests: RefCell<Vec<HttpRequest>>,
+    /// SES answers this many more sends with 429 (then it sends them).
+    pub ses_throttles: Cell<u32>,
+    /// SES takes this many more sends before `ses_throttles` begins.
+    pub ses_pass_before_throttle: Cell<u32>,
     /// Sends to this many more subscribers fail (then they succeed).
     pub reader_mail_failures: Cell<u32>,
     /// Whether sends to subscribers are kept (a bench sink drops them).
@@ -160,7 +169,7 @@ impl Sql for Fake {
 }
 
 impl MailQueue for Fake {
-    async fn send_mail(&self, messages: &[MailMessage]) -> Result<(), PortError> {
+    async fn send_mail(&self, messages: &[(MailMessage, u32)]) -> Result<(), PortError> {
         assert!(
             messages.len() <= 100,
             "sendBatch takes at most 100 messages"
@@ -172,8 +181,11 @@ impl MailQueue for Fake {
         self.mail_queue.borrow_mut().extend(
             messages
                 .iter()
-                .map(|m| serde_json::from_str(&m.to_json()).unwrap()),
+                .map(|(m, _)| serde_json::from_str(&m.to_json()).unwrap()),
         );
+        self.mail_delays
+            .borrow_mut()
+            .extend(messages.iter().map(|(_, delay)| *delay));
         Ok(())
     }
 }
@@ -409,7 +421,7 @@ impl Mailer for Fake {
         Ok(())
     }
 
-    async fn send_to_reader(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
+    async fn send_transactional(&self, from: &str, to: &str, raw: &str) -> Result<(), MailError> {
         if self.reader_mail_failures.get() > 0 {
             self.reader_mail_failures
                 .set(self.reader_mail_failures.get() - 1);
@@ -434,11 +446,63 @@ impl RateLimiter for Fake {
 }
 
 impl HttpClient for Fake {
-    async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
+    /// Amazon SES's `SendEmail` (its path, at any host) keeps the raw
+    /// message in `reader_mail`, answering as SES does (429 while
+    /// `ses_throttles` lasts, 500 while `reader_mail_failures` does);
+    /// anything else is Turnstile's siteverify.
+    async fn fetch(&self, request: &HttpRequest) -> Result<HttpAnswer, PortError> {
+        let body = String::from_utf8(request.body.clone()).unwrap();
+        if request
+            .url
+            .ends_with(access_alerts::mail::ses::SEND_EMAIL_PATH)
+        {
+            self.ses_requests.borrow_mut().push(request.clone());
+            let answer = |status: u16, body: &str| {
+                Ok(HttpAnswer {
+                    status,
+                    body: body.into(),
+                })
+            };
+            if self.ses_pass_before_throttle.get() > 0 {
+                self.ses_pass_before_throttle
+                    .set(self.ses_pass_before_throttle.get() - 1);
+            } else if self.ses_throttles.get() > 0 {
+                self.ses_throttles.set(self.ses_throttles.get() - 1);
+                return answer(
+                    429,
+                    r#"{"__type":"TooManyRequestsException","message":"Maximum sending rate exceeded."}"#,
+                );
+            }
+            if self.reader_mail_failures.get() > 0 {
+                self.reader_mail_failures
+                    .set(self.reader_mail_failures.get() - 1);
+                return answer(500, r#"{"__type":"InternalFailure"}"#);
+            }
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let from = json["FromEmailAddress"].as_str().unwrap().to_string();
+            let to = json["Destination"]["ToAddresses"][0]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let raw = base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                json["Content"]["Raw"]["Data"].as_str().unwrap(),
+            )
+            .unwrap();
+            if !self.reader_mail_dropped.get() {
+                self.reader_mail
+                    .borrow_mut()
+                    .push((from, to, String::from_utf8(raw).unwrap()));
+            }
+            return answer(200, r#"{"MessageId":"0100018f-test"}"#);
+        }
         self.http_sent
             .borrow_mut()
-            .push((url.to_string(), body.to_string()));
-        Ok(self.http_answer.borrow().clone().into_bytes())
+            .push((request.url.clone(), body));
+        Ok(HttpAnswer {
+            status: 200,
+            body: self.http_answer.borrow().clone(),
+        })
     }
 }
 

@@ -9,6 +9,7 @@ mod fake;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bulk;
 mod cache;
 mod contact;
 mod delivery;

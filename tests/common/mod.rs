@@ -1,7 +1,9 @@
 //! The integration-test harness: runs the real Worker (`build/`) under
 //! `wrangler dev` (workerd) with throw-away local state, seeds it through
 //! `wrangler kv` (the publishing tool), drives it over HTTP and stops it,
-//! process group and all, when the `Worker` is dropped.
+//! process group and all, when the `Worker` is dropped. Each Worker has its
+//! own local Amazon SES (`dev/ses-local.cjs`, npm `aws-ses-v2-local`) for
+//! its bulk mail, stopped with it.
 #![allow(dead_code)]
 
 #[path = "../support/mod.rs"]
@@ -37,6 +39,8 @@ pub struct Worker {
     state: Option<tempfile::TempDir>,
     state_path: PathBuf,
     log: Arc<Mutex<String>>,
+    /// The local SES the Worker sends bulk mail to.
+    ses: Child,
 }
 
 fn free_port() -> u16 {
@@ -90,12 +94,25 @@ impl Worker {
             shim.display()
         );
         let port = free_port();
+        let ses_port = free_port();
+        let ses = Command::new("node")
+            .current_dir(root())
+            .arg("dev/ses-local.cjs")
+            .args(["--host", "127.0.0.1", "--port", &ses_port.to_string()])
+            .env("SES_LOCAL_DIR", state.path().join("ses"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the local SES starts");
+        let ses_endpoint = format!("http://127.0.0.1:{ses_port}");
         let mut all: BTreeMap<&str, &str> = BTreeMap::from([
             ("TEST_ROUTES", "1"),
             ("RATE_LIMIT_DISABLED", "1"),
             ("RETRY_DELAY_SECONDS", "0"),
         ]);
         all.extend(support::TEST_VARS);
+        all.insert("SES_ENDPOINT", Box::leak(ses_endpoint.into_boxed_str()));
         all.extend(vars.iter().copied());
         let site = format!("http://127.0.0.1:{port}");
         all.entry("SITE_URL")
@@ -142,6 +159,7 @@ impl Worker {
             state: Some(state),
             state_path,
             log,
+            ses,
         };
         worker.wait_ready();
         worker
@@ -306,19 +324,45 @@ impl Worker {
         self.state.take().expect("state")
     }
 
-    /// Every email the local send_email binding wrote (path, whole message).
+    /// Every email sent (path, whole message), oldest first: those the
+    /// local send_email binding wrote (transactional) and those the local
+    /// SES was given (bulk).
     pub fn emails(&self) -> Vec<(String, String)> {
+        let mut paths: Vec<PathBuf> = self.transactional_paths();
+        paths.extend(self.bulk_paths());
+        let mut out: Vec<(std::time::SystemTime, String, String)> = paths
+            .into_iter()
+            .filter_map(|p| {
+                let written = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                Some((written, p.display().to_string(), text))
+            })
+            .collect();
+        out.sort();
+        out.into_iter().map(|(_, p, t)| (p, t)).collect()
+    }
+
+    /// The messages the local send_email binding wrote.
+    fn transactional_paths(&self) -> Vec<PathBuf> {
         let log = self.log();
         let mut out = Vec::new();
         let mut lines = log.lines();
         while let Some(line) = lines.next() {
             if line.contains("send_email binding called with the following message") {
                 if let Some(path) = lines.next().map(str::trim) {
-                    let text = std::fs::read_to_string(path).unwrap_or_default();
-                    out.push((path.to_string(), text));
+                    out.push(PathBuf::from(path));
                 }
             }
         }
+        out
+    }
+
+    /// The raw messages the local SES was given.
+    pub fn bulk_paths(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(self.state_path.join("ses"))
+            .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
+            .unwrap_or_default();
+        out.sort();
         out
     }
 
@@ -338,6 +382,8 @@ impl Worker {
     }
 
     fn kill(&mut self) {
+        let _ = self.ses.kill();
+        let _ = self.ses.wait();
         let pgid = self.child.id() as i32;
         let _ = Command::new("kill")
             .args(["-TERM", "--", &format!("-{pgid}")])

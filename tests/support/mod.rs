@@ -7,8 +7,14 @@
 /// contacts live at example.org, visitors write from example.net).
 /// Tests publish and read back at once: list pages are not cached unless a
 /// test (the cache's own) says otherwise.
-pub const TEST_VARS: [(&str, &str); 5] = [
+/// Bulk mail goes to SES in region us-east-1 (in-process: the fake's SES;
+/// under `wrangler dev`: the local stand-in, `SES_ENDPOINT`).
+pub const TEST_VARS: [(&str, &str); 9] = [
     ("CACHE_TTL_SECONDS", "0"),
+    ("SES_REGION", "us-east-1"),
+    ("SES_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+    ("SES_SECRET_ACCESS_KEY", "test-ses-secret"),
+    ("SES_CONFIGURATION_SET", "access-alerts"),
     ("SUBSCRIBER_SECRET", "test-subscriber-secret"),
     ("PREVIEW_SECRET", "test-preview-secret"),
     ("OPERATOR_TOKEN", "test-operator-token"),

@@ -47,7 +47,7 @@ pub async fn send<P: Platform>(
     };
     match app
         .platform
-        .send_to_reader(&app.settings.mail_from, &request.email, &raw)
+        .send_transactional(&app.settings.mail_from, &request.email, &raw)
         .await
     {
         Ok(()) => {

@@ -1,8 +1,12 @@
 //! The fan-out: one `page` message reads the next `PAGE` subscribers a
 //! mailing is for (by id) and puts their `send` messages on the queue,
-//! `PER_MESSAGE` recipients each, with the next page's message.
+//! `PER_MESSAGE` recipients each, with the next page's message. The
+//! messages are spaced by their queue delay so that, at
+//! `settings.max_send_rate` messages a second, one page's sends end about
+//! when the next page's begin: a mailing to 100,000 subscribers at 14 a
+//! second takes two hours instead of asking SES for all of it at once.
 
-use super::{enqueue, PAGE, PER_MESSAGE};
+use super::{enqueue_later, PAGE, PER_MESSAGE};
 use crate::app::messages::{MailMessage, Mailing, Outcome};
 use crate::app::{App, AppError, Level, Platform};
 
@@ -36,7 +40,19 @@ pub async fn page<P: Platform>(
             after: last.clone(),
         });
     }
-    enqueue(app, &messages).await?;
+    let rate = app.settings.max_send_rate.max(1) as usize;
+    let sends = ids.len().div_ceil(PER_MESSAGE);
+    enqueue_later(app, &messages, |i| {
+        // Send message i starts after the sends of the i before it; the
+        // next page's message after all of this page's.
+        let before = if i < sends {
+            i * PER_MESSAGE
+        } else {
+            ids.len()
+        };
+        (before / rate) as u32
+    })
+    .await?;
     app.log(
         Level::Info,
         &format!(

@@ -4,11 +4,12 @@
 //!   in D1's `mailings`), and start the weekly digest;
 //! - `fanout`: a `page` message reads the next `PAGE` matching subscribers
 //!   by id and enqueues `send` messages of `PER_MESSAGE` recipients (and
-//!   the next page);
-//! - `send` (with `compose`, what each reader gets): a `send` message mails
-//!   each recipient not yet in `deliveries` and records each one as it is
-//!   sent, so a redelivered message sends nobody twice; `confirm` sends a
-//!   confirmation request;
+//!   the next page), spaced so that the sends keep under the bulk
+//!   sender's rate (`SES_MAX_SEND_RATE`);
+//! - `send` (with `compose`, what each reader gets, and `bulk`, the SES
+//!   call): a `send` message mails each recipient not yet in `deliveries`
+//!   and records each one as it is sent, so a redelivered message sends
+//!   nobody twice; `confirm` sends a confirmation request (transactional);
 //! - `dead`: a message that keeps failing ends in the dead-letter queue,
 //!   whose consumer keeps it in `dead_mail` for the operator
 //!   (`/operator/mail`).
@@ -16,6 +17,7 @@
 //! Messages are `MailMessage`s (`super::messages`); statements are
 //! `super::db`'s. Queue messages and logs carry ids, never addresses.
 
+mod bulk;
 mod compose;
 mod confirm;
 pub mod dead;
@@ -83,9 +85,28 @@ impl<P: Platform> App<'_, P> {
     }
 }
 
-/// Puts messages on the alert-mail queue, 100 a call.
+/// Puts messages on the alert-mail queue, 100 a call, to be delivered at
+/// once.
 async fn enqueue<P: Platform>(app: &App<'_, P>, messages: &[MailMessage]) -> Result<(), AppError> {
-    for chunk in messages.chunks(BATCH) {
+    enqueue_later(app, messages, |_| 0).await
+}
+
+/// The longest a queue message may be delayed (Cloudflare Queues: 12 hours).
+const MAX_DELAY_SECONDS: u32 = 43_200;
+
+/// Puts messages on the alert-mail queue, 100 a call, message `i` after
+/// `delay(i)` seconds (at most 12 hours).
+async fn enqueue_later<P: Platform>(
+    app: &App<'_, P>,
+    messages: &[MailMessage],
+    delay: impl Fn(usize) -> u32,
+) -> Result<(), AppError> {
+    let delayed: Vec<(MailMessage, u32)> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.clone(), delay(i).min(MAX_DELAY_SECONDS)))
+        .collect();
+    for chunk in delayed.chunks(BATCH) {
         app.platform
             .send_mail(chunk)
             .await

@@ -1,10 +1,14 @@
 //! Sending: each (mailing, subscriber) is claimed in D1 before its send, in
 //! one statement, so that two copies of a message never both send; marked
-//! sent after it; released if it fails.
+//! sent after it; released if it fails. Through the bulk sender (SES):
+//! when it throttles, the recipients not yet mailed go back on the queue
+//! as a fresh message, later, and this one is done (a throttle is never
+//! a retry, so it never ends in dead mail).
 
+use super::bulk::{self, Bulk};
 use super::compose::{compose, content};
-use super::secret;
-use crate::app::messages::{Mailing, Outcome};
+use super::{enqueue_later, secret};
+use crate::app::messages::{MailMessage, Mailing, Outcome};
 use crate::app::{App, AppError, Level, Platform};
 use crate::mail::message::Envelope;
 use crate::mail::token;
@@ -16,6 +20,8 @@ const DELIVERY_STALE_MILLIS: i64 = 15 * 60 * 1000;
 /// How long a mailing's sends wait for its alert to be readable as
 /// published (KV's propagation, a publish still writing) before giving up.
 const CONTENT_PATIENCE_MILLIS: i64 = 10 * 60 * 1000;
+/// How long recipients wait after SES throttled their send, in seconds.
+pub const THROTTLE_PAUSE_SECONDS: u32 = 60;
 
 /// Mails each recipient of the message who has not had this mailing.
 pub async fn send<P: Platform>(
@@ -61,7 +67,8 @@ pub async fn send<P: Platform>(
     let from = &app.settings.mail_from;
     let message_prefix = id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let (mut sent, mut failed) = (0, 0);
-    for reader in &claimed {
+    let mut throttled_at = None;
+    for (i, reader) in claimed.iter().enumerate() {
         let sub = &reader.id;
         let t = token::manage(secret, sub);
         let manage = token::link(app.site(), &t, Route::Subscription);
@@ -94,11 +101,20 @@ pub async fn send<P: Platform>(
                 );
                 Err(Some("unsafe-header"))
             }
-            Some(Ok(raw)) => app
-                .platform
-                .send_to_reader(from, &reader.email, &raw)
-                .await
-                .map_err(|kind| Some(kind.kind())),
+            Some(Ok(raw)) => match bulk::send(app, from, &reader.email, &raw).await {
+                Bulk::Sent => Ok(()),
+                Bulk::Throttled => {
+                    throttled_at = Some(i);
+                    break;
+                }
+                Bulk::Failed { kind } => {
+                    app.log(
+                        Level::Error,
+                        &format!("mailing id={id} subscriber id={sub} error={kind}"),
+                    );
+                    Err(Some("bulk-send-failed"))
+                }
+            },
         };
         match outcome {
             Ok(()) => {
@@ -135,10 +151,48 @@ pub async fn send<P: Platform>(
             in_flight.n
         ),
     );
+    if let Some(i) = throttled_at {
+        return throttled(app, mailing, &claimed[i..], &attempt, failed > 0).await;
+    }
     Ok(if failed > 0 {
         retry
     } else if in_flight.n > 0 {
         Outcome::Retry(takeover_delay.map(|d| d.max(app.settings.retry_delay)))
+    } else {
+        Outcome::Ack
+    })
+}
+
+/// SES throttled the send to `rest[0]`: every claim from it on is released
+/// and those recipients go back on the queue in a fresh message, after a
+/// pause. This message is then done, unless a send before the throttle
+/// failed (then it is retried as usual, and sends to nobody twice).
+async fn throttled<P: Platform>(
+    app: &App<'_, P>,
+    mailing: &Mailing,
+    rest: &[crate::app::db::Recipient],
+    attempt: &str,
+    failed: bool,
+) -> Result<Outcome, AppError> {
+    let id = &mailing.id;
+    for reader in rest {
+        // Best effort: a claim left is taken over after 15 minutes.
+        let _ = app.db().release(id, &reader.id, attempt).run_raw().await;
+    }
+    let again = MailMessage::Send {
+        mailing: mailing.clone(),
+        recipients: rest.iter().map(|r| r.id.clone()).collect(),
+    };
+    enqueue_later(app, &[again], |_| THROTTLE_PAUSE_SECONDS).await?;
+    app.log(
+        Level::Warn,
+        &format!(
+            "mailing id={id}: SES throttled; {} recipients again in {THROTTLE_PAUSE_SECONDS} s",
+            rest.len()
+        ),
+    );
+    Ok(if failed {
+        Outcome::Retry(Some(app.settings.retry_delay))
     } else {
         Outcome::Ack
     })
