@@ -6,17 +6,18 @@
 use access_alerts::app::settings::REQUIRED;
 
 /// Secrets that only exist as `wrangler secret put` (never in wrangler.toml).
-pub const SECRETS: [&str; 6] = [
+pub const SECRETS: [&str; 7] = [
     "CONTACT_ADDRESSES",
     "PREVIEW_SECRET",
     "OPERATOR_TOKEN",
     "SUBSCRIBER_SECRET",
+    "SUPPRESSION_SECRET",
     "SES_ACCESS_KEY_ID",
     "SES_SECRET_ACCESS_KEY",
 ];
 
 /// Vars the bulk sender needs (README, "Email alerts").
-const SES_VARS: [&str; 2] = ["SES_REGION", "SES_CONFIGURATION_SET"];
+const SES_VARS: [&str; 3] = ["SES_REGION", "SES_CONFIGURATION_SET", "SNS_TOPIC_ARN"];
 
 /// A resource id still the repository's placeholder (all zeros).
 fn placeholder(id: Option<&str>) -> bool {
@@ -166,6 +167,7 @@ SITE_NAME = "Access Alerts"
 MAIL_FROM = "alerts@alerts.example.com"
 SES_REGION = "eu-west-1"
 SES_CONFIGURATION_SET = "access-alerts"
+SNS_TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:access-alerts-ses-events"
 [[send_email]]
 name = "ALERT_EMAIL"
 allowed_sender_addresses = ["alerts@alerts.example.com"]
@@ -216,12 +218,14 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
                 "MAIL_FROM is not set in wrangler.toml [vars]",
                 "SES_REGION is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)",
                 "SES_CONFIGURATION_SET is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)",
+                "SNS_TOPIC_ARN is not set in wrangler.toml [vars] (Amazon SES, the bulk sender)",
                 "the send_email binding ALERT_EMAIL (mail to subscribers) is missing from wrangler.toml",
                 "the KV namespace is not created: npx wrangler kv namespace create ALERTS, then put its id in wrangler.toml",
                 "the D1 database is not created: npx wrangler d1 create access-alerts, then put its database_id in wrangler.toml",
                 "CONTACT_ADDRESSES is not set: npx wrangler secret put CONTACT_ADDRESSES",
                 "OPERATOR_TOKEN is not set: npx wrangler secret put OPERATOR_TOKEN",
                 "SUBSCRIBER_SECRET is not set: npx wrangler secret put SUBSCRIBER_SECRET",
+                "SUPPRESSION_SECRET is not set: npx wrangler secret put SUPPRESSION_SECRET",
                 "SES_ACCESS_KEY_ID is not set: npx wrangler secret put SES_ACCESS_KEY_ID",
                 "SES_SECRET_ACCESS_KEY is not set: npx wrangler secret put SES_SECRET_ACCESS_KEY",
             ]
@@ -261,9 +265,10 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
             [
                 "the queue alert-mail-dlq does not exist: npx wrangler queues create alert-mail-dlq",
                 "the queue inquiries-dlq does not exist: npx wrangler queues create inquiries-dlq",
+                "the queue mail-events does not exist: npx wrangler queues create mail-events",
             ]
         );
-        let all = "inquiries inquiries-dlq alert-mail alert-mail-dlq";
+        let all = "inquiries inquiries-dlq alert-mail alert-mail-dlq mail-events";
         assert!(missing_queues(ours, all).is_empty());
     }
 

@@ -31,6 +31,7 @@ impl<P: Platform> App<'_, P> {
             QueueKind::Inquiries => deliver(self, text).await,
             QueueKind::AlertMail => self.consume_mail(text).await,
             QueueKind::AlertMailDead => self.keep_dead_mail(text).await,
+            QueueKind::MailEvents => super::suppress::consume_event(self, text).await,
         }
     }
 }

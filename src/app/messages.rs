@@ -26,11 +26,17 @@ pub enum QueueKind {
     AlertMail,
     /// `alert-mail-dlq`: keep it for the operator (D1's `dead_mail`).
     AlertMailDead,
+    /// `mail-events`: Email Service's bounces and complaints (an event
+    /// subscription), suppressed.
+    MailEvents,
 }
 
 impl QueueKind {
     /// The kind of a queue by its name.
     pub fn of(queue_name: &str) -> Self {
+        if queue_name.starts_with("mail-events") {
+            return QueueKind::MailEvents;
+        }
         let dead = queue_name.ends_with("-dlq");
         match (queue_name.starts_with("alert-mail"), dead) {
             (true, true) => QueueKind::AlertMailDead,
@@ -408,6 +414,7 @@ mod tests {
     #[test]
     fn queues_are_known_by_name() {
         assert_eq!(QueueKind::of("inquiries"), QueueKind::Inquiries);
+        assert_eq!(QueueKind::of("mail-events"), QueueKind::MailEvents);
         assert_eq!(QueueKind::of("inquiries-dlq"), QueueKind::DeadLetters);
         assert_eq!(QueueKind::of("alert-mail"), QueueKind::AlertMail);
         assert_eq!(QueueKind::of("alert-mail-dlq"), QueueKind::AlertMailDead);

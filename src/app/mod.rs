@@ -31,6 +31,7 @@ mod diag;
 mod discovery;
 pub mod error;
 mod forms;
+mod hooks;
 mod inbox;
 mod listings;
 mod mailing;
@@ -44,6 +45,7 @@ mod search;
 pub mod settings;
 pub mod store;
 mod subscribe;
+pub mod suppress;
 
 pub use error::AppError;
 pub use mailing::{DIGEST_CRON, PAGE as MAILING_PAGE, PER_MESSAGE};
@@ -249,6 +251,7 @@ impl<'a, P: Platform> App<'a, P> {
             Route::SubscribeConfirm => subscribe::confirm_form(self, &query()).await,
             Route::Subscription => subscribe::settings(self, req, &query()).await,
             Route::Unsubscribe => subscribe::unsubscribe(self, req, &query()).await,
+            Route::HookSes => hooks::ses(self, req).await,
             Route::DeadMail => mailing::dead::list(self, req).await,
             Route::ResendMail(id) => mailing::dead::resend(self, req, id).await,
             Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
@@ -270,6 +273,7 @@ impl<'a, P: Platform> App<'a, P> {
         let reply = result.unwrap_or_else(|e| {
             let wants_json = path.starts_with("/api/")
                 || path.starts_with("/operator/")
+                || path.starts_with("/hooks/")
                 || req
                     .header("Content-Type")
                     .is_some_and(|t| t.starts_with("application/json"));

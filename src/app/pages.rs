@@ -263,8 +263,29 @@ pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     } else {
         503
     };
-    let body =
-        serde_json::json!({ "version": crate::BUILD_VERSION, "kv": kv, "problems": problems });
+    // The senders' last 30 days, counts only: a warning, never a 503.
+    let mut warnings = Vec::new();
+    let mail = match super::suppress::rates(app).await {
+        Ok((bulk, transactional)) => {
+            for (name, r) in [("bulk", &bulk), ("transactional", &transactional)] {
+                if r.complaints_past_limit() {
+                    warnings.push(format!(
+                        "{name} mail's complaint rate over the last {} days is past 0.3%: mailbox providers start refusing the domain's mail",
+                        super::suppress::RATE_DAYS
+                    ));
+                }
+            }
+            serde_json::json!({"days": super::suppress::RATE_DAYS, "bulk": bulk.to_json(), "transactional": transactional.to_json()})
+        }
+        Err(_) => serde_json::Value::from("unavailable"),
+    };
+    let body = serde_json::json!({
+        "version": crate::BUILD_VERSION,
+        "kv": kv,
+        "problems": problems,
+        "mail": mail,
+        "warnings": warnings,
+    });
     Ok(Reply::json(status, &body).cache(cache::NO_STORE))
 }
 

@@ -183,6 +183,20 @@ pub trait HttpClient {
     }
 }
 
+/// The runtime's WebCrypto, for what it verifies better than the wasm
+/// would (no RSA code in the bundle).
+pub trait Crypto {
+    /// Whether `signature` is `message`'s RSASSA-PKCS1-v1_5 signature with
+    /// SHA-256 under the key `spki` (DER SubjectPublicKeyInfo); `Err` when
+    /// the key can't be imported.
+    async fn verify_rsa_sha256(
+        &self,
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, PortError>;
+}
+
 /// A log line's level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -210,12 +224,12 @@ pub trait Runtime {
 /// per queue batch), so per-request state (the KV operation count) is never
 /// shared between requests.
 pub trait Platform:
-    Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Sql + MailQueue + Runtime
+    Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Crypto + Sql + MailQueue + Runtime
 {
 }
 
 impl<T> Platform for T where
-    T: Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Sql + MailQueue + Runtime
+    T: Kv + InquiryQueue + Mailer + RateLimiter + HttpClient + Crypto + Sql + MailQueue + Runtime
 {
 }
 

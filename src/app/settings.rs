@@ -52,6 +52,20 @@ pub struct Settings {
     /// `SES_SESSION_TOKEN`; `SES_CONFIGURATION_SET`). Without it nothing
     /// bulk is sent, and `/healthz` says so while alerts are on.
     pub ses: Option<SesConfig>,
+    /// Keys the suppression list's hashes (`SUPPRESSION_SECRET`, a
+    /// secret): addresses that bounced or complained are kept only as
+    /// HMACs under it. Without it no bounce is taken (`/healthz` says so).
+    pub suppression_secret: Option<String>,
+    /// The SNS topic SES publishes its events to (`SNS_TOPIC_ARN`):
+    /// `/hooks/ses` takes messages of this topic only, and confirms only
+    /// its subscription.
+    pub sns_topic_arn: Option<String>,
+    /// A build with the `diagnostics` feature and `TEST_ROUTES` on only:
+    /// an origin (`SNS_TEST_CERT_ORIGIN`, `http://127.0.0.1:<port>`) whose
+    /// certificates and confirmation links `/hooks/ses` takes besides
+    /// SNS's own, so that the `wrangler dev` tests can sign messages with
+    /// a key of their own. Signatures are checked all the same.
+    pub sns_test_cert_origin: Option<String>,
     /// The most bulk messages a second the fan-out spaces its sends for
     /// (`SES_MAX_SEND_RATE`, default 14: SES's usual starting quota).
     pub max_send_rate: u32,
@@ -61,11 +75,12 @@ pub struct Settings {
 }
 
 /// The settings a deployment cannot do without (README, "Deploying").
-pub const REQUIRED: [&str; 4] = [
+pub const REQUIRED: [&str; 5] = [
     "SITE_URL",
     "MAIL_FROM",
     "CONTACT_ADDRESSES",
     "SUBSCRIBER_SECRET",
+    "SUPPRESSION_SECRET",
 ];
 
 impl Settings {
@@ -100,8 +115,19 @@ impl Settings {
         if ses.is_none() && text("SUBSCRIBER_SECRET").is_some() {
             problems.push("SES_ACCESS_KEY_ID is not set: email alerts have no bulk sender".into());
         }
+        let sns_topic_arn = text("SNS_TOPIC_ARN");
+        if ses.is_some() && sns_topic_arn.is_none() {
+            problems.push(
+                "SNS_TOPIC_ARN is not set: SES's bounces and complaints would not be taken".into(),
+            );
+        }
         Settings {
             ses,
+            suppression_secret: text("SUPPRESSION_SECRET"),
+            sns_topic_arn,
+            sns_test_cert_origin: text("SNS_TEST_CERT_ORIGIN")
+                .filter(|_| cfg!(feature = "diagnostics") && on("TEST_ROUTES"))
+                .filter(|o| o.starts_with("http://127.0.0.1:")),
             max_send_rate: text("SES_MAX_SEND_RATE")
                 .and_then(|d| d.trim().parse().ok())
                 .filter(|d: &u32| (1..=10_000).contains(d))
@@ -214,7 +240,11 @@ mod tests {
         assert!(s.turnstile.is_none());
         assert_eq!(
             s.problems,
-            ["MAIL_FROM is not set", "SUBSCRIBER_SECRET is not set"]
+            [
+                "MAIL_FROM is not set",
+                "SUBSCRIBER_SECRET is not set",
+                "SUPPRESSION_SECRET is not set"
+            ]
         );
     }
 
@@ -230,6 +260,7 @@ mod tests {
             [
                 "MAIL_FROM is not set",
                 "SUBSCRIBER_SECRET is not set",
+                "SUPPRESSION_SECRET is not set",
                 "SITE_URL is not an http(s) address",
                 "CONTACT_ADDRESSES is not a JSON object of contact ids to addresses"
             ]

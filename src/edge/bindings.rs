@@ -8,7 +8,7 @@
 
 use crate::app::messages::MailMessage;
 use crate::app::ports::{
-    HttpAnswer, HttpClient, HttpRequest, InquiryQueue, Level, MailError, MailQueue, Mailer,
+    Crypto, HttpAnswer, HttpClient, HttpRequest, InquiryQueue, Level, MailError, MailQueue, Mailer,
     PortError, RateLimiter, Row, Runtime, Sql, Stmt,
 };
 use crate::form::QueuedInquiry;
@@ -113,6 +113,11 @@ export async function queue_send_batch(env, binding, messages) {
   if (!queue) throw new Error('the queue binding ' + binding + ' is missing');
   await queue.sendBatch(JSON.parse(messages).map(([body, delaySeconds]) => ({ body, delaySeconds })));
 }
+export async function rsa_sha256_verify(spki, message, signature) {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const key = await crypto.subtle.importKey('spki', spki, algorithm, false, ['verify']);
+  return crypto.subtle.verify(algorithm, key, signature, message);
+}
 export async function http_fetch(method, url, headers, body) {
   const init = { method, headers: JSON.parse(headers) };
   if (body.length) init.body = body;
@@ -131,6 +136,13 @@ extern "C" {
         env: &Env,
         binding: &str,
         messages: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+    /// WebCrypto's RSASSA-PKCS1-v1_5 with SHA-256 under a DER SPKI key.
+    #[wasm_bindgen(catch)]
+    fn rsa_sha256_verify(
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
     ) -> Result<js_sys::Promise, JsValue>;
     /// The runtime's `fetch`: headers as JSON pairs, the answer as JSON
     /// `[status, text]`.
@@ -198,6 +210,19 @@ impl HttpClient for Bindings<'_> {
         let (status, body): (u16, String) =
             serde_json::from_str(&text).map_err(|e| PortError(format!("fetch answer: {e}")))?;
         Ok(HttpAnswer { status, body })
+    }
+}
+
+impl Crypto for Bindings<'_> {
+    async fn verify_rsa_sha256(
+        &self,
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, PortError> {
+        let promise = rsa_sha256_verify(spki, message, signature).map_err(|e| js_error(&e))?;
+        let answer = settled(promise).await.map_err(|e| js_error(&e))?;
+        Ok(answer.as_bool() == Some(true))
     }
 }
 

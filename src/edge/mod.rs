@@ -4,7 +4,7 @@
 //! Request), keeps listings in the location's cache (`shared_cache`), turns
 //! the core's `Response` into the runtime's (`respond`), and exports the
 //! entry points through workers-rs's `#[event]`: fetch, the Cron Triggers,
-//! and the four queues' consumer.
+//! and the five queues' consumer.
 //! Everything a request does is decided in `crate::app`.
 
 mod bindings;
@@ -104,7 +104,7 @@ async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::Schedu
     }
 }
 
-/// Consumes the four queues: inquiries, alert mail, and their dead letters. Never returns
+/// Consumes the five queues: inquiries, alert mail, their dead letters, and Email Service's events. Never returns
 /// `Err` (that would redeliver the whole batch): each message is acked or
 /// retried on its own.
 #[event(queue)]

@@ -54,6 +54,8 @@ pub enum Route<'a> {
     Subscription,
     /// `/unsubscribe?t=`: the button (GET) and the erasure (POST, RFC 8058).
     Unsubscribe,
+    /// `/hooks/ses`: SES's bounces and complaints through SNS (POST).
+    HookSes,
     /// Operator: alert mail that failed every retry (bearer token).
     DeadMail,
     /// Operator: re-send one dead mail batch (bearer token).
@@ -172,6 +174,7 @@ impl Route<'_> {
             Route::SubscribeConfirm => "/subscribe/confirm".into(),
             Route::Subscription => "/subscription".into(),
             Route::Unsubscribe => "/unsubscribe".into(),
+            Route::HookSes => "/hooks/ses".into(),
             Route::DeadMail => "/operator/mail".into(),
             Route::ResendMail(id) => format!("/operator/mail/{id}/resend"),
             Route::DeadInquiries => "/operator/inquiries".into(),
@@ -226,7 +229,10 @@ mod tests {
     fn every_route_renders_the_path_it_resolves_from() {
         for route in SAMPLES {
             let path = route.path();
-            let method = if matches!(route, Route::ResendInquiry(_) | Route::ResendMail(_)) {
+            let method = if matches!(
+                route,
+                Route::ResendInquiry(_) | Route::ResendMail(_) | Route::HookSes
+            ) {
                 Method::Post
             } else {
                 Method::Get

@@ -3,8 +3,8 @@
 //! that tests move, and a log the tests read. Each port can be told to fail.
 
 use access_alerts::app::ports::{
-    BodyError, HttpAnswer, HttpClient, HttpRequest, Incoming, InquiryQueue, Kv, KvKey, KvList,
-    Level, MailError, MailQueue, Mailer, PortError, RateLimiter, Row, Runtime, Sql, Stmt,
+    BodyError, Crypto, HttpAnswer, HttpClient, HttpRequest, Incoming, InquiryQueue, Kv, KvKey,
+    KvList, Level, MailError, MailQueue, Mailer, PortError, RateLimiter, Row, Runtime, Sql, Stmt,
 };
 use access_alerts::app::{App, MailMessage, Outcome, QueueKind, Response, Settings};
 use access_alerts::content::{AlertRecord, Contact};
@@ -57,6 +57,9 @@ pub struct Fake {
     /// What Turnstile's siteverify answers, and the bodies it was sent.
     pub http_answer: RefCell<String>,
     pub http_sent: RefCell<Vec<(String, String)>>,
+    /// Answers (status, body) by exact URL (SNS certificates, its
+    /// ConfirmSubscription); other URLs get `http_answer`.
+    pub http_routes: RefCell<HashMap<String, (u16, String)>>,
     pub clock: Cell<i64>,
     /// The isolate's cache: one per site, as one isolate.
     pub cache: access_alerts::app::cache::Cache,
@@ -499,10 +502,38 @@ impl HttpClient for Fake {
         self.http_sent
             .borrow_mut()
             .push((request.url.clone(), body));
+        if let Some((status, body)) = self.http_routes.borrow().get(&request.url) {
+            return Ok(HttpAnswer {
+                status: *status,
+                body: body.clone(),
+            });
+        }
         Ok(HttpAnswer {
             status: 200,
             body: self.http_answer.borrow().clone(),
         })
+    }
+}
+
+impl Crypto for Fake {
+    /// The `rsa` crate stands in for WebCrypto.
+    async fn verify_rsa_sha256(
+        &self,
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, PortError> {
+        use rsa::pkcs1v15::{Signature, VerifyingKey};
+        use rsa::pkcs8::DecodePublicKey;
+        use rsa::signature::Verifier;
+        let key = rsa::RsaPublicKey::from_public_key_der(spki)
+            .map_err(|e| PortError(format!("importKey: {e}")))?;
+        let Ok(signature) = Signature::try_from(signature) else {
+            return Ok(false);
+        };
+        Ok(VerifyingKey::<rsa::sha2::Sha256>::new(key)
+            .verify(message, &signature)
+            .is_ok())
     }
 }
 

@@ -6,6 +6,8 @@
 //! by the other test targets.
 
 mod fake;
+#[path = "../support/sns.rs"]
+mod sns_support;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -15,6 +17,7 @@ mod contact;
 mod delivery;
 mod fanout;
 mod hardening;
+mod hooks;
 mod listings;
 mod malformed;
 mod pages;

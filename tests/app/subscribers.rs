@@ -760,7 +760,10 @@ fn every_statement_searches_an_index_and_never_scans_a_table() {
         let scans: Vec<&String> = plan
             .iter()
             .filter(|l| {
-                let scan = l.starts_with("SCAN ") && !l.contains("VIRTUAL TABLE");
+                // (A SELECT without FROM scans its one constant row.)
+                let scan = l.starts_with("SCAN ")
+                    && !l.contains("VIRTUAL TABLE")
+                    && l.as_str() != "SCAN CONSTANT ROW";
                 let ordered = l.contains(" USING INDEX ") || l.contains(" USING COVERING INDEX ");
                 (scan && !(ordered && sql.contains(" LIMIT ")))
                     || l.contains("PRIMARY KEY (mailing=?)")

@@ -9,8 +9,13 @@
 /// test (the cache's own) says otherwise.
 /// Bulk mail goes to SES in region us-east-1 (in-process: the fake's SES;
 /// under `wrangler dev`: the local stand-in, `SES_ENDPOINT`).
-pub const TEST_VARS: [(&str, &str); 9] = [
+pub const TEST_VARS: [(&str, &str); 11] = [
     ("CACHE_TTL_SECONDS", "0"),
+    ("SUPPRESSION_SECRET", "test-suppression-secret"),
+    (
+        "SNS_TOPIC_ARN",
+        "arn:aws:sns:eu-west-1:123456789012:access-alerts-ses-events",
+    ),
     ("SES_REGION", "us-east-1"),
     ("SES_ACCESS_KEY_ID", "AKIDEXAMPLE"),
     ("SES_SECRET_ACCESS_KEY", "test-ses-secret"),

@@ -35,7 +35,7 @@ pub struct SnsKey {
     pub key: RsaPrivateKey,
     /// The DER SubjectPublicKeyInfo, as the `rsa` crate writes it.
     pub spki: Vec<u8>,
-    /// The certificate (valid from 2025-01-01 to 2049-12-31), PEM.
+    /// The certificate (valid from 2024-01-01 to 2049-12-31), PEM.
     pub pem: String,
 }
 
@@ -50,7 +50,7 @@ pub fn sns_key() -> &'static SnsKey {
             .expect("its SPKI")
             .as_bytes()
             .to_vec();
-        let pem = pem(&certificate(&spki, b"250101000000Z", b"20491231235959Z"));
+        let pem = pem(&certificate(&spki, b"240101000000Z", b"20491231235959Z"));
         SnsKey { key, spki, pem }
     })
 }

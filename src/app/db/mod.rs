@@ -5,7 +5,9 @@
 //!
 //! - `subscribers`: confirmation requests (`pending`), subscribers and
 //!   their topics;
-//! - `mailings`: mailings, their deliveries, and dead alert mail.
+//! - `mailings`: mailings, their deliveries, and dead alert mail;
+//! - `suppression`: bounces and complaints, the counts behind the rates,
+//!   SNS messages taken.
 //!
 //! `STATEMENTS` lists every statement, so that a test reads each one's
 //! query plan: each is an index search, or a `json_each` list of ids, never
@@ -13,9 +15,11 @@
 
 mod mailings;
 mod subscribers;
+mod suppression;
 
 pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
 pub use subscribers::{Confirmed, NewRequest, RequestToMail};
+pub use suppression::{day_of, Count, Reason, Reported, Stream, SOFT_LIMIT, SOFT_WINDOW_MILLIS};
 
 use super::ports::{PortError, Row, Sql, Stmt};
 use super::AppError;
@@ -56,6 +60,22 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("list dead", mailings::LIST_DEAD),
     ("dead body", mailings::DEAD_BODY),
     ("forget dead", mailings::FORGET_DEAD),
+    // Bounces and complaints.
+    ("is suppressed", suppression::IS_SUPPRESSED),
+    ("suppress", suppression::SUPPRESS),
+    ("forget soft bounces", suppression::FORGET_SOFT),
+    ("soft bounce", suppression::SOFT_BOUNCE),
+    ("soft bounces suppress", suppression::SOFT_SUPPRESS),
+    (
+        "erase suppressed request",
+        suppression::ERASE_SUPPRESSED_REQUEST,
+    ),
+    ("erase suppressed", suppression::ERASE_SUPPRESSED),
+    ("count", suppression::COUNT),
+    ("counts", suppression::COUNTS),
+    ("hook seen", suppression::HOOK_SEEN),
+    ("hook keep", suppression::HOOK_KEEP),
+    ("hook forget", suppression::HOOK_FORGET),
 ];
 
 /// The database, for one request or queue batch.

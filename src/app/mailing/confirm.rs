@@ -1,7 +1,9 @@
 //! The confirmation request of a pending subscription (double opt-in).
 
 use super::secret;
+use crate::app::db::Stream;
 use crate::app::messages::Outcome;
+use crate::app::suppress;
 use crate::app::{App, AppError, Level, Platform};
 use crate::mail::message::{self, Envelope};
 use crate::mail::token::{self, Purpose};
@@ -24,6 +26,14 @@ pub async fn send<P: Platform>(
         );
         return Ok(Outcome::Ack);
     };
+    if suppress::is_suppressed(app, &request.email).await? {
+        // The visitor was answered as anyone is; the address gets nothing.
+        app.log(
+            Level::Info,
+            &format!("confirm id={id}: the address is suppressed; nothing sent"),
+        );
+        return Ok(Outcome::Ack);
+    }
     let exp = app.now() + token::CONFIRM_SECONDS;
     let t = token::sign(secret, Purpose::Confirm, id, exp);
     let url = token::link(app.site(), &t, Route::SubscribeConfirm);
@@ -52,6 +62,11 @@ pub async fn send<P: Platform>(
     {
         Ok(()) => {
             app.log(Level::Info, &format!("confirm id={id} sent"));
+            let db = app.db();
+            let _ = db
+                .count(Stream::Transactional, "sent", 1, app.now_millis())
+                .run_raw()
+                .await;
             Ok(Outcome::Ack)
         }
         Err(kind) => {

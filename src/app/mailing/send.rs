@@ -8,6 +8,7 @@
 use super::bulk::{self, Bulk};
 use super::compose::{compose, content};
 use super::{enqueue_later, secret};
+use crate::app::db::Stream;
 use crate::app::messages::{MailMessage, Mailing, Outcome};
 use crate::app::{App, AppError, Level, Platform};
 use crate::mail::message::Envelope;
@@ -151,6 +152,14 @@ pub async fn send<P: Platform>(
             in_flight.n
         ),
     );
+    if sent > 0 {
+        // Best effort: the rates' denominator, one write per message.
+        let db = app.db();
+        let _ = db
+            .count(Stream::Bulk, "sent", sent, app.now_millis())
+            .run_raw()
+            .await;
+    }
     if let Some(i) = throttled_at {
         return throttled(app, mailing, &claimed[i..], &attempt, failed > 0).await;
     }
