@@ -228,3 +228,49 @@ fn a_send_that_keeps_failing_is_kept_as_dead_mail_and_the_operator_resends_it() 
         serde_json::json!([])
     );
 }
+
+/// `make test-email` of `next-week` to the editor against this Worker,
+/// with this operator token: whether it succeeded, and what it printed.
+fn make_test_email(w: &Worker, token: &str) -> (bool, String) {
+    let out = std::process::Command::new("make")
+        .current_dir(common::root())
+        .args([
+            "-s",
+            "test-email",
+            "SLUG=next-week",
+            "TO=editor@example.org",
+        ])
+        .arg(format!("BASE={}", w.url("")))
+        .env("OPERATOR_TOKEN", token)
+        .output()
+        .expect("make runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+#[test]
+fn make_test_email_sends_a_scheduled_alert_marked_as_a_test_to_one_address() {
+    let w = Worker::start_with_d1(&[]);
+    let content = content_copy();
+    std::fs::write(
+        content.path().join("alerts/next-week.md"),
+        alert("Next week", "Opinion", 7 * 86_400),
+    )
+    .unwrap();
+    w.publish(content.path(), false);
+    let (ok, said) = make_test_email(&w, "test-operator-token");
+    assert!(ok, "{said}");
+    assert!(said.contains(r#""state":"scheduled""#), "{said}");
+    let mail = wait_mail_to(&w, "editor@example.org", 1);
+    assert!(mail[0].contains("Subject: [Test] Next week"), "{}", mail[0]);
+    assert!(mail[0].contains("Test send: no subscriber has been mailed this"));
+    assert!(w.bulk_paths().is_empty(), "nothing through the bulk sender");
+    // A wrong token: make says what the Worker answered and fails.
+    let (ok, said) = make_test_email(&w, "wrong");
+    assert!(!ok);
+    assert!(said.contains("answered 401"), "{said}");
+}

@@ -254,6 +254,7 @@ impl<'a, P: Platform> App<'a, P> {
             Route::HookSes => hooks::ses(self, req).await,
             Route::DeadMail => mailing::dead::list(self, req).await,
             Route::ResendMail(id) => mailing::dead::resend(self, req, id).await,
+            Route::TestEmail => mailing::test_send::send(self, req).await,
             Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
             Route::DeadInquiry(id) => inbox::dead(self, req, id).await,
             Route::ResendInquiry(id) => inbox::resend(self, req, id).await,

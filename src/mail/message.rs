@@ -50,7 +50,14 @@ pub struct AlertMail<'a> {
     pub text: &'a str,
     /// The change note, when this is an update of an alert sent before.
     pub update: Option<Update<'a>>,
+    /// A test send (`make test-email`): the subject says `[Test]` and the
+    /// first paragraph that no subscriber got it.
+    pub test: bool,
 }
+
+/// What a test send says first.
+pub const TEST_NOTICE: &str =
+    "Test send: no subscriber has been mailed this, and its links change no subscription.";
 
 /// A change note as mailed: `Updated <date>: <note>`.
 #[derive(Clone, Copy)]
@@ -240,12 +247,22 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
         Some(_) => format!("Updated: {}", a.title),
         None => a.title.to_string(),
     };
+    let subject = if a.test {
+        format!("[Test] {subject}")
+    } else {
+        subject
+    };
     let update = a
         .update
         .map(|u| format!("Updated {}: {}\n\n", u.date, u.note))
         .unwrap_or_default();
+    let notice = if a.test {
+        format!("{TEST_NOTICE}\n\n")
+    } else {
+        String::new()
+    };
     let text = format!(
-        "{update}{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
+        "{notice}{update}{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
         title = a.title,
         date = a.date,
         summary = a.summary,
@@ -256,6 +273,7 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
     let html = html_doc(
         &subject,
         html! {
+            @if a.test { p style="border: 2px solid #8a4b00; padding: 0.5em; color: #1a1a1a" { strong { (TEST_NOTICE) } } }
             @if let Some(u) = &a.update { (update_html(u)) }
             h1 style="font-size: 1.4em" { a href=(a.url) style="color: #1a1a1a" { (a.title) } }
             p style="color: #444" { (a.date) }
@@ -348,6 +366,7 @@ mod tests {
 
     fn mail<'a>(title: &'a str) -> AlertMail<'a> {
         AlertMail {
+            test: false,
             title,
             summary: "Summary.",
             date: "1 November 2024",
@@ -382,6 +401,7 @@ mod tests {
     fn an_update_says_so_in_its_subject_and_puts_the_note_first() {
         let s = site();
         let update = AlertMail {
+            test: false,
             update: Some(Update {
                 date: "27 Nov 2024",
                 note: "Corrected the deadline <for comments> to 6 December.",

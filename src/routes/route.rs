@@ -60,6 +60,8 @@ pub enum Route<'a> {
     DeadMail,
     /// Operator: re-send one dead mail batch (bearer token).
     ResendMail(&'a str),
+    /// Operator: an alert's email to one address, as a test (bearer token).
+    TestEmail,
     /// Operator: list dead-lettered inquiries (bearer token).
     DeadInquiries,
     /// Operator: one dead-lettered inquiry in full (bearer token).
@@ -176,6 +178,7 @@ impl Route<'_> {
             Route::Unsubscribe => "/unsubscribe".into(),
             Route::HookSes => "/hooks/ses".into(),
             Route::DeadMail => "/operator/mail".into(),
+            Route::TestEmail => "/operator/test-email".into(),
             Route::ResendMail(id) => format!("/operator/mail/{id}/resend"),
             Route::DeadInquiries => "/operator/inquiries".into(),
             Route::DeadInquiry(id) => format!("/operator/inquiries/{id}"),
@@ -231,7 +234,7 @@ mod tests {
             let path = route.path();
             let method = if matches!(
                 route,
-                Route::ResendInquiry(_) | Route::ResendMail(_) | Route::HookSes
+                Route::ResendInquiry(_) | Route::ResendMail(_) | Route::HookSes | Route::TestEmail
             ) {
                 Method::Post
             } else {

@@ -200,3 +200,95 @@ fn ses_settings_are_checked_and_never_shown() {
     );
     assert!(!text.contains("test-ses-secret") && !text.contains("AKIDEXAMPLE"));
 }
+
+/// `POST /operator/test-email`, form-encoded, with the operator's token.
+fn test_send(site: &Site, body: &str, token: bool) -> access_alerts::app::Response {
+    let mut req = crate::fake::TestRequest::post(
+        "/operator/test-email",
+        "application/x-www-form-urlencoded",
+        body,
+    );
+    if token {
+        req = req.header("Authorization", "Bearer test-operator-token");
+    }
+    site.send(req)
+}
+
+#[test]
+fn a_test_send_mails_one_address_as_a_subscriber_would_get_it_drafts_and_scheduled_too() {
+    let site = site_with(&[]);
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text(
+        "later",
+        &alert_text("Later", "Opinion", 60 * 24, "tags = [\"UN OEWG\"]\n"),
+    );
+    site.publish_text(
+        "drafted",
+        &alert_text("Drafted", "Opinion", -5, "draft = true\n"),
+    );
+    for (slug, state) in [
+        ("later", "scheduled"),
+        ("drafted", "draft"),
+        (
+            "oewg-collective-call-against-barring-organisations",
+            "public",
+        ),
+    ] {
+        let r = test_send(&site, &format!("slug={slug}&to=editor%40example.org"), true);
+        assert_eq!(r.status, 202, "{}", r.text());
+        let answer: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+        assert_eq!(answer["state"], state);
+    }
+    assert!(
+        site.fake.ses_requests.borrow().is_empty(),
+        "transactional: not through the bulk sender"
+    );
+    let mail = site.reader_mail_to("editor@example.org");
+    assert_eq!(mail.len(), 3);
+    let later = &mail[0];
+    assert!(later.contains("Subject: [Test] Later"), "{later}");
+    assert!(later.contains("Test send: no subscriber has been mailed this"));
+    assert!(later.contains("The body of Later"));
+    // Every subscription link leads to the subscribe page: no token at all.
+    assert!(!later.contains("?t="), "{later}");
+    assert!(
+        later.contains("List-Unsubscribe: <https://alerts.example.org/subscribe>")
+            || later.contains("/subscribe>")
+    );
+    // Nobody else got anything, and no mailing started.
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "the confirmation only"
+    );
+    assert!(site
+        .sql("SELECT id FROM mailings WHERE slug IN ('later', 'drafted')")
+        .is_empty());
+}
+
+#[test]
+fn a_test_send_is_the_operator_s_and_refuses_what_it_can_t_send() {
+    let site = site_with(&[]);
+    assert_eq!(
+        test_send(&site, "slug=later&to=editor%40example.org", false).status,
+        401
+    );
+    let r = test_send(&site, "slug=no-such-alert&to=editor%40example.org", true);
+    assert_eq!(r.status, 404);
+    let r = test_send(
+        &site,
+        "slug=oewg-collective-call-against-barring-organisations&to=not-an-address",
+        true,
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text().contains("`to` must be an email address"),
+        "{}",
+        r.text()
+    );
+    let r = test_send(&site, "slug=..%2Fetc&to=editor%40example.org", true);
+    assert_eq!(r.status, 400);
+    assert!(site.fake.reader_mail.borrow().is_empty());
+}

@@ -19,6 +19,8 @@ pub enum Content {
         topics: Vec<String>,
         /// The change note of an update mailing.
         update: Option<Change>,
+        /// A test send (`super::test_send`).
+        test: bool,
     },
     Digest {
         week: String,
@@ -107,16 +109,28 @@ pub async fn content<P: Platform>(
             None => return Ok(None),
         }
     };
+    Ok(Some(alert_content(app, record, update, false)))
+}
+
+/// An alert's content as mailed: its body as HTML (links absolute) and as
+/// text, its topics, and the change note of an update.
+pub fn alert_content<P: Platform>(
+    app: &App<'_, P>,
+    record: AlertRecord,
+    update: Option<Change>,
+    test: bool,
+) -> Content {
     let html = message::absolute_links(&app.body_html(&record), app.site());
     let text = crate::markdown::plain_text(&record.body).replace('\n', "\n\n");
     let topics = crate::mail::topics::of_alert(record.category.as_deref(), &record.tags);
-    Ok(Some(Content::Alert {
+    Content::Alert {
         record: Box::new(record),
         html,
         text,
         topics,
         update,
-    }))
+        test,
+    }
 }
 
 /// One recipient's message, or `None` when the content is not for them
@@ -136,6 +150,7 @@ pub fn compose<P: Platform>(
             text,
             topics,
             update,
+            test,
         } => {
             let reason = choice.reason(topics);
             let links = Links {
@@ -160,6 +175,7 @@ pub fn compose<P: Platform>(
                         date,
                         note: &c.note,
                     }),
+                test: *test,
             };
             Some(message::alert(envelope, &mail, &links))
         }

@@ -24,6 +24,7 @@ pub mod dead;
 mod fanout;
 mod schedule;
 mod send;
+pub mod test_send;
 
 pub use schedule::DIGEST_CRON;
 

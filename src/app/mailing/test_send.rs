@@ -1,0 +1,90 @@
+//! A test send (`make test-email`, `POST /operator/test-email`): an
+//! alert's email exactly as a subscriber of every alert would get it,
+//! draft, scheduled or public, to one address the operator names, through
+//! the transactional sender. It is marked as a test (`[Test]` in the
+//! subject, a notice first), and its subscription links lead to the
+//! subscribe page, so that they change no subscription; nobody else is
+//! mailed and no mailing is started.
+
+use super::compose::{alert_content, compose};
+use crate::app::operator::authorize;
+use crate::app::ports::BodyError;
+use crate::app::reply::Reply;
+use crate::app::{App, AppError, Incoming, Level, Platform};
+use crate::mail::message::Envelope;
+use crate::mail::topics::Choice;
+use crate::routes::Route;
+
+/// Form fields `slug` and `to`, URL-encoded: small.
+const MAX_BODY: usize = 4096;
+
+/// The endpoint: 202 once sent.
+pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
+    authorize(app, req)?;
+    let body = match req.body(MAX_BODY).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return Err(AppError::PayloadTooLarge),
+        Err(BodyError::Unreadable(_)) => {
+            return Err(AppError::BadRequest("unreadable body".into()))
+        }
+    };
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (slug, to) = (field("slug"), field("to"));
+    if !crate::keys::is_valid_slug(&slug) {
+        return Err(AppError::BadRequest(
+            "`slug` must be an alert's slug (SLUG=...)".into(),
+        ));
+    }
+    if !crate::form::is_sendable_email(&to) {
+        return Err(AppError::BadRequest(
+            "`to` must be an email address (TO=name@example.org)".into(),
+        ));
+    }
+    let Some(record) = app.store.alert(&slug).await? else {
+        return Err(AppError::NotFound);
+    };
+    let state = if record.draft {
+        "draft"
+    } else if record.is_public(app.now_utc()) {
+        "public"
+    } else {
+        "scheduled"
+    };
+    let content = alert_content(app, record, None, true);
+    let from = &app.settings.mail_from;
+    let inert = app.site().abs(&Route::Subscribe.path());
+    let envelope = Envelope {
+        site: app.site(),
+        from,
+        to: &to,
+        id: &format!("test-{}", app.new_id()?),
+        unix_time: app.now(),
+    };
+    let every = Choice {
+        every: true,
+        ..Choice::default()
+    };
+    let raw = match compose(app, &content, &envelope, &every, &inert, &inert) {
+        Some(Ok(raw)) => raw,
+        _ => {
+            return Err(AppError::Internal(
+                "test send: the message could not be made".into(),
+            ))
+        }
+    };
+    if let Err(e) = app.platform.send_transactional(from, &to, &raw).await {
+        return Err(AppError::Unavailable(format!("test send: {}", e.kind())));
+    }
+    app.log(Level::Info, &format!("test send of {slug} ({state}) sent"));
+    Ok(Reply::json(
+        202,
+        &serde_json::json!({"sent": true, "slug": slug, "state": state}),
+    ))
+}
