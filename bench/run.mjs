@@ -310,19 +310,25 @@ function emailFanout(out) {
   }
   for (const l of lines) out(`- ${l.slice(9)}`);
   out();
-  out(`Cost per alert and per month (20 alerts a month), from the run's counts per subscriber and these prices: Queues $0.40 per million operations (a message is written, read and deleted: 3), D1 $1.00 per million rows written (a delivery row and its index entry: 2 per email) and $0.001 per million rows read, Workers $0.30 per million requests (a consumer batch of 4 messages is one), Email Service $0.35 per 1,000 emails past 3,000 a month on Workers Paid (as quoted by two third-party pages; Cloudflare's own pricing page is not in this project's stored docs). The plan's included amounts of the others (10 million requests, 1 million queue operations, 50 million rows written a month) are not subtracted: these are marginal costs.`);
+  out(`Cost per alert and per month (20 alerts a month), from the run's counts per subscriber and these prices: Amazon SES $0.10 per 1,000 emails (its published price; alerts, updates and digests are bulk mail, which Email Service does not take), Queues $0.40 per million operations (a message is written, read and deleted: 3), D1 $1.00 per million rows written (a delivery row and its index entry, its mark as sent: 3 per email, and a count a message) and $0.001 per million rows read, Workers $0.30 per million requests (a consumer batch of 4 messages is one). The plan's included amounts of the platform's own (10 million requests, 1 million queue operations, 50 million rows written a month) are not subtracted: these are marginal costs. The last column is the same month had the alerts gone through Email Service at $0.35 per 1,000 past 3,000 a month (as quoted by two third-party pages), as they did before.`);
   out();
-  out(table(["subscribers", "emails an alert", "Queues", "D1", "Workers requests", "Email Service", "per alert", "a month"], cost.map((c) => [c[0], c[1], `$${c[2]}`, `$${c[3]}`, `$${c[4]}`, `$${c[5]}`, `$${c[6]}`, `$${c[7]}`])));
+  out(table(["subscribers", "emails an alert", "Queues", "D1", "Workers requests", "SES", "per alert", "platform share of SES", "a month", "Email Service instead, a month"], cost.map((c) => [c[0], c[1], `$${c[2]}`, `$${c[3]}`, `$${c[4]}`, `$${c[5]}`, `$${c[6]}`, `${c[7]}%`, `$${c[8]}`, `$${c[9]}`])));
   out();
   const perEmail = Number(lines.join(" ").match(/([\d.]+) us per email/)?.[1]);
   const messages = Number(lines.join(" ").match(/queue messages (\d+)/)?.[1]);
-  const perMonth = new Map(cost.map((c) => [Number(c[0]), Number(c[7])]));
+  const perMonth = new Map(cost.map((c) => [Number(c[0]), Number(c[8])]));
+  const share = Math.max(...cost.map((c) => Number(c[7])));
+  const paced = lines.find((l) => l.includes("paced at"));
+  const twice = lines.find((l) => l.includes("none twice"));
   return {
     perMonth,
     messagesPerSubscriber: messages / n,
     goals: [
       [`email alerts: fan-out of one alert to ${n.toLocaleString("en")} subscribers completes, every match mailed once`, lines.find((l) => l.includes("emails in"))?.slice(9) ?? "n/a", r.status === 0],
       ["email alerts: CPU per email well under the 50 ms a send invocation may spend on 25 (under 1 ms natively)", `${fmt(perEmail, 0)} µs natively`, perEmail < 1000],
+      ["email alerts: the bulk path costs SES's price plus under 5% for queues, D1 and Worker requests", `${share}% over SES's price`, share < 5],
+      ["email alerts: the fan-out keeps to SES_MAX_SEND_RATE (no second starts more paced sends than the rate)", paced?.slice(9) ?? "n/a", r.status === 0 && !!paced],
+      ["email alerts: no email sent twice when a send is retried after SES throttles", twice?.slice(9) ?? "n/a", r.status === 0 && !!twice],
     ],
   };
 }
@@ -526,7 +532,7 @@ function capacityModel(per, out, fanout) {
     t.reads += posts * 2;
     t.writes += posts * 2;
     // Email alerts at this size: the fan-out's monthly cost (Queues, D1,
-    // Email Service), and the consumer's requests (4 messages a batch).
+    // SES), and the consumer's requests (4 messages a batch).
     const subscribers = views * SUBSCRIBERS_PER_VIEW;
     const mail = fanout?.perMonth?.get(subscribers) ?? 0;
     t.requests += (fanout?.messagesPerSubscriber ?? 0) * subscribers * 20 / 4;
@@ -549,7 +555,7 @@ function capacityModel(per, out, fanout) {
   }
   out(`### Capacity model (docs/capacity.md)`);
   out();
-  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (Email Service's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations (a custom domain; on workers.dev there is no location cache and each isolate keeps its own). KV calls and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
+  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations (a custom domain; on workers.dev there is no location cache and each isolate keeps its own). KV calls and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
   out();
   out(table(["page views a month", "Worker requests (M)", "KV reads (M)", "KV lists (M)", "KV writes", "CPU ms (M)", "paid plan, a month", "free plan: first daily limit passed"], rows));
   out();

@@ -111,7 +111,8 @@ pub enum MailMessage {
     Confirm { pending: String },
     /// Read the next page of a mailing's recipients after id `a`.
     Page { mailing: Mailing, after: String },
-    /// Mail these recipients (at most `PER_MESSAGE` subscriber ids).
+    /// Mail these recipients (at most `PER_MESSAGE` subscriber ids, and at
+    /// most the send rate's).
     Send {
         mailing: Mailing,
         recipients: Vec<String>,

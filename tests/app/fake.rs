@@ -83,6 +83,8 @@ pub struct Fake {
     pub ses_requests: RefCell<Vec<HttpRequest>>,
     /// SES answers this many more sends with 429 (then it sends them).
     pub ses_throttles: Cell<u32>,
+    /// Emails SES took.
+    pub ses_sent: Cell<u64>,
     /// SES takes this many more sends before `ses_throttles` begins.
     pub ses_pass_before_throttle: Cell<u32>,
     /// Sends to this many more subscribers fail (then they succeed).
@@ -497,6 +499,7 @@ impl HttpClient for Fake {
                     .borrow_mut()
                     .push((from, to, String::from_utf8(raw).unwrap()));
             }
+            self.ses_sent.set(self.ses_sent.get() + 1);
             return answer(200, r#"{"MessageId":"0100018f-test"}"#);
         }
         self.http_sent

@@ -1,10 +1,12 @@
 //! The fan-out: one `page` message reads the next `PAGE` subscribers a
 //! mailing is for (by id) and puts their `send` messages on the queue,
-//! `PER_MESSAGE` recipients each, with the next page's message. The
-//! messages are spaced by their queue delay so that, at
-//! `settings.max_send_rate` messages a second, one page's sends end about
-//! when the next page's begin: a mailing to 100,000 subscribers at 14 a
-//! second takes two hours instead of asking SES for all of it at once.
+//! with the next page's message. The sends are paced for the bulk
+//! sender's rate (`settings.max_send_rate`, r a second): a message holds
+//! at most `PER_MESSAGE` recipients and at most r, and message i is
+//! delayed by the sends before it over r (whole seconds), so that no
+//! second starts more than r sends; the next page's message comes after
+//! all of this page's. A mailing to 100,000 subscribers at 14 a second
+//! takes two hours instead of asking SES for all of it at once.
 
 use super::{enqueue_later, PAGE, PER_MESSAGE};
 use crate::app::messages::{MailMessage, Mailing, Outcome};
@@ -27,8 +29,10 @@ pub async fn page<P: Platform>(
         )
         .run()
         .await?;
+    let rate = app.settings.max_send_rate.max(1) as usize;
+    let per = PER_MESSAGE.min(rate);
     let mut messages: Vec<MailMessage> = ids
-        .chunks(PER_MESSAGE)
+        .chunks(per)
         .map(|chunk| MailMessage::Send {
             mailing: mailing.clone(),
             recipients: chunk.to_vec(),
@@ -40,17 +44,16 @@ pub async fn page<P: Platform>(
             after: last.clone(),
         });
     }
-    let rate = app.settings.max_send_rate.max(1) as usize;
-    let sends = ids.len().div_ceil(PER_MESSAGE);
+    let sends = ids.len().div_ceil(per);
     enqueue_later(app, &messages, |i| {
         // Send message i starts after the sends of the i before it; the
-        // next page's message after all of this page's.
-        let before = if i < sends {
-            i * PER_MESSAGE
+        // next page's message in the second after the last of this page's
+        // began (rounded up: its first sends never share that second).
+        if i < sends {
+            (i * per / rate) as u32
         } else {
-            ids.len()
-        };
-        (before / rate) as u32
+            ids.len().div_ceil(rate) as u32
+        }
     })
     .await?;
     app.log(
