@@ -175,9 +175,13 @@ impl<'a, P: Platform> App<'a, P> {
         };
         let mut response = self.finish(req, path, result, if_none_match);
         if shared && response.status == 200 {
+            // The Worker's own caches keep it until the TTL or the next
+            // scheduled alert's date, whichever is sooner; browsers and
+            // shared caches get the TTL whatever is scheduled, so that no
+            // answer's lifetime tells when an alert goes live.
             response.edge_ttl = self.edge_ttl();
-            // Browsers keep it no longer than the location may.
-            if let Some(ttl) = response.edge_ttl {
+            let ttl = self.settings.cache_ttl_seconds;
+            if ttl > 0 {
                 response
                     .extra
                     .push(("Cache-Control", format!("public, max-age={ttl}")));

@@ -1,7 +1,8 @@
 //! The location's shared cache (the Cache API, `caches.default`) for
 //! listings, feeds and sitemaps: one location answers them without invoking
 //! KV until they expire (the isolate cache's TTL, or a scheduled alert's
-//! date, whichever is sooner). It only works on a custom domain; on
+//! date, whichever is sooner; readers get the answer's own, constant
+//! Cache-Control). It only works on a custom domain; on
 //! workers.dev every lookup misses and nothing is kept. An isolate puts a
 //! URL at most once per the time the location keeps it.
 
@@ -19,13 +20,13 @@ export async function edge_match(request) {
     if (!hit) return undefined;
     const response = new Response(hit.body, hit);
     response.headers.set('X-Edge-Cache', 'HIT');
-    // Browsers may keep it only as long as the location still will.
-    const expires = Number(hit.headers.get('X-Edge-Expires'));
+    // Browsers get the answer's own Cache-Control (the same whatever is
+    // scheduled), not the location's shorter expiry.
+    const kept = hit.headers.get('X-Edge-Cache-Control');
     response.headers.delete('X-Edge-Expires');
-    if (expires) {
-      const left = Math.max(0, Math.ceil((expires - Date.now()) / 1000));
-      response.headers.set('Cache-Control', `public, max-age=${left}`);
-    }
+    response.headers.delete('X-Edge-Cache-Control');
+    if (kept) response.headers.set('Cache-Control', kept);
+    else response.headers.delete('Cache-Control');
     return response;
   } catch (e) {
     return undefined;
@@ -48,8 +49,11 @@ export function edge_put(request, response, ttl) {
   const until = now + ttl * 1000;
   putUntil.set(request.url, until);
   const copy = new Response(response.clone().body, response);
-  // The location keeps it for `ttl` seconds (readers who get it from there
-  // may keep it as long): max-age, which every cache honours alike.
+  // The location keeps it for `ttl` seconds (max-age, which every cache
+  // honours alike); readers who get it from there get the answer's own
+  // Cache-Control back.
+  const own = response.headers.get('Cache-Control');
+  if (own) copy.headers.set('X-Edge-Cache-Control', own);
   copy.headers.set('Cache-Control', `public, max-age=${ttl}`);
   copy.headers.set('X-Edge-Expires', String(until));
   return caches.default.put(request, copy).catch(() => { putUntil.delete(request.url); });

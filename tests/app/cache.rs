@@ -114,7 +114,19 @@ fn a_scheduled_alert_appears_at_its_date_not_after_the_ttl() {
     );
     assert_eq!(
         r.header("cache-control").as_deref(),
-        Some("public, max-age=10")
+        Some("public, max-age=30"),
+        "browsers get the TTL: nothing says an alert goes live in 10 s"
+    );
+    // Byte for byte what a listing with nothing scheduled answers.
+    let plain = cached_site();
+    assert_eq!(
+        plain.get("/").header("cache-control"),
+        r.header("cache-control")
+    );
+    let tag = site.get("/api/alerts?limit=37");
+    assert_eq!(
+        tag.header("cache-control").as_deref(),
+        Some("public, max-age=30")
     );
     site.fake.advance_seconds(11);
     assert!(
@@ -140,7 +152,7 @@ fn listings_feeds_and_sitemaps_carry_an_edge_ttl_pages_do_not() {
         assert_eq!(
             r.header("cache-control").as_deref(),
             Some("public, max-age=30"),
-            "{path}: browsers keep it no longer"
+            "{path}: browsers keep it as long"
         );
     }
     for path in [
@@ -174,7 +186,7 @@ fn the_archive_is_two_kv_calls_and_the_sitemap_index_one() {
 }
 
 #[test]
-fn a_cached_copy_keeps_its_own_expiry_and_a_later_view_is_kept_no_longer() {
+fn a_cached_copy_keeps_its_own_expiry_and_browsers_a_constant_one() {
     let site = cached_site();
     for path in ["/sitemap.xml", "/", "/archive/2024/11"] {
         assert_eq!(site.get(path).edge_ttl, Some(30), "{path}");
@@ -189,7 +201,8 @@ fn a_cached_copy_keeps_its_own_expiry_and_a_later_view_is_kept_no_longer() {
         );
         assert_eq!(
             r.header("cache-control").as_deref(),
-            Some("public, max-age=10")
+            Some("public, max-age=30"),
+            "{path}: browsers' lifetime is constant"
         );
     }
 }
