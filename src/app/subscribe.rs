@@ -7,7 +7,9 @@
 //! an address.
 
 use super::db::NewRequest;
-use super::forms::{self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key};
+use super::forms::{
+    self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key, Limit,
+};
 use super::messages::MailMessage;
 use super::reply::Answer;
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
@@ -85,7 +87,7 @@ fn check_inbox(answer: Answer) -> Reply {
 
 /// `POST /subscribe`.
 pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
-    let (answer, body) = read_post(app, req, "subscribe").await?;
+    let (answer, body) = read_post(app, req, Limit::Subscribe).await?;
     let request = match answer {
         Answer::Json => Request::from_json(&body),
         Answer::Page => Request::from_form(&body),
@@ -269,7 +271,7 @@ pub async fn settings<P: Platform>(
             views::subscription_page(app.site(), &t, &topics, &choice, &Errors::default(), false);
         return Ok(Reply::html(200, page).cache(cache::NO_STORE));
     }
-    let (_, body) = read_post(app, req, "subscribe").await?;
+    let (_, body) = read_post(app, req, Limit::Subscribe).await?;
     let t = post::field(&body, "t").unwrap_or_default();
     let id = verify(app, Purpose::Manage, &t)?;
     let current = subscriber(app, &id).await?;

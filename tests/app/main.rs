@@ -9,6 +9,7 @@ mod fake;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod abuse;
 mod bulk;
 mod cache;
 mod contact;
