@@ -23,6 +23,8 @@ use serde_json::json;
 
 /// One confirmation email per address per this long.
 pub const THROTTLE_MILLIS: i64 = 10 * 60 * 1000;
+/// The period of the confirmation emails' budget.
+pub const HOUR_MILLIS: i64 = 3600 * 1000;
 
 /// The secret that signs links, or 503: without it nothing can be confirmed.
 fn secret<'s, P: Platform>(app: &'s App<'_, P>) -> Result<&'s str, AppError> {
@@ -145,6 +147,19 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         app.log(Level::Info, "subscription request throttled");
         return Ok(check_inbox(answer));
     }
+    if !within_budget(app).await? {
+        // Past the hour's budget: the same answer, nothing kept or sent;
+        // the visitor may ask again in a later hour.
+        let _ = app.db().forget_request(&id).run_raw().await;
+        app.log(
+            Level::Warn,
+            &format!(
+                "subscription request dropped: the hour's {} confirmation emails (CONFIRMATIONS_PER_HOUR) are spent",
+                app.settings.confirmations_per_hour
+            ),
+        );
+        return Ok(check_inbox(answer));
+    }
     let confirm = MailMessage::Confirm {
         pending: id.clone(),
     };
@@ -160,6 +175,17 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         &format!("subscription pending id={id}: confirmation queued"),
     );
     Ok(check_inbox(answer))
+}
+
+/// Takes one confirmation email from this hour's budget, all addresses
+/// together (`CONFIRMATIONS_PER_HOUR`); false when it is spent.
+async fn within_budget<P: Platform>(app: &App<'_, P>) -> Result<bool, AppError> {
+    let per_hour = app.settings.confirmations_per_hour;
+    if per_hour <= 0 {
+        return Ok(false);
+    }
+    let hour = app.now_millis().div_euclid(HOUR_MILLIS);
+    app.db().take_confirmation(hour, per_hour).run().await
 }
 
 /// The token of a GET's query or a POST's form body.

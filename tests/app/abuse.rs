@@ -84,3 +84,67 @@ fn the_rate_limiter_is_switched_off_only_in_a_diagnostics_build_and_healthz_says
     assert_eq!(normal.status, 200);
     assert_eq!(json(&normal)["rate_limit"], "on");
 }
+
+/// A JSON subscription request for `email` from client address `ip`.
+fn ask_json(site: &Site, email: &str, ip: &str) -> access_alerts::app::Response {
+    let body = serde_json::json!({ "email": email, "scope": "all", "consent": true }).to_string();
+    site.send(
+        TestRequest::post("/subscribe", "application/json", &body).header("CF-Connecting-IP", ip),
+    )
+}
+
+#[test]
+fn past_the_hourly_budget_a_request_is_answered_the_same_and_nothing_is_sent() {
+    let site = Site::from_content_with(&[("CONFIRMATIONS_PER_HOUR", "2")]);
+    let answers: Vec<(u16, String)> = (0..4)
+        .map(|i| {
+            let r = ask_json(&site, &format!("r{i}@example.net"), &format!("192.0.2.{i}"));
+            (r.status, r.text())
+        })
+        .collect();
+    assert!(
+        answers.iter().all(|a| *a == answers[0]),
+        "every answer alike: {answers:?}"
+    );
+    assert_eq!(answers[0].0, 202);
+    let page = ask(&site, "r4@example.net", "192.0.2.4");
+    assert_eq!(page.status, 303, "the form's answer is the same too");
+    site.drain_mail();
+    let mailed: Vec<String> = site
+        .fake
+        .reader_mail
+        .borrow()
+        .iter()
+        .map(|(_, to, _)| to.clone())
+        .collect();
+    assert_eq!(mailed, ["r0@example.net", "r1@example.net"]);
+    assert_eq!(
+        site.sql("SELECT count(*) AS n FROM pending")[0]["n"],
+        2,
+        "a request past the budget is not kept"
+    );
+    let logs = site.fake.logged();
+    assert_eq!(
+        logs.matches("confirmation emails (CONFIRMATIONS_PER_HOUR) are spent")
+            .count(),
+        3,
+        "{logs}"
+    );
+    assert!(!logs.contains("@example.net"), "{logs}");
+    assert!(site.fake.logs.borrow().iter().any(|(level, l)| *level
+        == access_alerts::app::ports::Level::Warn
+        && l.contains("are spent")));
+    // The next hour has its own budget: the visitor can ask again.
+    site.fake.advance_seconds(3600);
+    assert_eq!(ask_json(&site, "r3@example.net", "192.0.2.3").status, 202);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("r3@example.net").len(), 1);
+}
+
+#[test]
+fn a_budget_of_zero_sends_no_confirmation() {
+    let site = Site::from_content_with(&[("CONFIRMATIONS_PER_HOUR", "0")]);
+    assert_eq!(ask_json(&site, "r0@example.net", "192.0.2.1").status, 202);
+    site.drain_mail();
+    assert!(site.fake.reader_mail.borrow().is_empty());
+}

@@ -1,16 +1,18 @@
 //! The subscribers' database (D1, binding `DB`; schema in `migrations/`)
 //! over the `Sql` port, as `store` is over KV: every statement is a
-//! constant of this module or its two children, each call is a method of
+//! constant of this module or its children, each call is a method of
 //! `Db`, and every row is read into a type here. Handlers never write SQL.
 //!
 //! - `subscribers`: confirmation requests (`pending`), subscribers and
 //!   their topics;
-//! - `mailings`: mailings, their deliveries, and dead alert mail.
+//! - `mailings`: mailings, their deliveries, and dead alert mail;
+//! - `budget`: the hourly budget of confirmation emails.
 //!
 //! `STATEMENTS` lists every statement, so that a test reads each one's
 //! query plan: each is an index search, or a `json_each` list of ids, never
 //! a scan of a table (D1 bills rows read).
 
+mod budget;
 mod mailings;
 mod subscribers;
 
@@ -56,6 +58,9 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("list dead", mailings::LIST_DEAD),
     ("dead body", mailings::DEAD_BODY),
     ("forget dead", mailings::FORGET_DEAD),
+    // Abuse bounded (migrations/0004).
+    ("take confirmation", budget::TAKE_CONFIRMATION),
+    ("forget budget hours", budget::FORGET_HOURS),
 ];
 
 /// The database, for one request or queue batch.
