@@ -235,6 +235,8 @@ size: build-release
 	  awk -v g=$$gz -v b=$(SIZE_BUDGET_KIB) 'BEGIN { if (g > b) { printf "over the %s KiB gzip budget\n", b; exit 1 } }'
 
 ## ---- deploy (see README: create the namespace, queues, secrets first) ----
+# check-deploy refuses a missing setting, and /subscribe without Turnstile
+# unless wrangler.toml [vars] says SUBSCRIBE_WITHOUT_TURNSTILE = "1".
 deploy: build-release $(PUBLISH)
 	$(PUBLISH) check-deploy
 	$(WRANGLER) d1 migrations apply DB --remote

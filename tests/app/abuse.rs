@@ -148,3 +148,40 @@ fn a_budget_of_zero_sends_no_confirmation() {
     site.drain_mail();
     assert!(site.fake.reader_mail.borrow().is_empty());
 }
+
+#[test]
+fn turnstile_guards_subscribing_when_it_is_on() {
+    let site = Site::from_content_with(&[
+        ("TURNSTILE_SECRET", "secret-key"),
+        ("TURNSTILE_SITE_KEY", "site-key-1"),
+        ("TURNSTILE_VERIFY_URL", "https://siteverify.example.net/"),
+    ]);
+    let page = site.get("/subscribe");
+    assert!(page.text().contains(r#"data-sitekey="site-key-1""#));
+    assert!(page
+        .header("content-security-policy")
+        .unwrap()
+        .contains("script-src https://challenges.cloudflare.com;"));
+    assert_eq!(ask(&site, "ada@example.net", "192.0.2.1").status, 403);
+    let with_token = |t: &str| {
+        let body =
+            format!("email=ada%40example.net&consent=yes&scope=all&cf-turnstile-response={t}");
+        site.send(
+            TestRequest::post("/subscribe", FORM, &body).header("CF-Connecting-IP", "192.0.2.1"),
+        )
+    };
+    *site.fake.http_answer.borrow_mut() = r#"{"success": false}"#.into();
+    assert_eq!(with_token("bad").status, 403);
+    *site.fake.http_answer.borrow_mut() = r#"{"success": true}"#.into();
+    assert_eq!(with_token("good").status, 303);
+    assert_eq!(
+        site.fake.http_sent.borrow().last().unwrap().1,
+        "secret=secret-key&response=good&remoteip=192.0.2.1"
+    );
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        1,
+        "only the checked request"
+    );
+}
