@@ -8,3 +8,10 @@ CREATE TABLE confirmation_budget (
   hour INTEGER PRIMARY KEY,
   sent INTEGER NOT NULL
 ) STRICT;
+
+-- Pruning by the every-minute cron, a bounded batch a run (D1 bills rows
+-- read and written): deliveries by their claim's time, mailings by their
+-- start (dead mail has `dead_mail_by_age`, 0002). Each is a search of
+-- its index, never a scan.
+CREATE INDEX deliveries_by_age ON deliveries (at);
+CREATE INDEX mailings_by_age ON mailings (started_at);

@@ -6,7 +6,7 @@
 //! nobody can learn who subscribes. No page, JSON answer or log line holds
 //! an address.
 
-use super::db::NewRequest;
+use super::db::{NewRequest, HOUR_MILLIS};
 use super::forms::{
     self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key, Limit,
 };
@@ -23,8 +23,6 @@ use serde_json::json;
 
 /// One confirmation email per address per this long.
 pub const THROTTLE_MILLIS: i64 = 10 * 60 * 1000;
-/// The period of the confirmation emails' budget.
-pub const HOUR_MILLIS: i64 = 3600 * 1000;
 
 /// The secret that signs links, or 503: without it nothing can be confirmed.
 fn secret<'s, P: Platform>(app: &'s App<'_, P>) -> Result<&'s str, AppError> {

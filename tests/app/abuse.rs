@@ -5,8 +5,9 @@
 //! revokes.
 
 use crate::contact::{json_inquiry, post as contact_post};
-use crate::fake::{Site, TestRequest};
+use crate::fake::{Site, TestRequest, START_MILLIS};
 use crate::json;
+use crate::subscribers::{alert_text, site, EVERY_MINUTE};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -184,4 +185,143 @@ fn turnstile_guards_subscribing_when_it_is_on() {
         1,
         "only the checked request"
     );
+}
+
+const DAY: i64 = 86_400;
+
+fn count(site: &Site, sql: &str) -> i64 {
+    site.sql(sql)[0]["n"].as_i64().unwrap()
+}
+
+#[test]
+fn old_deliveries_mailings_and_dead_mail_are_pruned_and_no_alert_goes_again() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text("pruned", &alert_text("Pruned", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
+    site.sql(&format!(
+        "INSERT INTO dead_mail (id, body, failed_at) VALUES ('d1', '{{}}', {START_MILLIS})"
+    ));
+    let kept = |site: &Site| {
+        (
+            count(
+                site,
+                "SELECT count(*) AS n FROM deliveries WHERE mailing = 'pruned'",
+            ),
+            count(
+                site,
+                "SELECT count(*) AS n FROM mailings WHERE id = 'pruned'",
+            ),
+            count(site, "SELECT count(*) AS n FROM dead_mail"),
+            count(site, "SELECT count(*) AS n FROM confirmation_budget"),
+        )
+    };
+    assert_eq!(kept(&site), (1, 1, 1, 1));
+    site.fake.advance_seconds(29 * DAY);
+    site.cron(EVERY_MINUTE);
+    assert_eq!(
+        kept(&site),
+        (1, 1, 1, 0),
+        "29 days: only the budget's old hour goes"
+    );
+    site.fake.advance_seconds(2 * DAY);
+    site.cron(EVERY_MINUTE);
+    assert_eq!(kept(&site), (0, 0, 0, 0), "past 30 days");
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(
+        site.reader_mail_to("ada@example.net").len(),
+        2,
+        "the alert is not mailed again"
+    );
+}
+
+#[test]
+fn each_run_prunes_a_bounded_batch() {
+    let site = site();
+    site.seed_subscribers(600);
+    site.sql("INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) SELECT 'old', id, 'sent', 'a', 0 FROM subscribers");
+    site.sql("INSERT INTO deliveries (mailing, subscriber_id, status, attempt, at) SELECT 'new', id, 'sent', 'a', 1733011200000 FROM subscribers");
+    let left = |site: &Site, m: &str| {
+        count(
+            site,
+            &format!("SELECT count(*) AS n FROM deliveries WHERE mailing = '{m}'"),
+        )
+    };
+    site.cron(EVERY_MINUTE);
+    assert_eq!(left(&site, "old"), 100, "500 a run");
+    site.cron(EVERY_MINUTE);
+    assert_eq!(left(&site, "old"), 0);
+    assert_eq!(left(&site, "new"), 600, "recent records stay");
+}
+
+#[test]
+fn a_mailing_row_outlives_notify_max_age_days_so_its_alert_never_goes_again() {
+    let site = Site::from_content_with(&[("NOTIFY_MAX_AGE_DAYS", "60")]);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    site.subscribe("ada@example.net", "scope=all");
+    site.publish_text("late", &alert_text("Late", "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    assert_eq!(site.reader_mail_to("ada@example.net").len(), 2);
+    // Each step: a cron, its mail, whether the mailing's row is kept, and
+    // how many emails Ada has.
+    let after = |days: i64| {
+        site.fake.advance_seconds(days * DAY);
+        site.cron(EVERY_MINUTE);
+        site.drain_mail();
+        (
+            count(
+                &site,
+                "SELECT count(*) AS n FROM mailings WHERE id = 'late'",
+            ),
+            site.reader_mail_to("ada@example.net").len(),
+        )
+    };
+    assert_eq!(
+        after(40),
+        (1, 2),
+        "kept while the cron could still start it"
+    );
+    assert_eq!(
+        after(22),
+        (0, 2),
+        "pruned after 61 days, and not mailed again"
+    );
+}
+
+#[test]
+fn a_resend_of_dead_mail_whose_mailing_is_too_old_or_pruned_is_refused() {
+    let site = site();
+    let id = site.dead_alert_mail("stuck");
+    let auth = ("Authorization", "Bearer test-operator-token");
+    let resend =
+        |site: &Site| site.request("POST", &format!("/operator/mail/{id}/resend"), &[auth]);
+    // The mailing's row pruned (as at 30 days with a short window).
+    site.sql("UPDATE mailings SET id = 'elsewhere' WHERE id = 'stuck'");
+    let gone = resend(&site);
+    assert_eq!(gone.status, 410, "{}", gone.text());
+    assert!(json(&gone)["error"].as_str().unwrap().contains("pruned"));
+    site.sql("UPDATE mailings SET id = 'stuck' WHERE id = 'elsewhere'");
+    // Over 29 days on, its deliveries may be pruned before the message is read.
+    site.fake.advance_seconds(29 * DAY + 60);
+    let old = resend(&site);
+    assert_eq!(old.status, 410, "{}", old.text());
+    assert!(json(&old)["error"]
+        .as_str()
+        .unwrap()
+        .contains("mail again everyone it reached"));
+    assert_eq!(
+        count(&site, "SELECT count(*) AS n FROM dead_mail"),
+        1,
+        "still listed"
+    );
+    assert!(site.fake.mail_queue.borrow().is_empty(), "nothing queued");
+    assert!(site
+        .fake
+        .logged()
+        .contains(&format!("alert mail dead id={id} not resent")));
 }

@@ -2,6 +2,11 @@
 //! row an hour counts what was queued in it, all addresses together.
 
 use super::{any, Db, Query};
+
+/// The budget's period: a row counts one hour (`hour`: unix milliseconds
+/// divided by this).
+pub const HOUR_MILLIS: i64 = 3600 * 1000;
+
 use crate::app::ports::{Sql, Stmt};
 
 /// Counts one confirmation in hour `?1` unless `?2` were counted in it

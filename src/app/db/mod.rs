@@ -6,7 +6,8 @@
 //! - `subscribers`: confirmation requests (`pending`), subscribers and
 //!   their topics;
 //! - `mailings`: mailings, their deliveries, and dead alert mail;
-//! - `budget`: the hourly budget of confirmation emails.
+//! - `budget`: the hourly budget of confirmation emails;
+//! - `prune`: old delivery records, mailings and dead mail deleted.
 //!
 //! `STATEMENTS` lists every statement, so that a test reads each one's
 //! query plan: each is an index search, or a `json_each` list of ids, never
@@ -14,9 +15,12 @@
 
 mod budget;
 mod mailings;
+mod prune;
 mod subscribers;
 
+pub use budget::HOUR_MILLIS;
 pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
+pub use prune::Prune;
 pub use subscribers::{Confirmed, NewRequest, RequestToMail};
 
 use super::ports::{PortError, Row, Sql, Stmt};
@@ -61,6 +65,10 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     // Abuse bounded (migrations/0004).
     ("take confirmation", budget::TAKE_CONFIRMATION),
     ("forget budget hours", budget::FORGET_HOURS),
+    ("prune deliveries", prune::PRUNE_DELIVERIES),
+    ("prune mailings", prune::PRUNE_MAILINGS),
+    ("prune dead mail", prune::PRUNE_DEAD),
+    ("mailing started", prune::MAILING_STARTED),
 ];
 
 /// The database, for one request or queue batch.

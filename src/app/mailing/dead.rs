@@ -79,7 +79,8 @@ pub async fn list<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
 }
 
 /// `POST /operator/mail/<id>/resend`: back on the queue; recipients already
-/// sent to are skipped there.
+/// sent to are skipped there. Refused (410) once the mailing is too old
+/// for its delivery records to be sure to be there (`prune`).
 pub async fn resend<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
@@ -94,6 +95,23 @@ pub async fn resend<P: Platform>(
             "This dead mail is not readable ({malformed}); see the listing."
         ))
     })?;
+    if let Some(mailing) = message.mailing() {
+        let started = app.db().mailing_started(&mailing.id).run().await?;
+        if let Some(why) = super::prune::too_old_to_resend(started, app.now_millis()) {
+            // Its recipients' delivery records are gone: a resend would
+            // mail again everyone it had reached. Kept for the listing
+            // until it is pruned itself.
+            app.log(
+                Level::Warn,
+                &format!("alert mail dead id={id} not resent: {why}"),
+            );
+            return Ok(Reply::json(
+                410,
+                &json!({ "error": format!("Not resent: {why}, so it would mail again everyone it reached. It is pruned in its turn.") }),
+            )
+            .cache(cache::NO_STORE));
+        }
+    }
     enqueue(app, &[message]).await?;
     app.db().forget_dead(id).run().await?;
     app.log(
