@@ -15,3 +15,8 @@ CREATE TABLE confirmation_budget (
 -- its index, never a scan.
 CREATE INDEX deliveries_by_age ON deliveries (at);
 CREATE INDEX mailings_by_age ON mailings (started_at);
+
+-- The version of a subscriber's links: raised each time the address
+-- confirms again, which revokes every link sent before (src/mail/token.rs).
+-- Links made before this column read as version 0.
+ALTER TABLE subscribers ADD COLUMN links INTEGER NOT NULL DEFAULT 0;

@@ -8,6 +8,7 @@ use crate::contact::{json_inquiry, post as contact_post};
 use crate::fake::{Site, TestRequest, START_MILLIS};
 use crate::json;
 use crate::subscribers::{alert_text, site, EVERY_MINUTE};
+use crate::support::link_token;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -324,4 +325,106 @@ fn a_resend_of_dead_mail_whose_mailing_is_too_old_or_pruned_is_refused() {
         .fake
         .logged()
         .contains(&format!("alert mail dead id={id} not resent")));
+}
+
+/// Alert `slug` published and mailed: Ada's links from its email
+/// (unsubscribe, change topics).
+fn mail_alert(site: &Site, slug: &str) -> (String, String) {
+    site.publish_text(slug, &alert_text(slug, "Opinion", -1, ""));
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    let mail = site.reader_mail_to("ada@example.net").pop().unwrap();
+    (
+        link_token(&mail, "/unsubscribe?t="),
+        link_token(&mail, "/subscription?t="),
+    )
+}
+
+/// A one-click unsubscribe (RFC 8058), as a mail provider posts it.
+fn one_click(site: &Site, t: &str) -> access_alerts::app::Response {
+    site.send(TestRequest::post(
+        &format!("/unsubscribe?t={t}"),
+        FORM,
+        "List-Unsubscribe=One-Click",
+    ))
+}
+
+#[test]
+fn confirming_again_revokes_every_older_link_with_the_answer_of_a_forged_one() {
+    let site = site();
+    let page_link = site.subscribe("ada@example.net", "scope=all");
+    let (unsubscribe, topics) = mail_alert(&site, "one");
+    assert_eq!(site.get(&format!("/subscription?t={topics}")).status, 200);
+    site.fake.advance_seconds(11 * 60);
+    let new_page_link = site.subscribe("ada@example.net", "scope=all");
+    let forged = site.get(&format!("/subscription?t={}", topics.replace(".0.", ".1.")));
+    assert_eq!(forged.status, 400, "a version altered is a forgery");
+    for old in [
+        site.get(&format!("/subscription?t={page_link}")),
+        site.get(&format!("/subscription?t={topics}")),
+        site.get(&format!("/unsubscribe?t={unsubscribe}")),
+        one_click(&site, &unsubscribe),
+        one_click(&site, &topics),
+    ] {
+        assert_eq!(
+            (old.status, old.text()),
+            (forged.status, forged.text()),
+            "a revoked link answers as a forged one"
+        );
+    }
+    assert_eq!(
+        site.sql("SELECT id FROM subscribers").len(),
+        1,
+        "still subscribed"
+    );
+    assert_eq!(
+        site.get(&format!("/subscription?t={new_page_link}")).status,
+        200
+    );
+    let (unsubscribe, _) = mail_alert(&site, "two");
+    assert_eq!(one_click(&site, &unsubscribe).status, 200);
+    assert!(site.sql("SELECT id FROM subscribers").is_empty());
+}
+
+#[test]
+fn the_unsubscribe_link_never_expires_and_changes_nothing_else_the_topics_link_expires() {
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    let (unsubscribe, topics) = mail_alert(&site, "one");
+    assert_eq!(
+        site.get(&format!("/subscription?t={unsubscribe}")).status,
+        400,
+        "an unsubscribe link changes no topics"
+    );
+    site.fake.advance_seconds(91 * DAY);
+    let expired = site.get(&format!("/subscription?t={topics}"));
+    assert_eq!(expired.status, 410);
+    assert!(expired.text().contains("expired (it works for 90 days)"));
+    assert_eq!(
+        site.get(&format!("/unsubscribe?t={unsubscribe}")).status,
+        200
+    );
+    assert_eq!(one_click(&site, &unsubscribe).status, 200);
+    assert!(site.sql("SELECT id FROM subscribers").is_empty());
+}
+
+#[test]
+fn a_link_of_the_first_format_still_unsubscribes_and_changes_nothing_else() {
+    use access_alerts::mail::token::{sign, Purpose};
+    let site = site();
+    site.subscribe("ada@example.net", "scope=all");
+    let id = site.sql("SELECT id FROM subscribers")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let old = sign("test-subscriber-secret", Purpose::Manage, &id, 0);
+    assert_eq!(site.get(&format!("/subscription?t={old}")).status, 400);
+    assert_eq!(site.get(&format!("/unsubscribe?t={old}")).status, 200);
+    // Revoked too once the address confirms again.
+    site.fake.advance_seconds(11 * 60);
+    site.subscribe("ada@example.net", "scope=all");
+    assert_eq!(one_click(&site, &old).status, 400);
+    site.sql("UPDATE subscribers SET links = 0");
+    assert_eq!(one_click(&site, &old).status, 200);
+    assert!(site.sql("SELECT id FROM subscribers").is_empty());
 }

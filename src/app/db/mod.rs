@@ -21,7 +21,7 @@ mod subscribers;
 pub use budget::HOUR_MILLIS;
 pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
 pub use prune::Prune;
-pub use subscribers::{Confirmed, NewRequest, RequestToMail};
+pub use subscribers::{Confirmed, Current, NewRequest, RequestToMail, Unsubscribed};
 
 use super::ports::{PortError, Row, Sql, Stmt};
 use super::AppError;
@@ -69,6 +69,9 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("prune mailings", prune::PRUNE_MAILINGS),
     ("prune dead mail", prune::PRUNE_DEAD),
     ("mailing started", prune::MAILING_STARTED),
+    ("unsubscribe: request", subscribers::UNSUBSCRIBE_REQUEST),
+    ("unsubscribe", subscribers::UNSUBSCRIBE),
+    ("subscriber exists", subscribers::EXISTS),
 ];
 
 /// The database, for one request or queue batch.
