@@ -305,7 +305,10 @@ fn a_resend_of_dead_mail_whose_mailing_is_too_old_or_pruned_is_refused() {
     site.sql("UPDATE mailings SET id = 'elsewhere' WHERE id = 'stuck'");
     let gone = resend(&site);
     assert_eq!(gone.status, 410, "{}", gone.text());
-    assert!(json(&gone)["error"].as_str().unwrap().contains("pruned"));
+    assert!(json(&gone)["error"]
+        .as_str()
+        .unwrap()
+        .contains("older than its delivery records are kept"));
     site.sql("UPDATE mailings SET id = 'stuck' WHERE id = 'elsewhere'");
     // Over 29 days on, its deliveries may be pruned before the message is read.
     site.fake.advance_seconds(29 * DAY + 60);

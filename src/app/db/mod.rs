@@ -68,7 +68,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("prune deliveries", prune::PRUNE_DELIVERIES),
     ("prune mailings", prune::PRUNE_MAILINGS),
     ("prune dead mail", prune::PRUNE_DEAD),
-    ("mailing started", prune::MAILING_STARTED),
+    ("mailing since", prune::MAILING_SINCE),
     ("unsubscribe: request", subscribers::UNSUBSCRIBE_REQUEST),
     ("unsubscribe", subscribers::UNSUBSCRIBE),
     ("subscriber exists", subscribers::EXISTS),

@@ -4,8 +4,8 @@
 //! and deletes them by key.
 
 use super::budget::FORGET_HOURS;
-use super::{int, nth, rows, Db, FromRow, Query};
-use crate::app::ports::{Row, Sql, Stmt};
+use super::{any, Db, Query};
+use crate::app::ports::{Sql, Stmt};
 
 /// The oldest `?2` deliveries claimed before `?1`.
 pub(super) const PRUNE_DELIVERIES: &str =
@@ -17,8 +17,8 @@ pub(super) const PRUNE_MAILINGS: &str = "DELETE FROM mailings WHERE id IN \
 /// The oldest `?2` dead messages kept before `?1`.
 pub(super) const PRUNE_DEAD: &str = "DELETE FROM dead_mail WHERE id IN \
      (SELECT id FROM dead_mail WHERE failed_at < ?1 ORDER BY failed_at, id LIMIT ?2)";
-/// When mailing `?1` was started, if its row is kept.
-pub(super) const MAILING_STARTED: &str = "SELECT started_at FROM mailings WHERE id = ?1";
+/// Mailing `?1`, if its row is kept and it was started at `?2` or after.
+pub(super) const MAILING_SINCE: &str = "SELECT id FROM mailings WHERE id = ?1 AND started_at >= ?2";
 
 /// What to prune: rows older than each time (unix milliseconds), at most
 /// `batch` of each kind.
@@ -29,20 +29,6 @@ pub struct Prune {
     /// The budget's hours before this one go.
     pub hours_before: i64,
     pub batch: i64,
-}
-
-#[derive(Debug)]
-struct Started {
-    at: i64,
-}
-
-impl FromRow for Started {
-    const NAME: &'static str = "Started";
-    fn from_row(row: &Row) -> Option<Self> {
-        Some(Started {
-            at: int(row, "started_at")?,
-        })
-    }
 }
 
 impl<'a, S: Sql> Db<'a, S> {
@@ -66,15 +52,12 @@ impl<'a, S: Sql> Db<'a, S> {
         )
     }
 
-    /// When a mailing was started (unix milliseconds); `None` once its
-    /// row is pruned (or it never was).
-    pub fn mailing_started(&self, id: &str) -> Query<'a, S, Option<i64>> {
+    /// Whether a mailing's row is kept and it was started at `since`
+    /// (unix milliseconds) or after.
+    pub fn mailing_since(&self, id: &str, since: i64) -> Query<'a, S, bool> {
         self.query(
-            vec![Stmt::new(MAILING_STARTED, vec![id.into()])],
-            |mut a| {
-                let found: Vec<Started> = rows(nth(&mut a, 0))?;
-                Ok(found.into_iter().next().map(|s| s.at))
-            },
+            vec![Stmt::new(MAILING_SINCE, vec![id.into(), since.into()])],
+            |mut a| Ok(any(&mut a, 0)),
         )
     }
 }

@@ -96,20 +96,16 @@ pub async fn resend<P: Platform>(
         ))
     })?;
     if let Some(mailing) = message.mailing() {
-        let started = app.db().mailing_started(&mailing.id).run().await?;
-        if let Some(why) = super::prune::too_old_to_resend(started, app.now_millis()) {
-            // Its recipients' delivery records are gone: a resend would
-            // mail again everyone it had reached. Kept for the listing
-            // until it is pruned itself.
+        let since = super::prune::resendable_since(app.now_millis());
+        if !app.db().mailing_since(&mailing.id, since).run().await? {
+            // Its recipients' delivery records are gone, or may go before
+            // it is read: a resend would mail again everyone it reached.
+            // Kept for the listing until it is pruned itself.
             app.log(
                 Level::Warn,
-                &format!("alert mail dead id={id} not resent: {why}"),
+                &format!("alert mail dead id={id} not resent: its mailing is too old"),
             );
-            return Ok(Reply::json(
-                410,
-                &json!({ "error": format!("Not resent: {why}, so it would mail again everyone it reached. It is pruned in its turn.") }),
-            )
-            .cache(cache::NO_STORE));
+            return Err(AppError::Gone("Not resent: its mailing is older than its delivery records are kept (30 days), so it would mail again everyone it reached.".into()));
         }
     }
     enqueue(app, &[message]).await?;

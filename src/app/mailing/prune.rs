@@ -47,18 +47,12 @@ pub async fn prune<P: Platform>(app: &App<'_, P>) {
     }
 }
 
-/// Why a mailing started at `started` (`None`: its row is pruned) may not
-/// be resent at `now`: its delivery records are gone, or may go before the
-/// message is consumed (a day's margin), so a resend would mail again
-/// everyone it had reached.
-pub fn too_old_to_resend(started: Option<i64>, now: i64) -> Option<&'static str> {
-    match started {
-        None => Some("its mailing's records were pruned"),
-        Some(at) if at < now - (KEEP_DAYS - 1) * DAY_MILLIS => {
-            Some("its mailing is older than the delivery records kept")
-        }
-        Some(_) => None,
-    }
+/// The earliest start at `now` of a mailing that may be resent: the
+/// delivery records of one started before may be gone, or go before the
+/// message is consumed (a day's margin), and a resend would mail again
+/// everyone it had reached. (A mailing whose row is pruned is older.)
+pub fn resendable_since(now: i64) -> i64 {
+    now - (KEEP_DAYS - 1) * DAY_MILLIS
 }
 
 #[cfg(test)]
@@ -76,8 +70,7 @@ mod tests {
     #[test]
     fn a_resend_is_refused_a_day_before_its_deliveries_may_be_pruned() {
         let now = 100 * DAY_MILLIS;
-        assert_eq!(too_old_to_resend(Some(now - 28 * DAY_MILLIS), now), None);
-        assert!(too_old_to_resend(Some(now - 29 * DAY_MILLIS - 1), now).is_some());
-        assert!(too_old_to_resend(None, now).is_some());
+        assert_eq!(resendable_since(now), now - 29 * DAY_MILLIS);
+        assert!(resendable_since(now) > now - KEEP_DAYS * DAY_MILLIS);
     }
 }
