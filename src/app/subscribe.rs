@@ -229,7 +229,8 @@ fn verify_link<P: Platform>(app: &App<'_, P>, link: Link, t: &str) -> Result<Hol
     token::verify_link(secret(app)?, link, t, app.now()).map_err(|e| match e {
         TokenError::Expired => AppError::BadLink {
             gone: true,
-            message: format!("This link to change your topics has expired (it works for {} days). Use the link in a recent alert email; every email also has a link to unsubscribe.", token::TOPICS_SECONDS / 86_400),
+            // TOPICS_SECONDS, in days.
+            message: "This link to change your topics has expired (it works for 90 days). Use the link in a recent alert email; every email also has a link to unsubscribe.".into(),
         },
         TokenError::Invalid => not_valid(),
     })
