@@ -64,18 +64,33 @@ pub fn query_pairs(url: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(query).unwrap_or_default()
 }
 
+/// How many of an IPv6 address's leading bits make one rate-limiter bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V6Group {
+    /// One network: a home or an office gets a /64 and rotates through it
+    /// at will.
+    Slash64,
+    /// One site: what a provider usually hands a customer (RIPE-690), and
+    /// what a bot with a routed prefix can rotate /64s within.
+    Slash48,
+}
+
 /// The rate limiter's bucket for a client address (`CF-Connecting-IP`): an
-/// IPv4 address as it is, an IPv6 address by its /64 (one subscriber's
-/// whole network, which a client can rotate through at will). `None` for
-/// anything that is not an address.
-pub fn client_bucket(ip: &str) -> Option<String> {
+/// IPv4 address as it is, an IPv6 address by its /64 or /48 (`group`).
+/// `None` for anything that is not an address.
+pub fn client_bucket(ip: &str, group: V6Group) -> Option<String> {
     match ip.trim().parse::<std::net::IpAddr>().ok()? {
         std::net::IpAddr::V4(v4) => Some(v4.to_string()),
         std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => Some(v4.to_string()),
             None => {
                 let s = v6.segments();
-                Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
+                Some(match group {
+                    V6Group::Slash64 => {
+                        format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                    }
+                    V6Group::Slash48 => format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2]),
+                })
             }
         },
     }
@@ -174,14 +189,21 @@ mod tests {
         assert!(on.ends_with("frame-ancestors 'none'"));
     }
 
-    #[test_case("203.0.113.7", Some("203.0.113.7"))]
-    #[test_case("2001:db8:1:2:3:4:5:6", Some("2001:db8:1:2::/64"))]
-    #[test_case("2001:db8:1:2:ffff::1", Some("2001:db8:1:2::/64") ; "same /64, another host")]
-    #[test_case("::ffff:198.51.100.1", Some("198.51.100.1") ; "v4-mapped")]
-    #[test_case("unknown", None)]
-    #[test_case("", None)]
-    fn buckets_clients_by_address_and_ipv6_by_64(ip: &str, bucket: Option<&str>) {
-        assert_eq!(client_bucket(ip).as_deref(), bucket);
+    #[test_case("203.0.113.7", V6Group::Slash64, Some("203.0.113.7"))]
+    #[test_case("203.0.113.7", V6Group::Slash48, Some("203.0.113.7") ; "v4 whatever the group")]
+    #[test_case("2001:db8:1:2:3:4:5:6", V6Group::Slash64, Some("2001:db8:1:2::/64"))]
+    #[test_case("2001:db8:1:2:ffff::1", V6Group::Slash64, Some("2001:db8:1:2::/64") ; "same /64, another host")]
+    #[test_case("2001:db8:1:2:3:4:5:6", V6Group::Slash48, Some("2001:db8:1::/48"))]
+    #[test_case("2001:db8:1:ffff::1", V6Group::Slash48, Some("2001:db8:1::/48") ; "same /48, another /64")]
+    #[test_case("::ffff:198.51.100.1", V6Group::Slash48, Some("198.51.100.1") ; "v4-mapped")]
+    #[test_case("unknown", V6Group::Slash64, None)]
+    #[test_case("", V6Group::Slash48, None)]
+    fn buckets_clients_by_address_and_ipv6_by_its_group(
+        ip: &str,
+        group: V6Group,
+        bucket: Option<&str>,
+    ) {
+        assert_eq!(client_bucket(ip, group).as_deref(), bucket);
     }
 
     #[test]

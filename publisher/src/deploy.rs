@@ -19,6 +19,28 @@ pub const SECRETS: [&str; 7] = [
 /// Vars the bulk sender needs (README, "Email alerts").
 const SES_VARS: [&str; 3] = ["SES_REGION", "SES_CONFIGURATION_SET", "SNS_TOPIC_ARN"];
 
+/// The var that deploys `/subscribe` without Turnstile, said explicitly.
+pub const WITHOUT_TURNSTILE: &str = "SUBSCRIBE_WITHOUT_TURNSTILE";
+
+/// Turnstile on `/subscribe`: a subscription request mails an address the
+/// visitor names, so a robot can make the site mail strangers. Refused
+/// without it (the secret and the site key) unless `[vars]` says
+/// `SUBSCRIBE_WITHOUT_TURNSTILE = "1"`; the secret never in the file.
+fn turnstile_problems(var: impl Fn(&str) -> Option<String>, secrets: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if var("TURNSTILE_SECRET").is_some() {
+        out.push("TURNSTILE_SECRET is in wrangler.toml [vars]: it is a secret (npx wrangler secret put TURNSTILE_SECRET), and remove it from the file".into());
+    }
+    let secret = secrets.iter().any(|s| s == "TURNSTILE_SECRET");
+    let site_key = var("TURNSTILE_SITE_KEY").is_some();
+    if secret && !site_key {
+        out.push("TURNSTILE_SITE_KEY is not set in wrangler.toml [vars]: the forms would show no Turnstile widget and refuse every post".into());
+    } else if !secret && var(WITHOUT_TURNSTILE).as_deref() != Some("1") {
+        out.push(format!("Turnstile is not on for /subscribe (robots could make the site mail strangers): npx wrangler secret put TURNSTILE_SECRET and set TURNSTILE_SITE_KEY in wrangler.toml [vars], or set {WITHOUT_TURNSTILE} = \"1\" there to deploy without it"));
+    }
+    out
+}
+
 /// A resource id still the repository's placeholder (all zeros).
 fn placeholder(id: Option<&str>) -> bool {
     id.is_none_or(|id| id.chars().all(|c| c == '0' || c == '-'))
@@ -109,6 +131,7 @@ pub fn problems(wrangler_toml: &str, secrets: &[String]) -> Vec<String> {
             out.push(format!("{name} is not set: npx wrangler secret put {name}"));
         }
     }
+    out.extend(turnstile_problems(|n| var(n).map(str::to_string), secrets));
     out
 }
 
@@ -168,6 +191,7 @@ MAIL_FROM = "alerts@alerts.example.com"
 SES_REGION = "eu-west-1"
 SES_CONFIGURATION_SET = "access-alerts"
 SNS_TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:access-alerts-ses-events"
+TURNSTILE_SITE_KEY = "0x4AAAAAAA-site-key"
 [[send_email]]
 name = "ALERT_EMAIL"
 allowed_sender_addresses = ["alerts@alerts.example.com"]
@@ -181,7 +205,11 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
 "#;
 
     fn all() -> Vec<String> {
-        SECRETS.iter().map(|s| s.to_string()).collect()
+        SECRETS
+            .iter()
+            .chain(&["TURNSTILE_SECRET"])
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]
@@ -228,8 +256,49 @@ database_id = "01234567-89ab-cdef-0123-456789abcdef"
                 "SUPPRESSION_SECRET is not set: npx wrangler secret put SUPPRESSION_SECRET",
                 "SES_ACCESS_KEY_ID is not set: npx wrangler secret put SES_ACCESS_KEY_ID",
                 "SES_SECRET_ACCESS_KEY is not set: npx wrangler secret put SES_SECRET_ACCESS_KEY",
+                "Turnstile is not on for /subscribe (robots could make the site mail strangers): npx wrangler secret put TURNSTILE_SECRET and set TURNSTILE_SITE_KEY in wrangler.toml [vars], or set SUBSCRIBE_WITHOUT_TURNSTILE = \"1\" there to deploy without it",
             ]
         );
+    }
+
+    #[test]
+    fn subscribing_without_turnstile_is_refused_unless_said_explicitly() {
+        let secrets = |with: bool| {
+            all()
+                .into_iter()
+                .filter(|s| with || s != "TURNSTILE_SECRET")
+                .collect::<Vec<_>>()
+        };
+        let refused = problems(READY, &secrets(false));
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(refused[0].starts_with("Turnstile is not on for /subscribe"));
+        let opted_out = READY.replace(
+            "TURNSTILE_SITE_KEY = \"0x4AAAAAAA-site-key\"",
+            "SUBSCRIBE_WITHOUT_TURNSTILE = \"1\"",
+        );
+        assert_eq!(problems(&opted_out, &secrets(false)), Vec::<String>::new());
+        let zero = opted_out.replace("WITHOUT_TURNSTILE = \"1\"", "WITHOUT_TURNSTILE = \"0\"");
+        assert_eq!(
+            problems(&zero, &secrets(false)).len(),
+            1,
+            "only \"1\" says it"
+        );
+        let no_key = READY.replace("TURNSTILE_SITE_KEY = \"0x4AAAAAAA-site-key\"", "");
+        assert_eq!(
+            problems(&no_key, &all()),
+            ["TURNSTILE_SITE_KEY is not set in wrangler.toml [vars]: the forms would show no Turnstile widget and refuse every post"]
+        );
+        let in_file = READY.replace(
+            "SES_REGION =",
+            "TURNSTILE_SECRET = \"0x4AAAAAAA-secret\"\nSES_REGION =",
+        );
+        let p = problems(&in_file, &all());
+        assert!(
+            p.iter()
+                .any(|l| l.starts_with("TURNSTILE_SECRET is in wrangler.toml [vars]")),
+            "{p:?}"
+        );
+        assert!(p.iter().all(|l| !l.contains("0x4AAAAAAA-secret")), "{p:?}");
     }
 
     #[test]

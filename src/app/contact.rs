@@ -1,7 +1,7 @@
 //! The contact form: `GET /contact` and `POST /contact` (form-encoded or
 //! JSON). An inquiry is acknowledged only once it is on the inquiries queue.
 
-use super::forms::{form_reply, read_post, turnstile_refusal, turnstile_site_key};
+use super::forms::{form_reply, read_post, turnstile_refusal, turnstile_site_key, Limit};
 use super::reply::Answer;
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
 use crate::content::Contact;
@@ -66,7 +66,7 @@ fn accepted(answer: Answer, id: &str) -> Reply {
 
 /// `POST /contact`.
 pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
-    let (answer, body) = read_post(app, req, "contact").await?;
+    let (answer, body) = read_post(app, req, Limit::Contact).await?;
     let parsed = match answer {
         Answer::Json => Inquiry::from_json(&body),
         Answer::Page => Inquiry::from_form(&body),

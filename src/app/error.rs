@@ -26,6 +26,8 @@ pub enum AppError {
         gone: bool,
         message: String,
     },
+    /// What was asked for is gone for good (410), and the message says why.
+    Gone(String),
     /// A backing service (D1, the queue) failed: logged, answered 503 with
     /// `Retry-After`, so the visitor knows to try again and nothing was kept.
     Unavailable(String),
@@ -53,6 +55,7 @@ impl AppError {
             AppError::BrokenRecord { .. } => 422,
             AppError::BadLink { gone: true, .. } => 410,
             AppError::BadLink { .. } => 400,
+            AppError::Gone(_) => 410,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
         }
@@ -71,6 +74,7 @@ impl AppError {
             AppError::TooManyRequests(s) => ("Too many requests", format!("Too many messages from your address. Please try again in {s} seconds.")),
             AppError::BrokenRecord { .. } => ("This alert cannot be shown", "The stored copy of this alert is damaged. The editors have been notified in the logs; other pages are unaffected.".into()),
             AppError::BadLink { message, .. } => ("This link does not work", message.clone()),
+            AppError::Gone(m) => ("Gone", m.clone()),
             AppError::Unavailable(_) => ("Please try again", "This could not be done just now, and nothing was kept. Please try again in a minute.".into()),
             AppError::Internal(_) => ("Something went wrong", "Something went wrong on our side. Please try again shortly.".into()),
         }

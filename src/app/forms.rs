@@ -8,10 +8,41 @@ use super::reply::Answer;
 use super::settings::Turnstile;
 use super::{App, AppError, Incoming, Level, Platform, Reply};
 use crate::form;
-use crate::http::{cache, origin_of, Scripts};
+use crate::http::{cache, origin_of, Scripts, V6Group};
 
 /// The rate limiter's period, told to clients in `Retry-After`.
 const RATE_PERIOD_SECONDS: u32 = 60;
+
+/// Which form a post is, for the rate limiter: its bucket's name and how
+/// an IPv6 client is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The contact form, an IPv6 client by its /64: what it sends goes to
+    /// our own contacts, and a /48 may be a whole provider's pool (mobile
+    /// networks hand each device a /64 of a shared /48), whose other
+    /// visitors must still be able to write.
+    Contact,
+    /// Subscribing (and a subscriber's own page), an IPv6 client by its
+    /// /48: each request mails an address the visitor names, so a bot
+    /// rotating /64s within its prefix must share one bucket.
+    Subscribe,
+}
+
+impl Limit {
+    fn key(self) -> &'static str {
+        match self {
+            Limit::Contact => "contact",
+            Limit::Subscribe => "subscribe",
+        }
+    }
+
+    fn v6_group(self) -> V6Group {
+        match self {
+            Limit::Contact => V6Group::Slash64,
+            Limit::Subscribe => V6Group::Slash48,
+        }
+    }
+}
 
 /// Turnstile's site key when it is on: the forms show its widget.
 pub fn turnstile_site_key<'s, P: Platform>(app: &'s App<'_, P>) -> Option<&'s str> {
@@ -55,13 +86,14 @@ fn check_origin<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<()
     }
 }
 
-/// One bucket per client address, an IPv6 client by its /64. A request
+/// One bucket per client address, an IPv6 client by its /64 or /48
+/// (`Limit`). A request
 /// that does not say where it comes from (Cloudflare's edge always does) is
 /// refused rather than put in a bucket shared by all such requests.
 async fn rate_limited<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
-    limit_key: &str,
+    limit: Limit,
 ) -> Result<(), AppError> {
     if app.settings.rate_limit_disabled {
         return Ok(());
@@ -69,14 +101,18 @@ async fn rate_limited<P: Platform>(
     let bucket = req
         .header("CF-Connecting-IP")
         .as_deref()
-        .and_then(crate::http::client_bucket)
+        .and_then(|ip| crate::http::client_bucket(ip, limit.v6_group()))
         .ok_or_else(|| {
             AppError::BadRequest(
                 "This request does not say which address it comes from, so it cannot be accepted."
                     .into(),
             )
         })?;
-    if app.platform.allow(&format!("{limit_key}:{bucket}")).await? {
+    if app
+        .platform
+        .allow(&format!("{}:{bucket}", limit.key()))
+        .await?
+    {
         Ok(())
     } else {
         Err(AppError::TooManyRequests(RATE_PERIOD_SECONDS))
@@ -121,12 +157,12 @@ async fn verify_turnstile<P: Platform>(
 
 /// What every form post goes through before its fields are read: the
 /// `Origin`, the media type (which also says how to answer), the size, the
-/// client's rate (bucket `<limit_key>:<client>`) and the body, read up to
-/// the cap.
+/// client's rate (bucket `<form>:<client>`) and the body, read up to the
+/// cap.
 pub async fn read_post<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
-    limit_key: &str,
+    limit: Limit,
 ) -> Result<(Answer, Vec<u8>), AppError> {
     check_origin(app, req)?;
     let content_type = req
@@ -142,13 +178,16 @@ pub async fn read_post<P: Platform>(
     if declared.is_some_and(|l| l > form::MAX_BODY_BYTES) {
         return Err(AppError::PayloadTooLarge);
     }
-    rate_limited(app, req, limit_key).await?;
+    rate_limited(app, req, limit).await?;
     match req.body(form::MAX_BODY_BYTES).await {
         Ok(body) => Ok((answer, body)),
         Err(BodyError::TooLarge) => Err(AppError::PayloadTooLarge),
         Err(BodyError::Unreadable(e)) => {
             // The runtime's words go to the log, not to the visitor.
-            app.log(Level::Warn, &format!("{limit_key} body unreadable: {e}"));
+            app.log(
+                Level::Warn,
+                &format!("{} body unreadable: {e}", limit.key()),
+            );
             Err(AppError::BadRequest(
                 "The request body could not be read.".into(),
             ))

@@ -234,8 +234,9 @@ pub async fn api_alert<P: Platform>(
     Ok(Reply::json(200, &body).etag(etag))
 }
 
-/// `/healthz`: the build, whether KV answers, and what of the configuration
-/// is missing or malformed (names only, never values): 503 if anything is.
+/// `/healthz`: the build, whether KV answers, whether the rate limiter is
+/// on, and what of the configuration is missing or malformed (names only,
+/// never values): 503 if anything is.
 pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     let mut problems = app.settings.problems.clone();
     let kv = match app.store.contacts().await {
@@ -279,9 +280,17 @@ pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
         }
         Err(_) => serde_json::Value::from("unavailable"),
     };
+    // Said whatever the status: a limiter switched off is allowed only in
+    // a diagnostics build, and should never go unnoticed there either.
+    let rate_limit = if app.settings.rate_limit_disabled {
+        "disabled"
+    } else {
+        "on"
+    };
     let body = serde_json::json!({
         "version": crate::BUILD_VERSION,
         "kv": kv,
+        "rate_limit": rate_limit,
         "problems": problems,
         "mail": mail,
         "warnings": warnings,

@@ -21,8 +21,13 @@ pub struct Settings {
     /// Which test and bench routes exist (`TEST_ROUTES`, `BENCH_ROUTES`;
     /// only in a build with the `diagnostics` feature).
     pub switches: Switches,
-    /// `RATE_LIMIT_DISABLED = "1"` (test environment) turns the limiter off.
+    /// `RATE_LIMIT_DISABLED = "1"` (test environment) turns the limiter
+    /// off, in a build with the `diagnostics` feature only: elsewhere the
+    /// limiter stays on and the var is a problem. `/healthz` says which.
     pub rate_limit_disabled: bool,
+    /// The most confirmation emails queued in one hour, all addresses
+    /// together (`CONFIRMATIONS_PER_HOUR`, default 200).
+    pub confirmations_per_hour: i64,
     /// Contact id to address (`CONTACT_ADDRESSES`, a JSON object; a secret in
     /// production). Never logged or rendered.
     pub contact_addresses: HashMap<String, String>,
@@ -111,6 +116,12 @@ impl Settings {
             }
             None => HashMap::new(),
         };
+        if on("RATE_LIMIT_DISABLED") && !cfg!(feature = "diagnostics") {
+            problems.push(
+                "RATE_LIMIT_DISABLED is set, but this build has no diagnostics: the rate limiter stays on"
+                    .into(),
+            );
+        }
         let ses = read_ses(&text, &mut problems);
         if ses.is_none() && text("SUBSCRIBER_SECRET").is_some() {
             problems.push("SES_ACCESS_KEY_ID is not set: email alerts have no bulk sender".into());
@@ -140,7 +151,11 @@ impl Settings {
                 test: cfg!(feature = "diagnostics") && on("TEST_ROUTES"),
                 bench: cfg!(feature = "diagnostics") && on("BENCH_ROUTES"),
             },
-            rate_limit_disabled: on("RATE_LIMIT_DISABLED"),
+            rate_limit_disabled: cfg!(feature = "diagnostics") && on("RATE_LIMIT_DISABLED"),
+            confirmations_per_hour: text("CONFIRMATIONS_PER_HOUR")
+                .and_then(|d| d.trim().parse().ok())
+                .filter(|d: &i64| (0..=1_000_000).contains(d))
+                .unwrap_or(DEFAULT_CONFIRMATIONS_PER_HOUR),
             contact_addresses,
             mail_from: text("MAIL_FROM").unwrap_or_else(|| "alerts@example.org".into()),
             retry_delay: text("RETRY_DELAY_SECONDS")
@@ -172,6 +187,10 @@ impl Settings {
         }
     }
 }
+
+/// Confirmation emails an hour, all addresses together, unless
+/// `CONFIRMATIONS_PER_HOUR` says otherwise.
+pub const DEFAULT_CONFIRMATIONS_PER_HOUR: i64 = 200;
 
 /// SES's usual sending quota for a new production account, a second.
 pub const DEFAULT_SEND_RATE: u32 = 14;

@@ -6,14 +6,16 @@
 //! nobody can learn who subscribes. No page, JSON answer or log line holds
 //! an address.
 
-use super::db::NewRequest;
-use super::forms::{self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key};
+use super::db::{NewRequest, Unsubscribed, HOUR_MILLIS};
+use super::forms::{
+    self as post, form_reply, read_post, turnstile_refusal, turnstile_site_key, Limit,
+};
 use super::messages::MailMessage;
 use super::reply::Answer;
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
 use crate::http::cache;
 use crate::mail::form::{self, Errors, Request};
-use crate::mail::token::{self, Purpose, TokenError};
+use crate::mail::token::{self, Holder, Link, Purpose, TokenError};
 use crate::mail::topics::{Choice, Topics};
 use crate::routes::Route;
 use crate::views::subscribe as views;
@@ -85,7 +87,7 @@ fn check_inbox(answer: Answer) -> Reply {
 
 /// `POST /subscribe`.
 pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
-    let (answer, body) = read_post(app, req, "subscribe").await?;
+    let (answer, body) = read_post(app, req, Limit::Subscribe).await?;
     let request = match answer {
         Answer::Json => Request::from_json(&body),
         Answer::Page => Request::from_form(&body),
@@ -143,6 +145,29 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         app.log(Level::Info, "subscription request throttled");
         return Ok(check_inbox(answer));
     }
+    if super::suppress::is_suppressed(app, &request.normalised_email()).await? {
+        // Bounced or complained before: the same answer, nothing kept or
+        // sent, and none of the hour's budget spent on it.
+        let _ = app.db().forget_request(&id).run_raw().await;
+        app.log(
+            Level::Info,
+            "subscription request: the address is suppressed; nothing sent",
+        );
+        return Ok(check_inbox(answer));
+    }
+    if !within_budget(app).await? {
+        // Past the hour's budget: the same answer, nothing kept or sent;
+        // the visitor may ask again in a later hour.
+        let _ = app.db().forget_request(&id).run_raw().await;
+        app.log(
+            Level::Warn,
+            &format!(
+                "subscription request dropped: the hour's {} confirmation emails (CONFIRMATIONS_PER_HOUR) are spent",
+                app.settings.confirmations_per_hour
+            ),
+        );
+        return Ok(check_inbox(answer));
+    }
     let confirm = MailMessage::Confirm {
         pending: id.clone(),
     };
@@ -158,6 +183,17 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         &format!("subscription pending id={id}: confirmation queued"),
     );
     Ok(check_inbox(answer))
+}
+
+/// Takes one confirmation email from this hour's budget, all addresses
+/// together (`CONFIRMATIONS_PER_HOUR`); false when it is spent.
+async fn within_budget<P: Platform>(app: &App<'_, P>) -> Result<bool, AppError> {
+    let per_hour = app.settings.confirmations_per_hour;
+    if per_hour <= 0 {
+        return Ok(false);
+    }
+    let hour = app.now_millis().div_euclid(HOUR_MILLIS);
+    app.db().take_confirmation(hour, per_hour).run().await
 }
 
 /// The token of a GET's query or a POST's form body.
@@ -184,28 +220,37 @@ fn verify<P: Platform>(app: &App<'_, P>, purpose: Purpose, t: &str) -> Result<St
             gone: true,
             message: "This confirmation link has expired (links work for 48 hours). Subscribe again to get a new one.".into(),
         },
-        TokenError::Invalid => AppError::BadLink {
-            gone: false,
-            message: "This link is not valid. Open the link from the email as it is.".into(),
-        },
+        TokenError::Invalid => not_valid(),
     })
 }
 
-/// A GET's link token (`?t=`) and the id it names.
-fn query_token<P: Platform>(
-    app: &App<'_, P>,
-    query: &Query,
-    purpose: Purpose,
-) -> Result<(String, String), AppError> {
-    let t = query.get("t").cloned().unwrap_or_default();
-    let id = verify(app, purpose, &t)?;
-    Ok((t, id))
+/// A link refused: forged, altered, of another kind, or revoked (an older
+/// version of the subscriber's links) all answer alike.
+fn not_valid() -> AppError {
+    AppError::BadLink {
+        gone: false,
+        message: "This link is not valid. Open the link from the email as it is.".into(),
+    }
+}
+
+/// Who holds a subscriber's link good for `link` (its version not yet
+/// checked against theirs).
+fn verify_link<P: Platform>(app: &App<'_, P>, link: Link, t: &str) -> Result<Holder, AppError> {
+    token::verify_link(secret(app)?, link, t, app.now()).map_err(|e| match e {
+        TokenError::Expired => AppError::BadLink {
+            gone: true,
+            // TOPICS_SECONDS, in days.
+            message: "This link to change your topics has expired (it works for 90 days). Use the link in a recent alert email; every email also has a link to unsubscribe.".into(),
+        },
+        TokenError::Invalid => not_valid(),
+    })
 }
 
 /// `GET /subscribe/confirm?t=`: a button, so that a scanner that follows
 /// the link confirms nothing.
 pub async fn confirm_form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
-    let (t, _) = query_token(app, query, Purpose::Confirm)?;
+    let t = query.get("t").cloned().unwrap_or_default();
+    verify(app, Purpose::Confirm, &t)?;
     Ok(Reply::html(200, views::confirm_page(app.site(), &t)).cache(cache::NO_STORE))
 }
 
@@ -224,7 +269,7 @@ pub async fn confirm<P: Platform>(
         .confirm(&pending, app.now_millis(), &new, &used, THROTTLE_MILLIS)
         .run()
         .await?;
-    let Some((id, choice)) = confirmed else {
+    let Some(super::db::Confirmed { id, links, choice }) = confirmed else {
         return Err(AppError::BadLink {
             gone: true,
             message: "This link was already used, or the request has expired. Subscribe again if you want to.".into(),
@@ -236,7 +281,7 @@ pub async fn confirm<P: Platform>(
     );
     let manage = token::link(
         app.site(),
-        &token::manage(secret(app)?, &id),
+        &token::topics(secret(app)?, &id, links, app.now()),
         Route::Subscription,
     );
     Ok(
@@ -245,12 +290,19 @@ pub async fn confirm<P: Platform>(
     )
 }
 
-async fn subscriber<P: Platform>(app: &App<'_, P>, id: &str) -> Result<Choice, AppError> {
-    app.db().choice(id).run().await?.ok_or(AppError::BadLink {
+/// The choice of the subscriber holding a link, if the link is of the
+/// current version of their links.
+async fn subscriber<P: Platform>(app: &App<'_, P>, holder: &Holder) -> Result<Choice, AppError> {
+    let current = app.db().subscriber(&holder.id).run().await?;
+    let current = current.ok_or(AppError::BadLink {
         gone: true,
         message: "This subscription no longer exists: the address was unsubscribed and deleted."
             .into(),
-    })
+    })?;
+    if current.links != holder.links {
+        return Err(not_valid());
+    }
+    Ok(current.choice)
 }
 
 /// `GET /subscription?t=` and `POST /subscription`: a subscriber's topics
@@ -261,18 +313,19 @@ pub async fn settings<P: Platform>(
     query: &Query,
 ) -> Result<Reply, AppError> {
     if req.method() != crate::routes::Method::Post {
-        let (t, id) = query_token(app, query, Purpose::Manage)?;
-        let choice = subscriber(app, &id).await?;
+        let t = query.get("t").cloned().unwrap_or_default();
+        let choice = subscriber(app, &verify_link(app, Link::Topics, &t)?).await?;
         let mut topics = known_topics(app).await?;
         merge(&mut topics, &choice.topics);
         let page =
             views::subscription_page(app.site(), &t, &topics, &choice, &Errors::default(), false);
         return Ok(Reply::html(200, page).cache(cache::NO_STORE));
     }
-    let (_, body) = read_post(app, req, "subscribe").await?;
+    let (_, body) = read_post(app, req, Limit::Subscribe).await?;
     let t = post::field(&body, "t").unwrap_or_default();
-    let id = verify(app, Purpose::Manage, &t)?;
-    let current = subscriber(app, &id).await?;
+    let holder = verify_link(app, Link::Topics, &t)?;
+    let id = holder.id.clone();
+    let current = subscriber(app, &holder).await?;
     let request = Request::from_form(&body).map_err(|e| AppError::BadRequest(e.0))?;
     let mut topics = known_topics(app).await?;
     merge(&mut topics, &current.topics);
@@ -306,29 +359,38 @@ fn merge(topics: &mut Vec<String>, own: &[String]) {
 /// `GET /unsubscribe?t=`: a button. `POST /unsubscribe?t=`: the erasure,
 /// one statement (topics and delivery records go with the row). This is
 /// also RFC 8058's one-click POST (`List-Unsubscribe=One-Click`), which mail
-/// providers send without an Origin: the signed link is the authority.
+/// providers send without an Origin: the signed link is the authority,
+/// if it is of the current version of the subscriber's links.
 pub async fn unsubscribe<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
     query: &Query,
 ) -> Result<Reply, AppError> {
     if req.method() != crate::routes::Method::Post {
-        let (t, _) = query_token(app, query, Purpose::Manage)?;
+        let t = query.get("t").cloned().unwrap_or_default();
+        let holder = verify_link(app, Link::Unsubscribe, &t)?;
+        // A link already used shows the button all the same (pressing it
+        // says "unsubscribed"); a revoked one is refused.
+        let current = app.db().subscriber(&holder.id).run().await?;
+        if current.is_some_and(|c| c.links != holder.links) {
+            return Err(not_valid());
+        }
         return Ok(Reply::html(200, views::unsubscribe_page(app.site(), &t)).cache(cache::NO_STORE));
     }
     let t = token_of(req, query).await?;
-    let id = verify(app, Purpose::Manage, &t)?;
-    let erased = app.db().erase(&id).run().await?;
-    if !erased {
-        app.log(
-            Level::Info,
-            &format!("subscriber id={id} was already unsubscribed"),
-        );
-    } else {
-        app.log(
-            Level::Info,
-            &format!("subscriber id={id} unsubscribed and deleted"),
-        );
-    }
+    let holder = verify_link(app, Link::Unsubscribe, &t)?;
+    let id = &holder.id;
+    let what = match app.db().unsubscribe(id, holder.links).run().await? {
+        Unsubscribed::Erased => "unsubscribed and deleted",
+        Unsubscribed::Gone => "was already unsubscribed",
+        Unsubscribed::Revoked => {
+            app.log(
+                Level::Info,
+                &format!("subscriber id={id}: a revoked unsubscribe link refused"),
+            );
+            return Err(not_valid());
+        }
+    };
+    app.log(Level::Info, &format!("subscriber id={id} {what}"));
     Ok(Reply::html(200, views::unsubscribed_page(app.site())).cache(cache::NO_STORE))
 }

@@ -339,3 +339,33 @@ fn healthz_reports_the_rates_and_warns_past_three_in_a_thousand_complaints() {
     assert!(warning.contains("complaint rate"), "{warning}");
     assert!(!r.text().contains("@example.net"));
 }
+
+#[test]
+fn a_suppressed_address_spends_none_of_the_hour_s_confirmation_budget() {
+    let site = Site::from_content_with(&[("CONFIRMATIONS_PER_HOUR", "2")]);
+    site.cron(EVERY_MINUTE);
+    site.drain_mail();
+    site.fake
+        .http_routes
+        .borrow_mut()
+        .insert(CERT_URL.into(), (200, sns_key().pem.clone()));
+    site.subscribe("ada@example.net", "scope=all");
+    let r = post(
+        &site,
+        &event(&bounce("Permanent", "ada@example.net"), 70).body(),
+    );
+    assert_eq!(r.status, 200);
+    for _ in 0..3 {
+        // Past the per-address throttle, within the hour.
+        site.fake.advance_seconds(11 * 60);
+        assert!(!resubscribe_mails(&site, "ada@example.net"));
+    }
+    assert!(
+        resubscribe_mails(&site, "bo@example.net"),
+        "the budget's second email is still there"
+    );
+    assert!(site
+        .fake
+        .logged()
+        .contains("the address is suppressed; nothing sent"));
+}

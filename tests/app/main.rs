@@ -11,6 +11,7 @@ mod sns_support;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod abuse;
 mod bulk;
 mod cache;
 mod contact;

@@ -1,5 +1,6 @@
 //! `alerts check-deploy` (what `make deploy` asks first): refuses a
-//! deployment that lacks a setting. What counts as missing is
+//! deployment that lacks a setting, or Turnstile on `/subscribe` unless
+//! `SUBSCRIBE_WITHOUT_TURNSTILE = "1"` says so. What counts as missing is
 //! `publisher::deploy`'s; this asks wrangler for the secrets and queues.
 
 use super::wrangler;

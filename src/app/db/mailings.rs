@@ -47,7 +47,7 @@ pub(super) const CLAIM: &str = "INSERT INTO deliveries (mailing, subscriber_id, 
      ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
      WHERE deliveries.status = 'claimed' AND deliveries.at < ?5";
 /// The subscribers of the list `?3` this attempt (`?2`) claimed for `?1`.
-pub(super) const CLAIMED: &str = "SELECT s.id, s.email, s.every, s.frequency, \
+pub(super) const CLAIMED: &str = "SELECT s.id, s.email, s.links, s.every, s.frequency, \
      (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
      FROM json_each(?3) AS j CROSS JOIN deliveries AS d ON d.mailing = ?1 AND d.subscriber_id = j.value AND d.attempt = ?2 \
      JOIN subscribers AS s ON s.id = j.value";
@@ -80,6 +80,8 @@ pub struct StaleMailing {
 pub struct Recipient {
     pub id: String,
     pub email: String,
+    /// The version of their links, which the links in the email carry.
+    pub links: i64,
     pub choice: Choice,
 }
 
@@ -99,6 +101,7 @@ impl FromRow for Recipient {
         Some(Recipient {
             id: text(row, "id")?,
             email: text(row, "email")?,
+            links: int(row, "links")?,
             choice: Choice::from_row(row)?,
         })
     }

@@ -1,24 +1,30 @@
 //! The subscribers' database (D1, binding `DB`; schema in `migrations/`)
 //! over the `Sql` port, as `store` is over KV: every statement is a
-//! constant of this module or its two children, each call is a method of
+//! constant of this module or its children, each call is a method of
 //! `Db`, and every row is read into a type here. Handlers never write SQL.
 //!
 //! - `subscribers`: confirmation requests (`pending`), subscribers and
 //!   their topics;
 //! - `mailings`: mailings, their deliveries, and dead alert mail;
 //! - `suppression`: bounces and complaints, the counts behind the rates,
-//!   SNS messages taken.
+//!   SNS messages taken;
+//! - `budget`: the hourly budget of confirmation emails;
+//! - `prune`: old delivery records, mailings and dead mail deleted.
 //!
 //! `STATEMENTS` lists every statement, so that a test reads each one's
 //! query plan: each is an index search, or a `json_each` list of ids, never
 //! a scan of a table (D1 bills rows read).
 
+mod budget;
 mod mailings;
+mod prune;
 mod subscribers;
 mod suppression;
 
+pub use budget::HOUR_MILLIS;
 pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
-pub use subscribers::{Confirmed, NewRequest, RequestToMail};
+pub use prune::Prune;
+pub use subscribers::{Confirmed, Current, NewRequest, RequestToMail, Unsubscribed};
 pub use suppression::{day_of, Count, Reason, Reported, Stream, SOFT_LIMIT, SOFT_WINDOW_MILLIS};
 
 use super::ports::{PortError, Row, Sql, Stmt};
@@ -76,6 +82,16 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("hook seen", suppression::HOOK_SEEN),
     ("hook keep", suppression::HOOK_KEEP),
     ("hook forget", suppression::HOOK_FORGET),
+    // Abuse bounded (migrations/0004).
+    ("take confirmation", budget::TAKE_CONFIRMATION),
+    ("forget budget hours", budget::FORGET_HOURS),
+    ("prune deliveries", prune::PRUNE_DELIVERIES),
+    ("prune mailings", prune::PRUNE_MAILINGS),
+    ("prune dead mail", prune::PRUNE_DEAD),
+    ("mailing since", prune::MAILING_SINCE),
+    ("unsubscribe: request", subscribers::UNSUBSCRIBE_REQUEST),
+    ("unsubscribe", subscribers::UNSUBSCRIBE),
+    ("subscriber exists", subscribers::EXISTS),
 ];
 
 /// The database, for one request or queue batch.

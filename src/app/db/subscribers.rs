@@ -1,6 +1,6 @@
 //! Confirmation requests (`pending`), subscribers and their topics.
 
-use super::{any, nothing, nth, rows, text, Db, FromRow, Query};
+use super::{any, int, nothing, nth, rows, text, Db, FromRow, Query};
 use crate::app::ports::Row;
 use crate::app::ports::{Sql, Stmt};
 use crate::mail::topics::Choice;
@@ -18,16 +18,18 @@ pub(super) const REQUEST: &str =
 pub(super) const FORGET_REQUEST: &str = "DELETE FROM pending WHERE id = ?1";
 
 /// Confirming request `?1` at `?2`: the address becomes subscriber `?3`
-/// (or keeps its id and takes the new choice).
+/// (or keeps its id, takes the new choice and a new version of its links,
+/// which revokes every link sent before).
 pub(super) const CONFIRM_SUBSCRIBER: &str = "INSERT INTO subscribers (id, email, every, frequency, confirmed_at) \
      SELECT ?3, p.email, p.every, p.frequency, ?2 FROM pending p WHERE p.id = ?1 AND p.expires_at >= ?2 \
-     ON CONFLICT (email) DO UPDATE SET every = excluded.every, frequency = excluded.frequency";
+     ON CONFLICT (email) DO UPDATE SET every = excluded.every, frequency = excluded.frequency, \
+     links = subscribers.links + 1";
 pub(super) const CONFIRM_DELETE_TOPICS: &str = "DELETE FROM subscriber_topics WHERE subscriber_id = \
      (SELECT s.id FROM subscribers s JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2)";
 pub(super) const CONFIRM_INSERT_TOPICS: &str = "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT s.id, j.value \
      FROM pending p JOIN subscribers s ON s.email = p.email, json_each(p.topics) j WHERE p.id = ?1 AND p.expires_at >= ?2";
 pub(super) const CONFIRM_SELECT: &str =
-    "SELECT s.id, s.every, s.frequency, p.topics FROM subscribers s \
+    "SELECT s.id, s.links, s.every, s.frequency, p.topics FROM subscribers s \
      JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2";
 /// The request is used up (a new id `?2`: the link no longer works), but
 /// kept until the throttle (`?3` after its email) has passed, so the next
@@ -35,7 +37,7 @@ pub(super) const CONFIRM_SELECT: &str =
 pub(super) const CONFIRM_USE_REQUEST: &str =
     "UPDATE pending SET id = ?2, expires_at = sent_at + ?3 WHERE id = ?1";
 
-pub(super) const CHOICE: &str = "SELECT every, frequency, \
+pub(super) const CHOICE: &str = "SELECT every, frequency, links, \
      (SELECT json_group_array(topic) FROM subscriber_topics WHERE subscriber_id = ?1) AS topics \
      FROM subscribers WHERE id = ?1";
 pub(super) const SET_CHOICE: &str =
@@ -50,6 +52,13 @@ pub(super) const ERASE_REQUEST: &str =
     "DELETE FROM pending WHERE email = (SELECT email FROM subscribers WHERE id = ?1)";
 /// The whole erasure: topics and delivery records go with the row.
 pub(super) const ERASE: &str = "DELETE FROM subscribers WHERE id = ?1 RETURNING id";
+/// The same, by a link of version `?2` of the subscriber's links only.
+pub(super) const UNSUBSCRIBE_REQUEST: &str =
+    "DELETE FROM pending WHERE email = (SELECT email FROM subscribers WHERE id = ?1 AND links = ?2)";
+pub(super) const UNSUBSCRIBE: &str =
+    "DELETE FROM subscribers WHERE id = ?1 AND links = ?2 RETURNING id";
+/// Whether subscriber `?1` is (still) there.
+pub(super) const EXISTS: &str = "SELECT id FROM subscribers WHERE id = ?1";
 
 pub(super) const REQUEST_TO_MAIL: &str =
     "SELECT email, every, frequency, topics FROM pending WHERE id = ?1 AND expires_at >= ?2";
@@ -89,6 +98,8 @@ impl FromRow for RequestToMail {
 #[derive(Debug)]
 pub struct Confirmed {
     pub id: String,
+    /// The version of their links (`subscribers.links`).
+    pub links: i64,
     pub choice: Choice,
 }
 
@@ -97,9 +108,38 @@ impl FromRow for Confirmed {
     fn from_row(row: &Row) -> Option<Self> {
         Some(Confirmed {
             id: text(row, "id")?,
+            links: int(row, "links")?,
             choice: Choice::from_row(row)?,
         })
     }
+}
+
+/// A subscriber as their own page shows them.
+#[derive(Debug)]
+pub struct Current {
+    pub choice: Choice,
+    /// The version of their links: only a link of this version works.
+    pub links: i64,
+}
+
+impl FromRow for Current {
+    const NAME: &'static str = "Current";
+    fn from_row(row: &Row) -> Option<Self> {
+        Some(Current {
+            links: int(row, "links")?,
+            choice: Choice::from_row(row)?,
+        })
+    }
+}
+
+/// What an unsubscribe link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribed {
+    Erased,
+    /// Nobody had that id any more.
+    Gone,
+    /// The subscriber is there, and the link is of an older version.
+    Revoked,
 }
 
 impl<'a, S: Sql> Db<'a, S> {
@@ -139,7 +179,7 @@ impl<'a, S: Sql> Db<'a, S> {
         new: &str,
         used: &str,
         throttle_millis: i64,
-    ) -> Query<'a, S, Option<(String, Choice)>> {
+    ) -> Query<'a, S, Option<Confirmed>> {
         let key = || vec![pending.into(), now_millis.into()];
         self.query(
             vec![
@@ -157,15 +197,15 @@ impl<'a, S: Sql> Db<'a, S> {
             ],
             |mut a| {
                 let confirmed: Vec<Confirmed> = rows(nth(&mut a, 3))?;
-                Ok(confirmed.into_iter().next().map(|c| (c.id, c.choice)))
+                Ok(confirmed.into_iter().next())
             },
         )
     }
 
-    /// A subscriber's choice; `None` once they are gone.
-    pub fn choice(&self, id: &str) -> Query<'a, S, Option<Choice>> {
+    /// A subscriber's choice and links' version; `None` once they are gone.
+    pub fn subscriber(&self, id: &str) -> Query<'a, S, Option<Current>> {
         self.query(vec![Stmt::new(CHOICE, vec![id.into()])], |mut a| {
-            let found: Vec<Choice> = rows(nth(&mut a, 0))?;
+            let found: Vec<Current> = rows(nth(&mut a, 0))?;
             Ok(found.into_iter().next())
         })
     }
@@ -201,6 +241,28 @@ impl<'a, S: Sql> Db<'a, S> {
                 Stmt::new(ERASE, vec![id.into()]),
             ],
             |mut a| Ok(any(&mut a, 1)),
+        )
+    }
+
+    /// Erases a subscriber and any request of their address, if `links`
+    /// is the version of their links.
+    pub fn unsubscribe(&self, id: &str, links: i64) -> Query<'a, S, Unsubscribed> {
+        let key = || vec![id.into(), links.into()];
+        self.query(
+            vec![
+                Stmt::new(UNSUBSCRIBE_REQUEST, key()),
+                Stmt::new(UNSUBSCRIBE, key()),
+                Stmt::new(EXISTS, vec![id.into()]),
+            ],
+            |mut a| {
+                Ok(if any(&mut a, 1) {
+                    Unsubscribed::Erased
+                } else if any(&mut a, 2) {
+                    Unsubscribed::Revoked
+                } else {
+                    Unsubscribed::Gone
+                })
+            },
         )
     }
 

@@ -79,7 +79,8 @@ pub async fn list<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
 }
 
 /// `POST /operator/mail/<id>/resend`: back on the queue; recipients already
-/// sent to are skipped there.
+/// sent to are skipped there. Refused (410) once the mailing is too old
+/// for its delivery records to be sure to be there (`prune`).
 pub async fn resend<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
@@ -94,6 +95,19 @@ pub async fn resend<P: Platform>(
             "This dead mail is not readable ({malformed}); see the listing."
         ))
     })?;
+    if let Some(mailing) = message.mailing() {
+        let since = super::prune::resendable_since(app.now_millis());
+        if !app.db().mailing_since(&mailing.id, since).run().await? {
+            // Its recipients' delivery records are gone, or may go before
+            // it is read: a resend would mail again everyone it reached.
+            // Kept for the listing until it is pruned itself.
+            app.log(
+                Level::Warn,
+                &format!("alert mail dead id={id} not resent: its mailing is too old"),
+            );
+            return Err(AppError::Gone("Not resent: its mailing is older than its delivery records are kept (30 days), so it would mail again everyone it reached.".into()));
+        }
+    }
     enqueue(app, &[message]).await?;
     app.db().forget_dead(id).run().await?;
     app.log(

@@ -12,7 +12,9 @@
 //!   nobody twice; `confirm` sends a confirmation request (transactional);
 //! - `dead`: a message that keeps failing ends in the dead-letter queue,
 //!   whose consumer keeps it in `dead_mail` for the operator
-//!   (`/operator/mail`).
+//!   (`/operator/mail`);
+//! - `prune`: the every-minute cron deletes delivery records, mailings
+//!   and dead mail past their age, a bounded batch a run.
 //!
 //! Messages are `MailMessage`s (`super::messages`); statements are
 //! `super::db`'s. Queue messages and logs carry ids, never addresses.
@@ -22,6 +24,7 @@ mod compose;
 mod confirm;
 pub mod dead;
 mod fanout;
+mod prune;
 mod schedule;
 mod send;
 pub mod test_send;

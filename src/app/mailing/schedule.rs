@@ -52,7 +52,8 @@ async fn queue_first<P: Platform>(
     Ok(())
 }
 
-/// Every minute: expired confirmation requests are deleted, mailings whose
+/// Every minute: expired confirmation requests are deleted, old records
+/// pruned (`super::prune`), mailings whose
 /// first message never reached the queue are put on it, and each alert and
 /// change note of `site:notify` that is due and has no mailing yet gets
 /// one (`notes` first: some are recorded as carried by another).
@@ -79,6 +80,7 @@ pub async fn go_live<P: Platform>(app: &App<'_, P>) -> Result<(), AppError> {
         .sweep(app.now_millis(), &ids, &days, stale_before)
         .run()
         .await?;
+    super::prune::prune(app).await;
     for stale in &sweep.stale {
         // Taken by this run only (a claim renewed now is left alone by the
         // next ones for 5 minutes), then put on the queue.

@@ -71,9 +71,16 @@ pub async fn send<P: Platform>(
     let mut throttled_at = None;
     for (i, reader) in claimed.iter().enumerate() {
         let sub = &reader.id;
-        let t = token::manage(secret, sub);
-        let manage = token::link(app.site(), &t, Route::Subscription);
-        let unsubscribe = token::link(app.site(), &t, Route::Unsubscribe);
+        let manage = token::link(
+            app.site(),
+            &token::topics(secret, sub, reader.links, app.now()),
+            Route::Subscription,
+        );
+        let unsubscribe = token::link(
+            app.site(),
+            &token::unsubscribe(secret, sub, reader.links),
+            Route::Unsubscribe,
+        );
         let message_id = format!("{message_prefix}-{sub}");
         let envelope = Envelope {
             site: app.site(),
