@@ -9,12 +9,13 @@ use std::process::Command;
 
 #[test]
 fn pages_are_valid_html() {
-    let w = Worker::start(&[]);
+    // D1 too: the unsubscribe page reads the subscriber's links' version.
+    let w = Worker::start_with_d1(&[]);
     let content = content_copy();
     w.publish(content.path(), false);
     // The confirm and unsubscribe buttons, behind links signed as the
     // Worker signs them (`SUBSCRIBER_SECRET` of the tests).
-    use access_alerts::mail::token::{sign, Purpose};
+    use access_alerts::mail::token::{sign, unsubscribe as unsubscribe_token, Purpose};
     let secret = "test-subscriber-secret";
     let exp = chrono::Utc::now().timestamp() + 3600;
     let confirm = format!(
@@ -23,7 +24,7 @@ fn pages_are_valid_html() {
     );
     let unsubscribe = format!(
         "/unsubscribe?t={}",
-        sign(secret, Purpose::Manage, "0123456789abcdef", 0)
+        unsubscribe_token(secret, "0123456789abcdef", 0)
     );
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();

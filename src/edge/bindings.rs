@@ -55,8 +55,9 @@ pub(super) fn js_error(e: &JsValue) -> PortError {
 
 impl InquiryQueue for Bindings<'_> {
     async fn send_inquiry(&self, inquiry: &QueuedInquiry) -> Result<(), PortError> {
-        let text = serde_json::to_string(&[inquiry]).map_err(port)?;
-        self.enqueue("INQUIRIES", &text).await
+        // `queue_send_batch` takes `[body, delaySeconds]` pairs.
+        let body = serde_json::to_string(inquiry).map_err(port)?;
+        self.enqueue("INQUIRIES", &format!("[[{body},0]]")).await
     }
 }
 
@@ -172,6 +173,7 @@ impl Sql for Bindings<'_> {
 }
 
 impl Bindings<'_> {
+    /// `messages_json`: a JSON array of `[body, delaySeconds]` pairs.
     async fn enqueue(&self, binding: &str, messages_json: &str) -> Result<(), PortError> {
         let promise =
             queue_send_batch(self.env, binding, messages_json).map_err(|e| js_error(&e))?;
