@@ -108,12 +108,14 @@ pub fn contacts_entry(contacts: &[Contact]) -> KvEntry {
 }
 
 /// The keys derived from every alert at once (not one alert's): the search
-/// index and the months that have alerts. The publisher writes the parts
+/// index and the months that have alerts, as of `now` (unix seconds: what
+/// is public then and what is scheduled). The publisher writes the parts
 /// that changed (`search::index::plan`).
 pub fn derived<'a>(
     records: impl IntoIterator<Item = &'a AlertRecord> + Clone,
+    now: i64,
 ) -> std::collections::BTreeMap<String, String> {
-    let mut parts = crate::search::index::build(records.clone());
+    let mut parts = crate::search::index::build(records.clone(), now);
     parts.insert(
         crate::months::KEY.to_string(),
         crate::months::Months::of(records.clone()).render(),

@@ -106,8 +106,8 @@ async fn run<P: Platform>(
     let mut texts = app.store.texts(&wanted).await?;
     let docs = texts
         .get(index::META_KEY)
-        .and_then(|m| serde_json::from_str::<Meta>(m).ok())
-        .map(|m| m.docs)
+        .and_then(|m| Meta::parse(m))
+        .map(|m| m.docs_at(now))
         .unwrap_or(0);
     // The stems each required word stands for (a prefix: several).
     let mut stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
@@ -117,7 +117,8 @@ async fn run<P: Platform>(
             .get(&index::words_key(&p.folded))
             .map(String::as_str)
             .unwrap_or("");
-        let (expanded, cut) = rank::expansions(&p.folded, &p.stem, &index::parse_block(block), now);
+        let (expanded, cut) =
+            rank::expansions(&p.folded, &p.stem, &index::parse_block(block, now), now);
         stems[i] = expanded;
         more_words[i] = cut;
         // Second read: the words the prefix stands for.
@@ -132,7 +133,7 @@ async fn run<P: Platform>(
     }
     let list = |key: &str| -> Option<TermList<'_>> {
         let text = texts.get(key)?;
-        let parsed = TermList::parse(text);
+        let parsed = TermList::parse(text, now);
         if parsed.is_none() {
             app.store.note_broken(key);
         }
@@ -244,7 +245,7 @@ async fn suggest<P: Platform>(
         }
     };
     Ok(
-        rank::closest(&first.folded, &index::parse_block(block), now)
+        rank::closest(&first.folded, &index::parse_block(block, now), now)
             .map(|word| q.replacing(&first.at, word)),
     )
 }

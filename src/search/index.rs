@@ -10,6 +10,14 @@
 //!   them, most common first, at most [`MAX_BLOCK_WORDS`]): prefix matches
 //!   and spelling suggestions.
 //! - `search:meta`: how many alerts are indexed (for the IDF).
+//!
+//! Every count is of the alerts public when the index was built, plus the
+//! dates of those scheduled then, so that a query counts only what is
+//! public at its own time: a scheduled alert changes no score, order,
+//! prefix or suggestion until its date (`docs_at`, `TermList::parse`,
+//! `parse_block`). A term's best postings and a block's commonest words are
+//! chosen among public alerts only; scheduled alerts' postings and words
+//! follow them, all of them.
 //! - `site:manifest`: the hash of every part derived from all of
 //!   `content/` (these and `site:months`), read by the publisher only, so
 //!   that it writes just the parts whose content changed.
@@ -128,12 +136,43 @@ impl Posting<'_> {
     }
 }
 
-/// A term's postings as stored (`search:t:<stem>`).
+/// A term's postings as read at a time (`search:t:<stem>`): the stored
+/// text is a first line `df[\tdates]` (the alerts public when it was
+/// built, and the dates of the scheduled ones, comma-separated), then the
+/// best public postings and every scheduled one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermList<'a> {
-    /// How many alerts (drafts aside) have the term.
+    /// How many alerts (drafts aside) public at the time read have the term.
     pub df: u32,
+    /// The postings of alerts public at the time read, best first.
     pub postings: Vec<Posting<'a>>,
+}
+
+/// Dates as stored after a count: comma-separated unix seconds.
+fn render_dates(dates: &[i64]) -> String {
+    let mut out = String::new();
+    for (i, d) in dates.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&d.to_string());
+    }
+    out
+}
+
+/// `count` plus the stored `dates` that are not after `now`.
+fn count_at(count: u32, dates: &str, now: i64) -> u32 {
+    let due = dates
+        .split(',')
+        .filter_map(|d| d.parse::<i64>().ok())
+        .filter(|d| *d <= now)
+        .count();
+    count.saturating_add(due as u32)
+}
+
+/// The order of postings: best first, newer first among equals.
+fn posting_order(a: (u32, i64, &str), b: (u32, i64, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2))
 }
 
 impl<'a> TermList<'a> {
@@ -142,27 +181,49 @@ impl<'a> TermList<'a> {
         self.postings.len() as u64 >= u64::from(self.df)
     }
 
-    /// Reads a stored list; `None` if it is not one (logged by the caller).
-    pub fn parse(text: &'a str) -> Option<Self> {
+    /// Reads a stored list as of `now` (unix seconds): the alerts public
+    /// then, counted and listed best first; `None` if it is not one
+    /// (logged by the caller).
+    pub fn parse(text: &'a str, now: i64) -> Option<Self> {
         let mut lines = text.lines();
-        let df = lines.next()?.parse().ok()?;
-        let postings = lines
-            .map(|line| {
-                let mut f = line.split('\t');
-                Some(Posting {
-                    impact: f.next()?.parse().ok()?,
-                    date: f.next()?.parse().ok()?,
-                    slug: f.next()?,
-                    category: f.next()?,
-                    tags: f.next()?,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let head = lines.next()?;
+        let (df, dates) = head.split_once('\t').unwrap_or((head, ""));
+        let df = count_at(df.parse().ok()?, dates, now);
+        // The public postings come first, in order, then the scheduled
+        // ones (as many as the dates): each put in its place once public,
+        // a few at most, so no sort.
+        let scheduled = dates.split(',').filter(|d| !d.is_empty()).count();
+        let public = text.lines().count().saturating_sub(1 + scheduled);
+        let mut postings: Vec<Posting> = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let mut f = line.split('\t');
+            let p = Posting {
+                impact: f.next()?.parse().ok()?,
+                date: f.next()?.parse().ok()?,
+                slug: f.next()?,
+                category: f.next()?,
+                tags: f.next()?,
+            };
+            if i < public {
+                postings.push(p);
+            } else if p.date <= now {
+                let at = postings.partition_point(|q| {
+                    posting_order((q.impact, q.date, q.slug), (p.impact, p.date, p.slug)).is_lt()
+                });
+                postings.insert(at, p);
+            }
+        }
         Some(TermList { df, postings })
     }
 
-    pub fn render(&self) -> String {
-        let mut out = format!("{}\n", self.df);
+    /// The stored text of public postings (scheduled ones' `dates`
+    /// counted from their date on).
+    pub fn render(&self, dates: &[i64]) -> String {
+        let mut out = if dates.is_empty() {
+            format!("{}\n", self.df)
+        } else {
+            format!("{}\t{}\n", self.df, render_dates(dates))
+        };
         for p in &self.postings {
             out.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\n",
@@ -173,11 +234,14 @@ impl<'a> TermList<'a> {
     }
 }
 
-/// One word of a prefix block.
+/// One word of a prefix block, as read at a time. Stored as
+/// `folded\tstem\tdf\tfirst[\tdates]`: `df` the alerts public when the
+/// block was built, `dates` the scheduled ones'.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockWord<'a> {
     pub folded: &'a str,
     pub stem: &'a str,
+    /// How many alerts public at the time read have the word.
     pub df: u32,
     /// The earliest date (unix seconds) of an alert with the word: before
     /// it, the word is an embargoed alert's, and no prefix or suggestion
@@ -185,26 +249,87 @@ pub struct BlockWord<'a> {
     pub first: i64,
 }
 
-/// Reads a prefix block (`search:w:<xx>`); lines that are not words are skipped.
-pub fn parse_block(text: &str) -> Vec<BlockWord<'_>> {
-    text.lines()
-        .filter_map(|line| {
-            let mut f = line.split('\t');
-            Some(BlockWord {
-                folded: f.next()?,
-                stem: f.next()?,
-                df: f.next()?.parse().ok()?,
-                first: f.next().and_then(|d| d.parse().ok()).unwrap_or(0),
-            })
-        })
-        .collect()
+/// Reads a prefix block (`search:w:<xx>`) as of `now`: the words of alerts
+/// public then, commonest first (the first letters among equals); lines
+/// that are not words are skipped.
+pub fn parse_block(text: &str, now: i64) -> Vec<BlockWord<'_>> {
+    // Words whose count grew since the block was built (scheduled alerts
+    // public now) are put in their places; the rest are stored in order.
+    let mut words: Vec<BlockWord> = Vec::new();
+    let mut grown: Vec<BlockWord> = Vec::new();
+    for line in text.lines() {
+        let mut f = line.split('\t');
+        let (Some(folded), Some(stem), Some(Ok(df))) =
+            (f.next(), f.next(), f.next().map(str::parse::<u32>))
+        else {
+            continue;
+        };
+        let first = f.next().and_then(|d| d.parse().ok()).unwrap_or(0);
+        let now_df = count_at(df, f.next().unwrap_or(""), now);
+        let w = BlockWord {
+            folded,
+            stem,
+            df: now_df,
+            first,
+        };
+        if now_df == 0 || first > now {
+            continue;
+        }
+        if now_df > df {
+            grown.push(w);
+        } else {
+            words.push(w);
+        }
+    }
+    for w in grown {
+        let at = words.partition_point(|x| x.df > w.df || (x.df == w.df && x.folded < w.folded));
+        words.insert(at, w);
+    }
+    words
 }
 
-/// `search:meta`: how many alerts are indexed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// `search:meta`: how many alerts were public when the index was built,
+/// and the dates of those scheduled then: `{"n": 12, "s": [1733097600]}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
-    #[serde(rename = "n")]
     pub docs: u32,
+    pub scheduled: Vec<i64>,
+}
+
+impl Meta {
+    /// How many alerts are public at `now`.
+    pub fn docs_at(&self, now: i64) -> u32 {
+        let due = self.scheduled.iter().filter(|d| **d <= now).count();
+        self.docs.saturating_add(due as u32)
+    }
+
+    /// Reads the stored JSON by hand (serde's derived reader of a list
+    /// cost the Worker bytes: `make size`); `None` if it is not one.
+    pub fn parse(text: &str) -> Option<Meta> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let docs = u32::try_from(v.get("n")?.as_u64()?).ok()?;
+        let scheduled = match v.get("s") {
+            None => Vec::new(),
+            Some(list) => list
+                .as_array()?
+                .iter()
+                .filter_map(serde_json::Value::as_i64)
+                .collect(),
+        };
+        Some(Meta { docs, scheduled })
+    }
+
+    pub fn render(&self) -> String {
+        if self.scheduled.is_empty() {
+            format!("{{\"n\":{}}}", self.docs)
+        } else {
+            format!(
+                "{{\"n\":{},\"s\":[{}]}}",
+                self.docs,
+                render_dates(&self.scheduled)
+            )
+        }
+    }
 }
 
 /// The BM25F weight of one term in one alert, times 1,000, from its
@@ -236,15 +361,29 @@ struct OwnedPosting {
     tags: String,
 }
 
-/// Builds every part of the index (key to value) from the alerts to search:
-/// drafts are left out; scheduled alerts are in, and the Worker skips them
-/// until their date.
-pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap<String, String> {
+/// One word of the archive while a block is built: its stem, how many
+/// public alerts have it, the earliest date, the scheduled alerts' dates.
+type WordCount = (String, u32, i64, Vec<i64>);
+
+/// Builds every part of the index (key to value) from the alerts to search
+/// at `now` (unix seconds): drafts are left out; alerts scheduled after
+/// `now` are in, counted by their dates, and the Worker counts and lists
+/// them from their date on.
+pub fn build<'a>(
+    records: impl IntoIterator<Item = &'a AlertRecord>,
+    now: i64,
+) -> BTreeMap<String, String> {
     let mut postings: HashMap<String, Vec<OwnedPosting>> = HashMap::new();
-    let mut words: HashMap<String, (String, u32, i64)> = HashMap::new();
+    let mut words: HashMap<String, WordCount> = HashMap::new();
     let mut docs = 0u32;
+    let mut scheduled_docs = Vec::new();
     for r in records.into_iter().filter(|r| !r.draft) {
-        docs += 1;
+        let date = r.date.timestamp();
+        if date <= now {
+            docs += 1;
+        } else {
+            scheduled_docs.push(date);
+        }
         let category = r
             .category
             .as_deref()
@@ -276,24 +415,31 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
                 tags: tags.clone(),
             });
         }
-        let date = r.date.timestamp();
         for (folded, stem) in seen_words {
-            let e = words.entry(folded).or_insert((stem, 0, date));
-            e.1 += 1;
+            let e = words.entry(folded).or_insert((stem, 0, date, Vec::new()));
+            if date <= now {
+                e.1 += 1;
+            } else {
+                e.3.push(date);
+            }
             e.2 = e.2.min(date);
         }
     }
     let mut parts = BTreeMap::new();
-    for (stem, mut list) in postings {
+    for (stem, all) in postings {
+        // The best public postings, chosen among public alerts only; then
+        // every scheduled one, counted by its date.
+        let (mut list, mut later): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.date <= now);
         let df = list.len() as u32;
-        // Best first; newer first among equals (recency breaks ties).
-        list.sort_by(|a, b| {
-            b.impact
-                .cmp(&a.impact)
-                .then(b.date.cmp(&a.date))
-                .then(a.slug.cmp(&b.slug))
-        });
+        let order = |a: &OwnedPosting, b: &OwnedPosting| {
+            posting_order((a.impact, a.date, &a.slug), (b.impact, b.date, &b.slug))
+        };
+        list.sort_by(order);
         list.truncate(MAX_POSTINGS);
+        later.sort_by(order);
+        let mut dates: Vec<i64> = later.iter().map(|p| p.date).collect();
+        dates.sort_unstable();
+        list.extend(later);
         let stored = TermList {
             df,
             postings: list
@@ -307,28 +453,39 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
                 })
                 .collect(),
         };
-        parts.insert(term_key(&stem), stored.render());
+        parts.insert(term_key(&stem), stored.render(&dates));
     }
-    let mut blocks: BTreeMap<String, Vec<(String, String, u32, i64)>> = BTreeMap::new();
-    for (folded, (stem, df, first)) in words {
+    let mut blocks: BTreeMap<String, Vec<(String, WordCount)>> = BTreeMap::new();
+    for (folded, count) in words {
         blocks
             .entry(block_of(&folded).to_string())
             .or_default()
-            .push((folded, stem, df, first));
+            .push((folded, count));
     }
-    for (block, mut list) in blocks {
-        list.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_BLOCK_WORDS);
-        let text: String = list
-            .iter()
-            .map(|(f, s, df, first)| format!("{f}\t{s}\t{df}\t{first}\n"))
-            .collect();
+    for (block, list) in blocks {
+        // The commonest public words, chosen among public alerts only;
+        // then every word scheduled alerts bring, counted by their dates.
+        let (mut public, later): (Vec<_>, Vec<_>) = list.into_iter().partition(|(_, c)| c.1 > 0);
+        public.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+        public.truncate(MAX_BLOCK_WORDS);
+        let mut text = String::new();
+        for (f, (s, df, first, mut dates)) in public.into_iter().chain(later) {
+            text.push_str(&format!("{f}\t{s}\t{df}\t{first}"));
+            if !dates.is_empty() {
+                dates.sort_unstable();
+                text.push('\t');
+                text.push_str(&render_dates(&dates));
+            }
+            text.push('\n');
+        }
         parts.insert(format!("{WORDS_PREFIX}{block}"), text);
     }
-    parts.insert(
-        META_KEY.to_string(),
-        serde_json::to_string(&Meta { docs }).unwrap_or_default(),
-    );
+    scheduled_docs.sort_unstable();
+    let meta = Meta {
+        docs,
+        scheduled: scheduled_docs,
+    };
+    parts.insert(META_KEY.to_string(), meta.render());
     parts
 }
 
@@ -386,6 +543,9 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    /// When these tests build and read the index: after every alert.
+    const NOW: i64 = 1_733_011_200;
+
     fn alert(slug: &str, title: &str, body: &str, day: u32) -> AlertRecord {
         AlertRecord {
             category: Some("Opinion".into()),
@@ -405,8 +565,8 @@ mod tests {
     fn postings_round_trip_and_put_title_matches_first() {
         let a = alert("a", "Accreditation denied", "Other words.", 1);
         let b = alert("b", "Other news", "The accreditation of NGOs.", 2);
-        let parts = build([&a, &b]);
-        let list = TermList::parse(&parts["search:t:accredit"]).unwrap();
+        let parts = build([&a, &b], NOW);
+        let list = TermList::parse(&parts["search:t:accredit"], NOW).unwrap();
         assert_eq!(list.df, 2);
         assert!(list.complete());
         assert_eq!(
@@ -415,12 +575,12 @@ mod tests {
         );
         assert_eq!(list.postings[0].category, "opinion");
         assert!(list.postings[0].has_tag("un-oewg"));
-        assert_eq!(TermList::parse(&list.render()), Some(list));
+        assert_eq!(TermList::parse(&list.render(&[]), NOW), Some(list));
         assert!(
             !parts.contains_key("search:t:the"),
             "stop words are not indexed"
         );
-        let block = parse_block(&parts["search:w:ac"]);
+        let block = parse_block(&parts["search:w:ac"], NOW);
         assert_eq!(block[0].folded, "accreditation");
         assert_eq!((block[0].stem, block[0].df), ("accredit", 2));
         assert_eq!(
@@ -435,7 +595,7 @@ mod tests {
     fn drafts_are_not_indexed() {
         let mut d = alert("d", "Secret plan", "Hidden.", 1);
         d.draft = true;
-        assert!(!build([&d]).contains_key("search:t:secret"));
+        assert!(!build([&d], NOW).contains_key("search:t:secret"));
     }
 
     #[test]
@@ -447,8 +607,8 @@ mod tests {
                 r
             })
             .collect();
-        let parts = build(&records);
-        let list = TermList::parse(&parts["search:t:common"]).unwrap();
+        let parts = build(&records, NOW);
+        let list = TermList::parse(&parts["search:t:common"], NOW).unwrap();
         assert_eq!(list.df as usize, MAX_POSTINGS + 20);
         assert_eq!(list.postings.len(), MAX_POSTINGS);
         assert!(!list.complete());
@@ -471,14 +631,14 @@ mod tests {
     fn plan_writes_only_changed_parts_and_deletes_gone_ones() {
         let a = alert("a", "Accreditation", "Body one.", 1);
         let b = alert("b", "Telecoms", "Body two.", 2);
-        let first = build([&a, &b]);
+        let first = build([&a, &b], NOW);
         let p = plan(&first, None);
         assert_eq!(p.put.len(), first.len() + 1);
         assert!(p.delete.is_empty());
         let manifest = &p.put.last().unwrap().1;
         assert!(plan(&first, Some(manifest)).put.is_empty());
         let b2 = alert("b", "Telecoms", "Body changed.", 2);
-        let second = build([&a, &b2]);
+        let second = build([&a, &b2], NOW);
         let p2 = plan(&second, Some(manifest));
         let written: Vec<&str> = p2.put.iter().map(|(k, _)| k.as_str()).collect();
         // `body` moves (b's body is longer? no: same length) and `chang` is new;
@@ -487,6 +647,64 @@ mod tests {
         assert!(!written.contains(&"search:t:accredit"));
         assert!(p2.delete.contains(&"search:t:two".to_string()));
         assert_eq!(*written.last().unwrap(), MANIFEST_KEY);
+    }
+
+    #[test]
+    fn a_scheduled_alert_counts_for_nothing_until_its_date() {
+        let public: Vec<AlertRecord> = (1..=3)
+            .map(|d| alert(&format!("p{d}"), "Mexico telecoms", "Regulators.", d))
+            .collect();
+        let mut later = alert("later", "Mexico mergers", "Embargoed words.", 1);
+        later.date = chrono::DateTime::from_timestamp(NOW + 3600, 0).unwrap();
+        let before = build(&public, NOW);
+        let with: Vec<AlertRecord> = public.iter().cloned().chain([later.clone()]).collect();
+        let after = build(&with, NOW);
+        fn read(
+            parts: &BTreeMap<String, String>,
+            at: i64,
+        ) -> (u32, TermList<'_>, Vec<(String, u32)>) {
+            let meta = Meta::parse(&parts[META_KEY]).unwrap();
+            let list = TermList::parse(&parts["search:t:mexico"], at).unwrap();
+            let block: Vec<(String, u32)> = parse_block(&parts["search:w:me"], at)
+                .into_iter()
+                .map(|w| (w.folded.to_string(), w.df))
+                .collect();
+            (meta.docs_at(at), list, block)
+        }
+        assert_eq!(read(&before, NOW), read(&after, NOW), "before its date");
+        let (docs, list, block) = read(&after, NOW + 3600);
+        assert_eq!(docs, 4, "at its date");
+        assert_eq!(list.df, 4);
+        assert!(list.postings.iter().any(|p| p.slug == "later"));
+        assert!(block.contains(&("mergers".to_string(), 1)));
+        assert_eq!(block[0], ("mexico".to_string(), 4), "commonest first");
+        // Its postings come in best first, whatever order they were stored in.
+        assert!(list
+            .postings
+            .windows(2)
+            .all(|w| (w[0].impact, w[0].date) >= (w[1].impact, w[1].date)));
+    }
+
+    #[test]
+    fn a_scheduled_alert_never_pushes_a_public_posting_out_of_the_best() {
+        let public: Vec<AlertRecord> = (0..MAX_POSTINGS)
+            .map(|i| {
+                let mut r = alert(&format!("s{i}"), "Common", "Body of some length here.", 1);
+                r.date += chrono::Duration::seconds(i as i64);
+                r
+            })
+            .collect();
+        let mut strong = alert("strong", "Common common common", "Common.", 1);
+        strong.date = chrono::DateTime::from_timestamp(NOW + 60, 0).unwrap();
+        let with: Vec<AlertRecord> = public.iter().cloned().chain([strong]).collect();
+        assert_eq!(
+            TermList::parse(&build(&public, NOW)["search:t:common"], NOW),
+            TermList::parse(&build(&with, NOW)["search:t:common"], NOW),
+        );
+        let built = build(&with, NOW);
+        let at = TermList::parse(&built["search:t:common"], NOW + 60).unwrap();
+        assert_eq!(at.postings[0].slug, "strong", "first at its date");
+        assert_eq!(at.df as usize, MAX_POSTINGS + 1);
     }
 
     #[test]

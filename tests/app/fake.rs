@@ -235,7 +235,7 @@ impl Fake {
             .iter()
             .filter_map(|k| serde_json::from_str(&self.value(k)?).ok())
             .collect();
-        let parts = keyset::derived(&records);
+        let parts = keyset::derived(&records, self.clock.get().div_euclid(1000));
         let plan = index::plan(&parts, self.value(index::MANIFEST_KEY).as_deref());
         for (key, value) in &plan.put {
             self.put_raw(key, value.as_bytes(), None);

@@ -435,3 +435,49 @@ fn ranking_on_the_judged_set() {
 /// What ranking reaches on the judged set today: a change that does worse fails.
 const JUDGED_MIN_P3: f64 = 1.0;
 const JUDGED_MIN_BEST: usize = 47;
+
+#[test]
+fn publishing_a_scheduled_alert_changes_no_search_answer_byte_for_byte_until_its_date() {
+    let site = Site::from_content();
+    let queries = [
+        "/api/search?q=mexico",
+        "/api/search?q=telecommunications+regulators",
+        "/api/search?q=tel",
+        "/api/search?q=mexicco",
+        "/api/search?q=regulatorz",
+        "/api/search?q=mergers",
+        "/api/search?q=mexico&category=opinion",
+        "/search?q=mexico",
+        "/search?q=telecom",
+    ];
+    let answers = |site: &Site| -> Vec<String> {
+        queries
+            .iter()
+            .map(|path| {
+                let r = site.get(path);
+                assert_eq!(r.status, 200, "{path}");
+                r.text()
+            })
+            .collect()
+    };
+    let before = answers(&site);
+    // Scheduled in an hour, full of the archive's words and some new ones:
+    // every count, score, prefix and suggestion would move if it counted.
+    let at = chrono::DateTime::from_timestamp(START_MILLIS / 1000 + 3600, 0).unwrap();
+    site.publish_text(
+        "mexico-telecoms-mergers",
+        &format!(
+            "+++\ntitle = \"Mexico telecoms regulators mergers\"\ndate = {}\ncategory = \"Opinion\"\ntags = [\"Mexico\"]\n+++\nMexico, Mexico, Mexico: telecommunications regulators, telecoms mergers, telephony, television.\n",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let scheduled = answers(&site);
+    for ((path, b), s) in queries.iter().zip(&before).zip(&scheduled) {
+        assert_eq!(b, s, "{path}: the answer changed before the alert's date");
+    }
+    site.fake.advance_seconds(3600);
+    let live = answers(&site);
+    assert!(slugs(&serde_json::from_str(&live[0]).unwrap())
+        .contains(&"mexico-telecoms-mergers".to_string()));
+    assert_ne!(before[5], live[5], "mergers: found at its date");
+}

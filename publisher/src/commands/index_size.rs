@@ -18,7 +18,10 @@ pub fn index_size(args: &IndexSizeArgs) -> Result<()> {
         .map(|a| &a.record)
         .chain(&synthetic)
         .collect();
-    let parts = access_alerts::search::index::build(records.iter().copied());
+    let parts = access_alerts::search::index::build(
+        records.iter().copied(),
+        chrono::Utc::now().timestamp(),
+    );
     let bytes: usize = parts.iter().map(|(k, v)| k.len() + v.len()).sum();
     let largest = parts.values().map(String::len).max().unwrap_or(0);
     println!(

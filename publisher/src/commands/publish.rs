@@ -31,7 +31,8 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
     let synthetic: Vec<_> = (0..args.synthetic)
         .map(publisher::synthetic::record)
         .collect();
-    let derive = || keyset::derived(records.iter().copied().chain(&synthetic));
+    let now = chrono::Utc::now().timestamp();
+    let derive = || keyset::derived(records.iter().copied().chain(&synthetic), now);
     let (published, parts) =
         read(&w, args.store.remote, derive).context("reading what is published")?;
     let mut writes = Writes::default();
