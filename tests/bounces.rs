@@ -15,9 +15,6 @@ mod sns_support;
 use common::support::link_token;
 use common::{content_copy, Worker};
 use sns_support::{sns_key, SnsFields};
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
@@ -25,37 +22,15 @@ const SNS: (&str, &str) = ("Content-Type", "text/plain; charset=UTF-8");
 
 /// Serves the test certificate at `/cert.pem` and answers anything else
 /// 200 (the ConfirmSubscription link); the paths asked, in order.
-fn sns_stand_in() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let log = asked.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut first = String::new();
-            let _ = reader.read_line(&mut first);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let path = first.split(' ').nth(1).unwrap_or("").to_string();
-            let body = if path == "/cert.pem" {
-                sns_key().pem.clone()
-            } else {
-                "<ConfirmSubscriptionResponse/>".to_string()
-            };
-            log.lock().unwrap().push(path);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (origin, asked)
+fn sns_stand_in() -> (String, common::Asked) {
+    common::stand_in(|path, _| {
+        let body = if path == "/cert.pem" {
+            sns_key().pem.clone()
+        } else {
+            "<ConfirmSubscriptionResponse/>".to_string()
+        };
+        (200, body)
+    })
 }
 
 fn now_stamp() -> String {
@@ -108,7 +83,7 @@ fn a_signed_bounce_is_verified_by_webcrypto_and_suppresses_and_a_forgery_changes
         .lock()
         .unwrap()
         .iter()
-        .any(|p| p.starts_with("/confirm")));
+        .any(|(p, _)| p.starts_with("/confirm")));
 
     // A hard bounce for Ada, forged first (the message changed after signing).
     let event = serde_json::json!({
@@ -154,7 +129,7 @@ fn a_signed_bounce_is_verified_by_webcrypto_and_suppresses_and_a_forgery_changes
             .lock()
             .unwrap()
             .iter()
-            .filter(|p| *p == "/cert.pem")
+            .filter(|(p, _)| p == "/cert.pem")
             .count(),
         1,
         "the certificate is fetched once"

@@ -5,66 +5,40 @@
 mod common;
 
 use common::{content_copy, Worker};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 const ALWAYS_PASSES: &str = "1x0000000000000000000000000000000AA";
 const ALWAYS_FAILS: &str = "2x0000000000000000000000000000000AA";
 const SITE_KEY: &str = "1x00000000000000000000AA";
 const DUMMY_TOKEN: &str = "XXXX.DUMMY.TOKEN.XXXX";
 
-/// POST /siteverify with form fields `secret`, `response`, optional `remoteip`.
-fn siteverify_stand_in() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/siteverify", listener.local_addr().unwrap());
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
+/// POST /siteverify with form fields `secret`, `response`, optional
+/// `remoteip`; every request it was sent.
+fn siteverify_stand_in() -> (String, common::Asked) {
+    let (origin, asked) = common::stand_in(|_, body| {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("")
+        };
+        let answer = match (get("secret"), get("response")) {
+            (_, "") => {
+                serde_json::json!({"success": false, "error-codes": ["missing-input-response"]})
             }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let fields: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&body).unwrap_or_default();
-            let get = |k: &str| {
-                fields
-                    .iter()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
-            };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let answer = match (get("secret"), get("response")) {
-                (_, "") => {
-                    serde_json::json!({"success": false, "error-codes": ["missing-input-response"]})
-                }
-                (ALWAYS_PASSES, _) => {
-                    serde_json::json!({"success": true, "challenge_ts": "2024-11-26T10:00:00.000Z",
-                    "hostname": "example.com", "error-codes": [], "action": "", "cdata": ""})
-                }
-                (ALWAYS_FAILS, _) => {
-                    serde_json::json!({"success": false, "error-codes": ["invalid-input-response"]})
-                }
-                _ => serde_json::json!({"success": false, "error-codes": ["invalid-input-secret"]}),
+            (ALWAYS_PASSES, _) => {
+                serde_json::json!({"success": true, "challenge_ts": "2024-11-26T10:00:00.000Z",
+                "hostname": "example.com", "error-codes": [], "action": "", "cdata": ""})
             }
-            .to_string();
-            let mut out = stream;
-            let _ = write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
-        }
+            (ALWAYS_FAILS, _) => {
+                serde_json::json!({"success": false, "error-codes": ["invalid-input-response"]})
+            }
+            _ => serde_json::json!({"success": false, "error-codes": ["invalid-input-secret"]}),
+        };
+        (200, answer.to_string())
     });
-    (url, calls)
+    (format!("{origin}/siteverify"), asked)
 }
 
 fn inquiry(token: Option<&str>) -> String {
@@ -118,10 +92,10 @@ fn turnstile_is_verified_server_side() {
         inquiry(Some(DUMMY_TOKEN)).as_bytes(),
     );
     assert_eq!(ok.status, 202, "{}", ok.body);
-    assert!(calls.load(Ordering::SeqCst) >= 1, "verified server-side");
+    assert!(!calls.lock().unwrap().is_empty(), "verified server-side");
     drop(w);
 
-    let before = calls.load(Ordering::SeqCst);
+    let before = calls.lock().unwrap().len();
     let w = Worker::start(&[
         ("TURNSTILE_SECRET", ALWAYS_FAILS),
         ("TURNSTILE_SITE_KEY", SITE_KEY),
@@ -135,7 +109,7 @@ fn turnstile_is_verified_server_side() {
         inquiry(Some(DUMMY_TOKEN)).as_bytes(),
     );
     assert_eq!(failed.status, 403);
-    assert!(calls.load(Ordering::SeqCst) > before);
+    assert!(calls.lock().unwrap().len() > before);
     let form = w.request(
         "POST",
         "/contact",

@@ -550,3 +550,45 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One request a stand-in was sent: its path (with the query) and body.
+pub type Asked = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A local HTTP stand-in for an outside service (SNS, a WebSub hub,
+/// Turnstile's siteverify) on a free port: `answer` gives each request's
+/// status and body from its path and body. Its origin, and every request
+/// it was sent, in order.
+pub fn stand_in(answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static) -> (String, Asked) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let asked: Asked = Arc::new(Mutex::new(Vec::new()));
+    let kept = asked.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let path = first.split(' ').nth(1).unwrap_or("").to_string();
+            let (status, text) = answer(&path, &body);
+            kept.lock().unwrap().push((path, body));
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} Answered\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+        }
+    });
+    (origin, asked)
+}
