@@ -109,6 +109,7 @@ fn feed_of_20_alerts(bencher: Bencher) {
         atom_path: "/feed.xml",
         json_path: "/feed.json",
         now: chrono::DateTime::from_timestamp(1_732_000_000, 0).unwrap(),
+        hubs: &[],
     };
     bencher.bench(|| {
         let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();

@@ -45,6 +45,8 @@ pub struct FeedInfo<'a> {
     /// When the feed is made: a change note dated later is not counted in
     /// an entry's modified date yet.
     pub now: DateTime<Utc>,
+    /// WebSub hubs to advertise (`WEBSUB_HUBS`; may be none).
+    pub hubs: &'a [String],
 }
 
 /// Whether XML 1.0 allows `c` in a document: not the C0 controls other than
@@ -83,6 +85,7 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             title { (info.title) }
             updated { (rfc3339(updated)) }
             link rel="self" type="application/atom+xml" href=(site.abs(info.atom_path)) {}
+            @for hub in info.hubs { link rel="hub" href=(hub) {} }
             link rel="alternate" type="text/html" href=(site.abs(info.page_path)) {}
             author { name { (site.name) } uri { (site.abs("/")) } }
             generator { "access-alerts" }
@@ -139,7 +142,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             item
         })
         .collect();
-    serde_json::json!({
+    let mut feed = serde_json::json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": info.title,
         "home_page_url": site.abs(info.page_path),
@@ -147,8 +150,15 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         "language": "en",
         "authors": [{ "name": site.name, "url": site.abs("/") }],
         "items": items,
-    })
-    .to_string()
+    });
+    if !info.hubs.is_empty() {
+        feed["hubs"] = info
+            .hubs
+            .iter()
+            .map(|h| serde_json::json!({ "type": "WebSub", "url": h }))
+            .collect();
+    }
+    feed.to_string()
 }
 
 /// One `<url>` of a sitemap.
@@ -216,7 +226,29 @@ mod tests {
             atom_path: "/feed.xml",
             json_path: "/feed.json",
             now: DateTime::from_timestamp(1_733_011_200, 0).unwrap(),
+            hubs: &[],
         }
+    }
+
+    #[test]
+    fn hubs_are_advertised_in_both_formats_only_when_there_are_some() {
+        let site = Site::new("https://alerts.example.org", "Access Alerts");
+        let hubs = ["https://hub.example.net/".to_string()];
+        let with = FeedInfo {
+            hubs: &hubs,
+            ..info()
+        };
+        let xml = atom(&site, &with, &[]);
+        assert!(
+            xml.contains(r#"<link rel="hub" href="https://hub.example.net/"></link>"#),
+            "{xml}"
+        );
+        let j: serde_json::Value = serde_json::from_str(&json_feed(&site, &with, &[])).unwrap();
+        assert_eq!(j["hubs"][0]["type"], "WebSub");
+        assert_eq!(j["hubs"][0]["url"], "https://hub.example.net/");
+        assert!(!atom(&site, &info(), &[]).contains("rel=\"hub\""));
+        let j: serde_json::Value = serde_json::from_str(&json_feed(&site, &info(), &[])).unwrap();
+        assert!(j.get("hubs").is_none());
     }
 
     #[test]

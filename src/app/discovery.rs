@@ -65,6 +65,13 @@ pub async fn feed<P: Platform>(
         format_name,
         &title,
     ];
+    // The hubs are in the body: a change of WEBSUB_HUBS is a new version.
+    let hubs = &app.settings.websub_hubs;
+    parts.extend(hubs.iter().map(String::as_str));
+    let self_url = site.abs(match format {
+        Format::Atom => &atom_path,
+        Format::Json => "/feed.json",
+    });
     let hashed = page.entries.iter().all(|e| !e.meta.hash.is_empty());
     // An entry updated later than now has a change note still to come: the
     // records say how many of its notes have come, which the feed's dates
@@ -100,7 +107,8 @@ pub async fn feed<P: Platform>(
     let key = format!("feed\u{0}{etag}");
     let cache = app.cache;
     if let Some(Cached::Text(body)) = cache.get(&key, app.now_millis()) {
-        return Ok(Reply::new(200, content_type, body.as_bytes().to_vec()).etag(etag));
+        let reply = Reply::new(200, content_type, body.as_bytes().to_vec()).etag(etag);
+        return Ok(with_hubs(reply, hubs, &self_url));
     }
     let records = match records {
         Some(r) => r,
@@ -117,6 +125,7 @@ pub async fn feed<P: Platform>(
         atom_path: &atom_path,
         json_path: &json_path,
         now: app.now_utc(),
+        hubs,
     };
     let body = match format {
         Format::Atom => feeds::atom(site, &info, &items),
@@ -138,7 +147,22 @@ pub async fn feed<P: Platform>(
             None,
         );
     }
-    Ok(Reply::new(200, content_type, body).etag(etag))
+    Ok(with_hubs(
+        Reply::new(200, content_type, body).etag(etag),
+        hubs,
+        &self_url,
+    ))
+}
+
+/// WebSub discovery in HTTP too (its section 4): `Link` with each hub and
+/// the feed's own URL.
+fn with_hubs(reply: Reply, hubs: &[String], self_url: &str) -> Reply {
+    if hubs.is_empty() {
+        return reply;
+    }
+    let mut links: Vec<String> = hubs.iter().map(|h| format!("<{h}>; rel=\"hub\"")).collect();
+    links.push(format!("<{self_url}>; rel=\"self\""));
+    reply.header("Link", &links.join(", "))
 }
 
 /// The public records of a feed's entries (one bulk read).

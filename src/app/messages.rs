@@ -117,6 +117,9 @@ pub enum MailMessage {
         mailing: Mailing,
         recipients: Vec<String>,
     },
+    /// Tell WebSub hub `h` that the feeds `u` changed (an alert went live
+    /// or has a new change note).
+    Ping { hub: String, feeds: Vec<String> },
 }
 
 /// Reads a mailing's fields from a page or send message; `None` when one
@@ -176,7 +179,7 @@ fn mailing_json(k: &str, m: &Mailing) -> serde_json::Map<String, Value> {
     o
 }
 
-const MAIL_KINDS: [&str; 3] = ["confirm", "page", "send"];
+const MAIL_KINDS: [&str; 4] = ["confirm", "page", "send", "ping"];
 
 impl MailMessage {
     /// Reads one body (JSON text).
@@ -190,6 +193,17 @@ impl MailMessage {
                     .and_then(Value::as_str)
                     .ok_or(Malformed::BadShape)?
                     .to_string(),
+            },
+            Some("ping") => MailMessage::Ping {
+                hub: value
+                    .get("h")
+                    .and_then(Value::as_str)
+                    .ok_or(Malformed::BadShape)?
+                    .to_string(),
+                feeds: value
+                    .get("u")
+                    .and_then(strings)
+                    .ok_or(Malformed::BadShape)?,
             },
             Some("page") => MailMessage::Page {
                 mailing: mailing_of(&value).ok_or(Malformed::BadShape)?,
@@ -215,6 +229,9 @@ impl MailMessage {
                 mailing,
                 recipients,
             } => !mailing.id.is_empty() && recipients.iter().all(|r| is_id(r)),
+            MailMessage::Ping { hub, feeds } => {
+                hub.starts_with("http") && feeds.iter().all(|f| f.starts_with("http"))
+            }
         };
         if ids_ok {
             Ok(message)
@@ -245,6 +262,13 @@ impl MailMessage {
                 o.insert("r".into(), recipients.clone().into());
                 o
             }
+            MailMessage::Ping { hub, feeds } => {
+                let mut o = serde_json::Map::new();
+                o.insert("k".into(), "ping".into());
+                o.insert("h".into(), hub.as_str().into());
+                o.insert("u".into(), feeds.clone().into());
+                o
+            }
         };
         Value::Object(object).to_string()
     }
@@ -255,13 +279,14 @@ impl MailMessage {
             MailMessage::Confirm { .. } => "confirm",
             MailMessage::Page { .. } => "page",
             MailMessage::Send { .. } => "send",
+            MailMessage::Ping { .. } => "ping",
         }
     }
 
     /// The mailing it belongs to, if any.
     pub fn mailing(&self) -> Option<&Mailing> {
         match self {
-            MailMessage::Confirm { .. } => None,
+            MailMessage::Confirm { .. } | MailMessage::Ping { .. } => None,
             MailMessage::Page { mailing, .. } | MailMessage::Send { mailing, .. } => Some(mailing),
         }
     }

@@ -71,6 +71,11 @@ pub struct Settings {
     /// SNS's own, so that the `wrangler dev` tests can sign messages with
     /// a key of their own. Signatures are checked all the same.
     pub sns_test_cert_origin: Option<String>,
+    /// WebSub hubs the feeds advertise and tell when an alert goes live or
+    /// has a new change note (`WEBSUB_HUBS`, comma-separated `https://`
+    /// addresses; none by default). A test build with `TEST_ROUTES` on also
+    /// takes `http://127.0.0.1:<port>/...`, a local hub.
+    pub websub_hubs: Vec<String>,
     /// The most bulk messages a second the fan-out spaces its sends for
     /// (`SES_MAX_SEND_RATE`, default 14: SES's usual starting quota).
     pub max_send_rate: u32,
@@ -132,7 +137,27 @@ impl Settings {
                 "SNS_TOPIC_ARN is not set: SES's bounces and complaints would not be taken".into(),
             );
         }
+        let local_ok = cfg!(feature = "diagnostics") && on("TEST_ROUTES");
+        let hub_ok = |h: &str| {
+            (h.starts_with("https://") || (local_ok && h.starts_with("http://127.0.0.1:")))
+                && crate::http::origin_of(h).is_some()
+        };
+        let listed = text("WEBSUB_HUBS").unwrap_or_default();
+        let listed: Vec<&str> = listed
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .collect();
+        if listed.iter().any(|h| !hub_ok(h)) {
+            problems.push("WEBSUB_HUBS holds an address that is not https (it is left out)".into());
+        }
+        let websub_hubs: Vec<String> = listed
+            .into_iter()
+            .filter(|h| hub_ok(h))
+            .map(str::to_string)
+            .collect();
         Settings {
+            websub_hubs,
             ses,
             suppression_secret: text("SUPPRESSION_SECRET"),
             sns_topic_arn,

@@ -25,6 +25,7 @@ mod pages;
 mod search;
 mod subscribers;
 mod updates;
+mod websub;
 
 use access_alerts::content::AlertRecord;
 use fake::{Site, TestRequest};

@@ -10,6 +10,7 @@
 //!   call): a `send` message mails each recipient not yet in `deliveries`
 //!   and records each one as it is sent, so a redelivered message sends
 //!   nobody twice; `confirm` sends a confirmation request (transactional);
+//!   `websub` tells the feeds' hubs when a mailing of an alert starts;
 //! - `dead`: a message that keeps failing ends in the dead-letter queue,
 //!   whose consumer keeps it in `dead_mail` for the operator
 //!   (`/operator/mail`);
@@ -28,6 +29,7 @@ mod prune;
 mod schedule;
 mod send;
 pub mod test_send;
+mod websub;
 
 pub use schedule::DIGEST_CRON;
 
@@ -73,6 +75,7 @@ impl<P: Platform> App<'_, P> {
                 mailing,
                 recipients,
             } => send::send(self, mailing, recipients).await,
+            MailMessage::Ping { hub, feeds } => websub::ping(self, hub, feeds).await,
         };
         outcome.unwrap_or_else(|e| {
             self.log(

@@ -37,6 +37,10 @@ async fn start<P: Platform>(
         .await?
     {
         queue_first(app, id, first).await?;
+        // Once, with the claim: the feeds' hubs hear of it now too.
+        if let Some(mailing) = first.mailing() {
+            super::websub::announce(app, mailing).await;
+        }
     }
     Ok(())
 }
