@@ -6,7 +6,8 @@
 //! Signature Version 4 (`sigv4`); and what comes back: bounces and
 //! complaints (`events`, from Amazon SES or Cloudflare Email Service) and
 //! the Amazon SNS messages that carry SES's (`sns`: reading, what is
-//! signed, whose certificate, with `der` reading the certificate). The
+//! signed, whose certificate, with `sns_hosts` checking the hosts it names
+//! and `der` reading the certificate). The
 //! handlers are in
 //! `crate::app::subscribe` (readers) and `crate::app::mailing` (crons,
 //! queue, operator); the subscribers live in D1 (`migrations/`).
@@ -19,5 +20,6 @@ pub mod notify;
 pub mod ses;
 pub mod sigv4;
 pub mod sns;
+mod sns_hosts;
 pub mod token;
 pub mod topics;

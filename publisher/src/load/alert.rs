@@ -3,8 +3,9 @@
 //! aliases, control characters feeds cannot carry), and its record built.
 //! Cross-file checks (contacts, related alerts, clashes) are `crate::link`'s.
 
+use super::changes::{check_changes, shown, ChangeNote};
 use crate::model::{problem, Alert, Problem};
-use access_alerts::content::{AlertRecord, Change};
+use access_alerts::content::AlertRecord;
 use access_alerts::{keys, markdown};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -55,38 +56,23 @@ struct FrontMatter {
     changes: Vec<ChangeNote>,
 }
 
-/// One `[[changes]]` table: when the alert changed, and what changed.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangeNote {
-    /// A date (00:00 UTC) or a datetime, like the alert's `date`.
-    date: Option<toml::value::Datetime>,
-    /// What changed, in plain text.
-    note: Option<String>,
-}
-
-/// The longest change note, in characters: a sentence or two (the alert's
-/// text carries the detail; the note is shown under its title and leads
-/// an email).
-pub const NOTE_MAX_CHARS: usize = 500;
-
 /// What `make check` says of `notify = "again"`.
 const NOTIFY_RETIRED: &str = "notify = \"again\" is replaced by change notes: add [[changes]] with date and note; each new note is emailed once";
 
 /// Where the front matter's keys are, for messages: each top-level key's
 /// line (tables are not top-level), and each `[[changes]]` table's.
 #[derive(Debug, Default)]
-struct Lines {
-    keys: HashMap<String, usize>,
-    changes: Vec<ChangeLines>,
+pub(super) struct Lines {
+    pub(super) keys: HashMap<String, usize>,
+    pub(super) changes: Vec<ChangeLines>,
 }
 
 /// The lines of one `[[changes]]` table: its header, its `date`, its `note`.
 #[derive(Debug, Default, Clone, Copy)]
-struct ChangeLines {
-    table: usize,
-    date: Option<usize>,
-    note: Option<usize>,
+pub(super) struct ChangeLines {
+    pub(super) table: usize,
+    pub(super) date: Option<usize>,
+    pub(super) note: Option<usize>,
 }
 
 /// Whether a front-matter line is a table header (`[x]`, `[[x]]`), not a
@@ -134,135 +120,6 @@ fn scan_lines(front: &str) -> Lines {
     lines
 }
 
-/// A date as an editor wrote it: `2024-11-27`, or with its time in UTC.
-fn shown(d: DateTime<Utc>) -> String {
-    if d.time() == chrono::NaiveTime::MIN {
-        d.format("%Y-%m-%d").to_string()
-    } else {
-        access_alerts::dates::rfc3339(d)
-    }
-}
-
-/// Checks the `[[changes]]` tables and makes the record's change notes:
-/// each with a date (not before the alert's, in order, none twice) and a
-/// note (not empty, at most `NOTE_MAX_CHARS`, no control character).
-fn check_changes(
-    file: &Path,
-    notes: &[ChangeNote],
-    lines: &Lines,
-    date: Option<DateTime<Utc>>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Change> {
-    let fallback = lines.keys.get("changes").copied().unwrap_or(1);
-    let mut changes = Vec::new();
-    let mut newest: Option<DateTime<Utc>> = None;
-    for (i, c) in notes.iter().enumerate() {
-        let at = lines.changes.get(i).copied().unwrap_or(ChangeLines {
-            table: fallback,
-            ..ChangeLines::default()
-        });
-        let date_line = at.date.unwrap_or(at.table);
-        let note_line = at.note.unwrap_or(at.table);
-        let when = match &c.date {
-            None => {
-                problems.push(problem(
-                    file,
-                    at.table,
-                    "this [[changes]] entry has no `date`: add the day of the change, e.g. `date = 2024-11-27`",
-                ));
-                None
-            }
-            Some(d) => to_utc(d)
-                .map_err(|m| problems.push(problem(file, date_line, format!("[[changes]] {m}"))))
-                .ok(),
-        };
-        if let Some(w) = when {
-            if !keys::YEARS.contains(&w.year()) {
-                problems.push(problem(
-                    file,
-                    date_line,
-                    format!(
-                        "this change is dated in the year {}: dates must lie between {} and {} (a typo?)",
-                        w.year(),
-                        keys::YEARS.start(),
-                        keys::YEARS.end()
-                    ),
-                ));
-            }
-            if let Some(d) = date.filter(|d| w < *d) {
-                problems.push(problem(
-                    file,
-                    date_line,
-                    format!(
-                        "this change is dated {}, before the alert's `date` ({}): a change note records a change made after publication",
-                        shown(w),
-                        shown(d)
-                    ),
-                ));
-            }
-            match newest {
-                Some(n) if w == n => problems.push(problem(
-                    file,
-                    date_line,
-                    format!(
-                        "two change notes are dated {}: one note per change (put both in one, or give each its time, e.g. `{}T15:00:00Z`)",
-                        shown(w),
-                        w.format("%Y-%m-%d")
-                    ),
-                )),
-                Some(n) if w < n => problems.push(problem(
-                    file,
-                    date_line,
-                    format!(
-                        "change notes go oldest first: this one ({}) comes after one dated {}; add a new note at the end",
-                        shown(w),
-                        shown(n)
-                    ),
-                )),
-                _ => {}
-            }
-            newest = newest.max(Some(w));
-        }
-        let note = c
-            .note
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let chars = note.chars().count();
-        if c.note.is_none() {
-            problems.push(problem(
-                file,
-                at.table,
-                "this [[changes]] entry has no `note`: say in a sentence what changed, e.g. `note = \"Corrected the deadline for comments to 6 December.\"`",
-            ));
-        } else if note.is_empty() {
-            problems.push(problem(
-                file,
-                note_line,
-                "`note` is empty: say in a sentence what changed",
-            ));
-        } else if chars > NOTE_MAX_CHARS {
-            problems.push(problem(
-                file,
-                note_line,
-                format!("`note` is {chars} characters long: at most {NOTE_MAX_CHARS} (a sentence or two; the alert's text carries the detail)"),
-            ));
-        } else if let Some(ch) = note.chars().find(|ch| !text_char(*ch)) {
-            problems.push(problem(
-                file,
-                note_line,
-                format!("`note` contains the control character U+{:04X}, which feeds and email cannot carry: remove it", ch as u32),
-            ));
-        }
-        if let Some(w) = when {
-            changes.push(Change { date: w, note });
-        }
-    }
-    changes
-}
-
 /// The line at a byte offset of `text`, counted from `first_line`.
 fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
     markdown::line_of(text, offset) + first_line - 1
@@ -270,13 +127,13 @@ fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
 
 /// A character an alert's text may hold: what XML allows, less the C1
 /// controls (tab and line breaks are fine).
-fn text_char(c: char) -> bool {
+pub(super) fn text_char(c: char) -> bool {
     access_alerts::feeds::allowed_in_xml(c) && !('\u{7F}'..='\u{9F}').contains(&c)
 }
 
 /// Converts a TOML date or datetime to UTC (a date alone is 00:00 UTC; a
 /// local datetime is read as UTC).
-fn to_utc(dt: &toml::value::Datetime) -> Result<DateTime<Utc>, String> {
+pub(super) fn to_utc(dt: &toml::value::Datetime) -> Result<DateTime<Utc>, String> {
     let s = dt.to_string();
     if let Ok(d) = DateTime::parse_from_rfc3339(&s) {
         return Ok(d.to_utc());
@@ -516,6 +373,7 @@ pub fn parse_alert(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::changes::NOTE_MAX_CHARS;
     use test_case::test_case;
 
     const GOOD: &str = "+++\ntitle = \"T\"\ndate = 2024-11-25\n+++\nBody text.\n";

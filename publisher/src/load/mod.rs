@@ -1,10 +1,12 @@
 //! Reads `content/` (alerts with TOML front matter, `contacts.toml`),
 //! validates it and builds the records the Worker reads. Every problem is
 //! reported with file and line; nothing is published while any exists.
-//! One alert file is parsed in `alert`, `contacts.toml` in `contacts`; the
+//! One alert file is parsed in `alert` (its change notes in `changes`),
+//! `contacts.toml` in `contacts`; the
 //! cross-file checks are `crate::link`'s.
 
 mod alert;
+mod changes;
 mod contacts;
 
 pub use crate::model::{Alert, Content, Problem};

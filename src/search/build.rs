@@ -1,0 +1,196 @@
+//! How the publisher builds the search index (`super::index`, the format
+//! the Worker reads) from the alerts, and what a publish writes of it: only
+//! the parts whose hash differs from `site:manifest`'s (`plan`).
+
+use super::analyze::{self, is_stop_word};
+use super::index::{
+    block_of, fields, impact, posting_order, render_dates, term_key, Meta, Posting, TermList,
+    MANIFEST_KEY, MAX_BLOCK_WORDS, MAX_POSTINGS, META_KEY, WORDS_PREFIX,
+};
+use crate::content::AlertRecord;
+use std::collections::{BTreeMap, HashMap};
+
+struct OwnedPosting {
+    impact: u32,
+    date: i64,
+    slug: String,
+    category: String,
+    tags: String,
+}
+
+/// One word of the archive while a block is built: its stem, how many
+/// public alerts have it, the earliest date, the scheduled alerts' dates.
+type WordCount = (String, u32, i64, Vec<i64>);
+
+/// Builds every part of the index (key to value) from the alerts to search
+/// at `now` (unix seconds): drafts are left out; alerts scheduled after
+/// `now` are in, counted by their dates, and the Worker counts and lists
+/// them from their date on.
+pub fn build<'a>(
+    records: impl IntoIterator<Item = &'a AlertRecord>,
+    now: i64,
+) -> BTreeMap<String, String> {
+    let mut postings: HashMap<String, Vec<OwnedPosting>> = HashMap::new();
+    let mut words: HashMap<String, WordCount> = HashMap::new();
+    let mut docs = 0u32;
+    let mut scheduled_docs = Vec::new();
+    for r in records.into_iter().filter(|r| !r.draft) {
+        let date = r.date.timestamp();
+        if date <= now {
+            docs += 1;
+        } else {
+            scheduled_docs.push(date);
+        }
+        let category = r
+            .category
+            .as_deref()
+            .map(crate::keys::name_slug)
+            .unwrap_or_default();
+        let mut tag_slugs: Vec<String> = r.tags.iter().map(|t| crate::keys::name_slug(t)).collect();
+        tag_slugs.sort();
+        tag_slugs.dedup();
+        let tags = tag_slugs.join(",");
+        let mut tf: HashMap<String, [u32; 4]> = HashMap::new();
+        let mut len = [0u32; 4];
+        let mut seen_words: HashMap<String, String> = HashMap::new();
+        for (i, (_, text)) in fields(r).iter().enumerate() {
+            for w in analyze::words(text) {
+                if is_stop_word(&w.folded) {
+                    continue;
+                }
+                len[i] += 1;
+                tf.entry(w.stem.clone()).or_default()[i] += 1;
+                seen_words.entry(w.folded).or_insert(w.stem);
+            }
+        }
+        for (stem, counts) in tf {
+            postings.entry(stem).or_default().push(OwnedPosting {
+                impact: impact(counts, len),
+                date: r.date.timestamp(),
+                slug: r.slug.clone(),
+                category: category.clone(),
+                tags: tags.clone(),
+            });
+        }
+        for (folded, stem) in seen_words {
+            let e = words.entry(folded).or_insert((stem, 0, date, Vec::new()));
+            if date <= now {
+                e.1 += 1;
+            } else {
+                e.3.push(date);
+            }
+            e.2 = e.2.min(date);
+        }
+    }
+    let mut parts = BTreeMap::new();
+    for (stem, all) in postings {
+        // The best public postings, chosen among public alerts only; then
+        // every scheduled one, counted by its date.
+        let (mut list, mut later): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.date <= now);
+        let df = list.len() as u32;
+        let order = |a: &OwnedPosting, b: &OwnedPosting| {
+            posting_order((a.impact, a.date, &a.slug), (b.impact, b.date, &b.slug))
+        };
+        list.sort_by(order);
+        list.truncate(MAX_POSTINGS);
+        later.sort_by(order);
+        let mut dates: Vec<i64> = later.iter().map(|p| p.date).collect();
+        dates.sort_unstable();
+        list.extend(later);
+        let stored = TermList {
+            df,
+            postings: list
+                .iter()
+                .map(|p| Posting {
+                    impact: p.impact,
+                    date: p.date,
+                    slug: &p.slug,
+                    category: &p.category,
+                    tags: &p.tags,
+                })
+                .collect(),
+        };
+        parts.insert(term_key(&stem), stored.render(&dates));
+    }
+    let mut blocks: BTreeMap<String, Vec<(String, WordCount)>> = BTreeMap::new();
+    for (folded, count) in words {
+        blocks
+            .entry(block_of(&folded).to_string())
+            .or_default()
+            .push((folded, count));
+    }
+    for (block, list) in blocks {
+        // The commonest public words, chosen among public alerts only;
+        // then every word scheduled alerts bring, counted by their dates.
+        let (mut public, later): (Vec<_>, Vec<_>) = list.into_iter().partition(|(_, c)| c.1 > 0);
+        public.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+        public.truncate(MAX_BLOCK_WORDS);
+        let mut text = String::new();
+        for (f, (s, df, first, mut dates)) in public.into_iter().chain(later) {
+            text.push_str(&format!("{f}\t{s}\t{df}\t{first}"));
+            if !dates.is_empty() {
+                dates.sort_unstable();
+                text.push('\t');
+                text.push_str(&render_dates(&dates));
+            }
+            text.push('\n');
+        }
+        parts.insert(format!("{WORDS_PREFIX}{block}"), text);
+    }
+    scheduled_docs.sort_unstable();
+    let meta = Meta {
+        docs,
+        scheduled: scheduled_docs,
+    };
+    parts.insert(META_KEY.to_string(), meta.render());
+    parts
+}
+
+/// What a publish writes and deletes to bring the index in KV to `parts`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Changed and new parts, then the new manifest (last, so that a run
+    /// cut short is redone by the next one).
+    pub put: Vec<(String, String)>,
+    /// Parts the index no longer has.
+    pub delete: Vec<String>,
+}
+
+fn part_hash(value: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(value.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares `parts` with the manifest of what is published (none: write
+/// everything).
+pub fn plan(parts: &BTreeMap<String, String>, published_manifest: Option<&str>) -> Plan {
+    let old: HashMap<&str, &str> = published_manifest
+        .unwrap_or("")
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .collect();
+    let mut manifest = String::new();
+    let mut put = Vec::new();
+    for (key, value) in parts {
+        let hash = part_hash(value);
+        if old.get(key.as_str()) != Some(&hash.as_str()) {
+            put.push((key.clone(), value.clone()));
+        }
+        manifest.push_str(&format!("{key}\t{hash}\n"));
+    }
+    let delete: Vec<String> = old
+        .keys()
+        .filter(|k| !parts.contains_key(**k))
+        .map(|k| k.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if put.is_empty() && published_manifest.is_some() && delete.is_empty() {
+        return Plan { put, delete };
+    }
+    put.push((MANIFEST_KEY.to_string(), manifest));
+    Plan { put, delete }
+}
