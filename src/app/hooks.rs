@@ -14,7 +14,7 @@ use super::ports::{BodyError, HttpRequest, Incoming};
 use super::reply::Reply;
 use super::{suppress, App, AppError, Level, Platform};
 use crate::mail::events::{read_ses, EventError};
-use crate::mail::sns::{self, SnsKind, SnsMessage};
+use crate::mail::sns::{self, SnsKind};
 use base64::Engine as _;
 
 /// SNS messages are at most 256 KiB.
@@ -49,8 +49,9 @@ pub async fn ses<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<R
     if m.topic_arn != topic {
         return refused(app, "another topic");
     }
-    if let Err(why) = admit(app, &m) {
-        return refused(app, why);
+    let local = app.settings.sns_test_cert_origin.as_deref();
+    if let Err(e) = sns::admit(&m, app.now_millis(), local) {
+        return refused(app, &e.to_string());
     }
     let Some(spki) = certificate(app, &m.signing_cert_url).await? else {
         return refused(app, "certificate unusable");
@@ -101,36 +102,6 @@ pub async fn ses<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<R
     Ok(Reply::json(200, &serde_json::json!({"ok": true})))
 }
 
-/// Whether `url` is at the test origin (`SNS_TEST_CERT_ORIGIN`, a test
-/// build only).
-fn test_origin(app: &App<'_, impl Platform>, url: &str) -> bool {
-    app.settings
-        .sns_test_cert_origin
-        .as_deref()
-        .is_some_and(|o| url.starts_with(&format!("{o}/")))
-}
-
-/// The checks that need neither the network nor the key (`sns::admit`),
-/// with the test origin taken for the two URLs in a test build.
-fn admit(app: &App<'_, impl Platform>, m: &SnsMessage) -> Result<(), &'static str> {
-    if !(sns::cert_url_allowed(&m.signing_cert_url) || test_origin(app, &m.signing_cert_url)) {
-        return Err("certificate URL");
-    }
-    if !sns::fresh(m.timestamp_millis, app.now_millis()) {
-        return Err("stale");
-    }
-    if let SnsKind::SubscriptionConfirmation { subscribe_url, .. }
-    | SnsKind::UnsubscribeConfirmation { subscribe_url, .. } = &m.kind
-    {
-        if !(sns::subscribe_url_allowed(subscribe_url, &m.topic_arn)
-            || test_origin(app, subscribe_url))
-        {
-            return Err("subscribe URL");
-        }
-    }
-    Ok(())
-}
-
 /// The key of the certificate at `url`: from the isolate's cache, or
 /// fetched and read; `None` when it can't be had, read, or is not valid
 /// now.
@@ -144,12 +115,7 @@ async fn certificate<P: Platform>(
     if let Some(Cached::Text(spki)) = app.cache.get(&key, now) {
         return Ok(b64.decode(spki.as_bytes()).ok());
     }
-    let request = HttpRequest {
-        method: "GET",
-        url: url.to_string(),
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
+    let request = HttpRequest::get(url);
     let answer = match app.platform.fetch(&request).await {
         Ok(a) if a.status == 200 => a,
         Ok(a) => {
@@ -180,12 +146,7 @@ async fn certificate<P: Platform>(
 
 /// Confirms the topic's subscription: GET its SubscribeURL.
 async fn confirm<P: Platform>(app: &App<'_, P>, url: &str) -> Result<(), AppError> {
-    let request = HttpRequest {
-        method: "GET",
-        url: url.to_string(),
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
+    let request = HttpRequest::get(url);
     match app.platform.fetch(&request).await {
         Ok(a) if a.status == 200 => Ok(()),
         // SNS sends the confirmation again if it is not answered 2xx.

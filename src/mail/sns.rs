@@ -2,8 +2,8 @@
 //! Rust: reading one (`read`), what its signature covers
 //! (`string_to_sign`), where its certificate may come from
 //! (`cert_url_allowed`) and its confirmation link may go
-//! (`subscribe_url_allowed`), the certificate's key (`spki_from_pem`,
-//! `certificate_from_pem`) and its age (`fresh`); `admit` runs the checks
+//! (`subscribe_url_allowed`), the certificate's key and validity
+//! (`certificate_from_pem`) and the message's age (`fresh`); `admit` runs the checks
 //! that need no network. The Worker fetches the certificate, verifies the
 //! RSA signature with WebCrypto (RSASSA-PKCS1-v1_5 with SHA-256 over
 //! `string_to_sign`, the key imported as "spki"), refuses an expired
@@ -335,11 +335,16 @@ pub fn fresh(timestamp_millis: i64, now_millis: i64) -> bool {
 
 /// The checks on a read message that need neither the network nor the
 /// key: its certificate's URL, its age, and a confirmation's SubscribeURL.
-/// What is left to the caller: fetch the certificate, refuse it when
-/// expired, verify the signature, refuse a MessageId seen before and a
-/// TopicArn it does not expect.
-pub fn admit(m: &SnsMessage, now_millis: i64) -> Result<(), SnsError> {
-    if !cert_url_allowed(&m.signing_cert_url) {
+/// `local` is an origin (`http://127.0.0.1:<port>`) whose certificates and
+/// confirmation links are taken besides SNS's own: a test build's stand-in
+/// (`SNS_TEST_CERT_ORIGIN`), `None` anywhere else. What is left to the
+/// caller: fetch the certificate, refuse it when expired, verify the
+/// signature, refuse a MessageId seen before and a TopicArn it does not
+/// expect.
+pub fn admit(m: &SnsMessage, now_millis: i64, local: Option<&str>) -> Result<(), SnsError> {
+    let at_local =
+        |url: &str| local.is_some_and(|o| url.strip_prefix(o).is_some_and(|p| p.starts_with('/')));
+    if !(cert_url_allowed(&m.signing_cert_url) || at_local(&m.signing_cert_url)) {
         return Err(SnsError::CertUrlRefused);
     }
     if !fresh(m.timestamp_millis, now_millis) {
@@ -349,19 +354,13 @@ pub fn admit(m: &SnsMessage, now_millis: i64) -> Result<(), SnsError> {
         SnsKind::Notification { .. } => Ok(()),
         SnsKind::SubscriptionConfirmation { subscribe_url, .. }
         | SnsKind::UnsubscribeConfirmation { subscribe_url, .. } => {
-            if subscribe_url_allowed(subscribe_url, &m.topic_arn) {
+            if subscribe_url_allowed(subscribe_url, &m.topic_arn) || at_local(subscribe_url) {
                 Ok(())
             } else {
                 Err(SnsError::SubscribeUrlRefused)
             }
         }
     }
-}
-
-/// The DER SubjectPublicKeyInfo of the first certificate in a PEM file,
-/// as WebCrypto's `importKey("spki", ...)` takes it.
-pub fn spki_from_pem(pem: &[u8]) -> Result<Vec<u8>, SnsError> {
-    certificate_from_pem(pem).map(|c| c.spki)
 }
 
 /// The first certificate of a PEM file: its key and its validity (refuse
@@ -394,6 +393,11 @@ mod testing;
 mod tests {
     use super::testing::{sns_key, SnsFields, CERT_URL, SUBSCRIBE_URL, TOKEN, TOPIC_ARN};
     use super::*;
+
+    /// The DER SubjectPublicKeyInfo of a PEM file's first certificate.
+    fn spki_from_pem(pem: &[u8]) -> Result<Vec<u8>, SnsError> {
+        certificate_from_pem(pem).map(|c| c.spki)
+    }
     use rsa::pkcs1v15::{Signature, VerifyingKey};
     use rsa::pkcs8::DecodePublicKey;
     use rsa::sha2::Sha256;
@@ -503,7 +507,7 @@ mod tests {
                 (kind, SUBSCRIBE_URL, TOKEN)
             );
             assert_eq!(string_to_sign(&m), f.string_to_sign());
-            assert_eq!(admit(&m, millis(SENT)), Ok(()));
+            assert_eq!(admit(&m, millis(SENT), None), Ok(()));
         }
     }
 
@@ -879,13 +883,26 @@ mod tests {
     fn admit_checks_the_url_the_age_and_the_link() {
         let now = millis(SENT);
         let m = read(SnsFields::notification("hi", SENT).body().as_bytes()).unwrap();
-        assert_eq!(admit(&m, now), Ok(()));
-        assert_eq!(admit(&m, now + 2 * MAX_AGE_MILLIS), Err(SnsError::Stale));
+        assert_eq!(admit(&m, now, None), Ok(()));
+        assert_eq!(
+            admit(&m, now + 2 * MAX_AGE_MILLIS, None),
+            Err(SnsError::Stale)
+        );
         let evil = SnsMessage {
             signing_cert_url: "https://sns.eu-west-1.amazonaws.com.evil.org/x.pem".into(),
             ..m.clone()
         };
-        assert_eq!(admit(&evil, now), Err(SnsError::CertUrlRefused));
+        assert_eq!(admit(&evil, now, None), Err(SnsError::CertUrlRefused));
+        // A test build's local origin, and only at a path under it.
+        let mut local = m.clone();
+        local.signing_cert_url = "http://127.0.0.1:9000/cert.pem".into();
+        assert_eq!(admit(&local, now, None), Err(SnsError::CertUrlRefused));
+        assert_eq!(admit(&local, now, Some("http://127.0.0.1:9000")), Ok(()));
+        local.signing_cert_url = "http://127.0.0.1:90001/cert.pem".into();
+        assert_eq!(
+            admit(&local, now, Some("http://127.0.0.1:9000")),
+            Err(SnsError::CertUrlRefused)
+        );
         let f = SnsFields {
             subscribe_url: Some(
                 "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription".into(),
@@ -893,7 +910,7 @@ mod tests {
             ..SnsFields::confirmation(SENT)
         };
         let m = read(f.body().as_bytes()).unwrap();
-        assert_eq!(admit(&m, now), Err(SnsError::SubscribeUrlRefused));
+        assert_eq!(admit(&m, now, None), Err(SnsError::SubscribeUrlRefused));
     }
 
     proptest::proptest! {
