@@ -154,6 +154,31 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
+impl HttpRequest {
+    /// A GET of `url`, no header.
+    pub fn get(url: &str) -> Self {
+        HttpRequest {
+            method: "GET",
+            url: url.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A POST of a form-encoded `body` to `url`.
+    pub fn form(url: &str, body: String) -> Self {
+        HttpRequest {
+            method: "POST",
+            url: url.to_string(),
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            body: body.into_bytes(),
+        }
+    }
+}
+
 /// An answer to an `HttpRequest`: its status and body (as text: every
 /// service called answers JSON, a form or a PEM certificate).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,15 +195,7 @@ pub trait HttpClient {
 
     /// POSTs a form-encoded body and returns the answer's body.
     async fn post_form(&self, url: &str, body: &str) -> Result<Vec<u8>, PortError> {
-        let request = HttpRequest {
-            method: "POST",
-            url: url.to_string(),
-            headers: vec![(
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            )],
-            body: body.as_bytes().to_vec(),
-        };
+        let request = HttpRequest::form(url, body.to_string());
         Ok(self.fetch(&request).await?.body.into_bytes())
     }
 }

@@ -13,7 +13,13 @@ const NOW: &str = "2024-12-01T00:00:00.000Z";
 const FORM: &str = "application/x-www-form-urlencoded";
 
 fn site() -> Site {
-    let site = Site::from_content();
+    site_with(&[])
+}
+
+/// The sample content with these settings, the certificate served at SNS's
+/// URL.
+fn site_with(vars: &[(&str, &str)]) -> Site {
+    let site = Site::from_content_with(vars);
     site.cron(EVERY_MINUTE);
     site.drain_mail();
     site.fake
@@ -342,13 +348,7 @@ fn healthz_reports_the_rates_and_warns_past_three_in_a_thousand_complaints() {
 
 #[test]
 fn a_suppressed_address_spends_none_of_the_hour_s_confirmation_budget() {
-    let site = Site::from_content_with(&[("CONFIRMATIONS_PER_HOUR", "2")]);
-    site.cron(EVERY_MINUTE);
-    site.drain_mail();
-    site.fake
-        .http_routes
-        .borrow_mut()
-        .insert(CERT_URL.into(), (200, sns_key().pem.clone()));
+    let site = site_with(&[("CONFIRMATIONS_PER_HOUR", "2")]);
     site.subscribe("ada@example.net", "scope=all");
     let r = post(
         &site,

@@ -28,12 +28,9 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
             return Err(AppError::BadRequest("unreadable body".into()))
         }
     };
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.trim().to_string())
+        crate::app::forms::field(&body, name)
+            .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
     let (slug, to) = (field("slug"), field("to"));

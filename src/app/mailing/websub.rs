@@ -69,15 +69,7 @@ pub async fn ping<P: Platform>(
     let mut form = vec![("hub.mode", "publish")];
     form.extend(feeds.iter().map(|f| ("hub.url", f.as_str())));
     let body = serde_urlencoded::to_string(&form).unwrap_or_default();
-    let request = HttpRequest {
-        method: "POST",
-        url: hub.to_string(),
-        headers: vec![(
-            "Content-Type".into(),
-            "application/x-www-form-urlencoded".into(),
-        )],
-        body: body.into_bytes(),
-    };
+    let request = HttpRequest::form(hub, body);
     let host = crate::http::origin_of(hub).unwrap_or_default();
     match app.platform.fetch(&request).await {
         Ok(a) if (200..300).contains(&a.status) => {
