@@ -1,9 +1,11 @@
 //! The confirmation request of a pending subscription (double opt-in).
+//! A suppressed address never has a request here: `/subscribe` keeps none
+//! for it, and suppressing an address erases its request
+//! (`crate::app::suppress`).
 
 use super::secret;
 use crate::app::db::Stream;
 use crate::app::messages::Outcome;
-use crate::app::suppress;
 use crate::app::{App, AppError, Level, Platform};
 use crate::mail::message::{self, Envelope};
 use crate::mail::token::{self, Purpose};
@@ -26,14 +28,6 @@ pub async fn send<P: Platform>(
         );
         return Ok(Outcome::Ack);
     };
-    if suppress::is_suppressed(app, &request.email).await? {
-        // The visitor was answered as anyone is; the address gets nothing.
-        app.log(
-            Level::Info,
-            &format!("confirm id={id}: the address is suppressed; nothing sent"),
-        );
-        return Ok(Outcome::Ack);
-    }
     let exp = app.now() + token::CONFIRM_SECONDS;
     let t = token::sign(secret, Purpose::Confirm, id, exp);
     let url = token::link(app.site(), &t, Route::SubscribeConfirm);
