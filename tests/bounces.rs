@@ -39,16 +39,10 @@ fn now_stamp() -> String {
         .to_string()
 }
 
+/// Asks to subscribe `email`; how many emails were sent before.
 fn subscribe(w: &Worker, email: &str) -> usize {
     let before = w.emails().len();
-    let body = format!("email={}&consent=yes&scope=all", email.replace('@', "%40"));
-    let r = w.request(
-        "POST",
-        "/subscribe",
-        &[FORM, ("CF-Connecting-IP", "192.0.2.7")],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
+    w.ask_to_subscribe(email, "scope=all");
     before
 }
 

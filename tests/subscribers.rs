@@ -41,15 +41,7 @@ fn wait_mail_to(w: &Worker, to: &str, count: usize) -> Vec<String> {
 }
 
 fn subscribe(w: &Worker, email: &str, choice: &str) -> String {
-    let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
-    let r = w.request(
-        "POST",
-        "/subscribe",
-        &[FORM, ("CF-Connecting-IP", "192.0.2.7")],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.header("location"), Some("/subscribe/check"));
+    w.ask_to_subscribe(email, choice);
     let confirmation = wait_mail_to(w, email, 1).remove(0);
     assert!(
         confirmation.contains("Subject: Confirm your subscription to Access Alerts"),

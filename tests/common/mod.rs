@@ -592,3 +592,22 @@ pub fn stand_in(answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static) 
     });
     (origin, asked)
 }
+
+impl Worker {
+    /// Asks `/subscribe` (form-encoded) for `email` with this choice
+    /// (`scope=all`, ...): the usual answer, 303 to `/subscribe/check`.
+    pub fn ask_to_subscribe(&self, email: &str, choice: &str) {
+        let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
+        let r = self.request(
+            "POST",
+            "/subscribe",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("CF-Connecting-IP", "192.0.2.7"),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), Some("/subscribe/check"));
+    }
+}
