@@ -4,7 +4,7 @@
 use access_alerts::content::{AlertRecord, ListingMeta};
 use access_alerts::feeds::{self, FeedInfo, FeedItem};
 use access_alerts::form::{validate, Inquiry};
-use access_alerts::listing::{ListedKey, ListedPage, PageCollector};
+use access_alerts::listing::{chunk_line, Collector};
 use access_alerts::markdown;
 
 /// The 10 KB alert `make bench` renders in workerd too.
@@ -31,8 +31,8 @@ fn render_alert(bencher: Bencher, kb: usize) {
     bencher.bench(|| markdown::render(black_box(&text)).html.len());
 }
 
-fn metadata(i: usize) -> serde_json::Value {
-    serde_json::to_value(ListingMeta {
+fn metadata(i: usize) -> ListingMeta {
+    ListingMeta {
         title: format!("Access Alert {i}: a policy development worth knowing"),
         date: 1_732_000_000 - i as i64 * 3600,
         hash: format!("{i:024x}"),
@@ -40,37 +40,24 @@ fn metadata(i: usize) -> serde_json::Value {
         category: Some("Opinion".into()),
         tags: vec!["Cybersecurity".into(), "United Nations".into()],
         summary: "Ahead of this week’s meeting of the UN’s Open-Ended Working Group (OEWG) on cybersecurity, more than 30 non-governmental entities have been denied participation.".into(),
-    })
-    .unwrap()
+    }
 }
 
 #[divan::bench]
 fn listing_page_from_1000_entries(bencher: Bencher) {
     let site = Site::new("https://alerts.example.org", "Access Alerts");
-    let raw: Vec<(String, serde_json::Value)> = (0..1000)
+    // One listing chunk of 1,000 entries, as the Worker reads it.
+    let chunk: String = (0..1000)
         .map(|i| {
-            (
-                format!(
-                    "idx:all:{:011}:alert-{i}",
-                    99_999_999_999i64 - 1_732_000_000 + i as i64
-                ),
-                metadata(i),
-            )
+            chunk_line(&access_alerts::content::ListingEntry {
+                slug: format!("alert-{i}"),
+                meta: metadata(i),
+            })
         })
         .collect();
     bencher.bench(|| {
-        let mut c = PageCollector::new(1000, 1_800_000_000, None);
-        c.feed(ListedPage {
-            keys: raw
-                .iter()
-                .map(|(name, m)| ListedKey {
-                    name: name.clone(),
-                    metadata: serde_json::from_value(m.clone()).ok(),
-                })
-                .collect(),
-            cursor: None,
-            complete: true,
-        });
+        let mut c = Collector::new(1000, 1_800_000_000, None);
+        c.feed("ls:all:2024-11:0", black_box(&chunk), true);
         let page = ListingPage {
             heading: "Latest alerts",
             intro: None,

@@ -6,7 +6,6 @@ use crate::content::{AlertRecord, Contact, PublishedMeta};
 use crate::keys;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// One line of a `wrangler kv bulk put` file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,21 +14,6 @@ pub struct KvEntry {
     pub value: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-}
-
-/// The listing keys of an alert (none for a draft).
-pub fn index_keys(r: &AlertRecord) -> Vec<String> {
-    if r.draft {
-        return Vec::new();
-    }
-    let category = r.category.as_deref().map(keys::name_slug);
-    let tags: BTreeSet<String> = r.tags.iter().map(|t| keys::name_slug(t)).collect();
-    keys::index_keys(
-        &r.slug,
-        r.date,
-        category.as_deref(),
-        &tags.into_iter().collect::<Vec<_>>(),
-    )
 }
 
 /// The alias keys of an alert (none for a draft).
@@ -51,9 +35,7 @@ pub fn alias_keys(r: &AlertRecord) -> Vec<String> {
 
 /// Every key of the alert besides `alert:<slug>`.
 fn dependent_keys(r: &AlertRecord) -> Vec<String> {
-    let mut k = index_keys(r);
-    k.extend(alias_keys(r));
-    k
+    alias_keys(r)
 }
 
 /// Every key the alert owns.
@@ -73,17 +55,11 @@ pub fn published_meta(r: &AlertRecord) -> PublishedMeta {
 
 /// The whole key set of one alert, as `wrangler kv bulk put` takes it.
 pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
-    let listing = serde_json::to_value(r.entry().meta).ok();
     let mut out = vec![KvEntry {
         key: keys::alert(&r.slug),
         value: serde_json::to_string(r).unwrap_or_default(),
         metadata: serde_json::to_value(published_meta(r)).ok(),
     }];
-    out.extend(index_keys(r).into_iter().map(|key| KvEntry {
-        key,
-        value: String::new(),
-        metadata: listing.clone(),
-    }));
     out.extend(alias_keys(r).into_iter().map(|key| KvEntry {
         key,
         value: r.slug.clone(),
@@ -108,14 +84,16 @@ pub fn contacts_entry(contacts: &[Contact]) -> KvEntry {
 }
 
 /// The keys derived from every alert at once (not one alert's): the search
-/// index and the months that have alerts, as of `now` (unix seconds: what
-/// is public then and what is scheduled). The publisher writes the parts
-/// that changed (`search::index::plan`).
+/// index, the listings, the months that have alerts, the topics and what
+/// the cron may mail, as of `now` (unix seconds: what is public then and
+/// what is scheduled). The publisher writes the parts that changed
+/// (`crate::derived::plan`).
 pub fn derived<'a>(
     records: impl IntoIterator<Item = &'a AlertRecord> + Clone,
     now: i64,
 ) -> std::collections::BTreeMap<String, String> {
     let mut parts = crate::search::index::build(records.clone(), now);
+    parts.extend(crate::listing_build::build(records.clone()));
     parts.insert(
         crate::months::KEY.to_string(),
         crate::months::Months::of(records.clone()).render(),

@@ -27,6 +27,7 @@
 pub mod app;
 pub mod content;
 pub mod dates;
+pub mod derived;
 pub mod feeds;
 pub mod form;
 pub mod http;
@@ -34,6 +35,7 @@ pub mod ids;
 pub mod keys;
 pub mod keyset;
 pub mod listing;
+pub mod listing_build;
 pub mod mail;
 pub mod markdown;
 pub mod months;

@@ -1,123 +1,285 @@
-//! Filling a listing page from KV `list()` pages, independent of KV itself.
+//! Listings as KV reads, never `list()`: the formats of a listing's keys
+//! and the filling of one page from them, independent of KV itself (the
+//! publisher's side, building the keys from `content/`, is in
+//! `listing_build`).
 //!
-//! KV lists keys in lexicographic order, at most 1,000 per call, with an
-//! opaque cursor; a call can return fewer keys than asked (even none) while
-//! more remain. Index keys sort newest first (see `keys`), so scheduled
-//! (future) alerts come first and are skipped. Each call asks for exactly the
-//! number of entries still missing, so the cursor after the last call points
-//! just past the last entry shown: the "Older alerts" link starts there.
+//! A listing (every alert, a category, a tag) is one index key, `ls:<id>`,
+//! naming one chunk per month with alerts, newest month first:
+//! `yyyy-mm\t<entries>\t<hash>` per line. A chunk, `ls:<id>:<yyyy-mm>:<hash>`,
+//! holds the month's entries newest first (ties by slug), one per line:
+//! `<date>\t<slug>\t<listing metadata as JSON>`. A chunk's key names its
+//! content, so it never changes once written: it is read with a long
+//! `cacheTtl` and kept in the isolate until evicted. Only the index changes.
+//! A month's archive is the chunk of that month in the `all` listing.
+//!
+//! Scheduled alerts are in the chunks like any other and skipped until their
+//! date, so an alert goes live by itself; pages are cut by position in time
+//! (`Position`: a date and a slug), not by offset, so a reader paging while
+//! an alert is published neither skips nor repeats one.
 
 use crate::content::{ListingEntry, ListingMeta};
 
-/// A second criterion on listing entries (besides the key prefix).
+/// The prefix of every listing key.
+pub const PREFIX: &str = "ls:";
+
+/// A second criterion on listing entries (besides the listing itself).
 pub type EntryFilter = Box<dyn Fn(&ListingMeta) -> bool>;
 
-/// At most this many `list()` calls fill one page (bounds the subrequests
-/// of a request when many scheduled alerts sit at the front).
-pub const MAX_CALLS: usize = 20;
-/// KV's per-call ceiling.
-pub const KV_LIST_MAX: usize = 1000;
+/// At most this many bulk reads of chunks fill one page (bounds a
+/// filtered page's work when few entries match).
+pub const MAX_ROUNDS: usize = 4;
+/// KV's bulk get takes at most this many keys.
+pub const BULK_MAX: usize = 100;
 
-/// One key of a `list()` answer.
-#[derive(Debug, Clone)]
-pub struct ListedKey {
-    pub name: String,
-    pub metadata: Option<ListingMeta>,
+/// Which listing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Listing {
+    All,
+    /// A category, by its slug (`keys::name_slug`).
+    Category(String),
+    /// A tag, by its slug.
+    Tag(String),
 }
 
-/// One `list()` answer.
-#[derive(Debug, Clone, Default)]
-pub struct ListedPage {
-    pub keys: Vec<ListedKey>,
-    pub cursor: Option<String>,
-    pub complete: bool,
-}
-
-/// The next `list()` call to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListCall {
-    pub cursor: Option<String>,
-    pub limit: usize,
-}
-
-/// Collects one listing page of public entries.
-pub struct PageCollector {
-    want: usize,
-    now: i64,
-    cursor: Option<String>,
-    complete: bool,
-    calls: usize,
-    /// Entries collected so far, newest first.
-    pub entries: Vec<ListingEntry>,
-    /// Keys whose metadata was missing or unreadable (logged by the caller).
-    pub broken: Vec<String>,
-    filter: Option<EntryFilter>,
-}
-
-impl PageCollector {
-    /// A page of `want` entries dated at or before `now` (unix seconds),
-    /// starting at `cursor`.
-    pub fn new(want: usize, now: i64, cursor: Option<String>) -> Self {
-        PageCollector {
-            want: want.max(1),
-            now,
-            cursor,
-            complete: false,
-            calls: 0,
-            entries: Vec::new(),
-            broken: Vec::new(),
-            filter: None,
+impl Listing {
+    fn id(&self) -> String {
+        match self {
+            Listing::All => "all".into(),
+            Listing::Category(s) => format!("cat:{s}"),
+            Listing::Tag(s) => format!("tag:{s}"),
         }
     }
 
-    /// Keeps only entries the filter accepts (a second criterion on top of
-    /// the prefix). A page may then come back short, with a next cursor,
-    /// when `MAX_CALLS` calls found too few matches.
+    /// The key of the listing's index.
+    pub fn index_key(&self) -> String {
+        format!("{PREFIX}{}", self.id())
+    }
+
+    /// The key of one month's chunk with this content hash.
+    pub fn chunk_key(&self, month: &str, hash: &str) -> String {
+        format!("{PREFIX}{}:{month}:{hash}", self.id())
+    }
+}
+
+/// Whether `key` is a chunk (content-addressed) rather than an index.
+pub fn is_chunk_key(key: &str) -> bool {
+    key.strip_prefix(PREFIX).is_some_and(|rest| {
+        let parts: Vec<&str> = rest.rsplitn(3, ':').collect();
+        parts.len() == 3 && is_month(parts[1]) && !parts[0].is_empty()
+    })
+}
+
+fn is_month(m: &str) -> bool {
+    m.len() == 7 && m.as_bytes()[4] == b'-' && m.bytes().filter(u8::is_ascii_digit).count() == 6
+}
+
+/// `yyyy-mm` of a date (unix seconds, UTC).
+pub fn month_of(date: i64) -> String {
+    use chrono::Datelike;
+    let d = chrono::DateTime::from_timestamp(date, 0).unwrap_or_default();
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// A place in a listing: just after the entry of this date and slug.
+/// Listings run newest first, and among entries of one date by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub date: i64,
+    pub slug: String,
+}
+
+impl Position {
+    /// `<unix seconds>-<slug>`, as cursors are written in URLs; anything
+    /// else is `None`.
+    pub fn parse(s: &str) -> Option<Position> {
+        let (date, slug) = s.split_once('-')?;
+        if date.is_empty() || date.len() > 12 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let date = date.parse().ok()?;
+        crate::keys::is_valid_slug(slug).then(|| Position {
+            date,
+            slug: slug.to_string(),
+        })
+    }
+
+    pub fn render(&self) -> String {
+        format!("{}-{}", self.date, self.slug)
+    }
+
+    /// Whether the entry of `date` and `slug` comes after this place.
+    pub fn before(&self, date: i64, slug: &str) -> bool {
+        date < self.date || (date == self.date && slug > self.slug.as_str())
+    }
+}
+
+/// One line of a listing's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkRef<'a> {
+    pub month: &'a str,
+    pub entries: usize,
+    pub hash: &'a str,
+}
+
+/// The lines of an index that are well formed, newest month first.
+pub fn index_lines(text: &str) -> impl Iterator<Item = ChunkRef<'_>> {
+    text.lines().filter_map(|l| {
+        let mut f = l.split('\t');
+        let (month, entries, hash) = (f.next()?, f.next()?, f.next()?);
+        (is_month(month) && !hash.is_empty()).then_some(ChunkRef {
+            month,
+            entries: entries.parse().ok()?,
+            hash,
+        })
+    })
+}
+
+/// One line of a chunk, its metadata still JSON text.
+struct Line<'a> {
+    date: i64,
+    slug: &'a str,
+    meta: &'a str,
+}
+
+fn line(l: &str) -> Option<Line<'_>> {
+    let mut f = l.splitn(3, '\t');
+    Some(Line {
+        date: f.next()?.parse().ok()?,
+        slug: f.next()?,
+        meta: f.next()?,
+    })
+}
+
+/// One chunk line for an entry.
+pub fn chunk_line(e: &ListingEntry) -> String {
+    format!(
+        "{}\t{}\t{}\n",
+        e.meta.date,
+        e.slug,
+        serde_json::to_string(&e.meta).unwrap_or_default()
+    )
+}
+
+/// Fills one page of public entries from a listing's chunks, fed in order.
+pub struct Collector {
+    want: usize,
+    now: i64,
+    after: Option<Position>,
+    filter: Option<EntryFilter>,
+    /// Entries collected so far, newest first.
+    pub entries: Vec<ListingEntry>,
+    /// Chunk lines that could not be read, as `key line n` (logged).
+    pub broken: Vec<String>,
+    /// The earliest date of a scheduled entry seen: the page changes then.
+    pub scheduled: Option<i64>,
+    /// The last public entry looked at (shown or filtered out).
+    seen: Option<Position>,
+    /// Whether an entry remains after the last one shown.
+    more: bool,
+}
+
+impl Collector {
+    /// A page of `want` entries dated at or before `now` (unix seconds),
+    /// after `after` (from the start without).
+    pub fn new(want: usize, now: i64, after: Option<Position>) -> Self {
+        Collector {
+            want: want.max(1),
+            now,
+            after,
+            filter: None,
+            entries: Vec::new(),
+            broken: Vec::new(),
+            scheduled: None,
+            seen: None,
+            more: false,
+        }
+    }
+
+    /// Keeps only entries the filter accepts. A page may then come back
+    /// short, with a next cursor, when `MAX_ROUNDS` reads found too few.
     pub fn with_filter(mut self, filter: EntryFilter) -> Self {
         self.filter = Some(filter);
         self
     }
 
-    /// The next call to make, or `None` when the page is full or the list ended.
-    pub fn next_call(&self) -> Option<ListCall> {
-        if self.complete || self.entries.len() >= self.want || self.calls >= MAX_CALLS {
-            return None;
-        }
-        Some(ListCall {
-            cursor: self.cursor.clone(),
-            limit: (self.want - self.entries.len()).min(KV_LIST_MAX),
-        })
+    pub fn is_full(&self) -> bool {
+        self.entries.len() >= self.want
     }
 
-    /// Takes one `list()` answer.
-    pub fn feed(&mut self, page: ListedPage) {
-        self.calls += 1;
-        for key in page.keys {
-            let Some(slug) = crate::keys::slug_of_index_key(&key.name) else {
-                self.broken.push(key.name);
+    /// Entries still missing.
+    pub fn missing(&self) -> usize {
+        self.want.saturating_sub(self.entries.len())
+    }
+
+    /// Takes one chunk (`key` names it in the log); `last`: no chunk of
+    /// the listing follows it.
+    pub fn feed(&mut self, key: &str, text: &str, last: bool) {
+        for (n, l) in text.lines().enumerate() {
+            let Some(line) = line(l) else {
+                self.broken.push(format!("{key} line {}", n + 1));
                 continue;
             };
-            match key.metadata {
-                Some(meta) if meta.date > self.now => {} // scheduled: not yet
-                Some(meta) if self.filter.as_ref().is_some_and(|f| !f(&meta)) => {}
-                Some(meta) => self.entries.push(ListingEntry {
-                    slug: slug.to_string(),
-                    meta,
-                }),
-                None => self.broken.push(key.name),
+            if self
+                .after
+                .as_ref()
+                .is_some_and(|p| !p.before(line.date, line.slug))
+            {
+                continue;
             }
+            if line.date > self.now {
+                self.scheduled = Some(self.scheduled.map_or(line.date, |s| s.min(line.date)));
+                continue;
+            }
+            if self.is_full() {
+                self.more = true;
+                return;
+            }
+            let meta: ListingMeta = match serde_json::from_str(line.meta) {
+                Ok(m) => m,
+                Err(_) => {
+                    self.broken.push(format!("{key} line {}", n + 1));
+                    continue;
+                }
+            };
+            self.seen = Some(Position {
+                date: line.date,
+                slug: line.slug.to_string(),
+            });
+            if self.filter.as_ref().is_some_and(|f| !f(&meta)) {
+                continue;
+            }
+            self.entries.push(ListingEntry {
+                slug: line.slug.to_string(),
+                meta,
+            });
         }
-        self.complete = page.complete || page.cursor.is_none();
-        self.cursor = page.cursor;
+        if self.is_full() && !last {
+            self.more = true;
+        }
     }
 
-    /// The cursor for the next (older) page, if any remain.
-    pub fn next_cursor(&self) -> Option<&str> {
-        if self.complete {
-            None
-        } else {
-            self.cursor.as_deref()
+    /// The cursor of the next (older) page: after the last entry shown when
+    /// the page is full and more remain; after the last one looked at when
+    /// the reads ran out first (`unfinished`: chunks remain unread). A page
+    /// that found nothing hands out none.
+    pub fn next_cursor(&self, unfinished: bool) -> Option<String> {
+        if self.entries.is_empty() {
+            return None;
         }
+        if self.is_full() {
+            let last = self.entries.last()?;
+            return self.more.then(|| {
+                Position {
+                    date: last.meta.date,
+                    slug: last.slug.clone(),
+                }
+                .render()
+            });
+        }
+        if unfinished {
+            return self.seen.as_ref().map(Position::render);
+        }
+        None
     }
 }
 
@@ -125,160 +287,152 @@ impl PageCollector {
 mod tests {
     use super::*;
 
-    fn key(slug: &str, date: i64) -> ListedKey {
-        ListedKey {
-            name: format!("idx:all:{:011}:{slug}", 99_999_999_999 - date),
-            metadata: Some(ListingMeta {
+    fn entry(slug: &str, date: i64) -> ListingEntry {
+        ListingEntry {
+            slug: slug.into(),
+            meta: ListingMeta {
                 title: slug.into(),
                 date,
                 hash: String::new(),
                 updated: None,
-                category: None,
+                category: Some(if date % 2 == 0 { "Even" } else { "Odd" }.into()),
                 tags: vec![],
                 summary: String::new(),
-            }),
+            },
         }
     }
 
-    /// A scripted source: answers pages of keys, with empty pages in between.
-    fn drive(c: &mut PageCollector, script: &mut Vec<ListedPage>) -> Vec<ListCall> {
-        let mut calls = vec![];
-        while let Some(call) = c.next_call() {
-            calls.push(call);
-            c.feed(script.remove(0));
-        }
-        calls
+    fn chunk(entries: &[(&str, i64)]) -> String {
+        entries
+            .iter()
+            .map(|(s, d)| chunk_line(&entry(s, *d)))
+            .collect()
+    }
+
+    fn slugs(c: &Collector) -> Vec<&str> {
+        c.entries.iter().map(|e| e.slug.as_str()).collect()
     }
 
     #[test]
-    fn keeps_reading_past_empty_pages() {
-        let mut c = PageCollector::new(2, 100, None);
-        let mut script = vec![
-            ListedPage {
-                keys: vec![],
-                cursor: Some("c1".into()),
-                complete: false,
-            },
-            ListedPage {
-                keys: vec![key("a", 50)],
-                cursor: Some("c2".into()),
-                complete: false,
-            },
-            ListedPage {
-                keys: vec![],
-                cursor: Some("c3".into()),
-                complete: false,
-            },
-            ListedPage {
-                keys: vec![key("b", 40)],
-                cursor: Some("c4".into()),
-                complete: false,
-            },
-        ];
-        let calls = drive(&mut c, &mut script);
-        assert_eq!(calls.len(), 4);
+    fn keys_name_the_listing_month_and_content() {
+        assert_eq!(Listing::All.index_key(), "ls:all");
         assert_eq!(
-            calls[1],
-            ListCall {
-                cursor: Some("c1".into()),
-                limit: 2
-            }
+            Listing::Tag("un-oewg".into()).chunk_key("2024-11", "ab12"),
+            "ls:tag:un-oewg:2024-11:ab12"
         );
-        assert_eq!(calls[3].limit, 1, "asks only for what is missing");
+        assert!(is_chunk_key("ls:tag:un-oewg:2024-11:ab12"));
+        assert!(!is_chunk_key("ls:tag:un-oewg"));
+        assert!(!is_chunk_key("ls:all"));
+        assert!(!is_chunk_key("site:months"));
+        assert_eq!(month_of(1_732_492_800), "2024-11");
+    }
+
+    #[test]
+    fn positions_round_trip_and_order_newest_first_then_by_slug() {
+        let p = Position::parse("1732492800-mexico-new-agency").unwrap();
+        assert_eq!(p.render(), "1732492800-mexico-new-agency");
+        for bad in [
+            "",
+            "abc",
+            "-slug",
+            "12-",
+            "12-Bad",
+            "1234567890123-a",
+            "12x-a",
+        ] {
+            assert_eq!(Position::parse(bad), None, "{bad}");
+        }
+        assert!(p.before(1_732_492_799, "a"));
+        assert!(p.before(1_732_492_800, "zzz"));
+        assert!(!p.before(1_732_492_800, "mexico-new-agency"));
+        assert!(!p.before(1_732_492_800, "a"));
+        assert!(!p.before(1_732_492_801, "z"));
+    }
+
+    #[test]
+    fn index_lines_skip_malformed_ones() {
+        let refs: Vec<_> =
+            index_lines("2024-11\t3\taa\nbroken\n2024-1\t1\tbb\n2024-10\tx\tcc\n2024-09\t2\tdd\n")
+                .collect();
         assert_eq!(
-            c.entries
-                .iter()
-                .map(|e| e.slug.as_str())
+            refs.iter()
+                .map(|r| (r.month, r.entries))
                 .collect::<Vec<_>>(),
-            ["a", "b"]
+            [("2024-11", 3), ("2024-09", 2)]
         );
-        assert_eq!(c.next_cursor(), Some("c4"));
     }
 
     #[test]
-    fn skips_scheduled_entries_without_shrinking_the_page() {
-        let mut c = PageCollector::new(2, 100, None);
-        let mut script = vec![
-            ListedPage {
-                keys: vec![key("future", 200), key("a", 90)],
-                cursor: Some("c1".into()),
-                complete: false,
-            },
-            ListedPage {
-                keys: vec![key("b", 80)],
-                cursor: Some("c2".into()),
-                complete: false,
-            },
-        ];
-        drive(&mut c, &mut script);
-        assert_eq!(c.entries.len(), 2);
-        assert_eq!(c.entries[1].slug, "b");
+    fn fills_a_page_across_chunks_and_skips_scheduled_entries() {
+        let mut c = Collector::new(3, 100, None);
+        c.feed(
+            "k1",
+            &chunk(&[("future", 300), ("later", 200), ("a", 90)]),
+            false,
+        );
+        assert_eq!(c.scheduled, Some(200));
+        assert!(!c.is_full());
+        c.feed("k2", &chunk(&[("b", 80), ("c", 70), ("d", 60)]), true);
+        assert_eq!(slugs(&c), ["a", "b", "c"]);
+        assert_eq!(c.next_cursor(false).as_deref(), Some("70-c"));
     }
 
     #[test]
-    fn stops_at_the_end_of_the_list() {
-        let mut c = PageCollector::new(10, 100, Some("start".into()));
-        let mut script = vec![ListedPage {
-            keys: vec![key("a", 1)],
-            cursor: None,
-            complete: true,
-        }];
-        let calls = drive(&mut c, &mut script);
-        assert_eq!(calls[0].cursor.as_deref(), Some("start"));
-        assert_eq!(c.next_cursor(), None);
+    fn a_cursor_starts_after_its_entry_even_among_equal_dates() {
+        let text = chunk(&[("a", 50), ("b", 50), ("c", 50), ("d", 40)]);
+        let mut c = Collector::new(2, 100, Position::parse("50-a"));
+        c.feed("k", &text, true);
+        assert_eq!(slugs(&c), ["b", "c"]);
+        let mut next = Collector::new(2, 100, Position::parse(&c.next_cursor(false).unwrap()));
+        next.feed("k", &text, true);
+        assert_eq!(slugs(&next), ["d"]);
+        assert_eq!(next.next_cursor(false), None, "the end");
     }
 
     #[test]
-    fn records_keys_without_metadata() {
-        let mut c = PageCollector::new(1, 100, None);
-        let mut k = key("a", 1);
-        k.metadata = None;
-        c.feed(ListedPage {
-            keys: vec![k],
-            cursor: None,
-            complete: true,
-        });
-        assert_eq!(c.broken.len(), 1);
-        assert!(c.entries.is_empty());
+    fn an_alert_published_between_two_pages_is_neither_skipped_nor_repeated() {
+        let before = chunk(&[("c", 30), ("b", 20), ("a", 10)]);
+        let mut first = Collector::new(2, 100, None);
+        first.feed("k", &before, true);
+        assert_eq!(slugs(&first), ["c", "b"]);
+        let cursor = first.next_cursor(false).unwrap();
+        // A new alert at the top, and one dated between the pages.
+        let after = chunk(&[("new", 40), ("c", 30), ("b", 20), ("mid", 15), ("a", 10)]);
+        let mut second = Collector::new(2, 100, Position::parse(&cursor));
+        second.feed("k", &after, true);
+        assert_eq!(slugs(&second), ["mid", "a"]);
     }
 
     #[test]
-    fn filters_on_a_second_criterion() {
-        let mut c = PageCollector::new(2, 100, None).with_filter(Box::new(|m| m.title != "b"));
-        let mut script = vec![
-            ListedPage {
-                keys: vec![key("a", 90), key("b", 80)],
-                cursor: Some("c1".into()),
-                complete: false,
-            },
-            ListedPage {
-                keys: vec![key("c", 70)],
-                cursor: None,
-                complete: true,
-            },
-        ];
-        drive(&mut c, &mut script);
+    fn a_full_page_at_the_end_of_the_last_chunk_has_no_next_cursor() {
+        let mut c = Collector::new(2, 100, None);
+        c.feed("k", &chunk(&[("a", 20), ("b", 10)]), true);
+        assert_eq!(c.next_cursor(false), None);
+        let mut d = Collector::new(2, 100, None);
+        d.feed("k", &chunk(&[("a", 20), ("b", 10)]), false);
+        assert_eq!(d.next_cursor(false).as_deref(), Some("10-b"));
+    }
+
+    #[test]
+    fn a_filtered_page_cut_short_continues_after_what_it_looked_at() {
+        let mut c = Collector::new(5, 100, None)
+            .with_filter(Box::new(|m| m.category.as_deref() == Some("Even")));
+        c.feed("k", &chunk(&[("a", 20), ("b", 19), ("c", 17)]), false);
+        assert_eq!(slugs(&c), ["a"]);
+        assert_eq!(c.next_cursor(true).as_deref(), Some("17-c"));
+        let empty = Collector::new(5, 100, None);
+        assert_eq!(empty.next_cursor(true), None, "nothing found: no cursor");
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_by_key_and_line_and_skipped() {
+        let mut c = Collector::new(5, 100, None);
+        let text = format!("not a line\n{}12\tb\t{{broken\n", chunk(&[("a", 20)]));
+        c.feed("ls:all:2024-11:ab", &text, true);
+        assert_eq!(slugs(&c), ["a"]);
         assert_eq!(
-            c.entries
-                .iter()
-                .map(|e| e.slug.as_str())
-                .collect::<Vec<_>>(),
-            ["a", "c"]
+            c.broken,
+            ["ls:all:2024-11:ab line 1", "ls:all:2024-11:ab line 3"]
         );
-    }
-
-    #[test]
-    fn bounds_the_number_of_calls() {
-        let mut c = PageCollector::new(1, 100, None);
-        let mut n = 0;
-        while c.next_call().is_some() {
-            n += 1;
-            c.feed(ListedPage {
-                keys: vec![],
-                cursor: Some("x".into()),
-                complete: false,
-            });
-        }
-        assert_eq!(n, MAX_CALLS);
     }
 }

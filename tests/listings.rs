@@ -1,6 +1,7 @@
 //! Listings, feeds, sitemaps and the listing API through the real runtime,
 //! on the sample content plus 25 synthetic alerts written by the editors'
-//! tool: real KV `list()` cursors and prefixes, metadata and bulk reads.
+//! tool: the listings' index and chunk keys as the publisher writes them,
+//! read with real bulk reads, and no `list()` on any reader's route.
 //! Every other behaviour of these routes is tested in-process
 //! (`tests/app/listings.rs`).
 
@@ -25,8 +26,8 @@ fn get(w: &Worker) -> impl Fn(&str) -> (u16, String) + '_ {
     }
 }
 
-/// Every listing followed through the cursors KV hands out, to its end.
-fn paging_through_real_cursors(ctx: &Ctx) {
+/// Every listing followed through its cursors, to its end.
+fn paging_through_every_listing(ctx: &Ctx) {
     let w = &ctx.w;
     let home = all_pages(get(w), "/");
     assert_eq!(home.len(), TOTAL, "{home:?}");
@@ -46,7 +47,11 @@ fn paging_through_real_cursors(ctx: &Ctx) {
     assert_eq!(all_pages(get(w), "/archive/2024/11").len(), TOTAL);
     assert_eq!(api_all(get(w), "limit=7").len(), TOTAL);
     let both = api_all(get(w), "category=Briefing&tag=Synthetic&limit=2");
-    assert_eq!(both.len(), 6, "a filtered page walks several KV pages");
+    assert_eq!(
+        both.len(),
+        6,
+        "a filtered listing pages through its matches"
+    );
     assert_eq!(w.get("/?cursor=%21%21%21").status, 400, "not a cursor");
 }
 
@@ -116,9 +121,53 @@ fn archive_neighbours_across_years(ctx: &Ctx) {
     assert_eq!(cards(&aug).0, vec!["august-alert".to_string()]);
 }
 
+/// No route a reader or a feed poller reaches makes a KV `list()`: the
+/// Worker counts its KV calls and lists per answer (`BENCH_ROUTES`).
+fn no_reader_route_lists(ctx: &Ctx) {
+    let w = &ctx.w;
+    let second_page = {
+        let (_, older) = cards(&w.get("/").body);
+        older.expect("an older page").replace("&amp;", "&")
+    };
+    let routes = [
+        "/",
+        second_page.as_str(),
+        "/category/briefing",
+        "/tag/synthetic",
+        "/archive/2024/11",
+        "/feed.xml",
+        "/feed.json",
+        "/category/briefing/feed.xml",
+        "/sitemap.xml",
+        "/sitemap/2024-11.xml",
+        "/api/alerts?limit=7",
+        "/api/alerts?category=Briefing&tag=Synthetic&limit=2",
+        "/alerts/oewg-collective-call-against-barring-organisations",
+        "/search?q=oewg",
+        "/api/search?q=mexico",
+        "/subscribe",
+        "/contact",
+    ];
+    let mut read = 0;
+    for path in routes {
+        let r = w.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        read += usize::from(r.header("x-kv-ops").is_some());
+        assert_eq!(
+            r.header("x-kv-lists").unwrap_or("0"),
+            "0",
+            "{path} made a KV list()"
+        );
+    }
+    assert!(
+        read >= 10,
+        "the KV calls are counted: {read} routes read KV"
+    );
+}
+
 #[test]
 fn listings() {
-    let w = Worker::start(&[]);
+    let w = Worker::start(&[("BENCH_ROUTES", "1")]);
     let content = content_copy();
     w.publish(content.path(), false);
     w.alerts(&["seed-synthetic", "25"]);
@@ -126,7 +175,8 @@ fn listings() {
     scenarios(
         &ctx,
         &[
-            ("paging_through_real_cursors", paging_through_real_cursors),
+            ("paging_through_every_listing", paging_through_every_listing),
+            ("no_reader_route_lists", no_reader_route_lists),
             (
                 "feed_reads_its_records_in_bulk",
                 feed_reads_its_records_in_bulk,

@@ -3,12 +3,14 @@
 //! instance, at each location), bounded in bytes, least recently used out
 //! first.
 //!
-//! - **List pages** (a KV `list()` answer of the listing indexes, by prefix,
-//!   limit and cursor) for at most `CACHE_TTL_SECONDS` (default 30 s: half
-//!   of KV's own propagation delay, so nothing is staler than KV may be),
-//!   and never past the date of a scheduled alert they hold, so that it
+//! - **Listing indexes** (`ls:<listing>`) for at most `CACHE_TTL_SECONDS`
+//!   (default 30 s: half of KV's own propagation delay, so nothing is
+//!   staler than KV may be); a page built from them is kept by the edge no
+//!   later than the date of a scheduled alert it skipped, so that the alert
 //!   appears on time.
-//! - **The months** (`site:months`), for the same time.
+//! - **Listing chunks**, named by their content: never stale, kept until
+//!   evicted.
+//! - **The months** (`site:months`), for the TTL.
 //! - **Rendered alert bodies**, by the record's content hash: a new hash is
 //!   a new entry, so they are never stale.
 //! - **Whole feed bodies**, by their validator (made of the content hashes
@@ -16,7 +18,6 @@
 //!
 //! A hit and a miss give byte-identical answers (tested).
 
-use crate::listing::ListedPage;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -24,7 +25,7 @@ use std::rc::Rc;
 /// The most bytes the cache holds (estimated: keys, values and a fixed
 /// overhead per entry). The Worker's memory goal is 16 MiB in all.
 pub const DEFAULT_MAX_BYTES: usize = 8 << 20;
-/// How long a list page or the months are kept, by default.
+/// How long a listing index or the months are kept, by default.
 pub const DEFAULT_TTL_SECONDS: i64 = 30;
 /// An entry larger than this share of the cache is not kept.
 const LARGEST_SHARE: usize = 8;
@@ -34,8 +35,6 @@ const OVERHEAD: usize = 96;
 /// A cached value.
 #[derive(Debug, Clone)]
 pub enum Cached {
-    /// A `list()` answer of a listing index, its metadata parsed.
-    Page(Rc<ListedPage>),
     Text(Rc<str>),
     /// An alert record as readers see it, parsed.
     Record(Rc<crate::content::AlertRecord>),
@@ -80,25 +79,6 @@ impl Default for Cache {
     fn default() -> Self {
         Cache::new(DEFAULT_MAX_BYTES)
     }
-}
-
-/// The estimated size of a list page in memory.
-pub fn page_bytes(page: &ListedPage) -> usize {
-    page.keys
-        .iter()
-        .map(|k| {
-            k.name.len()
-                + 64
-                + k.metadata.as_ref().map_or(0, |m| {
-                    160 + m.title.len()
-                        + m.summary.len()
-                        + m.hash.len()
-                        + m.category.as_ref().map_or(0, String::len)
-                        + m.tags.iter().map(|t| t.len() + 24).sum::<usize>()
-                })
-        })
-        .sum::<usize>()
-        + page.cursor.as_ref().map_or(0, String::len)
 }
 
 impl Cache {

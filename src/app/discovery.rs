@@ -3,12 +3,12 @@
 //! (`site:months`), each month's part lists that month's index.
 
 use super::cache::Cached;
-use super::store::Cursor;
+use super::store::PageOf;
 use super::{App, AppError, Platform, Reply};
 use crate::content::AlertRecord;
 use crate::feeds::{self, FeedInfo, FeedItem, SitemapUrl};
 use crate::http::types;
-use crate::keys;
+use crate::listing::{Listing, Position};
 use crate::routes::{self, Route};
 use crate::views::Site;
 use std::collections::BTreeSet;
@@ -30,10 +30,10 @@ pub async fn feed<P: Platform>(
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
     let site = app.site();
-    let prefix = category.map_or_else(|| keys::INDEX_ALL.to_string(), keys::category_prefix);
+    let listing = category.map_or(Listing::All, |c| Listing::Category(c.to_string()));
     let page = app
         .store
-        .page(&prefix, feeds::FEED_SIZE, app.now(), Cursor::First, None)
+        .page(PageOf::new(listing, feeds::FEED_SIZE), app.now())
         .await?;
     if category.is_some() && page.entries.is_empty() {
         return Err(AppError::NotFound);
@@ -218,12 +218,14 @@ pub async fn sitemap_month<P: Platform>(
     m: u32,
 ) -> Result<Reply, AppError> {
     let site = app.site();
-    let prefix = keys::month_prefix(y, m);
     let mut urls = Vec::new();
     let mut taxonomy = BTreeSet::new();
-    let mut from = Cursor::First;
+    let mut after = None;
     loop {
-        let page = app.store.page(&prefix, 1000, app.now(), from, None).await?;
+        let of = PageOf::new(Listing::All, 1000)
+            .month(format!("{y:04}-{m:02}"))
+            .after(after);
+        let page = app.store.page(of, app.now()).await?;
         for e in &page.entries {
             urls.push(SitemapUrl {
                 loc: site.abs(&routes::alert_path(&e.slug)),
@@ -234,8 +236,8 @@ pub async fn sitemap_month<P: Platform>(
             }
             taxonomy.extend(e.meta.tags.iter().map(|t| routes::tag_path(t)));
         }
-        match page.next {
-            Some(next) => from = Cursor::Continue(next),
+        match page.next.as_deref().and_then(Position::parse) {
+            Some(next) => after = Some(next),
             None => break,
         }
     }

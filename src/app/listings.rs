@@ -1,14 +1,15 @@
 //! Listing pages: home, categories, tags, month archives (with their
 //! neighbouring months), and the listing API. Each is one `Store::page`
-//! (KV `list()` calls with metadata), plus the archive's month probes.
+//! (the listing's index and its chunks: KV reads, no `list()`), plus the
+//! archive's months.
 
-use super::params::{cursor_param, name_param};
-use super::store::{Cursor, Page};
+use super::params::{name_param, position_param};
+use super::store::{Page, PageOf};
 use super::{App, AppError, Platform, Query, Reply};
 use crate::content::ListingMeta;
 use crate::dates::{self, YearMonth};
 use crate::keys;
-use crate::listing::EntryFilter;
+use crate::listing::{EntryFilter, Listing};
 use crate::routes::{self, Route};
 use crate::views::{self, ListingPage, MonthLinks};
 
@@ -23,8 +24,10 @@ pub enum Taxonomy {
 }
 
 /// What a listing page shows, besides its entries.
-struct Listing {
-    prefix: String,
+struct Spec {
+    listing: Listing,
+    /// A month's archive: only that month.
+    month: Option<String>,
     heading: String,
     intro: Option<String>,
     path: String,
@@ -36,8 +39,9 @@ struct Listing {
 
 /// `/`: the latest alerts.
 pub async fn home<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
-    let spec = Listing {
-        prefix: keys::INDEX_ALL.into(),
+    let spec = Spec {
+        listing: Listing::All,
+        month: None,
         heading: "Latest alerts".into(),
         intro: None,
         path: Route::Home.path(),
@@ -53,22 +57,23 @@ pub async fn home<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply,
 /// for an unknown name.
 async fn read<P: Platform>(
     app: &App<'_, P>,
-    spec: &Listing,
+    spec: &Spec,
     query: &Query,
 ) -> Result<(Page, bool), AppError> {
-    let from = cursor_param(query)?;
-    let paged = !matches!(from, Cursor::First);
-    let page = app
-        .store
-        .page(&spec.prefix, PAGE_SIZE, app.now(), from, None)
-        .await?;
+    let after = position_param(query)?;
+    let paged = after.is_some();
+    let mut of = PageOf::new(spec.listing.clone(), PAGE_SIZE).after(after);
+    if let Some(m) = &spec.month {
+        of = of.month(m.clone());
+    }
+    let page = app.store.page(of, app.now()).await?;
     if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
         return Err(AppError::NotFound);
     }
     Ok((page, paged))
 }
 
-fn render<P: Platform>(app: &App<'_, P>, spec: Listing, page: &Page, paged: bool) -> Reply {
+fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -> Reply {
     let older = page.next.as_ref().map(|c| {
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
         format!("{}?{q}", spec.path)
@@ -97,15 +102,16 @@ pub async fn taxonomy<P: Platform>(
     name: &str,
     query: &Query,
 ) -> Result<Reply, AppError> {
-    let (prefix, path) = match kind {
+    let (listing, path) = match kind {
         Taxonomy::Category => (
-            keys::category_prefix(name),
+            Listing::Category(name.into()),
             Route::Category(name.into()).path(),
         ),
-        Taxonomy::Tag => (keys::tag_prefix(name), Route::Tag(name.into()).path()),
+        Taxonomy::Tag => (Listing::Tag(name.into()), Route::Tag(name.into()).path()),
     };
-    let mut spec = Listing {
-        prefix,
+    let mut spec = Spec {
+        listing,
+        month: None,
         heading: String::new(),
         intro: None,
         feed: None,
@@ -148,17 +154,17 @@ pub async fn archive<P: Platform>(
     m: u32,
     query: &Query,
 ) -> Result<Reply, AppError> {
-    let prefix = keys::month_prefix(y, m);
     let month = YearMonth { year: y, month: m };
-    // One read for the months (`site:months`), one list for the page.
+    // One read for the months (`site:months`), two for the page.
     let months = app.store.months(app.now()).await?;
     if !months.is_public(month, app.now()) {
         return Err(AppError::NotFound);
     }
     let (newer, older) = months.neighbours(month, app.now());
     let name = dates::month_name(y, m);
-    let spec = Listing {
-        prefix,
+    let spec = Spec {
+        listing: Listing::All,
+        month: Some(format!("{y:04}-{m:02}")),
         heading: format!("Alerts of {name}"),
         intro: Some(format!("Every alert published in {name}, newest first.")),
         path: Route::Archive(y, m).path(),
@@ -183,24 +189,22 @@ pub async fn api<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, 
             .map_err(|_| AppError::BadRequest("`limit` must be a number (1-100).".into()))?
             .clamp(1, 100) as usize,
     };
-    let from = cursor_param(query)?;
+    let after = position_param(query)?;
     let category = name_param(query, "category")?;
     let tag = name_param(query, "tag")?;
-    let (prefix, filter): (String, Option<EntryFilter>) = match (category, tag) {
+    let (listing, filter): (Listing, Option<EntryFilter>) = match (category, tag) {
         (Some(c), Some(t)) => (
-            keys::tag_prefix(&t),
+            Listing::Tag(t),
             Some(Box::new(move |m: &ListingMeta| {
                 m.category.as_deref().map(keys::name_slug).as_deref() == Some(c.as_str())
             })),
         ),
-        (Some(c), None) => (keys::category_prefix(&c), None),
-        (None, Some(t)) => (keys::tag_prefix(&t), None),
-        (None, None) => (keys::INDEX_ALL.to_string(), None),
+        (Some(c), None) => (Listing::Category(c), None),
+        (None, Some(t)) => (Listing::Tag(t), None),
+        (None, None) => (Listing::All, None),
     };
-    let page = app
-        .store
-        .page(&prefix, limit, app.now(), from, filter)
-        .await?;
+    let of = PageOf::new(listing, limit).after(after).filter(filter);
+    let page = app.store.page(of, app.now()).await?;
     let site = app.site();
     let ts = |t: i64| dates::rfc3339(chrono::DateTime::from_timestamp(t, 0).unwrap_or_default());
     let alerts: Vec<serde_json::Value> = page

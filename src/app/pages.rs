@@ -1,7 +1,6 @@
 //! Alerts (public, preview, JSON), the fixed pages and assets, aliases of
 //! old paths, and the health check.
 
-use super::store::Cursor;
 use super::{App, AppError, Level, Platform, Query, Reply, Visibility};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::http::{cache, types};
@@ -85,10 +84,10 @@ async fn related<P: Platform>(
     let Some(category) = &a.category else {
         return Ok(Vec::new());
     };
-    let prefix = keys::category_prefix(&keys::name_slug(category));
+    let listing = crate::listing::Listing::Category(keys::name_slug(category));
     let page = app
         .store
-        .page(&prefix, RELATED + 1, app.now(), Cursor::First, None)
+        .page(super::store::PageOf::new(listing, RELATED + 1), app.now())
         .await?;
     Ok(page
         .entries

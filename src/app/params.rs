@@ -1,13 +1,27 @@
 //! Query parameters that more than one handler reads: a listing's cursor
-//! (listings, the operator's dead inquiries) and a category or tag name
-//! (listings, search).
+//! (a place in time for readers' listings, a KV cursor for the operator's
+//! dead inquiries) and a category or tag name (listings, search).
 
 use super::store::Cursor;
 use super::{AppError, Query};
 use crate::keys;
+use crate::listing::Position;
 
-/// The `cursor` query parameter: absent, or an opaque KV cursor (base64
-/// characters, at most 1,024). Anything else is a 400.
+/// A listing's `cursor` query parameter: absent, or a place in the listing
+/// (`<unix seconds>-<slug>`, `crate::listing::Position`). Anything else is
+/// a 400.
+pub fn position_param(query: &Query) -> Result<Option<Position>, AppError> {
+    match query.get("cursor").map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(c) => Position::parse(c)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest("The cursor is not valid.".into())),
+    }
+}
+
+/// The `cursor` query parameter of an operator's listing: absent, or an
+/// opaque KV cursor (base64 characters, at most 1,024). Anything else is a
+/// 400.
 pub fn cursor_param(query: &Query) -> Result<Cursor<'_>, AppError> {
     match query.get("cursor").map(String::as_str) {
         None | Some("") => Ok(Cursor::First),

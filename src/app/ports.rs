@@ -42,8 +42,13 @@ pub struct KvList {
 pub trait Kv {
     /// One value as bytes; `None` when the key does not exist.
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError>;
-    /// Up to 100 values as text in one call (KV's bulk get counts once).
-    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError>;
+    /// Up to 100 values as text in one call (KV's bulk get counts once),
+    /// kept by KV's location cache for `cache_ttl` seconds when given.
+    async fn get_many(
+        &self,
+        keys: &[String],
+        cache_ttl: Option<u32>,
+    ) -> Result<HashMap<String, String>, PortError>;
     /// One `list()` call: at most `limit` (1-1000) keys of `prefix` in key
     /// order, from `cursor`.
     async fn list(

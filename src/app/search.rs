@@ -103,7 +103,7 @@ async fn run<P: Platform>(
         wanted.push(index::words_key(&p.folded));
     }
     wanted.dedup();
-    let mut texts = app.store.texts(&wanted).await?;
+    let mut texts = app.store.texts(&wanted, None).await?;
     let docs = texts
         .get(index::META_KEY)
         .and_then(|m| Meta::parse(m))
@@ -128,7 +128,7 @@ async fn run<P: Platform>(
             .filter(|k| !texts.contains_key(k))
             .collect();
         if stems[i].len() > 1 && !missing.is_empty() {
-            texts.extend(app.store.texts(&missing).await?);
+            texts.extend(app.store.texts(&missing, None).await?);
         }
     }
     let list = |key: &str| -> Option<TermList<'_>> {
@@ -240,7 +240,7 @@ async fn suggest<P: Platform>(
     let block = match texts.get(&key) {
         Some(b) => b.as_str(),
         None => {
-            fetched = app.store.texts(std::slice::from_ref(&key)).await?;
+            fetched = app.store.texts(std::slice::from_ref(&key), None).await?;
             fetched.get(&key).map(String::as_str).unwrap_or("")
         }
     };

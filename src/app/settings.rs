@@ -40,7 +40,7 @@ pub struct Settings {
     /// The longest a preview link may live, in days (`PREVIEW_MAX_DAYS`,
     /// default 30).
     pub preview_max_days: i64,
-    /// How long the isolate keeps a list page or the months
+    /// How long the isolate keeps a listing index or the months
     /// (`CACHE_TTL_SECONDS`, default 30; 0 turns that caching off).
     pub cache_ttl_seconds: i64,
     pub operator_token: Option<String>,

@@ -13,8 +13,10 @@ use worker::{js_sys, Env};
 export function kv_get_bytes(env, key) {
   return env.ALERTS.get(key, 'arrayBuffer');
 }
-export async function kv_get_many(env, keys) {
-  const values = await env.ALERTS.get(JSON.parse(keys), 'text');
+export async function kv_get_many(env, keys, cacheTtl) {
+  const options = { type: 'text' };
+  if (cacheTtl > 0) options.cacheTtl = cacheTtl;
+  const values = await env.ALERTS.get(JSON.parse(keys), options);
   return JSON.stringify(Object.fromEntries(values));
 }
 export function kv_put(env, key, value, ttl, metadata) {
@@ -42,7 +44,7 @@ extern "C" {
     /// KV's bulk get (one call for up to 100 keys), keys and answer as JSON
     /// text: one string each way, and no serde-wasm-bindgen deserializer.
     #[wasm_bindgen(catch)]
-    fn kv_get_many(env: &Env, keys: &str) -> Result<js_sys::Promise, JsValue>;
+    fn kv_get_many(env: &Env, keys: &str, cache_ttl: f64) -> Result<js_sys::Promise, JsValue>;
     /// One `put`: the value as bytes, a TTL in seconds (0: none), metadata
     /// as JSON text.
     #[wasm_bindgen(catch)]
@@ -75,9 +77,14 @@ impl Kv for Bindings<'_> {
         Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
     }
 
-    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
+    async fn get_many(
+        &self,
+        keys: &[String],
+        cache_ttl: Option<u32>,
+    ) -> Result<HashMap<String, String>, PortError> {
         let keys = serde_json::to_string(keys).map_err(port)?;
-        let text = json_text(kv_get_many(self.env, &keys)).await?;
+        let ttl = cache_ttl.unwrap_or(0) as f64;
+        let text = json_text(kv_get_many(self.env, &keys, ttl)).await?;
         let values: HashMap<String, Option<String>> =
             serde_json::from_str(&text).map_err(|e| PortError(format!("kv bulk get: {e}")))?;
         Ok(values

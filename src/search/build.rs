@@ -1,11 +1,11 @@
 //! How the publisher builds the search index (`super::index`, the format
-//! the Worker reads) from the alerts, and what a publish writes of it: only
-//! the parts whose hash differs from `site:manifest`'s (`plan`).
+//! the Worker reads) from the alerts. What a publish writes of it (the
+//! parts that changed) is `crate::derived::plan`'s.
 
 use super::analyze::{self, is_stop_word};
 use super::index::{
     block_of, fields, impact, posting_order, render_dates, term_key, Meta, Posting, TermList,
-    MANIFEST_KEY, MAX_BLOCK_WORDS, MAX_POSTINGS, META_KEY, WORDS_PREFIX,
+    MAX_BLOCK_WORDS, MAX_POSTINGS, META_KEY, WORDS_PREFIX,
 };
 use crate::content::AlertRecord;
 use std::collections::{BTreeMap, HashMap};
@@ -144,53 +144,4 @@ pub fn build<'a>(
     };
     parts.insert(META_KEY.to_string(), meta.render());
     parts
-}
-
-/// What a publish writes and deletes to bring the index in KV to `parts`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    /// Changed and new parts, then the new manifest (last, so that a run
-    /// cut short is redone by the next one).
-    pub put: Vec<(String, String)>,
-    /// Parts the index no longer has.
-    pub delete: Vec<String>,
-}
-
-fn part_hash(value: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(value.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Compares `parts` with the manifest of what is published (none: write
-/// everything).
-pub fn plan(parts: &BTreeMap<String, String>, published_manifest: Option<&str>) -> Plan {
-    let old: HashMap<&str, &str> = published_manifest
-        .unwrap_or("")
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .collect();
-    let mut manifest = String::new();
-    let mut put = Vec::new();
-    for (key, value) in parts {
-        let hash = part_hash(value);
-        if old.get(key.as_str()) != Some(&hash.as_str()) {
-            put.push((key.clone(), value.clone()));
-        }
-        manifest.push_str(&format!("{key}\t{hash}\n"));
-    }
-    let delete: Vec<String> = old
-        .keys()
-        .filter(|k| !parts.contains_key(**k))
-        .map(|k| k.to_string())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if put.is_empty() && published_manifest.is_some() && delete.is_empty() {
-        return Plan { put, delete };
-    }
-    put.push((MANIFEST_KEY.to_string(), manifest));
-    Plan { put, delete }
 }

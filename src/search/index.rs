@@ -353,7 +353,8 @@ pub fn idf(docs: u32, df: u32) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-pub use super::build::{build, plan, Plan};
+pub use super::build::build;
+pub use crate::derived::{plan, Plan};
 
 #[cfg(test)]
 mod tests {
@@ -450,14 +451,14 @@ mod tests {
         let a = alert("a", "Accreditation", "Body one.", 1);
         let b = alert("b", "Telecoms", "Body two.", 2);
         let first = build([&a, &b], NOW);
-        let p = plan(&first, None);
+        let p = plan(&first, None, NOW);
         assert_eq!(p.put.len(), first.len() + 1);
         assert!(p.delete.is_empty());
         let manifest = &p.put.last().unwrap().1;
-        assert!(plan(&first, Some(manifest)).put.is_empty());
+        assert!(plan(&first, Some(manifest), NOW).put.is_empty());
         let b2 = alert("b", "Telecoms", "Body changed.", 2);
         let second = build([&a, &b2], NOW);
-        let p2 = plan(&second, Some(manifest));
+        let p2 = plan(&second, Some(manifest), NOW);
         let written: Vec<&str> = p2.put.iter().map(|(k, _)| k.as_str()).collect();
         // `body` moves (b's body is longer? no: same length) and `chang` is new;
         // `two` is gone; a's own terms are untouched.

@@ -91,6 +91,12 @@ pub struct Fake {
     pub reader_mail_failures: Cell<u32>,
     /// Whether sends to subscribers are kept (a bench sink drops them).
     pub reader_mail_dropped: Cell<bool>,
+    /// When an alert was first published or unpublished since the derived
+    /// keys were last rebuilt: the next KV call rebuilds them first, as
+    /// `make publish` writes them in the same run (`reindex`).
+    pub unindexed: Cell<Option<i64>>,
+    /// The `cacheTtl` of every bulk read, with its first key.
+    pub bulk_ttls: RefCell<Vec<(String, Option<u32>)>>,
 }
 
 /// `migrations/*.sql` applied to a fresh in-memory SQLite, with D1's
@@ -212,8 +218,17 @@ impl Fake {
         self.clock.set(self.clock.get() + seconds * 1000);
     }
 
-    /// Writes one alert's key set, as the publisher does.
+    /// Writes one alert's key set, as the publisher does (the derived keys,
+    /// listings and search, before the next KV call).
     pub fn publish(&self, record: &AlertRecord) {
+        self.publish_record_only(record);
+        self.unindexed
+            .set(self.unindexed.get().or(Some(self.clock.get())));
+    }
+
+    /// Writes one alert's key set and nothing else: a publish cut short
+    /// before the listings that name it.
+    pub fn publish_record_only(&self, record: &AlertRecord) {
         for e in keyset::entries(record) {
             self.put_raw(&e.key, e.value.as_bytes(), e.metadata);
         }
@@ -224,19 +239,33 @@ impl Fake {
         for key in keyset::all_keys(record) {
             self.kv.borrow_mut().remove(&key);
         }
+        self.unindexed
+            .set(self.unindexed.get().or(Some(self.clock.get())));
     }
 
-    /// Rebuilds the search index from every stored record and writes what
-    /// changed, as `make publish` does from `content/`; the plan applied.
+    /// Rebuilds the derived keys (listings, search index, months...) from
+    /// every stored record and writes what changed, as `make publish` does
+    /// from `content/`; the plan applied.
     pub fn reindex(&self) -> access_alerts::search::index::Plan {
+        let at = self.unindexed.take().unwrap_or(self.clock.get());
+        self.reindex_at(at)
+    }
+
+    /// `reindex` as a publish at `at` (unix ms) would.
+    pub fn reindex_at(&self, at: i64) -> access_alerts::search::index::Plan {
         use access_alerts::search::index;
+        self.unindexed.set(None);
         let records: Vec<AlertRecord> = self
             .keys_with_prefix(access_alerts::keys::ALERT_PREFIX)
             .iter()
             .filter_map(|k| serde_json::from_str(&self.value(k)?).ok())
             .collect();
-        let parts = keyset::derived(&records, self.clock.get().div_euclid(1000));
-        let plan = index::plan(&parts, self.value(index::MANIFEST_KEY).as_deref());
+        let parts = keyset::derived(&records, at.div_euclid(1000));
+        let plan = access_alerts::derived::plan(
+            &parts,
+            self.value(index::MANIFEST_KEY).as_deref(),
+            at.div_euclid(1000),
+        );
         for (key, value) in &plan.put {
             self.put_raw(key, value.as_bytes(), None);
         }
@@ -296,6 +325,9 @@ impl Fake {
     }
 
     fn check_kv(&self) -> Result<(), PortError> {
+        if self.unindexed.get().is_some() {
+            self.reindex();
+        }
         self.kv_calls.set(self.kv_calls.get() + 1);
         if self.kv_fails.get() {
             Err(PortError("kv unavailable".into()))
@@ -328,8 +360,15 @@ impl Kv for Fake {
         Ok(self.live(key).map(|s| s.value))
     }
 
-    async fn get_many(&self, keys: &[String]) -> Result<HashMap<String, String>, PortError> {
+    async fn get_many(
+        &self,
+        keys: &[String],
+        cache_ttl: Option<u32>,
+    ) -> Result<HashMap<String, String>, PortError> {
         self.check_kv()?;
+        if let Some(first) = keys.first() {
+            self.bulk_ttls.borrow_mut().push((first.clone(), cache_ttl));
+        }
         assert!(keys.len() <= 100, "KV's bulk get takes at most 100 keys");
         Ok(keys
             .iter()

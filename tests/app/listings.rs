@@ -55,10 +55,11 @@ fn ordering_and_older_links_to_the_end() {
         400,
         "outside the cursor alphabet"
     );
-    assert_eq!(site.get("/?cursor=abc").status, 400, "a cursor KV refuses");
-    let past_the_end = format!("/?cursor={}", "7a".repeat(8));
+    assert_eq!(site.get("/?cursor=abc").status, 400, "not a place in time");
+    assert_eq!(site.get("/?cursor=12-Bad").status, 400, "not a slug");
+    let past_the_end = "/?cursor=1-a";
     assert_eq!(
-        site.get(&past_the_end).status,
+        site.get(past_the_end).status,
         404,
         "an empty page past the first is unknown"
     );
@@ -437,18 +438,26 @@ fn published_everywhere_then_unpublished_nowhere() {
 }
 
 #[test]
-fn listing_metadata_that_cannot_be_read_is_skipped_and_logged() {
+fn listing_lines_that_cannot_be_read_are_skipped_and_logged() {
     let site = site();
+    assert_eq!(site.get("/").status, 200, "the derived keys are written");
+    let index = site.fake.value("ls:all").unwrap();
+    let first = access_alerts::listing::index_lines(&index).next().unwrap();
+    let key = access_alerts::listing::Listing::All.chunk_key(first.month, first.hash);
+    let text = site.fake.value(&key).unwrap();
+    let lines = text.lines().count();
     site.fake.put_raw(
-        "idx:all:00000000001:ghost",
-        b"",
-        Some(serde_json::json!({"nonsense": true})),
+        &key,
+        format!("{text}1\tghost\t{{\"nonsense\": true}}\nnot a line\n").as_bytes(),
+        None,
     );
-    let home = site.get("/");
-    assert_eq!(home.status, 200);
-    assert!(!home.text().contains("ghost"));
-    assert!(site
-        .fake
-        .logged()
-        .contains("broken record key=idx:all:00000000001:ghost"));
+    // Every line of the chunk is read (the isolate keeps nothing here).
+    let all = site.get("/api/alerts?limit=100");
+    assert_eq!(all.status, 200);
+    assert!(!all.text().contains("ghost"));
+    let logged = site.fake.logged();
+    assert!(
+        logged.contains(&format!("broken record key={key} line {}", lines + 1)),
+        "{logged}"
+    );
 }

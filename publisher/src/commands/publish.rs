@@ -2,13 +2,15 @@
 //! brings the store to what `content/` says. It reads what is published
 //! (the contacts, each alert's key list, the derived parts' manifest),
 //! plans the writes and deletes (`publisher::keyset`,
-//! `access_alerts::search::index::plan`), and writes them in the order that
-//! makes a run cut short safe to repeat.
+//! `access_alerts::derived::plan`), and writes them in the order that
+//! makes a run cut short safe to repeat and never lets a listing name an
+//! alert whose record is not written yet.
 
 use super::check::check;
 use crate::cli::PublishArgs;
 use access_alerts::content::PublishedMeta;
 use access_alerts::keys::{ALERT_PREFIX, CONTACTS_KEY};
+use access_alerts::listing::is_chunk_key;
 use access_alerts::search::index;
 use anyhow::{anyhow, Context, Result};
 use publisher::keyset::{self, KvEntry, Step};
@@ -41,18 +43,19 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
         keyset::plan(&records, &published.alerts, args.prune),
         where_,
     );
-    writes.derived(&parts, published.manifest.as_deref());
+    writes.derived(&parts, published.manifest.as_deref(), now);
     // A key some alert of content/ still owns is never deleted (an alias
     // moved from one alert to another, a renamed file pruned).
     keyset::keep_owned(&mut writes.delete, &records);
-    write(&w, &writes.put, &writes.delete).context("writing to the store")?;
+    write(&w, &writes.put, &writes.delete, &writes.delete_derived)
+        .context("writing to the store")?;
     for line in &writes.report {
         println!("{line}");
     }
     println!(
         "{} keys written, {} deleted, in {:.1} s",
         writes.put.len(),
-        writes.delete.len(),
+        writes.delete.len() + writes.delete_derived.len(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -130,7 +133,10 @@ fn joined<T>(r: std::thread::Result<Result<T, wrangler::Error>>) -> Result<T> {
 #[derive(Default)]
 struct Writes {
     put: Vec<KvEntry>,
+    /// Alerts' keys: superseded ones, and every key of an unpublished one.
     delete: Vec<String>,
+    /// Derived parts no longer made (and retired listing chunks).
+    delete_derived: Vec<String>,
     report: Vec<String>,
 }
 
@@ -173,20 +179,25 @@ impl Writes {
         }
     }
 
-    /// The derived parts (search index, months) that changed since
-    /// `manifest`, and the new manifest.
-    fn derived(&mut self, parts: &BTreeMap<String, String>, manifest: Option<&str>) {
-        let plan = index::plan(parts, manifest);
+    /// The derived parts (listings, search index, months) that changed
+    /// since `manifest`, and the new manifest.
+    fn derived(&mut self, parts: &BTreeMap<String, String>, manifest: Option<&str>, now: i64) {
+        let plan = access_alerts::derived::plan(parts, manifest, now);
         if plan.put.is_empty() && plan.delete.is_empty() {
             self.report.push(format!(
-                "the search index and months are up to date ({} parts)",
+                "the listings, search index and months are up to date ({} parts)",
                 parts.len()
             ));
             return;
         }
         let bytes: usize = plan.put.iter().map(|(_, v)| v.len()).sum();
+        let listings = plan
+            .put
+            .iter()
+            .filter(|(k, _)| k.starts_with(access_alerts::listing::PREFIX))
+            .count();
         self.report.push(format!(
-            "search index and months: {} of {} parts written ({bytes} bytes), {} deleted",
+            "listings, search index and months: {} of {} parts written ({listings} of them listings', {bytes} bytes), {} deleted",
             plan.put.len(),
             parts.len() + 1,
             plan.delete.len()
@@ -197,51 +208,90 @@ impl Writes {
                 value,
                 metadata: None,
             }));
-        self.delete.extend(plan.delete);
+        self.delete_derived.extend(plan.delete);
     }
 }
 
-/// The writes in two runs: first every key but the records (contacts,
-/// index keys, aliases, derived parts), then (after the deletes) the
-/// `alert:` records, whose hash tells the next run what is done, then
-/// `site:notify` (what the cron mails: after the records it names, so that
-/// the cron never starts a mailing for an alert not yet written), and the
-/// derived parts' manifest last.
-fn ordered(put: &[KvEntry]) -> (Vec<KvEntry>, Vec<KvEntry>) {
+/// The writes in three groups: first every key that no listing names yet
+/// (contacts, aliases, listing chunks, the search index, months, topics);
+/// then the `alert:` records (whose hash tells the next run an alert is
+/// done) followed by the listing indexes that name them; last
+/// `site:notify` (what the cron mails: after the records it names) and the
+/// derived parts' manifest.
+fn ordered(put: &[KvEntry]) -> [Vec<KvEntry>; 3] {
     let notify = access_alerts::mail::notify::KEY;
-    let (last, first): (Vec<_>, Vec<_>) = put.iter().cloned().partition(|e| {
-        e.key.starts_with(ALERT_PREFIX) || e.key == index::MANIFEST_KEY || e.key == notify
-    });
-    let (tail, records_last): (Vec<_>, Vec<_>) = last
-        .into_iter()
-        .partition(|e| e.key == index::MANIFEST_KEY || e.key == notify);
-    let (manifest_entry, notify_entry): (Vec<_>, Vec<_>) =
-        tail.into_iter().partition(|e| e.key == index::MANIFEST_KEY);
-    let last = records_last
-        .into_iter()
-        .chain(notify_entry)
-        .chain(manifest_entry)
-        .collect();
-    (first, last)
+    let is_index = |k: &str| k.starts_with(access_alerts::listing::PREFIX) && !is_chunk_key(k);
+    let mut groups: [Vec<KvEntry>; 3] = Default::default();
+    for e in put {
+        let group = if e.key == index::MANIFEST_KEY || e.key == notify {
+            2
+        } else if e.key.starts_with(ALERT_PREFIX) || is_index(&e.key) {
+            1
+        } else {
+            0
+        };
+        groups[group].push(e.clone());
+    }
+    // Records before the indexes that name them, notify before the manifest.
+    groups[1].sort_by_key(|e| !e.key.starts_with(ALERT_PREFIX));
+    groups[2].sort_by_key(|e| e.key == index::MANIFEST_KEY);
+    groups
 }
 
-/// Writes `put` in the order `ordered` gives, with the deletes in between.
-fn write(w: &Wrangler, put: &[KvEntry], delete: &[String]) -> Result<(), wrangler::Error> {
-    let (first, last) = ordered(put);
-    if delete.is_empty() {
-        // Nothing to delete in between: one bulk put, the records and the
-        // manifest at its end (wrangler writes a file in order).
-        let all: Vec<_> = first.into_iter().chain(last).collect();
-        for (n, chunk) in all.chunks(BULK_KEYS).enumerate() {
-            w.bulk_put(&format!("publish-{n:03}"), chunk)?;
+/// One wrangler run of a publish.
+enum Run {
+    Put(Vec<KvEntry>),
+    Delete(Vec<String>),
+}
+
+/// The runs of a publish: the first group of `ordered`, the alerts'
+/// superseded keys deleted (before their records lose the list of them),
+/// the records and indexes, the pruned records and derived parts no longer
+/// made deleted (once no index names them), notify and the manifest.
+/// Empty runs are left out and puts then adjacent are one run.
+fn runs(put: &[KvEntry], delete: &[String], delete_derived: &[String]) -> Vec<Run> {
+    let [first, records, last] = ordered(put);
+    let (late, early): (Vec<String>, Vec<String>) = delete
+        .iter()
+        .cloned()
+        .partition(|k| k.starts_with(ALERT_PREFIX));
+    let late: Vec<String> = late
+        .into_iter()
+        .chain(delete_derived.iter().cloned())
+        .collect();
+    let mut runs: Vec<Run> = Vec::new();
+    for run in [
+        Run::Put(first),
+        Run::Delete(early),
+        Run::Put(records),
+        Run::Delete(late),
+        Run::Put(last),
+    ] {
+        match (run, runs.last_mut()) {
+            (Run::Put(p), _) if p.is_empty() => {}
+            (Run::Delete(d), _) if d.is_empty() => {}
+            (Run::Put(p), Some(Run::Put(prev))) => prev.extend(p),
+            (run, _) => runs.push(run),
         }
-    } else {
-        for (n, chunk) in first.chunks(BULK_KEYS).enumerate() {
-            w.bulk_put(&format!("publish-{n:03}"), chunk)?;
-        }
-        w.bulk_delete("publish", delete)?;
-        for (n, chunk) in last.chunks(BULK_KEYS).enumerate() {
-            w.bulk_put(&format!("publish-records-{n:03}"), chunk)?;
+    }
+    runs
+}
+
+/// Writes and deletes in the order `runs` gives.
+fn write(
+    w: &Wrangler,
+    put: &[KvEntry],
+    delete: &[String],
+    delete_derived: &[String],
+) -> Result<(), wrangler::Error> {
+    for (n, run) in runs(put, delete, delete_derived).into_iter().enumerate() {
+        match run {
+            Run::Put(entries) => {
+                for (m, chunk) in entries.chunks(BULK_KEYS).enumerate() {
+                    w.bulk_put(&format!("publish-{n}-{m:03}"), chunk)?;
+                }
+            }
+            Run::Delete(keys) => w.bulk_delete(&format!("publish-{n}"), &keys)?,
         }
     }
     Ok(())
@@ -259,21 +309,52 @@ mod tests {
         }
     }
 
+    fn described(runs: &[Run]) -> Vec<String> {
+        runs.iter()
+            .map(|r| match r {
+                Run::Put(e) => format!(
+                    "put {}",
+                    e.iter()
+                        .map(|e| e.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                Run::Delete(k) => format!("delete {}", k.join(" ")),
+            })
+            .collect()
+    }
+
     #[test]
-    fn records_then_notify_then_the_manifest_come_last() {
+    fn records_come_before_the_indexes_naming_them_and_the_manifest_last() {
         let notify = access_alerts::mail::notify::KEY;
         let manifest = index::MANIFEST_KEY;
-        let record = format!("{ALERT_PREFIX}a");
         let put = [
             entry(manifest),
-            entry(&record),
+            entry("ls:all"),
+            entry("alert:a"),
             entry(CONTACTS_KEY),
             entry(notify),
+            entry("ls:all:2024-11:0123abcd"),
             entry("alias:/old"),
         ];
-        let (first, last) = ordered(&put);
-        let keys = |v: &[KvEntry]| v.iter().map(|e| e.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(&first), [CONTACTS_KEY, "alias:/old"]);
-        assert_eq!(keys(&last), [record.as_str(), notify, manifest]);
+        let delete = ["alias:/gone".to_string(), "alert:pruned".to_string()];
+        let derived = ["search:t:gone".to_string()];
+        assert_eq!(
+            described(&runs(&put, &delete, &derived)),
+            [
+                "put site:contacts ls:all:2024-11:0123abcd alias:/old",
+                "delete alias:/gone",
+                "put alert:a ls:all",
+                "delete alert:pruned search:t:gone",
+                format!("put {notify} {manifest}").as_str(),
+            ]
+        );
+        // Nothing to delete: one run, in the same order.
+        assert_eq!(
+            described(&runs(&put, &[], &[])),
+            [format!(
+                "put site:contacts ls:all:2024-11:0123abcd alias:/old alert:a ls:all {notify} {manifest}"
+            )]
+        );
     }
 }

@@ -1,15 +1,19 @@
-//! Listing pages over KV's `list()`: each call counted (a visitor's cursor
-//! that KV refuses is a 400), its answers kept in the isolate's cache while
-//! fresh (never past a scheduled alert's date), and filled into pages of
-//! entries by `crate::listing::PageCollector`.
+//! Listing pages from KV reads (`crate::listing`): the listing's index (one
+//! `get`, kept in the isolate until the TTL), then the chunks a page needs
+//! in one bulk read (named by their content: read with a long `cacheTtl`
+//! and kept in the isolate until evicted), filled into a page by
+//! `crate::listing::Collector`. No `list()`: KV's scarcest operation.
 
 use super::{kv_error, Store};
 use crate::app::cache::Cached;
 use crate::app::error::AppError;
 use crate::app::ports::{Kv, KvList};
-use crate::content::{ListingEntry, ListingMeta};
-use crate::listing::{EntryFilter, ListedKey, ListedPage, PageCollector};
+use crate::content::ListingEntry;
+use crate::listing::{self, Collector, EntryFilter, Listing, Position};
 use std::rc::Rc;
+
+/// How long KV's location caches keep a chunk (seconds): it never changes.
+const CHUNK_CACHE_TTL: u32 = 30 * 24 * 3600;
 
 /// One listing page: its entries and the cursor of the next (older) page.
 #[derive(Debug, Default)]
@@ -18,13 +22,11 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-/// Where a listing starts.
+/// Where a KV `list()` starts (the operator's listings only).
 pub enum Cursor<'c> {
     First,
     /// A cursor from a visitor's URL: one KV refuses is a 400.
     Visitor(&'c str),
-    /// A cursor from an earlier page of this request.
-    Continue(String),
 }
 
 impl Cursor<'_> {
@@ -32,12 +34,161 @@ impl Cursor<'_> {
         match self {
             Cursor::First => None,
             Cursor::Visitor(c) => Some(c),
-            Cursor::Continue(c) => Some(c),
         }
     }
 }
 
+/// Which page of which listing.
+pub struct PageOf {
+    pub listing: Listing,
+    /// Only this month's chunk (`yyyy-mm`): a month's archive.
+    pub month: Option<String>,
+    pub want: usize,
+    pub after: Option<Position>,
+    pub filter: Option<EntryFilter>,
+}
+
+impl PageOf {
+    /// The first `want` entries of `listing`.
+    pub fn new(listing: Listing, want: usize) -> Self {
+        PageOf {
+            listing,
+            month: None,
+            want,
+            after: None,
+            filter: None,
+        }
+    }
+
+    pub fn after(mut self, after: Option<Position>) -> Self {
+        self.after = after;
+        self
+    }
+
+    pub fn month(mut self, month: String) -> Self {
+        self.month = Some(month);
+        self
+    }
+
+    pub fn filter(mut self, filter: Option<EntryFilter>) -> Self {
+        self.filter = filter;
+        self
+    }
+}
+
 impl<K: Kv> Store<'_, K> {
+    /// One listing page: entries dated at or before `now`.
+    pub async fn page(&self, of: PageOf, now: i64) -> Result<Page, AppError> {
+        let index_key = of.listing.index_key();
+        let index = self.index(&index_key, now).await?;
+        let refs: Vec<_> = listing::index_lines(&index)
+            .filter(|r| of.month.as_deref().is_none_or(|m| r.month == m))
+            .collect();
+        // The first chunk that may hold an entry after the cursor.
+        let mut i = match &of.after {
+            None => 0,
+            Some(p) => {
+                let month = listing::month_of(p.date);
+                refs.iter()
+                    .position(|r| r.month <= month.as_str())
+                    .unwrap_or(refs.len())
+            }
+        };
+        let mut collector = Collector::new(of.want, now, of.after);
+        if let Some(f) = of.filter {
+            collector = collector.with_filter(f);
+        }
+        let mut rounds = 0;
+        while !collector.is_full() && i < refs.len() && rounds < listing::MAX_ROUNDS {
+            rounds += 1;
+            // Enough chunks for what is missing, by their counts (which
+            // include scheduled entries: a second round reads on).
+            let start = i;
+            let mut counted = 0;
+            while i < refs.len()
+                && i - start < listing::BULK_MAX
+                && (i == start || counted < collector.missing())
+            {
+                counted += refs[i].entries;
+                i += 1;
+            }
+            let keys: Vec<String> = refs[start..i]
+                .iter()
+                .map(|r| of.listing.chunk_key(r.month, r.hash))
+                .collect();
+            let texts = self.chunks(&keys, now).await?;
+            for (n, key) in keys.iter().enumerate() {
+                match texts.get(key) {
+                    Some(text) => collector.feed(key, text, start + n + 1 == refs.len()),
+                    // Named by an index, not (yet or any more) readable.
+                    None => collector.broken.push(key.clone()),
+                }
+                if collector.is_full() {
+                    break;
+                }
+            }
+        }
+        if let Some(date) = collector.scheduled {
+            self.fresh(date * 1000);
+        }
+        self.broken
+            .borrow_mut()
+            .extend(std::mem::take(&mut collector.broken));
+        let next = collector.next_cursor(i < refs.len());
+        Ok(Page {
+            entries: collector.entries,
+            next,
+        })
+    }
+
+    /// A listing's index, from the isolate while fresh (until the TTL).
+    async fn index(&self, key: &str, now: i64) -> Result<Rc<str>, AppError> {
+        let now_ms = now * 1000;
+        if let Some(Cached::Text(t)) = self.kept(key, now_ms) {
+            return Ok(t);
+        }
+        let text: Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
+        self.keep(
+            key,
+            Cached::Text(text.clone()),
+            text.len(),
+            now_ms + self.ttl_ms,
+        );
+        Ok(text)
+    }
+
+    /// Chunks by key, from the isolate or in one bulk read (missing ones
+    /// absent). They never change: kept until evicted, and no bound on the
+    /// answer's freshness.
+    async fn chunks(
+        &self,
+        keys: &[String],
+        now: i64,
+    ) -> Result<std::collections::HashMap<String, Rc<str>>, AppError> {
+        let mut found = std::collections::HashMap::new();
+        let mut missing = Vec::new();
+        for key in keys {
+            match self.cache.get_until(key, now * 1000) {
+                Some((Cached::Text(t), _)) => {
+                    found.insert(key.clone(), t);
+                }
+                _ => missing.push(key.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        for (key, text) in self.texts(&missing, Some(CHUNK_CACHE_TTL)).await? {
+            let text: Rc<str> = text.into();
+            if self.ttl_ms > 0 {
+                self.cache
+                    .put(&key, Cached::Text(text.clone()), text.len(), None);
+            }
+            found.insert(key, text);
+        }
+        Ok(found)
+    }
+
     /// One `list()` call, counted; a cursor a visitor gave that KV refuses
     /// is a 400, any other failure an internal error.
     async fn list(
@@ -73,94 +224,8 @@ impl<K: Kv> Store<'_, K> {
         Ok(list)
     }
 
-    /// One listing page of `prefix`: `want` entries dated at or before
-    /// `now`, from `cursor`, that pass `filter`.
-    pub async fn page(
-        &self,
-        prefix: &str,
-        want: usize,
-        now: i64,
-        cursor: Cursor<'_>,
-        filter: Option<EntryFilter>,
-    ) -> Result<Page, AppError> {
-        let from_visitor = matches!(cursor, Cursor::Visitor(_));
-        let mut collector = PageCollector::new(want, now, cursor.as_str().map(str::to_string));
-        if let Some(f) = filter {
-            collector = collector.with_filter(f);
-        }
-        while let Some(call) = collector.next_call() {
-            let listed = self
-                .listed(
-                    prefix,
-                    call.limit,
-                    call.cursor.as_deref(),
-                    from_visitor,
-                    now,
-                )
-                .await?;
-            collector.feed((*listed).clone());
-        }
-        self.broken
-            .borrow_mut()
-            .extend(std::mem::take(&mut collector.broken));
-        // A page that found nothing before giving up (scheduled alerts
-        // crowding the front) hands out no cursor: it would point into them.
-        let next = collector
-            .next_cursor()
-            .filter(|_| !collector.entries.is_empty())
-            .map(str::to_string);
-        Ok(Page {
-            entries: collector.entries,
-            next,
-        })
-    }
-
-    /// One `list()` of a listing index, its metadata parsed, from the
-    /// isolate's cache while fresh: until the TTL, and never past the date
-    /// of a scheduled alert it holds.
-    async fn listed(
-        &self,
-        prefix: &str,
-        limit: usize,
-        cursor: Option<&str>,
-        from_visitor: bool,
-        now: i64,
-    ) -> Result<Rc<ListedPage>, AppError> {
-        let now_ms = now * 1000;
-        let key = format!("list\u{0}{prefix}\u{0}{limit}\u{0}{}", cursor.unwrap_or(""));
-        if let Some(Cached::Page(page)) = self.kept(&key, now_ms) {
-            return Ok(page);
-        }
-        let answer = self.list(prefix, limit, cursor, from_visitor).await?;
-        let page = Rc::new(ListedPage {
-            keys: answer
-                .keys
-                .into_iter()
-                .map(|k| ListedKey {
-                    metadata: k
-                        .metadata
-                        .and_then(|m| serde_json::from_value::<ListingMeta>(m).ok()),
-                    name: k.name,
-                })
-                .collect(),
-            cursor: answer.cursor,
-            complete: answer.complete,
-        });
-        let scheduled = page
-            .keys
-            .iter()
-            .filter_map(|k| k.metadata.as_ref())
-            .map(|m| m.date)
-            .filter(|d| *d > now)
-            .min();
-        let until = (now_ms + self.ttl_ms).min(scheduled.map_or(i64::MAX, |d| d * 1000));
-        let bytes = crate::app::cache::page_bytes(&page);
-        self.keep(&key, Cached::Page(page.clone()), bytes, until);
-        Ok(page)
-    }
-
     /// One raw `list()` page of keys with their metadata (the operator's
-    /// listing).
+    /// listings: never a reader's).
     pub async fn keys(
         &self,
         prefix: &str,

@@ -4,13 +4,13 @@
 //!
 //! Here: the `Store` itself, its counts and the freshness of what it read,
 //! and the raw reads and writes; the typed reads of records, contacts, the
-//! months and aliases are in `records`, the listing pages (`list()`) in
+//! months and aliases are in `records`, the listing pages (KV reads) in
 //! `listing`.
 
 mod listing;
 mod records;
 
-pub use listing::{Cursor, Page};
+pub use listing::{Cursor, Page, PageOf};
 
 use crate::app::cache::{Cache, Cached};
 use crate::app::error::AppError;
@@ -21,11 +21,11 @@ use std::cell::Cell;
 
 pub struct Store<'a, K: Kv> {
     kv: &'a K,
-    /// The isolate's cache, for list pages and the months.
+    /// The isolate's cache, for listing indexes and chunks and the months.
     cache: &'a Cache,
     /// How long they are kept (ms); 0: not at all.
     ttl_ms: i64,
-    /// The earliest time (unix ms) a list page or the months this request
+    /// The earliest time (unix ms) a listing index or the months this request
     /// used stop being fresh: how long the edge may keep the answer.
     fresh_until: Cell<Option<i64>>,
     ops: Cell<u32>,
@@ -160,10 +160,13 @@ impl<'a, K: Kv> Store<'a, K> {
     }
 
     /// Several values as text, in bulk reads of up to 100 keys each (KV
-    /// counts a bulk read once); missing keys are absent from the answer.
+    /// counts a bulk read once), kept by KV's location cache for
+    /// `cache_ttl` seconds when given (its default, 60, otherwise); missing
+    /// keys are absent from the answer.
     pub async fn texts(
         &self,
         keys: &[String],
+        cache_ttl: Option<u32>,
     ) -> Result<std::collections::HashMap<String, String>, AppError> {
         #[cfg(feature = "diagnostics")]
         if let Some(m) = &self.memo {
@@ -183,7 +186,7 @@ impl<'a, K: Kv> Store<'a, K> {
             self.count();
             let got = self
                 .kv
-                .get_many(chunk)
+                .get_many(chunk, cache_ttl)
                 .await
                 .map_err(|e| kv_error("get", &chunk[0], e))?;
             values.extend(got);

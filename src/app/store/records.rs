@@ -19,7 +19,7 @@ impl<K: Kv> Store<'_, K> {
 
     /// An alert record for readers, shared with the isolate's cache (no
     /// copy per view), kept parsed there for
-    /// the TTL like a list page (an edit shows within it, inside KV's own
+    /// the TTL like a listing index (an edit shows within it, inside KV's own
     /// propagation delay); whether it is public is still decided per
     /// request from its date. Previews and mail read `alert`, uncached.
     pub async fn alert_kept(
@@ -54,7 +54,7 @@ impl<K: Kv> Store<'_, K> {
     /// remembered (`take_broken`).
     pub async fn alerts(&self, slugs: &[String]) -> Result<Vec<AlertRecord>, AppError> {
         let keys: Vec<String> = slugs.iter().map(|s| keys::alert(s)).collect();
-        let mut values = self.texts(&keys).await?;
+        let mut values = self.texts(&keys, None).await?;
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
             match values

@@ -1,0 +1,120 @@
+//! The listing keys (`crate::listing`) built from every alert, by the
+//! publisher, like the search index: one index per listing and one chunk
+//! per month of it. Publishing one alert changes the chunks of its month in
+//! the listings it is in (every alert, its category, each of its tags) and
+//! those listings' indexes: 2 × (2 + tags) keys, whatever the archive's
+//! size, and a month's chunk holds that month's alerts only.
+
+use crate::content::{AlertRecord, ListingEntry};
+use crate::derived::part_hash;
+use crate::keys;
+use crate::listing::{chunk_line, month_of, Listing};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every listing key and its value, for these alerts (drafts left out).
+pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap<String, String> {
+    let mut listings: BTreeMap<Listing, BTreeMap<String, Vec<ListingEntry>>> = BTreeMap::new();
+    for r in records.into_iter().filter(|r| !r.draft) {
+        let entry = r.entry();
+        let month = month_of(entry.meta.date);
+        let mut of = vec![Listing::All];
+        of.extend(
+            r.category
+                .as_deref()
+                .map(|c| Listing::Category(keys::name_slug(c))),
+        );
+        let tags: BTreeSet<String> = r.tags.iter().map(|t| keys::name_slug(t)).collect();
+        of.extend(tags.into_iter().map(Listing::Tag));
+        for listing in of {
+            listings
+                .entry(listing)
+                .or_default()
+                .entry(month.clone())
+                .or_default()
+                .push(entry.clone());
+        }
+    }
+    let mut parts = BTreeMap::new();
+    for (listing, months) in listings {
+        let mut index = String::new();
+        for (month, mut entries) in months.into_iter().rev() {
+            entries.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.slug.cmp(&b.slug)));
+            let text: String = entries.iter().map(chunk_line).collect();
+            let hash = part_hash(&text);
+            index.push_str(&format!("{month}\t{}\t{hash}\n", entries.len()));
+            parts.insert(listing.chunk_key(&month, &hash), text);
+        }
+        parts.insert(listing.index_key(), index);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listing::index_lines;
+    use chrono::{TimeZone, Utc};
+
+    fn record(slug: &str, month: u32, day: u32, tags: &[&str]) -> AlertRecord {
+        AlertRecord {
+            category: Some("UN OEWG".into()),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..AlertRecord::new(
+                slug,
+                "T",
+                Utc.with_ymd_and_hms(2024, month, day, 0, 0, 0).unwrap(),
+                "B",
+            )
+        }
+    }
+
+    #[test]
+    fn one_index_per_listing_and_one_chunk_per_month_newest_first() {
+        let a = record("a", 10, 3, &["Mexico"]);
+        let b = record("b", 11, 5, &["Mexico", "Telecoms"]);
+        let c = record("c", 11, 5, &[]);
+        let mut draft = record("d", 11, 9, &["Mexico"]);
+        draft.draft = true;
+        let parts = build([&a, &b, &c, &draft]);
+        let all = &parts["ls:all"];
+        let refs: Vec<_> = index_lines(all).collect();
+        assert_eq!(
+            refs.iter()
+                .map(|r| (r.month, r.entries))
+                .collect::<Vec<_>>(),
+            [("2024-11", 2), ("2024-10", 1)]
+        );
+        let november = &parts[&Listing::All.chunk_key("2024-11", refs[0].hash)];
+        let slugs: Vec<&str> = november
+            .lines()
+            .map(|l| l.split('\t').nth(1).unwrap())
+            .collect();
+        assert_eq!(slugs, ["b", "c"], "same date: by slug; no draft");
+        assert!(parts.contains_key("ls:cat:un-oewg"));
+        assert!(parts.contains_key("ls:tag:mexico"));
+        assert!(parts.contains_key("ls:tag:telecoms"));
+        // 1 all + 1 category + 2 tags, an index each, and a chunk per
+        // month of each: all 2, category 2, Mexico 2, Telecoms 1.
+        assert_eq!(parts.len(), 4 + 2 + 2 + 2 + 1);
+    }
+
+    #[test]
+    fn adding_an_alert_changes_only_its_months_chunks_and_their_indexes() {
+        let old: Vec<AlertRecord> = (1..=28)
+            .flat_map(|d| (1..=12).map(move |m| record(&format!("a-{m}-{d}"), m, d, &["Tag"])))
+            .collect();
+        let before = build(&old);
+        let new = record("new", 6, 15, &["Tag", "Other"]);
+        let after = build(old.iter().chain([&new]));
+        let changed: Vec<&String> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, _)| k)
+            .collect();
+        // all, category, Tag: chunk + index each; Other: new chunk + index.
+        assert_eq!(changed.len(), 8, "{changed:?}");
+        assert!(changed
+            .iter()
+            .all(|k| !k.contains("2024-05") && !k.contains("2024-07")));
+    }
+}
