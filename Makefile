@@ -212,9 +212,10 @@ bench: build-bench build-bench-base $(PUBLISH) .stamps/wrk .stamps/twiggy
 	BENCH_BASE=$(BENCH_BASE) node bench/run.mjs
 
 # The commit the cold paths are measured against (bench/cold-ab.mjs): the one
-# before the caches. Checked out once in a git worktree under .bench/ and
-# built with that commit's own Makefile recipe and publisher.
-BENCH_BASE ?= 4a78fc7
+# before issue 23 (listings from reads; before it, 4a78fc7, the one before
+# the caches). Checked out once in a git worktree under .bench/ and built
+# with that commit's own Makefile recipe and publisher.
+BENCH_BASE ?= 6688f28
 BASE_DIR := .bench/base-$(BENCH_BASE)
 build-bench-base: setup
 	@git cat-file -e $(BENCH_BASE)^{commit} 2>/dev/null || { echo "make bench compares against commit $(BENCH_BASE), which this clone lacks: git fetch --unshallow, or BENCH_BASE=<commit>"; exit 1; }

@@ -23,7 +23,7 @@ const alertsBin = path.join(root, "target/debug/alerts");
 export const BENCH_SLUG = "bench-10k-alert";
 export const ALERT = `/alerts/${BENCH_SLUG}`;
 export const SEED_ALERT = "/alerts/oewg-collective-call-against-barring-organisations";
-const STORE_VERSION = "4"; // bump when what a store holds changes
+const STORE_VERSION = "5"; // bump when what a store holds changes
 
 export const log = (...a) => console.error("[bench]", ...a);
 
@@ -88,6 +88,11 @@ export function seed(bin, cwd, dir, n, version = "") {
 /// The KV calls one answer of `route` made (the bench build's `X-KV-Ops`).
 export async function kvOps(w, route) {
   return (await fetch(w.url + route)).headers.get("x-kv-ops") ?? "0";
+}
+
+/// The KV `list()` calls one answer of `route` made (`X-KV-Lists`).
+export async function kvLists(w, route) {
+  return Number((await fetch(w.url + route)).headers.get("x-kv-lists") ?? "0");
 }
 
 /// Checks that `bench/kv-local.mjs` writes what `wrangler kv bulk put

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { coldSection } from "./cold-ab.mjs";
-import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, CLK_TCK, CONNECTIONS, copy, cpuTicks, fmt, freePort, isolateHeap, load, log, median, QUICK, root, rssKiB, SECONDS, SEED_ALERT, seededIn, start, checkKvLocal, countKeys, COST_ROUTES, kvOps, store, summarize, table, wrk } from "./lib.mjs";
+import { ALERT, alerts, benchContent, BENCH_SLUG, bundleJsWorker, CLK_TCK, CONNECTIONS, copy, cpuTicks, fmt, freePort, isolateHeap, load, log, median, QUICK, root, rssKiB, SECONDS, SEED_ALERT, seededIn, start, checkKvLocal, countKeys, COST_ROUTES, kvLists, kvOps, store, summarize, table, wrk } from "./lib.mjs";
 
 const ROUNDS = 3;
 const LARGE = Number(process.env.BENCH_LARGE || (QUICK ? 1000 : 10000));
@@ -202,7 +202,7 @@ async function main() {
   const b = await start("rust", copy(large, "scale-large"), { bindings: { CACHE_TTL_SECONDS: "0" } });
   const c = huge ? await start("rust", huge, { bindings: { CACHE_TTL_SECONDS: "0" } }) : null;
   const sizes = [[a, "small", SMALL], [b, "large", LARGE], ...(c ? [[c, "huge", HUGE]] : [])];
-  const scaleRoutes = [["home listing", "/"], ["category page", "/category/opinion"], ["archive month", "/archive/2024/11"], ["/feed.xml", "/feed.xml"], ["sitemap part (Nov 2024)", "/sitemap/2024-11.xml"]];
+  const scaleRoutes = [["home listing", "/"], ["category page", "/category/opinion"], ["archive month", "/archive/2024/11"], ["/feed.xml", "/feed.xml"], ["sitemap part (Nov 2024)", "/sitemap/2024-11.xml"], ["tag page", "/tag/topic-7"], ["API listing", "/api/alerts"], ["/feed.json", "/feed.json"], ["sitemap index", "/sitemap.xml"]];
   for (const [w] of sizes) load(w, "/");
   const scale = new Map();
   for (let round = 0; round < ROUNDS; round++) {
@@ -216,6 +216,12 @@ async function main() {
   const sc = (k) => summarize(scale.get(k));
   const ops = [];
   for (const [, p] of scaleRoutes) ops.push(await Promise.all(sizes.map(([w]) => kvOps(w, p))));
+  // KV list() calls per view of every listing route, at each size.
+  const scaleLists = [];
+  for (const [, p] of scaleRoutes) scaleLists.push(await Promise.all(sizes.map(([w]) => kvLists(w, p))));
+  // The second page of the home listing, through its cursor.
+  const page2 = (await (await fetch(a.url + "/")).text()).match(/<a rel="next" href="([^"]+)"/)?.[1]?.replaceAll("&amp;", "&");
+  const page2Lists = page2 ? await Promise.all(sizes.map(([w]) => kvLists(w, page2))) : [];
   // The Worker's own CPU per answer at each size (KV read once, then from
   // memory: the emulator's list() left out), cold (nothing in its caches).
   const ownAt = [];
@@ -227,10 +233,20 @@ async function main() {
   const at = sizes.map(([, , n]) => fmt(n + 5)).join(" / ");
   out(`## Scale: listings at ${at} alerts (uncached: every view pays its KV calls)`);
   out();
-  out(table(["route", `KV calls at ${at}`, `req/s at ${at}`, `p50 ms at ${at}`, `CPU s/10k at ${at} (whole process)`, `cost ratio (CPU against ${SMALL + 5})`, `the Worker's own CPU ms at ${at}`], scaleRoutes.map(([name], i) => {
+  out(table(["route", `KV calls at ${at}`, `KV lists at ${at}`, `req/s at ${at}`, `p50 ms at ${at}`, `CPU s/10k at ${at} (whole process)`, `cost ratio (CPU against ${SMALL + 5})`, `the Worker's own CPU ms at ${at}`], scaleRoutes.map(([name], i) => {
     const xs = sizes.map(([, label]) => sc(`${label} ${name}`));
-    return [name, ops[i].join(" / "), xs.map((x) => fmt(x.rps)).join(" / "), xs.map((x) => fmt(x.p50, 2)).join(" / "), xs.map((x) => fmt(x.cpu10k, 2)).join(" / "), xs.slice(1).map((x) => `${fmt(x.cpu10k / xs[0].cpu10k, 2)}x`).join(" / "), ownAt[i].map((x) => fmt(x, 2)).join(" / ")];
+    return [name, ops[i].join(" / "), scaleLists[i].join(" / "), xs.map((x) => fmt(x.rps)).join(" / "), xs.map((x) => fmt(x.p50, 2)).join(" / "), xs.map((x) => fmt(x.cpu10k, 2)).join(" / "), xs.slice(1).map((x) => `${fmt(x.cpu10k / xs[0].cpu10k, 2)}x`).join(" / "), ownAt[i].map((x) => fmt(x, 2)).join(" / ")];
   })));
+  out();
+  out(`KV \`list()\` calls of the home listing's second page (\`${page2}\`) at ${at}: ${page2Lists.join(" / ")}. A listing is its index and the chunks a page needs (\`docs/kv-schema.md\`): reads only, at every size.`);
+  out();
+  // What publishing one alert writes, at each size (native, the publisher's own plan).
+  const costAt = sizes.map(([, , n]) => JSON.parse(alerts(["publish-cost", "--content", benchContent(), "--synthetic", String(n)]).trim().split("\n").pop()));
+  out(`### Keys written by one publish`);
+  out();
+  out(table(["alerts", "publish", "alert's own", "listings", "search index", "site: keys", "written in all", "deleted now", "chunks retired (deleted by a publish 10 min later)"], costAt.flatMap((c) => [["new alert (newest, 1 category, 2 tags)", c.new], ["edit (the middle synthetic alert's title)", c.edit]].map(([what, k]) => [fmt(c.alerts), what, k.alert, k.listings, k.search, k.site, k.alert + k.listings + k.search + k.site, k.deleted, k.retired]))));
+  out();
+  out(`Listings: the alert's month chunk in every listing it is in (all, its category, each tag) and those listings' indexes, 2 × (2 + tags), whatever the archive's size; the search index: the parts of the alert's own words (their posting lists and document counts, their prefix blocks, the meta), bounded by the alert's length, not the archive's (\`alerts publish-cost\`, the plan \`make publish\` runs).`);
   out();
   if (huge) {
     out(`The ${fmt(HUGE + 5)}-alert store (${fmt(hugeKeys)} keys) was seeded in ${fmt(seededIn(huge))} s by \`bench/kv-local.mjs\`, which writes through Miniflare's own KV binding in batches of 1,000 (about 1,000 keys a second here, against about 500 for \`wrangler kv bulk put --local\`), once, and kept for later runs; that it writes what wrangler writes is checked at the start of every run (${kvLocalCheck}).`);
@@ -272,6 +288,8 @@ async function main() {
     ["bundle ≤ 300 KiB gzip (budget 384, enforced by make test)", `${bundle[2]} KiB`, verdict(Number(bundle[2]) <= 300)],
     ...search.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
     ...edge.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
+    [`KV lists per reader view: 0 on every listing route at ${at} alerts (uncached), and cold and warm at ${fmt(LARGE + 5)} (edge cost)`, `${scaleLists.flat().concat(page2Lists).reduce((a, b) => a + b, 0)} at every size; ${edge.lists} in the edge-cost table`, verdict(scaleLists.flat().concat(page2Lists).every((x) => x === 0) && edge.lists === 0)],
+    [`keys written by publishing one alert the same at ${at} alerts (bounded)`, costAt.map((c) => `${c.new.alert + c.new.listings + c.new.search + c.new.site} new / ${c.edit.alert + c.edit.listings + c.edit.search + c.edit.site} edit`).join(", "), verdict(costAt.every((c) => c.new.listings === costAt[0].new.listings && c.new.listings <= 12 && c.edit.listings <= 12))],
     [`edge cost: listings at 100,000 alerts measured, not extrapolated`, huge ? `${fmt(HUGE + 5)} alerts, in the scale table` : "not run (BENCH_HUGE=0)", verdict(huge !== null && HUGE >= 100000)],
     [cold[0], cold[1], verdict(cold[2])],
     ...fanout.goals.map(([goal, measured, ok]) => [goal, measured, verdict(ok)]),
@@ -346,13 +364,14 @@ async function get(url) {
   }
 }
 
-/// [KV calls, of which lists] of one view: none when the location's cache
-/// answered (its copy replays the headers of the view that filled it).
+/// [KV calls, of which lists, keys read] of one view: none when the
+/// location's cache answered (its copy replays the headers of the view that
+/// filled it).
 const kvHeaders = async (w, p) => {
   const r = await get(w.url + p);
   await r.arrayBuffer();
-  if (r.headers.get("x-edge-cache") === "HIT") return [0, 0];
-  return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0)];
+  if (r.headers.get("x-edge-cache") === "HIT") return [0, 0, 0];
+  return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0), Number(r.headers.get("x-kv-keys") ?? 0)];
 };
 
 /// The Worker's own CPU for one answer of `path` (KV read once, then from
@@ -388,9 +407,18 @@ async function edgeCostSection(largeStore, out, fanout) {
   // isolate's cache alone).
   let lists = 0;
   let isolateLists = 0;
+  const thousandKeys = [0, 0];
   const t0 = Date.now();
-  for (let i = 0; i < 1000; i++) lists += (await kvHeaders(warm, "/category/analysis"))[1];
-  for (let i = 0; i < 1000; i++) isolateLists += (await kvHeaders(warm, `/category/general?v=${i}`))[1];
+  for (let i = 0; i < 1000; i++) {
+    const [, l, k] = await kvHeaders(warm, "/category/analysis");
+    lists += l;
+    thousandKeys[0] += k;
+  }
+  for (let i = 0; i < 1000; i++) {
+    const [, l, k] = await kvHeaders(warm, `/category/general?v=${i}`);
+    isolateLists += l;
+    thousandKeys[1] += k;
+  }
   const thousandS = (Date.now() - t0) / 1000;
   // CPU per request, whole process (the emulated KV included), cached and not.
   const measured = COST_ROUTES.filter(([name]) => ["home", "archive month", "alert page", "/feed.xml", "sitemap month", "floor"].includes(name));
@@ -433,8 +461,8 @@ async function edgeCostSection(largeStore, out, fanout) {
   out();
   out(`"Uncached": \`CACHE_TTL_SECONDS=0\`, every view pays its KV calls (the first view after a publish, or after the TTL). "Cached": the second view within the TTL in the same isolate (30 s). Own CPU: the Worker's work per answer with KV read once and served from memory (\`/__bench/own\`), so without the local KV emulator that runs in the same process; cold with an empty isolate cache, warm with the answer's lists, bodies and feed cached.`);
   out();
-  out(table(["route", "KV calls (lists) uncached", "KV calls (lists) cached", "own CPU ms cold", "own CPU ms warm"], rows.map((r) => [
-    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]})`, `${r.kvWarm[0]} (${r.kvWarm[1]})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
+  out(table(["route", "KV calls (lists; keys read) uncached", "KV calls (lists; keys read) cached", "own CPU ms cold", "own CPU ms warm"], rows.map((r) => [
+    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]}; ${r.kvCold[2]})`, `${r.kvWarm[0]} (${r.kvWarm[1]}; ${r.kvWarm[2]})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
   ])));
   out();
   out(table(["route (whole process, emulated KV included)", "CPU s/10k uncached", "vs floor", "CPU s/10k cached: isolate's cache alone (workers.dev)", "vs floor", "CPU s/10k cached: location's cache on (emulated)", "vs floor"], measured.map(([name]) => [
@@ -443,14 +471,14 @@ async function edgeCostSection(largeStore, out, fanout) {
   out();
   out(`Three Workers on copies of one store, in the same rounds: uncached (\`CACHE_TTL_SECONDS=0\`); cached with Miniflare's Cache API off, so that a cached view is answered from the isolate's memory, as on workers.dev; and cached with it on, as on a custom domain, where a listing, feed or sitemap is a hit in the emulated location cache: its SQLite and file reads run in the same workerd process, as the emulated KV's do, so that column counts the emulator's work too (on Cloudflare a cache hit is not the Worker's CPU). The alert page is never in the location cache, so its two cached columns differ only by the rounds' spread.`);
   out();
-  out(`1,000 views of \`/category/analysis\` in one isolate: **${lists}** KV list operation(s) (the location's cache answered all but the first); 1,000 views of \`/category/general?v=<i>\`, each URL new to the location's cache, so that only the isolate's cache helps: **${isolateLists}** (${fmt(thousandS, 1)} s for both).`);
+  out(`1,000 views of \`/category/analysis\` in one isolate: **${lists}** KV list operation(s) and **${thousandKeys[0]}** keys read (the location's cache answered all but the first); 1,000 views of \`/category/general?v=<i>\`, each URL new to the location's cache, so that only the isolate's cache helps: **${isolateLists}** lists and **${thousandKeys[1]}** keys read (${fmt(thousandS, 1)} s for both).`);
   out(`The Worker's own memory with its caches filled (200 home pages through their cursors, 50 tag pages, 1,000 alert pages, the feeds and the sitemap): V8 heap after GC ${fmt(heap / 2 ** 20, 2)} MiB + wasm memory ${fmt(wasmBytes / 2 ** 20, 2)} MiB = **${fmt(memoryMiB, 2)} MiB** (the cache is bounded at 8 MiB of entries).`);
   out();
   // The per-view figures the capacity model (docs/capacity.md) is built from.
   const per = Object.fromEntries(rows.map((r) => [r.name, r]));
-  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
+  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], keys: r.kvCold[2], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], keysCached: r.kvWarm[2], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
   out();
-  capacityModel(per, out, fanout);
+  const capacity = capacityModel(per, out, fanout);
   const feedRatio = cpu("isolate /feed.xml") / floorIsolate;
   const feedRatioLocation = cpu("warm /feed.xml") / floorWarm;
   const alertRatio = cpu("isolate alert page") / floorIsolate;
@@ -458,8 +486,10 @@ async function edgeCostSection(largeStore, out, fanout) {
   const archiveRatio = cpu("isolate archive month") / floorIsolate;
   const archiveRatioLocation = cpu("warm archive month") / floorWarm;
   return {
+    lists: rows.reduce((n, r) => n + r.kvCold[1] + r.kvWarm[1], 0),
     goals: [
-      ["edge cost: KV list operations per 1,000 views of one listing within the TTL, one isolate: at most 1", `${lists} (the isolate's cache alone: ${isolateLists})`, lists <= 1 && isolateLists <= 1],
+      ...capacity.goals,
+      ["edge cost: KV list operations per 1,000 views of one listing within the TTL, one isolate: none", `${lists} (the isolate's cache alone: ${isolateLists})`, lists === 0 && isolateLists === 0],
       ["edge cost: /feed.xml cached at most 3x the floor's CPU (whole process, from the isolate's cache)", `${fmt(feedRatio, 2)}x (a hit in the emulated location cache: ${fmt(feedRatioLocation, 2)}x)`, feedRatio <= 3],
       ["edge cost: alert page with its body cached at most 2x the floor's CPU (whole process)", `${fmt(alertRatio, 2)}x (with the location cache on: ${fmt(alertRatioLocation, 2)}x; the alert page is never in it; its record kept for the TTL too)`, alertRatio <= 2],
       ["edge cost: month archive at most 2 KV calls and 5x the floor's CPU", `${per["archive month"].kvCold[0]} calls uncached; cached ${fmt(archiveRatio, 2)}x from the isolate's cache, ${fmt(archiveRatioLocation, 2)}x from the emulated location cache; ${fmt(cpu("cold archive month") / floorCold, 2)}x uncached`, per["archive month"].kvCold[0] <= 2 && archiveRatio <= 5 && archiveRatioLocation <= 5],
@@ -514,51 +544,87 @@ function capacityModel(per, out, fanout) {
     const windows = LOCATIONS * (month / TTL) * (1 - Math.exp(-rate * TTL));
     return Math.min(1, windows / viewsPerUrl);
   };
-  const rows = [];
-  for (const views of [1e6, 10e6, 100e6]) {
-    const t = { requests: 0, reads: 0, lists: 0, writes: 0, cpuMs: 0 };
+  // A month at `views` page views: requests, KV keys read (each key of a
+  // bulk read is billed as a read), lists, writes, CPU; email alerts too
+  // unless `pagesOnly`, the feed readers unless `noFeeds`.
+  const monthAt = (views, { pagesOnly = false, noFeeds = false } = {}) => {
+    const t = { requests: 0, reads: 0, lists: 0, writes: 0, cpuMs: 0, mail: 0 };
     const add = (route, n, urls) => {
       const r = per[route];
       const miss = urls ? missShare(n / urls) : 1;
       t.requests += n;
-      t.reads += n * (miss * (r.kvCold[0] - r.kvCold[1]) + (1 - miss) * 0) ;
+      t.reads += n * miss * r.kvCold[2];
       t.lists += n * miss * r.kvCold[1];
       t.cpuMs += n * (miss * r.ownCold + (1 - miss) * (r.ownWarm ?? r.ownCold));
     };
     for (const [route, share, urls] of MIX) add(route, views * share, urls);
-    add("/feed.xml", FEED_READERS * 4 * 24 * 30, 1);
+    if (!noFeeds) add("/feed.xml", FEED_READERS * 4 * 24 * 30, 1);
     const posts = (views / 1e6) * CONTACT_POSTS_PER_MILLION_VIEWS;
     t.requests += posts;
     t.reads += posts * 2;
     t.writes += posts * 2;
-    // Email alerts at this size: the fan-out's monthly cost (Queues, D1,
-    // SES), and the consumer's requests (4 messages a batch).
-    const subscribers = views * SUBSCRIBERS_PER_VIEW;
-    const mail = fanout?.perMonth?.get(subscribers) ?? 0;
-    t.requests += (fanout?.messagesPerSubscriber ?? 0) * subscribers * 20 / 4;
-    const cost =
-      mail +
+    if (!pagesOnly) {
+      // Email alerts at this size: the fan-out's monthly cost (Queues, D1,
+      // SES), and the consumer's requests (4 messages a batch).
+      const subscribers = views * SUBSCRIBERS_PER_VIEW;
+      t.mail = fanout?.perMonth?.get(subscribers) ?? 0;
+      t.requests += (fanout?.messagesPerSubscriber ?? 0) * subscribers * 20 / 4;
+    }
+    t.cost =
+      t.mail +
       PRICES.paidBase +
       Math.max(0, t.requests - PRICES.requestsIncluded) / 1e6 * PRICES.perMillionRequests +
       Math.max(0, t.cpuMs - PRICES.cpuMsIncluded) / 1e6 * PRICES.perMillionCpuMs +
       Math.max(0, t.reads - PRICES.readsIncluded) / 1e6 * PRICES.perMillionReads +
       Math.max(0, t.lists - PRICES.listsIncluded) / 1e6 * PRICES.perMillionLists +
       Math.max(0, t.writes - PRICES.writesIncluded) / 1e6 * PRICES.perMillionWrites;
-    const uncachedLists = MIX.reduce((n, [route, share]) => n + views * share * per[route].kvCold[1], 0) + FEED_READERS * 4 * 24 * 30 * per["/feed.xml"].kvCold[1];
-    const daily = Object.fromEntries(Object.entries(FREE_PER_DAY).map(([k, limit]) => [k, (t[k] / 30) / limit]));
-    const first = Object.entries(daily).sort((a, b) => b[1] - a[1])[0];
+    return t;
+  };
+  const dailyRatios = (t) => Object.fromEntries(Object.entries(FREE_PER_DAY).map(([k, limit]) => [k, (t[k] / 30) / limit]));
+  const rows = [];
+  let pagesAt10M = NaN;
+  let firstAt1M = "";
+  for (const views of [1e6, 10e6, 100e6]) {
+    const t = monthAt(views);
+    const pages = monthAt(views, { pagesOnly: true });
+    if (views === 10e6) pagesAt10M = pages.cost;
+    const first = Object.entries(dailyRatios(t)).sort((a, b) => b[1] - a[1])[0];
+    if (views === 1e6) firstAt1M = first[0];
+    const subscribers = views * SUBSCRIBERS_PER_VIEW;
     rows.push([
-      fmt(views), fmt(t.requests / 1e6, 2), fmt(t.reads / 1e6, 2), `${fmt(t.lists / 1e6, 3)} (uncached: ${fmt(uncachedLists / 1e6, 2)})`, fmt(t.writes), fmt(t.cpuMs / 1e6, 2),
-      `$${fmt(cost, 2)} (email alerts to ${fmt(subscribers)}: $${fmt(mail, 2)})`,
+      fmt(views), fmt(t.requests / 1e6, 2), fmt(t.reads / 1e6, 2), fmt(t.lists / 1e6, 3), fmt(t.writes), fmt(t.cpuMs / 1e6, 2),
+      `$${fmt(t.cost, 2)} (pages $${fmt(pages.cost, 2)}; email alerts to ${fmt(subscribers)}: $${fmt(t.mail, 2)})`,
       first[1] <= 1 ? "none reached" : `${first[0]}: ${fmt(first[1], 1)}x the daily limit`,
     ]);
   }
+  // The free plan: page views a day at which each daily limit is reached
+  // (found by bisection on the model), with the feed readers and without.
+  const viewsPerDayAt = (key, opts) => {
+    let lo = 0;
+    let hi = 1e9;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (monthAt(mid, { pagesOnly: true, ...opts })[key] / 30 > FREE_PER_DAY[key]) hi = mid;
+      else lo = mid;
+    }
+    return lo / 30;
+  };
+  const limits = Object.keys(FREE_PER_DAY).map((k) => [k, viewsPerDayAt(k, { noFeeds: true }), viewsPerDayAt(k, {})]);
+  limits.sort((a, b) => a[1] - b[1]);
   out(`### Capacity model (docs/capacity.md)`);
   out();
-  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations (a custom domain; on workers.dev there is no location cache and each isolate keeps its own). KV calls and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
+  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations (a custom domain; on workers.dev there is no location cache and each isolate keeps its own). KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
   out();
   out(table(["page views a month", "Worker requests (M)", "KV reads (M)", "KV lists (M)", "KV writes", "CPU ms (M)", "paid plan, a month", "free plan: first daily limit passed"], rows));
   out();
+  out(`The free plan's daily limits, in page views a day of this mix (pages only): ${limits.map(([k, noFeeds, feeds]) => `${k} at ${fmt(noFeeds)} views a day (${fmt(feeds)} with the ${fmt(FEED_READERS)} feed readers)`).join("; ")}. The first reached is **${limits[0][0]}**.`);
+  out();
+  return {
+    goals: [
+      ["capacity: the free plan's first daily limit is Worker requests, not a KV limit", `${limits[0][0]}, at ${fmt(limits[0][1])} views a day (at 1 million views a month with the feed readers: ${firstAt1M})`, limits[0][0] === "requests" && firstAt1M === "requests"],
+      ["capacity: paid plan at 10 million views a month, the pages' share under $10", `$${fmt(pagesAt10M, 2)}`, pagesAt10M < 10],
+    ],
+  };
 }
 
 // ---- Search (issue 12) ----
@@ -612,13 +678,13 @@ async function searchSection(a, b, largeStore, out) {
   const t = Date.now();
   const log1 = alerts(["publish", "--content", content, "--synthetic", String(LARGE), "--persist-to", state]);
   const reindexS = (Date.now() - t) / 1000;
-  const written = log1.match(/search index and months: (\d+) of (\d+) parts written \((\d+) bytes\), (\d+) deleted/);
+  const written = log1.match(/listings, search index and months: (\d+) of (\d+) parts written \((\d+) of them listings', (\d+) bytes\), (\d+) deleted/);
   out(`### The index`);
   out();
   out(table(["alerts", "parts (KV keys)", "bytes", "per 1,000 alerts", "largest part"], sizes.map((z) => [fmt(z.alerts), fmt(z.parts), fmt(z.bytes), `${fmt(z.bytes / z.alerts, 1)} KB`, `${fmt(z.largest_part / 1024, 1)} KiB`])));
   out();
   out(`Reindex after one alert changes at ${LARGE + 5} alerts (\`alerts publish --synthetic ${LARGE}\` against the local store, the alert's own keys included): **${fmt(reindexS, 1)} s** wall time; ` +
-    (written ? `the derived keys (search index and months) written: ${written[1]} of ${fmt(Number(written[2]))} parts (${fmt(Number(written[3]))} bytes), ${written[4]} deleted; the publisher's own summary: ${log1.trim().split("\n").pop()}.` : `the index step's line was not found: ${log1}`));
+    (written ? `the derived keys (listings, search index and months) written: ${written[1]} of ${fmt(Number(written[2]))} parts (${written[3]} of them listings', ${fmt(Number(written[4]))} bytes), ${written[5]} deleted; the publisher's own summary: ${log1.trim().split("\n").pop()}.` : `the index step's line was not found: ${log1}`));
   out();
   // Bytes to the first ten results, against Pagefind over the same pages.
   const pf = spawnSync("node", ["bench/pagefind.mjs", "--base", a.url, "--queries", SEARCH_QUERIES.map(([, t]) => t).join("|"), "--json"], { cwd: root, encoding: "utf8" });

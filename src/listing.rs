@@ -7,7 +7,11 @@
 //! naming one chunk per month with alerts, newest month first:
 //! `yyyy-mm\t<entries>\t<hash>` per line. A chunk, `ls:<id>:<yyyy-mm>:<hash>`,
 //! holds the month's entries newest first (ties by slug), one per line:
-//! `<date>\t<slug>\t<listing metadata as JSON>`. A chunk's key names its
+//! `<date>\t<slug>\t<hash>\t<updated>\t<category>\t<title>\t<summary>[\t<tag>]...`
+//! (dates in unix seconds, an empty field for no update or category; tabs
+//! and line breaks in the text fields written as spaces): split, not
+//! parsed, so that a page reads only its own lines, and no JSON
+//! deserializer for it in the wasm. A chunk's key names its
 //! content, so it never changes once written: it is read with a long
 //! `cacheTtl` and kept in the isolate until evicted. Only the index changes.
 //! A month's archive is the chunk of that month in the `all` listing.
@@ -134,11 +138,11 @@ pub fn index_lines(text: &str) -> impl Iterator<Item = ChunkRef<'_>> {
     })
 }
 
-/// One line of a chunk, its metadata still JSON text.
+/// One line of a chunk, the rest of its fields still unsplit.
 struct Line<'a> {
     date: i64,
     slug: &'a str,
-    meta: &'a str,
+    rest: &'a str,
 }
 
 fn line(l: &str) -> Option<Line<'_>> {
@@ -146,18 +150,54 @@ fn line(l: &str) -> Option<Line<'_>> {
     Some(Line {
         date: f.next()?.parse().ok()?,
         slug: f.next()?,
-        meta: f.next()?,
+        rest: f.next()?,
+    })
+}
+
+/// The listing metadata of a line's other fields.
+fn meta(date: i64, rest: &str) -> Option<ListingMeta> {
+    let mut f = rest.split('\t');
+    let hash = f.next()?.to_string();
+    let updated = match f.next()? {
+        "" => None,
+        u => Some(u.parse().ok()?),
+    };
+    let category = Some(f.next()?)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    let title = f.next()?.to_string();
+    let summary = f.next()?.to_string();
+    Some(ListingMeta {
+        title,
+        date,
+        hash,
+        updated,
+        category,
+        tags: f.map(str::to_string).collect(),
+        summary,
     })
 }
 
 /// One chunk line for an entry.
 pub fn chunk_line(e: &ListingEntry) -> String {
-    format!(
-        "{}\t{}\t{}\n",
-        e.meta.date,
+    let clean = |t: &str| t.replace(['\t', '\n', '\r'], " ");
+    let m = &e.meta;
+    let mut line = format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        m.date,
         e.slug,
-        serde_json::to_string(&e.meta).unwrap_or_default()
-    )
+        m.hash,
+        m.updated.map(|u| u.to_string()).unwrap_or_default(),
+        clean(m.category.as_deref().unwrap_or_default()),
+        clean(&m.title),
+        clean(&m.summary)
+    );
+    for tag in &m.tags {
+        line.push('\t');
+        line.push_str(&clean(tag));
+    }
+    line.push('\n');
+    line
 }
 
 /// Fills one page of public entries from a listing's chunks, fed in order.
@@ -234,12 +274,9 @@ impl Collector {
                 self.more = true;
                 return;
             }
-            let meta: ListingMeta = match serde_json::from_str(line.meta) {
-                Ok(m) => m,
-                Err(_) => {
-                    self.broken.push(format!("{key} line {}", n + 1));
-                    continue;
-                }
+            let Some(meta) = meta(line.date, line.rest) else {
+                self.broken.push(format!("{key} line {}", n + 1));
+                continue;
             };
             self.seen = Some(Position {
                 date: line.date,
@@ -311,6 +348,26 @@ mod tests {
 
     fn slugs(c: &Collector) -> Vec<&str> {
         c.entries.iter().map(|e| e.slug.as_str()).collect()
+    }
+
+    #[test]
+    fn a_line_gives_back_its_entry_with_tabs_and_breaks_as_spaces() {
+        let mut e = entry("a", 20);
+        e.meta.tags = vec!["UN OEWG".into(), "Tür\tkiye".into()];
+        e.meta.updated = Some(30);
+        e.meta.hash = "abc".into();
+        e.meta.summary = "Two\nlines".into();
+        let mut c = Collector::new(5, 100, None);
+        c.feed("k", &chunk_line(&e), true);
+        e.meta.tags[1] = "Tür kiye".into();
+        e.meta.summary = "Two lines".into();
+        assert_eq!(c.entries, [e.clone()]);
+        e.meta.category = None;
+        e.meta.tags.clear();
+        e.meta.updated = None;
+        let mut c = Collector::new(5, 100, None);
+        c.feed("k", &chunk_line(&e), true);
+        assert_eq!(c.entries, [e]);
     }
 
     #[test]
@@ -427,7 +484,10 @@ mod tests {
     #[test]
     fn malformed_lines_are_reported_by_key_and_line_and_skipped() {
         let mut c = Collector::new(5, 100, None);
-        let text = format!("not a line\n{}12\tb\t{{broken\n", chunk(&[("a", 20)]));
+        let text = format!(
+            "not a line\n{}12\tb\th\tnot a date\tc\tt\ts\n",
+            chunk(&[("a", 20)])
+        );
         c.feed("ls:all:2024-11:ab", &text, true);
         assert_eq!(slugs(&c), ["a"]);
         assert_eq!(

@@ -42,7 +42,7 @@ fn listings_feeds_and_sitemaps_come_from_the_location_cache() {
         "/api/alerts",
     ] {
         let first = w.get(path);
-        assert_eq!(first.status, 200, "{path}");
+        assert_eq!(first.status, 200, "{path}: {}", w.log());
         assert_eq!(
             first.header("x-edge-cache"),
             None,

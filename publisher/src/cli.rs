@@ -49,6 +49,8 @@ pub enum Command {
     SeedSynthetic(SeedSyntheticArgs),
     /// The search index's parts and bytes, as JSON.
     IndexSize(IndexSizeArgs),
+    /// The keys publishing one new alert and editing one write, as JSON.
+    PublishCost(IndexSizeArgs),
     /// Email alerts' counts from D1; never an address.
     Subscribers(Store),
 }

@@ -5,6 +5,7 @@
 //! command line; the Worker's in-process tests (`tests/app/`) load
 //! `content/` through it, so they serve exactly what `make publish` writes.
 
+pub mod cost;
 pub mod crons;
 pub mod deploy;
 pub mod keyset;

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::CheckDeploy => commands::check_deploy::check_deploy(),
         Command::SeedSynthetic(args) => commands::seed_synthetic::seed_synthetic(args),
         Command::IndexSize(args) => commands::index_size::index_size(args),
+        Command::PublishCost(args) => commands::index_size::publish_cost(args),
         Command::Subscribers(store) => commands::subscribers::subscribers(store),
     };
     match result {

@@ -155,7 +155,10 @@ pub async fn archive<P: Platform>(
     query: &Query,
 ) -> Result<Reply, AppError> {
     let month = YearMonth { year: y, month: m };
-    // One read for the months (`site:months`), two for the page.
+    // The months (`site:months`) and the listing's index in one bulk read,
+    // then the month's chunk.
+    let ahead = [crate::months::KEY.to_string(), Listing::All.index_key()];
+    app.store.prefetch(&ahead, app.now()).await?;
     let months = app.store.months(app.now()).await?;
     if !months.is_public(month, app.now()) {
         return Err(AppError::NotFound);

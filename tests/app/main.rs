@@ -22,6 +22,7 @@ mod hooks;
 mod listings;
 mod malformed;
 mod pages;
+mod paging;
 mod search;
 mod subscribers;
 mod updates;

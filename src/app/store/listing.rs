@@ -117,9 +117,9 @@ impl<K: Kv> Store<'_, K> {
                 .map(|r| of.listing.chunk_key(r.month, r.hash))
                 .collect();
             let texts = self.chunks(&keys, now).await?;
-            for (n, key) in keys.iter().enumerate() {
-                match texts.get(key) {
-                    Some(text) => collector.feed(key, text, start + n + 1 == refs.len()),
+            for (n, (key, text)) in keys.iter().zip(texts).enumerate() {
+                match text {
+                    Some(text) => collector.feed(key, &text, start + n + 1 == refs.len()),
                     // Named by an index, not (yet or any more) readable.
                     None => collector.broken.push(key.clone()),
                 }
@@ -157,36 +157,41 @@ impl<K: Kv> Store<'_, K> {
         Ok(text)
     }
 
-    /// Chunks by key, from the isolate or in one bulk read (missing ones
-    /// absent). They never change: kept until evicted, and no bound on the
-    /// answer's freshness.
-    async fn chunks(
-        &self,
-        keys: &[String],
-        now: i64,
-    ) -> Result<std::collections::HashMap<String, Rc<str>>, AppError> {
-        let mut found = std::collections::HashMap::new();
-        let mut missing = Vec::new();
-        for key in keys {
-            match self.cache.get_until(key, now * 1000) {
-                Some((Cached::Text(t), _)) => {
-                    found.insert(key.clone(), t);
-                }
-                _ => missing.push(key.clone()),
-            }
-        }
+    /// Chunks by key, in the order of `keys` (`None`: not readable),
+    /// from the isolate or in one bulk read. They never change: kept until
+    /// evicted, and no bound on the answer's freshness.
+    async fn chunks(&self, keys: &[String], now: i64) -> Result<Vec<Option<Rc<str>>>, AppError> {
+        let mut out: Vec<Option<Rc<str>>> = keys
+            .iter()
+            .map(|k| match self.cache.get_until(k, now * 1000) {
+                Some((Cached::Text(t), _)) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let missing: Vec<String> = keys
+            .iter()
+            .zip(&out)
+            .filter(|(_, t)| t.is_none())
+            .map(|(k, _)| k.clone())
+            .collect();
         if missing.is_empty() {
-            return Ok(found);
+            return Ok(out);
         }
-        for (key, text) in self.texts(&missing, Some(CHUNK_CACHE_TTL)).await? {
-            let text: Rc<str> = text.into();
-            if self.ttl_ms > 0 {
-                self.cache
-                    .put(&key, Cached::Text(text.clone()), text.len(), None);
+        let mut read = self.texts(&missing, Some(CHUNK_CACHE_TTL)).await?;
+        for (key, slot) in keys.iter().zip(out.iter_mut()) {
+            if slot.is_some() {
+                continue;
             }
-            found.insert(key, text);
+            if let Some(text) = read.remove(key) {
+                let text: Rc<str> = text.into();
+                if self.ttl_ms > 0 {
+                    self.cache
+                        .put(key, Cached::Text(text.clone()), text.len(), None);
+                }
+                *slot = Some(text);
+            }
         }
-        Ok(found)
+        Ok(out)
     }
 
     /// One `list()` call, counted; a cursor a visitor gave that KV refuses

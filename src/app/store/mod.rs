@@ -31,11 +31,16 @@ pub struct Store<'a, K: Kv> {
     ops: Cell<u32>,
     /// Of which `list()` calls (the costliest and most limited).
     lists: Cell<u32>,
+    /// Keys read: a bulk read is one call but each of its keys is billed
+    /// as a read.
+    keys_read: Cell<u32>,
     /// The bench's own-work route: KV read once, then from memory.
     #[cfg(feature = "diagnostics")]
     pub memo: Option<std::rc::Rc<Memo>>,
     /// Keys whose record or metadata could not be read, for the log.
     broken: std::cell::RefCell<Vec<String>>,
+    /// Values read ahead by `prefetch`, each taken by its first read.
+    prefetched: std::cell::RefCell<Vec<(String, Option<Vec<u8>>)>>,
 }
 
 /// KV values and list answers kept by the bench's own-work route, so that
@@ -56,9 +61,11 @@ impl<'a, K: Kv> Store<'a, K> {
             fresh_until: Cell::new(None),
             ops: Cell::new(0),
             lists: Cell::new(0),
+            keys_read: Cell::new(0),
             #[cfg(feature = "diagnostics")]
             memo: None,
             broken: Default::default(),
+            prefetched: Default::default(),
         }
     }
 
@@ -83,6 +90,33 @@ impl<'a, K: Kv> Store<'a, K> {
         self.lists.get()
     }
 
+    /// Keys read (what KV bills as reads).
+    pub fn keys_read(&self) -> u32 {
+        self.keys_read.get()
+    }
+
+    /// Reads in one bulk call those of `keys` this request will read
+    /// and the isolate does not hold fresh, so that the reads that follow
+    /// cost no call of their own (a month's archive: the months and the
+    /// listing's index at once).
+    pub async fn prefetch(&self, keys: &[String], now: i64) -> Result<(), AppError> {
+        let wanted: Vec<String> = keys
+            .iter()
+            .filter(|k| self.cache.get_until(k, now * 1000).is_none())
+            .cloned()
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mut found = self.texts(&wanted, None).await?;
+        let mut prefetched = self.prefetched.borrow_mut();
+        for k in wanted {
+            let v = found.remove(&k).map(String::into_bytes);
+            prefetched.push((k, v));
+        }
+        Ok(())
+    }
+
     /// Keys found unreadable so far (taken: each is logged once).
     pub fn take_broken(&self) -> Vec<String> {
         std::mem::take(&mut self.broken.borrow_mut())
@@ -94,6 +128,14 @@ impl<'a, K: Kv> Store<'a, K> {
 
     /// One value as bytes, `None` when the key does not exist.
     pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+        let ahead = {
+            let mut prefetched = self.prefetched.borrow_mut();
+            let at = prefetched.iter().position(|(k, _)| k == key);
+            at.map(|i| prefetched.swap_remove(i).1)
+        };
+        if let Some(v) = ahead {
+            return Ok(v);
+        }
         #[cfg(feature = "diagnostics")]
         if let Some(v) = self
             .memo
@@ -103,6 +145,7 @@ impl<'a, K: Kv> Store<'a, K> {
             return Ok(v);
         }
         self.count();
+        self.keys_read.set(self.keys_read.get() + 1);
         let v = self
             .kv
             .get(key)
@@ -184,6 +227,8 @@ impl<'a, K: Kv> Store<'a, K> {
         let mut values = std::collections::HashMap::new();
         for chunk in keys.chunks(100) {
             self.count();
+            self.keys_read
+                .set(self.keys_read.get() + chunk.len() as u32);
             let got = self
                 .kv
                 .get_many(chunk, cache_ttl)
