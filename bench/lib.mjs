@@ -15,7 +15,8 @@ export const cacheDir = path.join(root, ".bench");
 const KV_ID = "00000000000000000000000000000000";
 const wranglerBin = path.join(root, "node_modules/.bin/wrangler");
 export const kvLocal = path.join(root, "bench/kv-local.mjs");
-const alertsBin = path.join(root, "target/debug/alerts");
+// The publisher (`ALERTS_BIN` overrides it, as for the tests).
+const alertsBin = process.env.ALERTS_BIN || path.join(root, "target/debug/alerts");
 // The article route is measured on two alerts: a 10 KB one (the size the
 // render goal names; the issue's own measurement used 8 KB), published only
 // in the bench store with the seed alert's front matter and
