@@ -78,7 +78,9 @@ pub fn plan(parts: &BTreeMap<String, String>, published_manifest: Option<&str>, 
         manifest.push_str(&format!("{key}\t~{t}\n"));
     }
     let delete: Vec<String> = delete.into_iter().collect();
-    if published_manifest == Some(manifest.as_str()) {
+    // Compared without trailing line ends: `wrangler kv key get` may print
+    // one of its own after the value.
+    if published_manifest.map(str::trim_end) == Some(manifest.trim_end()) {
         return Plan { put, delete };
     }
     put.push((MANIFEST_KEY.to_string(), manifest));
@@ -109,6 +111,9 @@ mod tests {
         // Nothing else changed, too soon: the manifest stays as it is.
         let p3 = plan(&second, Some(&m2), 1100 + RETIRE_SECONDS - 1);
         assert!(p3.put.is_empty() && p3.delete.is_empty());
+        let printed = format!("{m2}\n");
+        let p3 = plan(&second, Some(&printed), 1100 + RETIRE_SECONDS - 1);
+        assert!(p3.put.is_empty(), "a line end wrangler adds is no change");
         let p4 = plan(&second, Some(&m2), 1100 + RETIRE_SECONDS);
         assert_eq!(p4.delete, ["ls:all:2024-11:aa"]);
         let m4 = &p4.put.last().unwrap().1;

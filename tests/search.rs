@@ -80,7 +80,7 @@ fn an_edit_is_searchable_after_publish(ctx: &Ctx) {
     assert_eq!(found(ctx, "bilbies"), ["search-fresh"]);
     let again = ctx.w.publish(ctx.content.path(), false);
     assert!(
-        again.contains("the search index and months are up to date"),
+        again.contains("the listings, search index and months are up to date"),
         "{again}"
     );
 }
