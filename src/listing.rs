@@ -16,6 +16,12 @@
 //! `cacheTtl` and kept in the isolate until evicted. Only the index changes.
 //! A month's archive is the chunk of that month in the `all` listing.
 //!
+//! After the month lines and a blank line, the index holds its listing's
+//! head: the newest [`HEAD`] entries' lines, scheduled ones included, in
+//! the chunks' format. A page that the head fills (the first pages, the
+//! feeds, an alert's related ones, with fewer than about `HEAD - want`
+//! alerts scheduled) is answered from the index alone: one key read.
+//!
 //! Scheduled alerts are in the chunks like any other and skipped until their
 //! date, so an alert goes live by itself; pages are cut by position in time
 //! (`Position`: a date and a slug), not by offset, so a reader paging while
@@ -34,6 +40,9 @@ pub type EntryFilter = Box<dyn Fn(&ListingMeta) -> bool>;
 pub const MAX_ROUNDS: usize = 4;
 /// KV's bulk get takes at most this many keys.
 pub const BULK_MAX: usize = 100;
+/// How many of a listing's newest entries its index holds (its head): the
+/// feeds' 20 and two listing pages of 10, with room for scheduled alerts.
+pub const HEAD: usize = 30;
 
 /// Which listing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,7 +136,7 @@ pub struct ChunkRef<'a> {
 
 /// The lines of an index that are well formed, newest month first.
 pub fn index_lines(text: &str) -> impl Iterator<Item = ChunkRef<'_>> {
-    text.lines().filter_map(|l| {
+    months_part(text).lines().filter_map(|l| {
         let mut f = l.split('\t');
         let (month, entries, hash) = (f.next()?, f.next()?, f.next()?);
         (is_month(month) && !hash.is_empty()).then_some(ChunkRef {
@@ -136,6 +145,45 @@ pub fn index_lines(text: &str) -> impl Iterator<Item = ChunkRef<'_>> {
             hash,
         })
     })
+}
+
+/// An index's month lines (before its head).
+fn months_part(text: &str) -> &str {
+    text.split_once("\n\n").map_or(text, |(months, _)| months)
+}
+
+/// The head of a listing's index: its newest entries, in chunk lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head<'a> {
+    pub text: &'a str,
+    /// Whether the head holds every entry of the listing.
+    pub whole: bool,
+}
+
+/// The head of an index, if it has one (an index written before heads
+/// has none, and is read through its chunks).
+pub fn index_head(text: &str) -> Option<Head<'_>> {
+    let (_, head) = text.split_once("\n\n")?;
+    let total: usize = index_lines(text).map(|r| r.entries).sum();
+    Some(Head {
+        text: head,
+        whole: head.lines().count() >= total,
+    })
+}
+
+/// An index's text: its month lines (`(month, entries, hash)`, newest
+/// first), a blank line and the head (chunk lines of the newest entries).
+pub fn index_text<'a>(
+    months: impl IntoIterator<Item = (&'a str, usize, &'a str)>,
+    head: &[String],
+) -> String {
+    let mut text = String::new();
+    for (month, entries, hash) in months {
+        text.push_str(&format!("{month}\t{entries}\t{hash}\n"));
+    }
+    text.push('\n');
+    head.iter().for_each(|l| text.push_str(l));
+    text
 }
 
 /// One line of a chunk, the rest of its fields still unsplit.
@@ -240,6 +288,14 @@ impl Collector {
     pub fn with_filter(mut self, filter: EntryFilter) -> Self {
         self.filter = Some(filter);
         self
+    }
+
+    /// A new collector for the same page, from the start (the filter moves
+    /// to it): when the head did not fill the page.
+    pub fn restart(&mut self) -> Collector {
+        let mut c = Collector::new(self.want, self.now, self.after.clone());
+        c.filter = self.filter.take();
+        c
     }
 
     pub fn is_full(&self) -> bool {
@@ -368,6 +424,39 @@ mod tests {
         let mut c = Collector::new(5, 100, None);
         c.feed("k", &chunk_line(&e), true);
         assert_eq!(c.entries, [e]);
+    }
+
+    #[test]
+    fn an_index_is_its_month_lines_a_blank_line_and_its_head() {
+        let head = [chunk(&[("b", 30)]), chunk(&[("a", 20)])];
+        let text = index_text([("2024-11", 1, "aa"), ("2024-10", 2, "bb")], &head);
+        let months: Vec<_> = index_lines(&text).map(|r| (r.month, r.entries)).collect();
+        assert_eq!(months, [("2024-11", 1), ("2024-10", 2)]);
+        let h = index_head(&text).unwrap();
+        assert_eq!(h.text, head.concat());
+        assert!(!h.whole, "2 of 3 entries");
+        let all = [head[0].clone(), head[1].clone(), chunk(&[("z", 10)])];
+        let text = index_text([("2024-11", 1, "aa"), ("2024-10", 2, "bb")], &all);
+        assert!(index_head(&text).unwrap().whole);
+        assert_eq!(
+            index_head("2024-11\t1\taa\n"),
+            None,
+            "an index without a head"
+        );
+    }
+
+    #[test]
+    fn a_restarted_collector_keeps_its_filter_and_place() {
+        let mut c = Collector::new(3, 100, Position::parse("50-b")).with_filter(Box::new(
+            |m: &ListingMeta| m.category.as_deref() == Some("Even"),
+        ));
+        c.feed("k", &chunk(&[("c", 40), ("d", 39), ("e", 38)]), false);
+        assert_eq!(slugs(&c), ["c", "e"]);
+        let mut c = c.restart();
+        assert!(c.entries.is_empty());
+        let chunk = chunk(&[("a", 60), ("c", 40), ("d", 39), ("e", 38), ("f", 36)]);
+        c.feed("k", &chunk, true);
+        assert_eq!(slugs(&c), ["c", "e", "f"], "after 50-b, Even only");
     }
 
     #[test]

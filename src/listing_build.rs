@@ -8,7 +8,7 @@
 use crate::content::{AlertRecord, ListingEntry};
 use crate::derived::part_hash;
 use crate::keys;
-use crate::listing::{chunk_line, month_of, Listing};
+use crate::listing::{chunk_line, index_text, month_of, Listing, HEAD};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every listing key and its value, for these alerts (drafts left out).
@@ -36,14 +36,22 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
     }
     let mut parts = BTreeMap::new();
     for (listing, months) in listings {
-        let mut index = String::new();
+        let mut refs = Vec::new();
+        let mut head = Vec::new();
         for (month, mut entries) in months.into_iter().rev() {
             entries.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.slug.cmp(&b.slug)));
-            let text: String = entries.iter().map(chunk_line).collect();
+            let lines: Vec<String> = entries.iter().map(chunk_line).collect();
+            let take = HEAD.saturating_sub(head.len()).min(lines.len());
+            head.extend_from_slice(&lines[..take]);
+            let text = lines.concat();
             let hash = part_hash(&text);
-            index.push_str(&format!("{month}\t{}\t{hash}\n", entries.len()));
+            refs.push((month.clone(), entries.len(), hash.clone()));
             parts.insert(listing.chunk_key(&month, &hash), text);
         }
+        let index = index_text(
+            refs.iter().map(|(m, n, h)| (m.as_str(), *n, h.as_str())),
+            &head,
+        );
         parts.insert(listing.index_key(), index);
     }
     parts
@@ -96,6 +104,26 @@ mod tests {
         // 1 all + 1 category + 2 tags, an index each, and a chunk per
         // month of each: all 2, category 2, Mexico 2, Telecoms 1.
         assert_eq!(parts.len(), 4 + 2 + 2 + 2 + 1);
+    }
+
+    #[test]
+    fn the_index_holds_the_newest_entries_as_its_head() {
+        let old: Vec<AlertRecord> = (1..=28)
+            .flat_map(|d| (1..=3).map(move |m| record(&format!("a-{m}-{d}"), m, d, &[])))
+            .collect();
+        let parts = build(&old);
+        let head = crate::listing::index_head(&parts["ls:all"]).unwrap();
+        assert!(!head.whole);
+        let slugs: Vec<&str> = head
+            .text
+            .lines()
+            .map(|l| l.split('\t').nth(1).unwrap())
+            .collect();
+        assert_eq!(slugs.len(), HEAD);
+        assert_eq!(&slugs[..2], ["a-3-28", "a-3-27"], "newest first");
+        assert_eq!(slugs[HEAD - 1], "a-2-27", "across months");
+        let few = build(&old[..3]);
+        assert!(crate::listing::index_head(&few["ls:all"]).unwrap().whole);
     }
 
     #[test]

@@ -446,18 +446,32 @@ fn listing_lines_that_cannot_be_read_are_skipped_and_logged() {
     let key = access_alerts::listing::Listing::All.chunk_key(first.month, first.hash);
     let text = site.fake.value(&key).unwrap();
     let lines = text.lines().count();
-    site.fake.put_raw(
-        &key,
-        format!("{text}1\tghost\t{{\"nonsense\": true}}\nnot a line\n").as_bytes(),
-        None,
-    );
-    // Every line of the chunk is read (the isolate keeps nothing here).
-    let all = site.get("/api/alerts?limit=100");
-    assert_eq!(all.status, 200);
-    assert!(!all.text().contains("ghost"));
+    let broken = "1\tghost\t{\"nonsense\": true}\nnot a line\n";
+    site.fake
+        .put_raw(&key, format!("{text}{broken}").as_bytes(), None);
+    // A month's sitemap reads its chunk, every line of it.
+    let month = site.get(&format!("/sitemap/{}.xml", first.month));
+    assert_eq!(month.status, 200);
+    assert!(!month.text().contains("ghost"));
     let logged = site.fake.logged();
     assert!(
         logged.contains(&format!("broken record key={key} line {}", lines + 1)),
         "{logged}"
+    );
+    // The index's head, which the listing API reads here, likewise.
+    let head = access_alerts::listing::index_head(&index).unwrap();
+    assert!(head.whole, "the sample fits in the head");
+    site.fake
+        .put_raw("ls:all", format!("{index}{broken}").as_bytes(), None);
+    let all = site.get("/api/alerts?limit=100");
+    assert_eq!(all.status, 200);
+    assert!(!all.text().contains("ghost"));
+    let at = head.text.lines().count() + 2;
+    assert!(
+        site.fake
+            .logged()
+            .contains(&format!("broken record key=ls:all line {at}")),
+        "{}",
+        site.fake.logged()
     );
 }

@@ -164,7 +164,7 @@ fn a_publish_cut_short_is_consistent_and_the_next_one_finishes_it() {
 fn chunks_are_read_with_a_long_cache_ttl_the_rest_with_kvs_default() {
     let site = site();
     site.fake.bulk_ttls.borrow_mut().clear();
-    assert_eq!(site.get("/").status, 200);
+    assert_eq!(site.get("/archive/2024/11").status, 200);
     assert_eq!(site.get("/search?q=oewg").status, 200);
     let ttls = site.fake.bulk_ttls.borrow();
     assert!(

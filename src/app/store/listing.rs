@@ -98,6 +98,14 @@ impl<K: Kv> Store<'_, K> {
         if let Some(f) = of.filter {
             collector = collector.with_filter(f);
         }
+        // The index's head: a page it fills needs no chunk.
+        if let Some(head) = listing::index_head(&index).filter(|_| of.month.is_none()) {
+            collector.feed(&index_key, head.text, head.whole);
+            if collector.is_full() || head.whole {
+                return Ok(self.finish(collector, !head.whole));
+            }
+            collector = collector.restart();
+        }
         let mut rounds = 0;
         while !collector.is_full() && i < refs.len() && rounds < listing::MAX_ROUNDS {
             rounds += 1;
@@ -128,17 +136,23 @@ impl<K: Kv> Store<'_, K> {
                 }
             }
         }
+        Ok(self.finish(collector, i < refs.len()))
+    }
+
+    /// The page `collector` filled (`unfinished`: entries remain unread);
+    /// its answer is fresh until the first scheduled entry it saw.
+    fn finish(&self, mut collector: Collector, unfinished: bool) -> Page {
         if let Some(date) = collector.scheduled {
             self.fresh(date * 1000);
         }
         self.broken
             .borrow_mut()
             .extend(std::mem::take(&mut collector.broken));
-        let next = collector.next_cursor(i < refs.len());
-        Ok(Page {
+        let next = collector.next_cursor(unfinished);
+        Page {
             entries: collector.entries,
             next,
-        })
+        }
     }
 
     /// A listing's index, from the isolate while fresh (until the TTL).
