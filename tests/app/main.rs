@@ -26,6 +26,7 @@ mod paging;
 mod search;
 mod subscribers;
 mod updates;
+mod webhooks;
 mod websub;
 
 use access_alerts::content::AlertRecord;
