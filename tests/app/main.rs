@@ -23,6 +23,7 @@ mod listings;
 mod malformed;
 mod pages;
 mod paging;
+mod push_cost;
 mod search;
 mod subscribers;
 mod updates;
