@@ -15,7 +15,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 WORKER_BUILD_VERSION := 0.8.7
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
-SIZE_BUDGET_KIB := 416.32
+SIZE_BUDGET_KIB := 427.98
 
 export PATH := $(CARGO_BIN):$(PATH)
 export WASM_BINDGEN_BIN := $(CARGO_BIN)/wasm-bindgen
@@ -29,7 +29,7 @@ REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
-.PHONY: dev test lint setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers test-email
+.PHONY: dev test lint setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers test-email webhook-add webhooks webhook-remove webhook-enable webhook-resend
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -144,18 +144,48 @@ migrate: setup
 subscribers: setup $(PUBLISH)
 	@$(PUBLISH) subscribers $(REMOTE_FLAG)
 
+# The running Worker's operator endpoints: `make dev`'s, or BASE's with
+# OPERATOR_TOKEN set in the environment. $(1): method, $(2): path, $(3):
+# the status that means done, $(4): curl's form arguments. Prints the answer.
+define operator
+	@token="$${OPERATOR_TOKEN:-$$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)}"; \
+	  answer=$$(curl -sS -w '\n%{http_code}' -X $(1) -H "Authorization: Bearer $$token" $(4) \
+	    "$(or $(BASE),http://127.0.0.1:$(PORT))$(2)") || exit 1; \
+	  code=$${answer##*$$'\n'}; echo "$${answer%$$'\n'*}"; \
+	  test "$$code" = $(3) || { echo "$@: the Worker answered $$code"; exit 1; }
+endef
+
 # An alert's email, as a subscriber would get it but marked as a test and
 # with links that change no subscription, to one address, through the
-# running Worker's transactional sender: `make dev`'s (its .eml path is in
-# its log), or BASE's with OPERATOR_TOKEN set in the environment.
+# running Worker's transactional sender (its .eml path is in `make dev`'s log).
 test-email: .dev.vars
 	@test -n "$(SLUG)" -a -n "$(TO)" || { echo "usage: make test-email SLUG=my-alert TO=editor@example.org [BASE=https://...]"; exit 2; }
-	@token="$${OPERATOR_TOKEN:-$$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)}"; \
-	  answer=$$(curl -sS -w '\n%{http_code}' -X POST -H "Authorization: Bearer $$token" \
-	    --data-urlencode "slug=$(SLUG)" --data-urlencode "to=$(TO)" \
-	    "$(or $(BASE),http://127.0.0.1:$(PORT))/operator/test-email") || exit 1; \
-	  code=$${answer##*$$'\n'}; echo "$${answer%$$'\n'*}"; \
-	  test "$$code" = 202 || { echo "test-email: the Worker answered $$code"; exit 1; }
+	$(call operator,POST,/operator/test-email,202,--data-urlencode "slug=$(SLUG)" --data-urlencode "to=$(TO)")
+
+## ---- webhooks (README, "Push"), through the running Worker as test-email ----
+# A new endpoint: prints its id and (FORMAT=json) its secret, this once.
+webhook-add: .dev.vars
+	@test -n "$(URL)" || { echo "usage: make webhook-add URL=https://... [FORMAT=json|slack] [TOPICS=c:Opinion,t:un] [BASE=https://...]"; exit 2; }
+	$(call operator,POST,/operator/webhooks,201,--data-urlencode "url=$(URL)" --data-urlencode "format=$(or $(FORMAT),json)" --data-urlencode "topics=$(TOPICS)")
+
+# Every endpoint (id, host, format, topics, health) and the dead deliveries.
+webhooks: .dev.vars
+	$(call operator,GET,/operator/webhooks,200,)
+
+webhook-remove: .dev.vars
+	@test -n "$(ID)" || { echo "usage: make webhook-remove ID=<endpoint id>"; exit 2; }
+	$(call operator,POST,/operator/webhooks/$(ID)/remove,200,)
+
+# A disabled endpoint (failing for days) is sent events again.
+webhook-enable: .dev.vars
+	@test -n "$(ID)" || { echo "usage: make webhook-enable ID=<endpoint id>"; exit 2; }
+	$(call operator,POST,/operator/webhooks/$(ID)/enable,200,)
+
+# A dead delivery (its id in `make webhooks`' "dead") back on the queue,
+# with the same webhook-id and the whole retry schedule again.
+webhook-resend: .dev.vars
+	@test -n "$(ID)" || { echo "usage: make webhook-resend ID=<dead delivery id>"; exit 2; }
+	$(call operator,POST,/operator/mail/$(ID)/resend,202,)
 
 ## ---- run ----
 # Publishes content/ before the server first answers, then republishes on

@@ -105,6 +105,9 @@ async function main() {
   // ---- Email alerts: one alert's fan-out ----
   const fanout = emailFanout(out);
 
+  // ---- Push: what a go-live costs per hub and per webhook endpoint ----
+  pushCost(out);
+
   // ---- Native CPU ----
   out(`## Native CPU (divan, release profile as shipped: opt-level "z", LTO)`);
   out();
@@ -349,6 +352,32 @@ function emailFanout(out) {
       ["email alerts: no email sent twice when a send is retried after SES throttles", twice?.slice(9) ?? "n/a", r.status === 0 && !!twice],
     ],
   };
+}
+
+// ---- Push (issue 25) ----
+// One go-live's WebSub pings and webhook deliveries, counted from the real
+// handlers in-process (tests/app/push_cost.rs): queue messages and
+// operations, Worker requests, outbound requests, D1 and KV, per hub and
+// per endpoint.
+function pushCost(out) {
+  const r = spawnSync("cargo", ["nextest", "run", "-p", "access-alerts", "--test", "app", "--run-ignored", "only", "push_cost_of_a_go_live", "--no-capture"], {
+    cwd: root, encoding: "utf8", maxBuffer: 16 * 2 ** 20,
+  });
+  const text = r.stdout + r.stderr;
+  const lines = text.split("\n").filter((l) => l.startsWith("push: "));
+  out(`## Push: what a go-live costs per hub and per webhook endpoint`);
+  out();
+  out(`Counted from the real handlers in-process (\`tests/app/push_cost.rs\`: the every-minute cron, then the alert-mail consumer taking each message), with 2 hubs and 3 endpoints, and once with one endpoint failing every attempt. A queue message is 3 operations (written, read, deleted); the consumer takes up to 4 messages a batch, one Worker request each, so a message costs a quarter of a request when it shares its batch and a whole one alone. Nothing here grows with the number of subscribers: push is beside email, never part of its fan-out.`);
+  out();
+  if (!lines.length) {
+    out("The push run failed:");
+    out("```");
+    out(text.slice(-3000));
+    out("```");
+    return;
+  }
+  for (const l of lines) out(`- ${l.slice(6)}`);
+  out();
 }
 
 // ---- Edge cost (issue 14) ----

@@ -14,7 +14,9 @@
 //!   - what visitors and subscribers send and get: `form` (the contact
 //!     form and its email), `mail` (email alerts: topics, the subscribe
 //!     form, signed links, what is due, the messages, and the bounces and
-//!     complaints that come back, SES's through Amazon SNS);
+//!     complaints that come back, SES's through Amazon SNS), `webhook`
+//!     (signed webhooks: the Standard Webhooks signature, the events, the
+//!     endpoints' address rules and retry schedule);
 //!   - shared plumbing: `sign` (the one HMAC signer), `ids` (the one id
 //!     shape), `preview` (signed preview links);
 //!   - `app`, the request pipeline, every handler, the crons and the
@@ -44,6 +46,7 @@ pub mod routes;
 pub mod search;
 pub mod sign;
 pub mod views;
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

@@ -2,7 +2,9 @@
 //! field ended by a newline so that no two lists of fields sign alike, and
 //! checked in constant time. Preview links (`crate::preview`), subscribers'
 //! links (`crate::mail::token`) and the operator's bearer token
-//! (`secrets_match`) all go through it.
+//! (`secrets_match`) all go through it; so does the raw tag
+//! (`hmac_sha256`) that AWS's SigV4 (`crate::mail::sigv4`) and Standard
+//! Webhooks (`crate::webhook::signature`) chain or encode themselves.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -18,6 +20,13 @@ fn mac(secret: &str, fields: &[&str]) -> HmacSha256 {
         m.update(field.as_bytes());
     }
     m
+}
+
+/// The HMAC-SHA256 tag of `data` under `key`, whole.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(data);
+    m.finalize().into_bytes().into()
 }
 
 /// The first `len` bytes (at most 32) of the tag of `fields`, in hex.

@@ -120,6 +120,23 @@ pub enum MailMessage {
     /// Tell WebSub hub `h` that the feeds `u` changed (an alert went live
     /// or has a new change note).
     Ping { hub: String, feeds: Vec<String> },
+    /// Deliver event `i` (its body `b`, as it is sent every time) to
+    /// webhook endpoint `e`; attempt `n` (0 the first), each later one a
+    /// new message delayed by the backoff (`crate::webhook::BACKOFF`).
+    Hook(Hook),
+}
+
+/// One webhook delivery (`MailMessage::Hook`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// The endpoint's id (D1's `webhooks`).
+    pub endpoint: String,
+    /// `webhook-id`: the same on every attempt (`msg_<id>`).
+    pub id: String,
+    /// The body, exactly as signed and sent.
+    pub body: String,
+    /// 0 for the first attempt.
+    pub attempt: u32,
 }
 
 /// Reads a mailing's fields from a page or send message; `None` when one
@@ -179,7 +196,7 @@ fn mailing_json(k: &str, m: &Mailing) -> serde_json::Map<String, Value> {
     o
 }
 
-const MAIL_KINDS: [&str; 4] = ["confirm", "page", "send", "ping"];
+const MAIL_KINDS: [&str; 5] = ["confirm", "page", "send", "ping", "hook"];
 
 impl MailMessage {
     /// Reads one body (JSON text).
@@ -205,6 +222,25 @@ impl MailMessage {
                     .and_then(strings)
                     .ok_or(Malformed::BadShape)?,
             },
+            Some("hook") => {
+                let text = |key: &str| {
+                    value
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .ok_or(Malformed::BadShape)
+                };
+                MailMessage::Hook(Hook {
+                    endpoint: text("e")?,
+                    id: text("i")?,
+                    body: text("b")?,
+                    attempt: value
+                        .get("n")
+                        .and_then(Value::as_u64)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or(Malformed::BadShape)?,
+                })
+            }
             Some("page") => MailMessage::Page {
                 mailing: mailing_of(&value).ok_or(Malformed::BadShape)?,
                 after: match value.get("a") {
@@ -231,6 +267,9 @@ impl MailMessage {
             } => !mailing.id.is_empty() && recipients.iter().all(|r| is_id(r)),
             MailMessage::Ping { hub, feeds } => {
                 hub.starts_with("http") && feeds.iter().all(|f| f.starts_with("http"))
+            }
+            MailMessage::Hook(hook) => {
+                is_id(&hook.endpoint) && hook.id.strip_prefix("msg_").is_some_and(is_id)
             }
         };
         if ids_ok {
@@ -269,6 +308,15 @@ impl MailMessage {
                 o.insert("u".into(), feeds.clone().into());
                 o
             }
+            MailMessage::Hook(hook) => {
+                let mut o = serde_json::Map::new();
+                o.insert("k".into(), "hook".into());
+                o.insert("e".into(), hook.endpoint.as_str().into());
+                o.insert("i".into(), hook.id.as_str().into());
+                o.insert("b".into(), hook.body.as_str().into());
+                o.insert("n".into(), hook.attempt.into());
+                o
+            }
         };
         Value::Object(object).to_string()
     }
@@ -280,13 +328,14 @@ impl MailMessage {
             MailMessage::Page { .. } => "page",
             MailMessage::Send { .. } => "send",
             MailMessage::Ping { .. } => "ping",
+            MailMessage::Hook(_) => "hook",
         }
     }
 
     /// The mailing it belongs to, if any.
     pub fn mailing(&self) -> Option<&Mailing> {
         match self {
-            MailMessage::Confirm { .. } | MailMessage::Ping { .. } => None,
+            MailMessage::Confirm { .. } | MailMessage::Ping { .. } | MailMessage::Hook(_) => None,
             MailMessage::Page { mailing, .. } | MailMessage::Send { mailing, .. } => Some(mailing),
         }
     }
@@ -366,6 +415,12 @@ mod tests {
                 mailing: digest,
                 recipients: vec!["a1".into(), "b2".into()],
             },
+            MailMessage::Hook(Hook {
+                endpoint: "e1".into(),
+                id: "msg_0abc".into(),
+                body: r#"{"type":"alert.published"}"#.into(),
+                attempt: 3,
+            }),
         ] {
             assert_eq!(MailMessage::read(&m.to_json()), Ok(m));
         }
@@ -400,6 +455,8 @@ mod tests {
     #[test_case(r#"{"k":"confirm","p":"a.b"}"# => Malformed::BadId; "confirm id with a dot")]
     #[test_case(r#"{"k":"send","m":"x","f":"each","c":1,"r":["ok","no way"]}"# => Malformed::BadId; "recipient id with a space")]
     #[test_case(r#"{"k":"send","m":"","f":"each","c":1,"r":[]}"# => Malformed::BadId; "no mailing id")]
+    #[test_case(r#"{"k":"hook","e":"e1","i":"msg_1","b":"{}"}"# => Malformed::BadShape; "hook without its attempt")]
+    #[test_case(r#"{"k":"hook","e":"e1","i":"1","b":"{}","n":0}"# => Malformed::BadId; "hook id without msg_")]
     fn malformed_mail_is_named(text: &str) -> Malformed {
         MailMessage::read(text).unwrap_err()
     }

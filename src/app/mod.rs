@@ -17,7 +17,8 @@
 //!   `mailing` (the crons, the alert-mail queue's fan-out and sends, dead
 //!   mail), their messages typed in `messages`;
 //! - the operator: `operator` (the bearer token), the dead-letter endpoints
-//!   in `inbox` and `mailing::dead`.
+//!   in `inbox` and `mailing::dead`, the webhook endpoints in
+//!   `mailing::endpoints`.
 //!
 //! Beside them: `store` (KV, typed), `db` (D1, typed), `cache` (the
 //! isolate's), `reply` (every response), `params` (shared query
@@ -259,6 +260,16 @@ impl<'a, P: Platform> App<'a, P> {
             Route::DeadMail => mailing::dead::list(self, req).await,
             Route::ResendMail(id) => mailing::dead::resend(self, req, id).await,
             Route::TestEmail => mailing::test_send::send(self, req).await,
+            Route::Webhooks if req.method() == Method::Post => {
+                mailing::endpoints::add(self, req).await
+            }
+            Route::Webhooks => mailing::endpoints::list(self, req).await,
+            Route::RemoveWebhook(id) => {
+                mailing::endpoints::change(self, req, id, mailing::endpoints::Change::Remove).await
+            }
+            Route::EnableWebhook(id) => {
+                mailing::endpoints::change(self, req, id, mailing::endpoints::Change::Enable).await
+            }
             Route::DeadInquiries => inbox::list_dead(self, req, &query()).await,
             Route::DeadInquiry(id) => inbox::dead(self, req, id).await,
             Route::ResendInquiry(id) => inbox::resend(self, req, id).await,

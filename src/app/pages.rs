@@ -279,6 +279,24 @@ pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
         }
         Err(_) => serde_json::Value::from("unavailable"),
     };
+    // Webhook endpoints disabled for failing days in a row: a warning
+    // (ids only: this page is public).
+    let webhooks = match app.db().webhooks().run().await {
+        Ok(endpoints) => {
+            let disabled: Vec<&str> = endpoints
+                .iter()
+                .filter(|e| e.disabled_at.is_some())
+                .map(|e| e.id.as_str())
+                .collect();
+            for id in &disabled {
+                warnings.push(format!(
+                    "webhook endpoint {id} is disabled after failing for days in a row (make webhooks, make webhook-enable)"
+                ));
+            }
+            serde_json::json!({"endpoints": endpoints.len(), "disabled": disabled})
+        }
+        Err(_) => serde_json::Value::from("unavailable"),
+    };
     // Said whatever the status: a limiter switched off is allowed only in
     // a diagnostics build, and should never go unnoticed there either.
     let rate_limit = if app.settings.rate_limit_disabled {
@@ -292,6 +310,7 @@ pub async fn healthz<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
         "rate_limit": rate_limit,
         "problems": problems,
         "mail": mail,
+        "webhooks": webhooks,
         "warnings": warnings,
     });
     Ok(Reply::json(status, &body).cache(cache::NO_STORE))

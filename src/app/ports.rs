@@ -157,6 +157,10 @@ pub struct HttpRequest {
     /// the URL's).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// For an address someone else chose (a webhook endpoint): the most
+    /// milliseconds to wait for the answer, and redirects not followed
+    /// (a 3xx is the answer). `None`: the runtime's own limits.
+    pub timeout_millis: Option<u32>,
 }
 
 impl HttpRequest {
@@ -167,6 +171,7 @@ impl HttpRequest {
             url: url.to_string(),
             headers: Vec::new(),
             body: Vec::new(),
+            timeout_millis: None,
         }
     }
 
@@ -180,6 +185,7 @@ impl HttpRequest {
                 "application/x-www-form-urlencoded".into(),
             )],
             body: body.into_bytes(),
+            timeout_millis: None,
         }
     }
 }
@@ -192,7 +198,8 @@ pub struct HttpAnswer {
     pub body: String,
 }
 
-/// Outbound HTTP: Turnstile's siteverify, Amazon SES, SNS certificates.
+/// Outbound HTTP: Turnstile's siteverify, Amazon SES, SNS certificates,
+/// WebSub hubs and webhook endpoints.
 pub trait HttpClient {
     /// Sends the request and reads the whole answer; `Err` only when no
     /// answer came (a network failure).

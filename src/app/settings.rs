@@ -76,6 +76,11 @@ pub struct Settings {
     /// addresses; none by default). A test build with `TEST_ROUTES` on also
     /// takes `http://127.0.0.1:<port>/...`, a local hub.
     pub websub_hubs: Vec<String>,
+    /// A build with the `diagnostics` feature and `TEST_ROUTES` on only:
+    /// hubs and webhook endpoints may also be `http://127.0.0.1:<port>`
+    /// (`crate::webhook::is_push_url`), so that `make dev` and the
+    /// `wrangler dev` tests can push to a local receiver.
+    pub local_targets: bool,
     /// The most bulk messages a second the fan-out spaces its sends for
     /// (`SES_MAX_SEND_RATE`, default 14: SES's usual starting quota).
     pub max_send_rate: u32,
@@ -137,11 +142,8 @@ impl Settings {
                 "SNS_TOPIC_ARN is not set: SES's bounces and complaints would not be taken".into(),
             );
         }
-        let local_ok = cfg!(feature = "diagnostics") && on("TEST_ROUTES");
-        let hub_ok = |h: &str| {
-            (h.starts_with("https://") || (local_ok && h.starts_with("http://127.0.0.1:")))
-                && crate::http::origin_of(h).is_some()
-        };
+        let local_targets = cfg!(feature = "diagnostics") && on("TEST_ROUTES");
+        let hub_ok = |h: &str| crate::webhook::is_push_url(h, local_targets);
         let listed = text("WEBSUB_HUBS").unwrap_or_default();
         let listed: Vec<&str> = listed
             .split(',')
@@ -149,7 +151,10 @@ impl Settings {
             .filter(|h| !h.is_empty())
             .collect();
         if listed.iter().any(|h| !hub_ok(h)) {
-            problems.push("WEBSUB_HUBS holds an address that is not https (it is left out)".into());
+            problems.push(
+                "WEBSUB_HUBS holds an address that is not https with a host name (it is left out)"
+                    .into(),
+            );
         }
         let websub_hubs: Vec<String> = listed
             .into_iter()
@@ -158,6 +163,7 @@ impl Settings {
             .collect();
         Settings {
             websub_hubs,
+            local_targets,
             ses,
             suppression_secret: text("SUPPRESSION_SECRET"),
             sns_topic_arn,

@@ -119,9 +119,13 @@ export async function rsa_sha256_verify(spki, message, signature) {
   const key = await crypto.subtle.importKey('spki', spki, algorithm, false, ['verify']);
   return crypto.subtle.verify(algorithm, key, signature, message);
 }
-export async function http_fetch(method, url, headers, body) {
+export async function http_fetch(method, url, headers, body, timeout) {
   const init = { method, headers: JSON.parse(headers) };
   if (body.length) init.body = body;
+  if (timeout) {
+    init.signal = AbortSignal.timeout(timeout);
+    init.redirect = 'manual';
+  }
   const response = await fetch(url, init);
   return JSON.stringify([response.status, await response.text()]);
 }")]
@@ -146,13 +150,15 @@ extern "C" {
         signature: &[u8],
     ) -> Result<js_sys::Promise, JsValue>;
     /// The runtime's `fetch`: headers as JSON pairs, the answer as JSON
-    /// `[status, text]`.
+    /// `[status, text]`; with a timeout (milliseconds, 0 for none) it is
+    /// aborted then, and redirects are not followed.
     #[wasm_bindgen(catch)]
     fn http_fetch(
         method: &str,
         url: &str,
         headers: &str,
         body: &[u8],
+        timeout: u32,
     ) -> Result<js_sys::Promise, JsValue>;
 }
 
@@ -207,6 +213,7 @@ impl HttpClient for Bindings<'_> {
             &request.url,
             &headers,
             &request.body,
+            request.timeout_millis.unwrap_or(0),
         ))
         .await?;
         let (status, body): (u16, String) =

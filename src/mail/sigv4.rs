@@ -10,11 +10,8 @@
 //! supported). Tested against AWS's published test suite
 //! (`tests/fixtures/sigv4/`).
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Every byte but RFC 3986's unreserved characters is written `%XX`
 /// (upper-case hex).
@@ -241,9 +238,7 @@ fn trim_all(value: &str) -> String {
 }
 
 fn hmac(key: &[u8], data: &str) -> [u8; 32] {
-    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
-    m.update(data.as_bytes());
-    m.finalize().into_bytes().into()
+    crate::sign::hmac_sha256(key, data.as_bytes())
 }
 
 fn hex(bytes: &[u8]) -> String {

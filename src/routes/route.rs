@@ -62,6 +62,13 @@ pub enum Route<'a> {
     ResendMail(&'a str),
     /// Operator: an alert's email to one address, as a test (bearer token).
     TestEmail,
+    /// Operator: webhook endpoints and their dead deliveries (GET), a new
+    /// endpoint (POST) (bearer token).
+    Webhooks,
+    /// Operator: remove one webhook endpoint (bearer token).
+    RemoveWebhook(&'a str),
+    /// Operator: enable a disabled webhook endpoint again (bearer token).
+    EnableWebhook(&'a str),
     /// Operator: list dead-lettered inquiries (bearer token).
     DeadInquiries,
     /// Operator: one dead-lettered inquiry in full (bearer token).
@@ -180,6 +187,9 @@ impl Route<'_> {
             Route::DeadMail => "/operator/mail".into(),
             Route::TestEmail => "/operator/test-email".into(),
             Route::ResendMail(id) => format!("/operator/mail/{id}/resend"),
+            Route::Webhooks => "/operator/webhooks".into(),
+            Route::RemoveWebhook(id) => format!("/operator/webhooks/{id}/remove"),
+            Route::EnableWebhook(id) => format!("/operator/webhooks/{id}/enable"),
             Route::DeadInquiries => "/operator/inquiries".into(),
             Route::DeadInquiry(id) => format!("/operator/inquiries/{id}"),
             Route::ResendInquiry(id) => format!("/operator/inquiries/{id}/resend"),
@@ -234,7 +244,12 @@ mod tests {
             let path = route.path();
             let method = if matches!(
                 route,
-                Route::ResendInquiry(_) | Route::ResendMail(_) | Route::HookSes | Route::TestEmail
+                Route::ResendInquiry(_)
+                    | Route::ResendMail(_)
+                    | Route::HookSes
+                    | Route::TestEmail
+                    | Route::RemoveWebhook(_)
+                    | Route::EnableWebhook(_)
             ) {
                 Method::Post
             } else {

@@ -57,6 +57,8 @@ pub struct Fake {
     /// What Turnstile's siteverify answers, and the bodies it was sent.
     pub http_answer: RefCell<String>,
     pub http_sent: RefCell<Vec<(String, String)>>,
+    /// The same requests whole (headers included).
+    pub http_requests: RefCell<Vec<HttpRequest>>,
     /// Answers (status, body) by exact URL (SNS certificates, its
     /// ConfirmSubscription); other URLs get `http_answer`.
     pub http_routes: RefCell<HashMap<String, (u16, String)>>,
@@ -544,6 +546,7 @@ impl HttpClient for Fake {
         self.http_sent
             .borrow_mut()
             .push((request.url.clone(), body));
+        self.http_requests.borrow_mut().push(request.clone());
         if let Some((status, body)) = self.http_routes.borrow().get(&request.url) {
             return Ok(HttpAnswer {
                 status: *status,

@@ -23,9 +23,11 @@ mod listings;
 mod malformed;
 mod pages;
 mod paging;
+mod push_cost;
 mod search;
 mod subscribers;
 mod updates;
+mod webhooks;
 mod websub;
 
 use access_alerts::content::AlertRecord;

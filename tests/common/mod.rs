@@ -554,25 +554,42 @@ fn copy_dir(from: &Path, to: &Path) {
 /// One request a stand-in was sent: its path (with the query) and body.
 pub type Asked = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
+/// The headers of each request a stand-in was sent (names lower-cased),
+/// in the order of its `Asked`.
+pub type Headers = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
 /// A local HTTP stand-in for an outside service (SNS, a WebSub hub,
 /// Turnstile's siteverify) on a free port: `answer` gives each request's
 /// status and body from its path and body. Its origin, and every request
 /// it was sent, in order.
 pub fn stand_in(answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static) -> (String, Asked) {
+    let (origin, asked, _) = stand_in_with_headers(answer);
+    (origin, asked)
+}
+
+/// The same, keeping each request's headers too (a webhook's signature).
+pub fn stand_in_with_headers(
+    answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static,
+) -> (String, Asked, Headers) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let asked: Asked = Arc::new(Mutex::new(Vec::new()));
-    let kept = asked.clone();
+    let headers: Headers = Arc::new(Mutex::new(Vec::new()));
+    let (kept, kept_headers) = (asked.clone(), headers.clone());
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut first = String::new();
             let _ = reader.read_line(&mut first);
             let mut length = 0;
+            let mut heard = Vec::new();
             loop {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                     break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    heard.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
                 }
                 if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                     length = v.trim().parse().unwrap_or(0);
@@ -582,6 +599,7 @@ pub fn stand_in(answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static) 
             let _ = reader.read_exact(&mut body);
             let path = first.split(' ').nth(1).unwrap_or("").to_string();
             let (status, text) = answer(&path, &body);
+            kept_headers.lock().unwrap().push(heard);
             kept.lock().unwrap().push((path, body));
             let _ = write!(
                 stream,
@@ -590,7 +608,7 @@ pub fn stand_in(answer: impl Fn(&str, &[u8]) -> (u16, String) + Send + 'static) 
             );
         }
     });
-    (origin, asked)
+    (origin, asked, headers)
 }
 
 impl Worker {

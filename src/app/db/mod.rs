@@ -9,7 +9,8 @@
 //! - `suppression`: bounces and complaints, the counts behind the rates,
 //!   SNS messages taken;
 //! - `budget`: the hourly budget of confirmation emails;
-//! - `prune`: old delivery records, mailings and dead mail deleted.
+//! - `prune`: old delivery records, mailings and dead mail deleted;
+//! - `webhooks`: the operator's webhook endpoints and their health.
 //!
 //! `STATEMENTS` lists every statement, so that a test reads each one's
 //! query plan: each is an index search, or a `json_each` list of ids, never
@@ -20,12 +21,14 @@ mod mailings;
 mod prune;
 mod subscribers;
 mod suppression;
+mod webhooks;
 
 pub use budget::HOUR_MILLIS;
 pub use mailings::{DeadMail, InFlight, Recipient, Skip, StaleMailing, Sweep};
 pub use prune::Prune;
 pub use subscribers::{Confirmed, Current, NewRequest, RequestToMail, Unsubscribed};
 pub use suppression::{day_of, Count, Reason, Reported, Stream, SOFT_LIMIT, SOFT_WINDOW_MILLIS};
+pub use webhooks::{Endpoint, NewEndpoint};
 
 use super::ports::{PortError, Row, Sql, Stmt};
 use super::AppError;
@@ -92,6 +95,14 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("unsubscribe: request", subscribers::UNSUBSCRIBE_REQUEST),
     ("unsubscribe", subscribers::UNSUBSCRIBE),
     ("subscriber exists", subscribers::EXISTS),
+    // Signed webhooks (migrations/0005).
+    ("add webhook", webhooks::ADD),
+    ("list webhooks", webhooks::LIST),
+    ("one webhook", webhooks::ONE),
+    ("remove webhook", webhooks::REMOVE),
+    ("enable webhook", webhooks::ENABLE),
+    ("webhook succeeded", webhooks::SUCCEEDED),
+    ("webhook failed", webhooks::FAILED),
 ];
 
 /// The database, for one request or queue batch.
@@ -190,6 +201,14 @@ fn text_or_null(row: &Row, column: &str) -> Option<Option<String>> {
     match row.get(column)? {
         serde_json::Value::Null => Some(None),
         v => v.as_str().map(|s| Some(s.to_string())),
+    }
+}
+
+/// A column as an integer, or `None` when it is null.
+fn int_or_null(row: &Row, column: &str) -> Option<Option<i64>> {
+    match row.get(column)? {
+        serde_json::Value::Null => Some(None),
+        v => v.as_i64().map(Some),
     }
 }
 

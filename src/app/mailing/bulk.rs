@@ -41,6 +41,7 @@ pub async fn send<P: Platform>(app: &App<'_, P>, from: &str, to: &str, raw: &str
             .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
             .collect(),
         body: signed.body,
+        timeout_millis: None,
     };
     match app.platform.fetch(&request).await {
         Err(_) => Bulk::Failed {

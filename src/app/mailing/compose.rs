@@ -94,6 +94,18 @@ pub async fn content<P: Platform>(
             items: digest_entries(app, window).await?,
         }));
     }
+    Ok(alert_of(app, mailing)
+        .await?
+        .map(|(record, update)| alert_content(app, record, update, false)))
+}
+
+/// The alert a mailing of an alert sends, public now, and the change
+/// note an update mailing sends (public too); `None` when there is no
+/// such alert or note any more, or it is not public.
+pub async fn alert_of<P: Platform>(
+    app: &App<'_, P>,
+    mailing: &Mailing,
+) -> Result<Option<(AlertRecord, Option<Change>)>, AppError> {
     let Some(record) = app.store.alert(&mailing.slug).await? else {
         return Ok(None);
     };
@@ -109,7 +121,7 @@ pub async fn content<P: Platform>(
             None => return Ok(None),
         }
     };
-    Ok(Some(alert_content(app, record, update, false)))
+    Ok(Some((record, update)))
 }
 
 /// An alert's content as mailed: its body as HTML (links absolute) and as

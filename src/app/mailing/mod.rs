@@ -10,7 +10,9 @@
 //!   call): a `send` message mails each recipient not yet in `deliveries`
 //!   and records each one as it is sent, so a redelivered message sends
 //!   nobody twice; `confirm` sends a confirmation request (transactional);
-//!   `websub` tells the feeds' hubs when a mailing of an alert starts;
+//!   `websub` tells the feeds' hubs when a mailing of an alert starts,
+//!   and `webhooks` the operator's endpoints (signed, retried for a day
+//!   and more), which `endpoints` adds, lists and removes;
 //! - `dead`: a message that keeps failing ends in the dead-letter queue,
 //!   whose consumer keeps it in `dead_mail` for the operator
 //!   (`/operator/mail`);
@@ -24,11 +26,13 @@ mod bulk;
 mod compose;
 mod confirm;
 pub mod dead;
+pub mod endpoints;
 mod fanout;
 mod prune;
 mod schedule;
 mod send;
 pub mod test_send;
+mod webhooks;
 mod websub;
 
 pub use schedule::DIGEST_CRON;
@@ -76,6 +80,7 @@ impl<P: Platform> App<'_, P> {
                 recipients,
             } => send::send(self, mailing, recipients).await,
             MailMessage::Ping { hub, feeds } => websub::ping(self, hub, feeds).await,
+            MailMessage::Hook(hook) => webhooks::deliver(self, hook).await,
         };
         outcome.unwrap_or_else(|e| {
             self.log(

@@ -37,9 +37,11 @@ async fn start<P: Platform>(
         .await?
     {
         queue_first(app, id, first).await?;
-        // Once, with the claim: the feeds' hubs hear of it now too.
+        // Once, with the claim: the feeds' hubs and the webhook endpoints
+        // hear of it now too.
         if let Some(mailing) = first.mailing() {
             super::websub::announce(app, mailing).await;
+            super::webhooks::announce(app, mailing).await;
         }
     }
     Ok(())

@@ -7,33 +7,17 @@
 //! mailed and no mailing is started.
 
 use super::compose::{alert_content, compose};
-use crate::app::operator::authorize;
-use crate::app::ports::BodyError;
+use crate::app::operator::OperatorForm;
 use crate::app::reply::Reply;
 use crate::app::{App, AppError, Incoming, Level, Platform};
 use crate::mail::message::Envelope;
 use crate::mail::topics::Choice;
 use crate::routes::Route;
 
-/// Form fields `slug` and `to`, URL-encoded: small.
-const MAX_BODY: usize = 4096;
-
 /// The endpoint: 202 once sent.
 pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
-    authorize(app, req)?;
-    let body = match req.body(MAX_BODY).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => return Err(AppError::PayloadTooLarge),
-        Err(BodyError::Unreadable(_)) => {
-            return Err(AppError::BadRequest("unreadable body".into()))
-        }
-    };
-    let field = |name: &str| {
-        crate::app::forms::field(&body, name)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let (slug, to) = (field("slug"), field("to"));
+    let form = OperatorForm::read(app, req).await?;
+    let (slug, to) = (form.field("slug"), form.field("to"));
     if !crate::keys::is_valid_slug(&slug) {
         return Err(AppError::BadRequest(
             "`slug` must be an alert's slug (SLUG=...)".into(),
