@@ -73,11 +73,12 @@ pub struct Settings {
     pub sns_test_cert_origin: Option<String>,
     /// WebSub hubs the feeds advertise and tell when an alert goes live or
     /// has a new change note (`WEBSUB_HUBS`, comma-separated `https://`
-    /// addresses; none by default). A test build with `TEST_ROUTES` on also
+    /// addresses; none by default). A test build with `LOCAL_PUSH` on also
     /// takes `http://127.0.0.1:<port>/...`, a local hub.
     pub websub_hubs: Vec<String>,
-    /// A build with the `diagnostics` feature and `TEST_ROUTES` on only:
-    /// hubs and webhook endpoints may also be `http://127.0.0.1:<port>`
+    /// A build with the `diagnostics` feature and `LOCAL_PUSH` (as `make
+    /// dev`'s `.dev.vars` sets) or `TEST_ROUTES` on only: hubs and webhook
+    /// endpoints may also be `http://127.0.0.1:<port>`
     /// (`crate::webhook::is_push_url`), so that `make dev` and the
     /// `wrangler dev` tests can push to a local receiver.
     pub local_targets: bool,
@@ -142,7 +143,8 @@ impl Settings {
                 "SNS_TOPIC_ARN is not set: SES's bounces and complaints would not be taken".into(),
             );
         }
-        let local_targets = cfg!(feature = "diagnostics") && on("TEST_ROUTES");
+        let local_targets =
+            cfg!(feature = "diagnostics") && (on("LOCAL_PUSH") || on("TEST_ROUTES"));
         let hub_ok = |h: &str| crate::webhook::is_push_url(h, local_targets);
         let listed = text("WEBSUB_HUBS").unwrap_or_default();
         let listed: Vec<&str> = listed
@@ -272,6 +274,19 @@ fn read_ses(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_push_takes_a_local_hub_in_a_test_build_only_and_no_test_route() {
+        let hub = "http://127.0.0.1:9000/hub";
+        let vars: HashMap<&str, &str> = HashMap::from([("LOCAL_PUSH", "1"), ("WEBSUB_HUBS", hub)]);
+        let s = Settings::read(|n| vars.get(n).map(|v| v.to_string()));
+        let test_build = cfg!(feature = "diagnostics");
+        assert_eq!(s.local_targets, test_build);
+        assert_eq!(s.websub_hubs == [hub], test_build);
+        assert!(!s.switches.test, "the /__test/ routes stay off");
+        let off = Settings::read(|n| (n == "WEBSUB_HUBS").then(|| hub.to_string()));
+        assert!(!off.local_targets && off.websub_hubs.is_empty());
+    }
 
     #[test]
     fn reads_vars_with_defaults() {

@@ -68,7 +68,7 @@ pub fn wants(topics: &[String], alert_topics: &[String]) -> bool {
 
 /// Whether `url` may be an endpoint (or a WebSub hub): `https://` with a
 /// host name, no IP literal, no credentials; with `local` (a test build
-/// with `TEST_ROUTES` on) also `http://127.0.0.1:<port>/...`.
+/// with `LOCAL_PUSH` or `TEST_ROUTES` on) also `http://127.0.0.1:<port>/...`.
 pub fn is_push_url(url: &str, local: bool) -> bool {
     if local {
         if let Some(rest) = url.strip_prefix("http://127.0.0.1:") {
