@@ -27,6 +27,11 @@ pub fn alert(slug: &str) -> String {
     format!("{ALERT_PREFIX}{slug}")
 }
 
+/// The key of an alert's search document (`crate::search::doc`).
+pub fn search_doc(slug: &str) -> String {
+    format!("doc:{slug}")
+}
+
 /// The key that redirects an old path (`/2019/old-name/`) to an alert.
 pub fn alias(path: &str) -> String {
     format!("alias:{path}")
@@ -53,7 +58,7 @@ pub fn inquiry_recent(fingerprint: &str) -> String {
 
 /// Bumped whenever the key set of an alert changes shape, so the publisher
 /// rewrites every alert once.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Lowercased, hyphenated form of a category or tag name for URLs and keys:
 /// `"UN OEWG"` becomes `"un-oewg"`. Letters and digits are kept (Unicode

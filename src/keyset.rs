@@ -33,9 +33,15 @@ pub fn alias_keys(r: &AlertRecord) -> Vec<String> {
         .collect()
 }
 
-/// Every key of the alert besides `alert:<slug>`.
+/// Every key of the alert besides `alert:<slug>`: its search document
+/// and its aliases (none for a draft).
 fn dependent_keys(r: &AlertRecord) -> Vec<String> {
-    alias_keys(r)
+    let mut k = Vec::new();
+    if !r.draft {
+        k.push(keys::search_doc(&r.slug));
+    }
+    k.extend(alias_keys(r));
+    k
 }
 
 /// Every key the alert owns.
@@ -60,6 +66,13 @@ pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
         value: serde_json::to_string(r).unwrap_or_default(),
         metadata: serde_json::to_value(published_meta(r)).ok(),
     }];
+    if !r.draft {
+        out.push(KvEntry {
+            key: keys::search_doc(&r.slug),
+            value: crate::search::doc::SearchDoc::of(r).render(),
+            metadata: None,
+        });
+    }
     out.extend(alias_keys(r).into_iter().map(|key| KvEntry {
         key,
         value: r.slug.clone(),

@@ -97,7 +97,8 @@ mod tests {
         // all, its category, its two tags: a chunk and an index each.
         assert_eq!(new.listings, 2 * (2 + tags), "{new:?}");
         assert_eq!(edit.listings, 2 * (2 + tags), "{edit:?}");
-        assert_eq!((new.alert, new.deleted, new.retired), (1, 0, 4), "{new:?}");
+        // Its record and its search document.
+        assert_eq!((new.alert, new.deleted, new.retired), (2, 0, 4), "{new:?}");
         assert!(new.site <= 4 && edit.site <= 4, "{new:?} {edit:?}");
         let (small_new, small_edit, _) = costs(1_005);
         assert_eq!(new, small_new, "grows with the archive");

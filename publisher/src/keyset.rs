@@ -185,7 +185,8 @@ mod tests {
         assert!(plan(&[&a], &published, false).is_empty());
         let steps = plan(&[&a], &published, true);
         assert!(
-            matches!(&steps[0], Step::Unpublish { slug, delete } if slug == "gone" && delete[0] == "alert:gone" && delete.len() == 2)
+            matches!(&steps[0], Step::Unpublish { slug, delete } if slug == "gone" && delete[0] == "alert:gone" && delete.contains(&"doc:gone".to_string()) && delete.len() == 3),
+            "the record, its search document and its alias: {steps:?}"
         );
     }
 }

@@ -1,7 +1,8 @@
 //! `/search` and `/api/search`: the query is read (`crate::search::query`),
 //! the index parts it needs are read from KV in bulk, candidates ranked
-//! (`crate::search::rank`), and the records of one page read in one bulk
-//! call to check them and cut their snippets. At most three KV calls,
+//! (`crate::search::rank`), and the search documents of one page
+//! (`crate::search::doc`: plain text, no record) read in one bulk call to
+//! check them and cut their snippets. At most three KV calls,
 //! whatever the archive's size: the words' postings (with `search:meta`
 //! and the last word's prefix block), the words a prefix stands for, the
 //! page's records. A query with no result may read its first unknown
@@ -171,21 +172,16 @@ async fn run<P: Platform>(
     };
     let page: Vec<_> = candidates.iter().skip(start).take(window).collect();
     let slugs: Vec<String> = page.iter().map(|c| c.slug.to_string()).collect();
-    let records: HashMap<String, _> = app
-        .store
-        .alerts(&slugs)
-        .await?
-        .into_iter()
-        .map(|r| (r.slug.clone(), r))
-        .collect();
+    let docs = app.store.search_docs(&slugs).await?;
     let keys = rank::Keys::new(&results.query, &stems);
     let mut consumed = 0;
-    for c in &page {
+    for (c, doc) in page.iter().zip(&docs) {
         if results.hits.len() == PAGE_SIZE {
             break;
         }
         consumed += 1;
-        let Some(r) = records.get(c.slug).filter(|r| r.is_public(app.now_utc())) else {
+        // Drafts have no document; a scheduled alert's is skipped.
+        let Some(r) = doc.as_ref().filter(|d| d.date <= now) else {
             continue;
         };
         let text = Analysed::new(r, keys.clone());
@@ -195,7 +191,7 @@ async fn run<P: Platform>(
         results.hits.push(Hit {
             slug: r.slug.clone(),
             title: r.title.clone(),
-            date: r.date,
+            date: chrono::DateTime::from_timestamp(r.date, 0).unwrap_or_default(),
             category: r.category.clone(),
             snippet: text.snippet(&results.query, &stems, SNIPPET_WORDS),
             score: c.score,

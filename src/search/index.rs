@@ -78,23 +78,29 @@ pub fn fields(r: &AlertRecord) -> [(Field, String); 4] {
 }
 
 fn fields_with(r: &AlertRecord, body: String) -> [(Field, String); 4] {
-    let mut tags = r.category.clone().unwrap_or_default();
-    for t in &r.tags {
-        tags.push('\n');
-        tags.push_str(t);
-    }
-    [
-        (Field::Title, r.title.clone()),
-        (Field::Tags, tags),
-        (Field::Summary, r.summary.clone()),
-        (Field::Body, body),
-    ]
+    fields_of(&r.title, r.category.as_deref(), &r.tags, &r.summary, body)
 }
 
-/// The same without the body (title, tags, summary): cheap to analyse.
-pub fn fields_but_body(r: &AlertRecord) -> [(Field, String); 3] {
-    let [title, tags, summary, _] = fields_with(r, String::new());
-    [title, tags, summary]
+/// The fields from their parts: the category is the first line of the
+/// tags' field.
+pub fn fields_of(
+    title: &str,
+    category: Option<&str>,
+    tags: &[String],
+    summary: &str,
+    body: String,
+) -> [(Field, String); 4] {
+    let mut tag_field = category.unwrap_or_default().to_string();
+    for t in tags {
+        tag_field.push('\n');
+        tag_field.push_str(t);
+    }
+    [
+        (Field::Title, title.to_string()),
+        (Field::Tags, tag_field),
+        (Field::Summary, summary.to_string()),
+        (Field::Body, body),
+    ]
 }
 
 pub fn term_key(stem: &str) -> String {

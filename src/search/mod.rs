@@ -6,6 +6,7 @@
 
 pub mod analyze;
 mod build;
+pub mod doc;
 pub mod index;
 pub mod query;
 pub mod rank;

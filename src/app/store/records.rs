@@ -8,6 +8,7 @@ use crate::app::error::AppError;
 use crate::app::ports::Kv;
 use crate::content::{AlertRecord, Contact};
 use crate::keys;
+use crate::search::doc::SearchDoc;
 use std::rc::Rc;
 
 impl<K: Kv> Store<'_, K> {
@@ -67,6 +68,25 @@ impl<K: Kv> Store<'_, K> {
             }
         }
         Ok(out)
+    }
+
+    /// The search documents of `slugs`, in their order (`None`: not
+    /// written, or malformed and noted as broken), in one bulk read.
+    pub async fn search_docs(&self, slugs: &[String]) -> Result<Vec<Option<SearchDoc>>, AppError> {
+        let keys: Vec<String> = slugs.iter().map(|s| keys::search_doc(s)).collect();
+        let mut values = self.texts(&keys, None).await?;
+        Ok(slugs
+            .iter()
+            .zip(keys)
+            .map(|(slug, key)| {
+                let text = values.remove(&key)?;
+                let doc = SearchDoc::parse(slug, &text);
+                if doc.is_none() {
+                    self.broken.borrow_mut().push(key);
+                }
+                doc
+            })
+            .collect())
     }
 
     /// The months that have alerts (`site:months`; none before the first

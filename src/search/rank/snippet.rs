@@ -122,7 +122,8 @@ mod tests {
         let q = Query::parse("accreditation");
         let stems = vec![vec!["accredit".to_string()]];
         let r = record("Title", &body);
-        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        let doc = crate::search::doc::SearchDoc::of(&r);
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
         assert!(text.matches(&q, &stems));
         let pieces = text.snippet(&q, &stems, 12);
         assert_eq!(pieces.first().unwrap().0, "… ");
@@ -140,7 +141,8 @@ mod tests {
         let q = Query::parse("census");
         let stems = vec![vec!["census".to_string()]];
         let r = record("Quokka census", "Marsupials were counted.");
-        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        let doc = crate::search::doc::SearchDoc::of(&r);
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces, [("Marsupials were counted. ".to_string(), false)]);
     }
@@ -151,7 +153,8 @@ mod tests {
         r.summary = "The summary on accreditation.".into();
         let q = Query::parse("accreditation");
         let stems = vec![vec!["accredit".to_string()]];
-        let text = Analysed::new(&r, Keys::new(&q, &stems));
+        let doc = crate::search::doc::SearchDoc::of(&r);
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces[1], ("accreditation".to_string(), true));
         assert!(pieces[0].0.starts_with("The summary"), "{pieces:?}");
@@ -168,7 +171,11 @@ mod tests {
             .map(|r| vec![r.stem.clone()])
             .collect();
         assert!(
-            !Analysed::new(&r, Keys::new(&excluding, &stems)).matches(&excluding, &stems),
+            !Analysed::new(
+                &crate::search::doc::SearchDoc::of(&r),
+                Keys::new(&excluding, &stems)
+            )
+            .matches(&excluding, &stems),
             "an excluded word in the body is found"
         );
     }

@@ -2,20 +2,20 @@
 //! reached): whether the alert really matches a query (every word, every
 //! phrase in order, no excluded word). Its snippet is `super::snippet`'s.
 
-use crate::content::AlertRecord;
 use crate::search::analyze::{self, Word};
-use crate::search::index::{self, Field};
+use crate::search::doc::SearchDoc;
+use crate::search::index::Field;
 use crate::search::query::Query;
 use std::rc::Rc;
 
 /// An alert's searchable text, analysed once: checks and snippets. The
-/// title, tags and summary are analysed at once; the body (parsed from
-/// Markdown, the costly part) only when a check or the snippet needs it.
+/// title, tags and summary are analysed at once; the body (the longest
+/// part) only when a check or the snippet needs it.
 pub struct Analysed<'r> {
-    record: &'r AlertRecord,
+    doc: &'r SearchDoc,
     keys: Rc<Keys>,
     pub(super) fields: Vec<(Field, String, Vec<Word>)>,
-    pub(super) body: std::cell::OnceCell<(String, Vec<Word>)>,
+    pub(super) body: std::cell::OnceCell<Vec<Word>>,
 }
 
 /// How many leading characters a word must share with a query's stem or
@@ -93,8 +93,9 @@ fn analyse(text: &str, keys: &Keys) -> Vec<Word> {
 }
 
 impl<'r> Analysed<'r> {
-    pub fn new(r: &'r AlertRecord, keys: Rc<Keys>) -> Self {
-        let fields = index::fields_but_body(r)
+    pub fn new(doc: &'r SearchDoc, keys: Rc<Keys>) -> Self {
+        let fields = doc
+            .fields_but_body()
             .into_iter()
             .map(|(f, text)| {
                 let words = analyse(&text, &keys);
@@ -102,7 +103,7 @@ impl<'r> Analysed<'r> {
             })
             .collect();
         Analysed {
-            record: r,
+            doc,
             keys,
             fields,
             body: std::cell::OnceCell::new(),
@@ -110,12 +111,10 @@ impl<'r> Analysed<'r> {
     }
 
     pub(super) fn body(&self) -> (&str, &[Word]) {
-        let (text, words) = self.body.get_or_init(|| {
-            let text = crate::markdown::plain_text(&self.record.body);
-            let words = analyse(&text, &self.keys);
-            (text, words)
-        });
-        (text, words)
+        let words = self
+            .body
+            .get_or_init(|| analyse(&self.doc.body, &self.keys));
+        (&self.doc.body, words)
     }
 
     /// The fields' words, the body's last (analysed only if reached).
@@ -172,7 +171,7 @@ mod tests {
         let check = |query: &str| {
             let q = Query::parse(query);
             let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-            Analysed::new(&r, Keys::new(&q, &stems)).matches(&q, &stems)
+            Analysed::new(&SearchDoc::of(&r), Keys::new(&q, &stems)).matches(&q, &stems)
         };
         assert!(check("\"working group\""));
         assert!(!check("\"group met elsewhere\""));
