@@ -4,8 +4,9 @@
 //! plain text instead of parsing each result's record (JSON) and body
 //! (Markdown): that was most of a query's own CPU.
 //!
-//! The format is lines, split rather than parsed: `<date>\t<category>\t
-//! <title>[\t<tag>]...`, then the summary, then the body as plain text
+//! The format is lines, split rather than parsed:
+//! `<date>\t<category>\t<title>[\t<tag>]...`, then the summary, then the
+//! body as plain text
 //! (`crate::markdown::plain_text`) to the end. Tabs and line breaks in the
 //! first two lines are written as spaces.
 
