@@ -29,7 +29,7 @@ REMOTE_FLAG := $(if $(filter 1,$(REMOTE)),--remote,--persist-to $(STATE))
 PRUNE_FLAG := $(if $(filter 1,$(PRUNE)),--prune,)
 SYNTHETIC_FLAG := $(if $(SYNTHETIC),--synthetic $(SYNTHETIC),)
 
-.PHONY: dev test lint setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers test-email webhook-add webhooks webhook-remove webhook-enable webhook-resend
+.PHONY: translations dev test lint setup build build-release build-bench build-bench-base publish check new preview-link seed-synthetic bench profile size deploy clean migrate subscribers test-email webhook-add webhooks webhook-remove webhook-enable webhook-resend
 
 ## ---- set-up: each step is skipped when already done ----
 setup: .stamps/rust-target .stamps/worker-build .stamps/wasm-bindgen .stamps/nextest node_modules/.package-lock.json .dev.vars
@@ -118,6 +118,10 @@ $(PUBLISH): $(shell find publisher/src src -name '*.rs') publisher/Cargo.toml Ca
 ## ---- editors ----
 check: $(PUBLISH)
 	$(PUBLISH) check
+
+# Per alert: the languages it is translated into, outdated and missing.
+translations: $(PUBLISH)
+	$(PUBLISH) translations
 
 publish: setup $(PUBLISH)
 	$(PUBLISH) publish $(REMOTE_FLAG) $(PRUNE_FLAG) $(SYNTHETIC_FLAG)

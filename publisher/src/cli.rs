@@ -32,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Checks content/: every problem with its file and line; nothing else.
     Check(ContentDir),
+    /// Lists, per alert, the languages it is translated into, the
+    /// translations outdated by a later update of the source, the missing.
+    Translations(ContentDir),
     /// Publishes content/ to the local store (or Cloudflare's, --remote):
     /// only what changed.
     Publish(PublishArgs),
@@ -274,6 +277,7 @@ mod tests {
 
     /// Every way the Makefile, `tests/` and `bench/` run the tool.
     #[test_case(&["check"] ; "make check")]
+    #[test_case(&["translations"] ; "make translations")]
     #[test_case(&["publish", "--persist-to", ".wrangler/state", "--prune", "--synthetic", "10"] ; "make publish")]
     #[test_case(&["publish", "--remote"] ; "make publish remote")]
     #[test_case(&["new", "my-alert", "--title", "Access Alert: X"] ; "make new")]

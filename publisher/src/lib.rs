@@ -14,4 +14,5 @@ pub mod load;
 pub mod model;
 pub mod subscribers;
 pub mod synthetic;
+pub mod translations;
 pub mod wrangler;

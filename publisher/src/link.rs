@@ -142,6 +142,7 @@ pub fn link(
         Ok(Content {
             contacts,
             alerts,
+            translations: Vec::new(),
             warnings: Vec::new(),
         })
     } else {

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Check(content) => commands::check::check(&content.dir).map(|_| ()),
+        Command::Translations(content) => commands::check::translations(&content.dir),
         Command::Publish(args) => commands::publish::publish(args),
         Command::Watch(args) => commands::watch::watch(args),
         Command::New(args) => commands::new::new_alert(args),

@@ -34,12 +34,37 @@ pub struct Alert {
     pub(crate) lines: HashMap<String, usize>,
 }
 
+/// A translation of an alert (`alerts/<slug>.<lang>.md`): what it says
+/// in its language; everything else is its source's.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub file: PathBuf,
+    /// The source alert's slug.
+    pub slug: String,
+    /// One of `crate::load::LANGUAGES`.
+    pub lang: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub contact_note: Option<String>,
+    pub image_alt: Option<String>,
+    /// When it was made: a source updated later makes it outdated.
+    pub translated: chrono::DateTime<chrono::Utc>,
+    /// Its own `draft`, when it sets one (else the source's).
+    pub draft: Option<bool>,
+    pub body: String,
+    pub(crate) translated_line: usize,
+    pub(crate) draft_line: usize,
+}
+
 /// Everything in `content/`, validated.
 #[derive(Debug, Default)]
 pub struct Content {
     pub contacts: Vec<Contact>,
     pub alerts: Vec<Alert>,
-    /// Problems that do not block publishing (unsafe link URLs).
+    /// Translations of the alerts (not published yet: issue 24).
+    pub translations: Vec<Translation>,
+    /// Problems that do not block publishing (unsafe link URLs, outdated
+    /// translations).
     pub warnings: Vec<Problem>,
 }
 

@@ -8,5 +8,6 @@ pub mod analyze;
 mod build;
 pub mod doc;
 pub mod index;
+pub mod languages;
 pub mod query;
 pub mod rank;

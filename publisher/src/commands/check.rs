@@ -13,8 +13,9 @@ pub fn check(root: &Path) -> Result<Content> {
                 eprintln!("warning: {w}");
             }
             println!(
-                "content OK: {} alerts, {} contacts",
+                "content OK: {} alerts, {} translations, {} contacts",
                 content.alerts.len(),
+                content.translations.len(),
                 content.contacts.len()
             );
             Ok(content)
@@ -30,4 +31,13 @@ pub fn check(root: &Path) -> Result<Content> {
             )
         }
     }
+}
+
+/// `alerts translations`: the content checked, then per alert the
+/// languages translated, outdated and missing.
+pub fn translations(root: &Path) -> Result<()> {
+    let content = check(root)?;
+    let rows = publisher::translations::report(&content);
+    print!("{}", publisher::translations::render(&rows));
+    Ok(())
 }

@@ -85,7 +85,7 @@ fn table_header(line: &str) -> Option<&str> {
 
 /// Finds the lines of the front matter's keys (its first line is the file's
 /// line 2).
-fn scan_lines(front: &str) -> Lines {
+pub(super) fn scan_lines(front: &str) -> Lines {
     let mut lines = Lines::default();
     // None: top level; Some(true): a `[[changes]]` table; Some(false): another.
     let mut table: Option<bool> = None;
@@ -121,7 +121,7 @@ fn scan_lines(front: &str) -> Lines {
 }
 
 /// The line at a byte offset of `text`, counted from `first_line`.
-fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
+pub(super) fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
     markdown::line_of(text, offset) + first_line - 1
 }
 
@@ -150,7 +150,7 @@ pub(super) fn to_utc(dt: &toml::value::Datetime) -> Result<DateTime<Utc>, String
 }
 
 /// Splits `+++` front matter from the body: (front matter, body, body's first line).
-fn split(file: &Path, text: &str) -> Result<(String, String, usize), Problem> {
+pub(super) fn split(file: &Path, text: &str) -> Result<(String, String, usize), Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     if lines.next().map(str::trim_end) != Some("+++") {

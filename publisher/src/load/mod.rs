@@ -8,10 +8,12 @@
 mod alert;
 mod changes;
 mod contacts;
+mod translation;
 
-pub use crate::model::{Alert, Content, Problem};
+pub use crate::model::{Alert, Content, Problem, Translation};
 pub use alert::parse_alert;
 pub use contacts::parse_contacts;
+pub use translation::{parse_translation, LANGUAGES};
 
 use crate::link::link;
 use crate::model::problem;
@@ -35,28 +37,45 @@ pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
     collect_md(&root.join("alerts"), &mut files, &mut problems);
     files.sort();
     let mut alerts = Vec::new();
+    let mut translations = Vec::new();
     let mut warnings = Vec::new();
     for file in files {
-        let slug = file
+        let stem = file
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("")
             .to_string();
-        match std::fs::read_to_string(&file) {
-            Ok(text) => match parse_alert(&file, &slug, &text) {
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(problem(&file, 1, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        match translation::language_of(&stem) {
+            None => match parse_alert(&file, &stem, &text) {
                 Ok((alert, w)) => {
                     alerts.push(alert);
                     warnings.extend(w);
                 }
                 Err(p) => problems.extend(p),
             },
-            Err(e) => problems.push(problem(&file, 1, format!("cannot read: {e}"))),
+            Some(Ok((slug, lang))) => match parse_translation(&file, slug, lang, &text) {
+                Ok((t, w)) => {
+                    translations.push(t);
+                    warnings.extend(w);
+                }
+                Err(p) => problems.extend(p),
+            },
+            Some(Err(message)) => problems.push(problem(&file, 1, message)),
         }
     }
+    translation::check_against_sources(&translations, &alerts, &mut problems, &mut warnings);
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut content = link(contacts, alerts, &contacts_file)?;
+    content.translations = translations;
     content.warnings = warnings;
     Ok(content)
 }
@@ -116,6 +135,13 @@ mod tests {
         });
         assert!(content.alerts.len() >= 5);
         assert!(content.warnings.is_empty(), "{:?}", content.warnings);
+        let mut langs: Vec<&str> = content
+            .translations
+            .iter()
+            .map(|t| t.lang.as_str())
+            .collect();
+        langs.sort();
+        assert_eq!(langs, ["ar", "fr", "zh"], "the seed alert's translations");
         for a in &content.alerts {
             assert!(
                 !a.record.summary.is_empty(),
@@ -123,5 +149,107 @@ mod tests {
                 a.file.display()
             );
         }
+    }
+
+    /// `content/` copied to a temporary directory, with `files` written
+    /// into `alerts/`.
+    fn with_files(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        std::fs::copy(src.join("contacts.toml"), dir.path().join("contacts.toml")).unwrap();
+        std::fs::create_dir(dir.path().join("alerts")).unwrap();
+        for e in std::fs::read_dir(src.join("alerts")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.path().join("alerts").join(e.file_name())).unwrap();
+        }
+        for (name, text) in files {
+            std::fs::write(dir.path().join("alerts").join(name), text).unwrap();
+        }
+        dir
+    }
+
+    const SOURCE: &str = "+++\ntitle = \"Source\"\ndate = 2024-11-20\nsummary = \"S.\"\n[[changes]]\ndate = 2024-12-02\nnote = \"Corrected.\"\n+++\nBody.\n";
+    const DRAFT: &str =
+        "+++\ntitle = \"Draft\"\ndate = 2024-11-20\nsummary = \"S.\"\ndraft = true\n+++\nBody.\n";
+
+    fn translation(extra: &str) -> String {
+        format!("+++\ntitle = \"Titre\"\ntranslated = 2024-11-27\n{extra}+++\nTexte.\n")
+    }
+
+    fn problems(dir: &tempfile::TempDir) -> Vec<String> {
+        load(dir.path())
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_translation_without_its_source_is_an_error_with_file_and_line() {
+        let dir = with_files(&[("nowhere.fr.md", &translation(""))]);
+        let shown = problems(&dir);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].ends_with("alerts/nowhere.fr.md:1: no English source: `alerts/nowhere.md` does not exist (a translation needs its source)"),
+            "{shown:?}"
+        );
+        let dir = with_files(&[("nowhere.de.md", &translation(""))]);
+        assert!(
+            problems(&dir)[0].contains("`de` is not a language"),
+            "{:?}",
+            problems(&dir)
+        );
+    }
+
+    #[test]
+    fn a_translation_may_not_go_public_before_its_draft_source() {
+        let dir = with_files(&[
+            ("held.md", DRAFT),
+            ("held.es.md", &translation("draft = false\n")),
+        ]);
+        let shown = problems(&dir);
+        assert!(
+            shown.len() == 1 && shown[0].contains("held.es.md:4: `draft = false` would publish this translation while its source (`held.md`) is a draft"),
+            "{shown:?}"
+        );
+        // Following the source's draft is fine.
+        let dir = with_files(&[("held.md", DRAFT), ("held.es.md", &translation(""))]);
+        assert!(load(dir.path()).is_ok(), "{:?}", problems(&dir));
+    }
+
+    #[test]
+    fn an_outdated_translation_is_a_warning_and_the_report_says_so() {
+        let dir = with_files(&[
+            ("changed.md", SOURCE),
+            ("changed.ru.md", &translation("")),
+            (
+                "changed.zh.md",
+                &translation("").replace("2024-11-27", "2024-12-03"),
+            ),
+        ]);
+        let content = load(dir.path()).unwrap();
+        let warned: Vec<String> = content.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(
+            warned[0].ends_with("alerts/changed.ru.md:3: outdated: the English source changed on 2024-12-02 (after `translated` = 2024-11-27): update the translation and its date"),
+            "{warned:?}"
+        );
+        let rows = crate::translations::report(&content);
+        let row = rows.iter().find(|r| r.slug == "changed").unwrap();
+        assert_eq!(row.current, ["zh"]);
+        assert_eq!(row.outdated, ["ru"]);
+        assert_eq!(row.missing, ["ar", "fr", "es"]);
+        let seed = rows
+            .iter()
+            .find(|r| r.slug == "oewg-collective-call-against-barring-organisations")
+            .unwrap();
+        assert_eq!(seed.current, ["ar", "zh", "fr"]);
+        let text = crate::translations::render(&rows);
+        assert!(
+            text.contains("changed\n  translated: zh\n  outdated:   ru\n  missing:    ar fr es\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("6 alerts: 4 translations up to date, 1 outdated, 25 missing (languages: en, ar, zh, fr, ru, es)\n"), "{text}");
     }
 }

@@ -1,0 +1,314 @@
+//! The analyzer in each of the site's six languages (issue 24): how a text
+//! in Arabic, Chinese, French, Russian or Spanish becomes searchable terms,
+//! beside English's (`super::analyze`). The publisher will index each
+//! translation with its language's analyzer and the Worker read a query
+//! with the same one, so that a word is cut, normalised and stemmed alike.
+//!
+//! - **French, Spanish, Russian**: words as in English, lowercased, stemmed
+//!   by their Snowball algorithm (`rust-stemmers`), then folded (diacritics
+//!   removed, `ё` read as `е`; a Spanish `-cion` read as `-ción`), so that
+//!   `négociations` and a query typed without accents, `negociation`, meet.
+//! - **Arabic**: normalised first (the short-vowel and other marks and the
+//!   tatweel removed; `أ`, `إ`, `آ`, `ٱ` read as `ا`; `ى` as `ي`; `ة` as
+//!   `ه`), then stemmed by Snowball's Arabic algorithm, which also drops
+//!   the article and the common prefixes and suffixes.
+//! - **Chinese**: no spaces between words, so a run of Han characters is
+//!   indexed as each character and each overlapping pair of characters
+//!   (`网络安全`: `网`, `络`, `安`, `全`, `网络`, `络安`, `安全`). A query is
+//!   read the same way and needs all its pairs (or its one character), so
+//!   that a word of any length is found wherever its characters are
+//!   adjacent. Latin words and digits among them are English's.
+
+use super::analyze::{self, Word, MAX_WORD_CHARS};
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// A language of the site: English (the source) and the five others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Ar,
+    Zh,
+    Fr,
+    Ru,
+    Es,
+}
+
+impl Lang {
+    /// Every language, as UN documents order them after English.
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::Ar, Lang::Zh, Lang::Fr, Lang::Ru, Lang::Es];
+
+    /// The language of a BCP 47 code the site uses (`en`, `ar`, `zh`,
+    /// `fr`, `ru`, `es`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ar => "ar",
+            Lang::Zh => "zh",
+            Lang::Fr => "fr",
+            Lang::Ru => "ru",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The writing direction: `rtl` for Arabic.
+    pub fn dir(self) -> &'static str {
+        if self == Lang::Ar {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    fn snowball(self) -> Option<Algorithm> {
+        match self {
+            Lang::Ar => Some(Algorithm::Arabic),
+            Lang::Fr => Some(Algorithm::French),
+            Lang::Ru => Some(Algorithm::Russian),
+            Lang::Es => Some(Algorithm::Spanish),
+            Lang::En | Lang::Zh => None,
+        }
+    }
+}
+
+/// Whether `c` is a Han character (CJK Unified Ideographs and their first
+/// extension, and the compatibility block).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Arabic text normalised for search: marks and tatweel removed, letter
+/// variants unified (see the module's documentation).
+pub fn normalise_arabic(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}'))
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            c => c,
+        })
+        .collect()
+}
+
+/// The stem of one word (not Chinese) in `lang`, from its raw form;
+/// `None` when nothing is left of it.
+fn stem_in(lang: Lang, raw: &str) -> Option<Word> {
+    let algorithm = match lang.snowball() {
+        Some(a) => a,
+        None => return analyze::words(raw).next(),
+    };
+    let lower: String = if lang == Lang::Ar {
+        normalise_arabic(&raw.to_lowercase())
+    } else if lang == Lang::Es {
+        // `-ción` is always written with its accent in the singular (the
+        // plural `-ciones` has none), which Snowball's Spanish needs to
+        // find the suffix: a query typed without it gets it back.
+        let lower = raw.to_lowercase();
+        match lower.strip_suffix("cion") {
+            Some(stem) => format!("{stem}ción"),
+            None => lower,
+        }
+    } else {
+        raw.to_lowercase().replace('ё', "е")
+    };
+    if lower.is_empty() {
+        return None;
+    }
+    let stem = Stemmer::create(algorithm).stem(&lower).into_owned();
+    let folded = analyze::fold(&lower);
+    Some(Word {
+        at: 0..raw.len(),
+        folded,
+        stem: analyze::fold(&stem),
+    })
+}
+
+/// The terms of `text` in `lang`: each word's stem (see the module's
+/// documentation; Chinese: characters and pairs), with where it is.
+pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    for at in analyze::word_ranges(text) {
+        let raw = &text[at.clone()];
+        if lang == Lang::Zh && raw.chars().any(is_han) {
+            han_terms(text, at, &mut out);
+            continue;
+        }
+        if raw.chars().count() > MAX_WORD_CHARS {
+            continue;
+        }
+        if let Some(mut w) = stem_in(lang, raw) {
+            w.at = at;
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// A word that mixes Han characters with others (`5G网络`): each Han run
+/// as characters and pairs, each other run as an English word.
+fn han_terms(text: &str, at: std::ops::Range<usize>, out: &mut Vec<Word>) {
+    let word = &text[at.clone()];
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let mut other = None::<usize>;
+    let flush_other = |from: usize, to: usize, out: &mut Vec<Word>| {
+        let raw = &text[from..to];
+        if raw.chars().count() <= MAX_WORD_CHARS {
+            if let Some(mut w) = stem_in(Lang::En, raw) {
+                w.at = from..to;
+                out.push(w);
+            }
+        }
+    };
+    let flush_run = |run: &mut Vec<(usize, char)>, out: &mut Vec<Word>| {
+        for (i, &(start, c)) in run.iter().enumerate() {
+            let end = start + c.len_utf8();
+            let one = c.to_string();
+            out.push(Word {
+                at: start..end,
+                folded: one.clone(),
+                stem: one,
+            });
+            if let Some(&(next_start, n)) = run.get(i + 1) {
+                let pair = format!("{c}{n}");
+                out.push(Word {
+                    at: start..next_start + n.len_utf8(),
+                    folded: pair.clone(),
+                    stem: pair,
+                });
+            }
+        }
+        run.clear();
+    };
+    for (i, c) in word.char_indices() {
+        let at_text = at.start + i;
+        if is_han(c) {
+            if let Some(from) = other.take() {
+                flush_other(from, at_text, out);
+            }
+            run.push((at_text, c));
+        } else {
+            flush_run(&mut run, out);
+            other.get_or_insert(at_text);
+        }
+    }
+    flush_run(&mut run, out);
+    if let Some(from) = other {
+        flush_other(from, at.end, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    fn stems(lang: Lang, text: &str) -> Vec<String> {
+        words_in(lang, text).into_iter().map(|w| w.stem).collect()
+    }
+
+    /// Whether every term of `query` is among `text`'s (how a query finds
+    /// a document).
+    fn finds(lang: Lang, query: &str, text: &str) -> bool {
+        let have = stems(lang, text);
+        let want = stems(lang, query);
+        !want.is_empty() && want.iter().all(|s| have.contains(s))
+    }
+
+    #[test]
+    fn codes_and_directions() {
+        assert_eq!(Lang::from_code("ar"), Some(Lang::Ar));
+        assert_eq!(Lang::from_code("de"), None);
+        assert_eq!(Lang::Ar.dir(), "rtl");
+        assert!(Lang::ALL.iter().filter(|l| l.dir() == "rtl").count() == 1);
+        assert!(Lang::ALL
+            .iter()
+            .all(|l| Lang::from_code(l.code()) == Some(*l)));
+    }
+
+    #[test_case(Lang::Fr, "négociations", "negociation"; "french plural typed without accents")]
+    #[test_case(Lang::Fr, "Organisations non gouvernementales", "organisation gouvernementale"; "french adjective agreement")]
+    #[test_case(Lang::Es, "organizaciones", "organización"; "spanish plural and accent")]
+    #[test_case(Lang::Es, "negociaciones", "negociacion"; "spanish typed without accents")]
+    #[test_case(Lang::Ru, "переговорах", "переговоры"; "russian case endings")]
+    #[test_case(Lang::Ru, "ещё", "еще"; "russian yo read as ye")]
+    fn inflected_and_unaccented_queries_find_their_words(lang: Lang, text: &str, query: &str) {
+        assert!(
+            finds(lang, query, text),
+            "{query:?} in {text:?}: {:?} vs {:?}",
+            stems(lang, query),
+            stems(lang, text)
+        );
+    }
+
+    #[test]
+    fn arabic_is_normalised_then_stemmed() {
+        assert_eq!(normalise_arabic("أَمْنٌ"), "امن");
+        assert_eq!(normalise_arabic("إلى"), "الي");
+        assert_eq!(normalise_arabic("مدرسة"), "مدرسه");
+        assert_eq!(normalise_arabic("ســلام"), "سلام", "tatweel");
+        // With and without the article, marks and a variant alef.
+        // The article and the prepositions joined to it go (Snowball's
+        // rules, which leave an article-less plural and a joined `و` be).
+        assert!(finds(Lang::Ar, "المفاوضات", "بالمفاوضات"));
+        assert!(finds(Lang::Ar, "الدول", "للدول"));
+        assert!(
+            finds(Lang::Ar, "الامن", "الأمن السيبراني"),
+            "{:?}",
+            stems(Lang::Ar, "الأمن")
+        );
+        assert!(
+            finds(Lang::Ar, "الأمْن", "أمن"),
+            "{:?} {:?}",
+            stems(Lang::Ar, "الأمْن"),
+            stems(Lang::Ar, "أمن")
+        );
+        assert!(!finds(Lang::Ar, "المفاوضات", "الأمن"));
+    }
+
+    #[test]
+    fn chinese_is_read_as_characters_and_pairs() {
+        assert_eq!(
+            stems(Lang::Zh, "网络安全"),
+            ["网", "网络", "络", "络安", "安", "安全", "全"]
+        );
+        let text = "联合国网络安全问题不限成员名额工作组";
+        assert!(finds(Lang::Zh, "网络安全", text));
+        assert!(finds(Lang::Zh, "工作组", text));
+        assert!(
+            finds(Lang::Zh, "网", text),
+            "a one-character query finds its character"
+        );
+        assert!(!finds(Lang::Zh, "安网", text), "pairs keep their order");
+        // Longer than the 40 characters a word may have: still every term.
+        let long = "会员国".repeat(20);
+        assert!(finds(Lang::Zh, "会员国", &long));
+        // Latin words and digits among Han characters are English's.
+        assert_eq!(
+            stems(Lang::Zh, "5G网络 OEWG"),
+            ["5g", "网", "网络", "络", "oewg"]
+        );
+        let w = words_in(Lang::Zh, "在网络");
+        assert_eq!(&"在网络"[w[1].at.clone()], "在网");
+    }
+
+    #[test]
+    fn english_is_the_english_analyzer() {
+        assert_eq!(stems(Lang::En, "Barring organisations"), ["bar", "organis"]);
+    }
+
+    #[test]
+    fn analysis_never_panics_in_any_language() {
+        use proptest::prelude::*;
+        proptest!(|(text in "\\PC{0,60}")| {
+            for lang in Lang::ALL {
+                for w in words_in(lang, &text) {
+                    prop_assert!(text.is_char_boundary(w.at.start) && text.is_char_boundary(w.at.end));
+                }
+            }
+        });
+    }
+}
