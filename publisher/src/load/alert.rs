@@ -121,7 +121,7 @@ pub(super) fn scan_lines(front: &str) -> Lines {
 }
 
 /// The line at a byte offset of `text`, counted from `first_line`.
-pub(super) fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
+fn line_at(text: &str, offset: usize, first_line: usize) -> usize {
     markdown::line_of(text, offset) + first_line - 1
 }
 
@@ -177,6 +177,48 @@ pub(super) fn split(file: &Path, text: &str) -> Result<(String, String, usize), 
     ))
 }
 
+/// Reads front matter as `T`; a TOML error names its line.
+pub(super) fn parse_front<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    front: &str,
+) -> Result<T, Vec<Problem>> {
+    toml::from_str(front).map_err(|e| {
+        let line = e.span().map_or(2, |s| line_at(front, s.start, 2));
+        vec![problem(file, line, e.message().trim().replace('\n', " "))]
+    })
+}
+
+/// Feeds are XML, which cannot carry most control characters: one problem
+/// per front matter text that has one (`at`: its key's line) and one for
+/// the body's first.
+pub(super) fn check_control_characters<'a>(
+    file: &Path,
+    texts: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    at: impl Fn(&str) -> usize,
+    body: &str,
+    body_line: usize,
+    problems: &mut Vec<Problem>,
+) {
+    for (key, value) in texts {
+        if let Some(c) = value.and_then(|v| v.chars().find(|c| !text_char(*c))) {
+            problems.push(problem(file, at(key), format!("`{key}` contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
+        }
+    }
+    if let Some(offset) = body.find(|c: char| !text_char(c)) {
+        let c = body[offset..].chars().next().unwrap_or_default();
+        problems.push(problem(file, line_at(body, offset, body_line), format!("the text contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
+    }
+}
+
+/// The body's Markdown warnings (links made inert), with file and line.
+pub(super) fn body_warnings(file: &Path, body: &str, body_line: usize) -> Vec<Problem> {
+    markdown::render(body)
+        .warnings
+        .into_iter()
+        .map(|w| problem(file, line_at(body, w.offset, body_line), w.message))
+        .collect()
+}
+
 /// Parses one alert file (`<slug>.md`).
 pub fn parse_alert(
     file: &Path,
@@ -188,11 +230,7 @@ pub fn parse_alert(
     if !keys::is_valid_slug(slug) {
         problems.push(problem(file, 1, format!("the file name `{slug}` is not a valid slug: use lowercase letters, digits and single hyphens")));
     }
-    let fm: FrontMatter = toml::from_str(&front).map_err(|e| {
-        let line = e.span().map_or(2, |s| line_at(&front, s.start, 2));
-        let msg = e.message().trim().replace('\n', " ");
-        vec![problem(file, line, msg)]
-    })?;
+    let fm: FrontMatter = parse_front(file, &front)?;
     let scanned = scan_lines(&front);
     let lines = &scanned.keys;
     let at = |key: &str| lines.get(key).copied().unwrap_or(1);
@@ -277,7 +315,6 @@ pub fn parse_alert(
             problems.push(problem(file, at(key), format!("`{quoted}…` in `{key}` is too long: at most {} bytes of letters and digits (its keys and addresses must fit KV's limits)", keys::MAX_NAME_BYTES)));
         }
     }
-    // Feeds are XML, which cannot carry most control characters.
     let texts = [
         ("title", fm.title.as_deref()),
         ("summary", fm.summary.as_deref()),
@@ -286,15 +323,14 @@ pub fn parse_alert(
         ("image_alt", fm.image_alt.as_deref()),
     ];
     let tags = fm.tags.iter().map(|t| ("tags", Some(t.as_str())));
-    for (key, value) in texts.into_iter().chain(tags) {
-        if let Some(c) = value.and_then(|v| v.chars().find(|c| !text_char(*c))) {
-            problems.push(problem(file, at(key), format!("`{key}` contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
-        }
-    }
-    if let Some(offset) = body.find(|c: char| !text_char(c)) {
-        let c = body[offset..].chars().next().unwrap_or_default();
-        problems.push(problem(file, line_at(&body, offset, body_line), format!("the text contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
-    }
+    check_control_characters(
+        file,
+        texts.into_iter().chain(tags),
+        at,
+        &body,
+        body_line,
+        &mut problems,
+    );
     for alias in &fm.aliases {
         if !alias.starts_with('/')
             || alias.contains(char::is_whitespace)
@@ -325,12 +361,7 @@ pub fn parse_alert(
             ));
         }
     }
-    let rendered = markdown::render(&body);
-    let warnings = rendered
-        .warnings
-        .iter()
-        .map(|w| problem(file, line_at(&body, w.offset, body_line), w.message.clone()))
-        .collect();
+    let warnings = body_warnings(file, &body, body_line);
     let summary = match fm.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => markdown::first_paragraph(&body),

@@ -7,9 +7,10 @@
 //! exists, a translation does not go public before it, an outdated one is
 //! warned of) are `check_against_sources`'.
 
-use super::alert::{line_at, scan_lines, split, text_char, to_utc};
+use super::alert::{
+    body_warnings, check_control_characters, parse_front, scan_lines, split, to_utc,
+};
 use crate::model::{problem, Alert, Problem, Translation};
-use access_alerts::markdown;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -80,10 +81,7 @@ pub fn parse_translation(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let fm: Front = toml::from_str(&front).map_err(|e| {
-        let line = e.span().map_or(2, |s| line_at(&front, s.start, 2));
-        vec![problem(file, line, e.message().trim().replace('\n', " "))]
-    })?;
+    let fm: Front = parse_front(file, &front)?;
     let title = fm.title.clone().unwrap_or_default();
     if title.trim().is_empty() {
         problems.push(problem(
@@ -107,23 +105,11 @@ pub fn parse_translation(
         ("contact_note", fm.contact_note.as_deref()),
         ("image_alt", fm.image_alt.as_deref()),
     ];
-    for (key, value) in texts {
-        if let Some(c) = value.and_then(|v| v.chars().find(|c| !text_char(*c))) {
-            problems.push(problem(file, at(key), format!("`{key}` contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
-        }
-    }
-    if let Some(offset) = body.find(|c: char| !text_char(c)) {
-        let c = body[offset..].chars().next().unwrap_or_default();
-        problems.push(problem(file, line_at(&body, offset, body_line), format!("the text contains the control character U+{:04X}, which feeds cannot carry: remove it", c as u32)));
-    }
+    check_control_characters(file, texts, at, &body, body_line, &mut problems);
     if body.trim().is_empty() {
         problems.push(problem(file, body_line, "the translation has no text"));
     }
-    let warnings = markdown::render(&body)
-        .warnings
-        .into_iter()
-        .map(|w| problem(file, line_at(&body, w.offset, body_line), w.message))
-        .collect();
+    let warnings = body_warnings(file, &body, body_line);
     match translated {
         Some(translated) if problems.is_empty() => Ok((
             Translation {
