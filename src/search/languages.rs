@@ -94,6 +94,23 @@ pub fn normalise_arabic(word: &str) -> String {
         .collect()
 }
 
+/// A word lowercased and normalised as `lang`'s stemmer wants it.
+fn normalised(lang: Lang, raw: &str) -> String {
+    let lower = raw.to_lowercase();
+    match lang {
+        Lang::Ar => normalise_arabic(&lower),
+        // `-ción` is always written with its accent in the singular (the
+        // plural `-ciones` has none), which Snowball's Spanish needs to
+        // find the suffix: a query typed without it gets it back.
+        Lang::Es => match lower.strip_suffix("cion") {
+            Some(stem) => format!("{stem}ción"),
+            None => lower,
+        },
+        Lang::Ru => lower.replace('ё', "е"),
+        _ => lower,
+    }
+}
+
 /// The stem of one word (not Chinese) in `lang`, from its raw form;
 /// `None` when nothing is left of it.
 fn stem_in(lang: Lang, raw: &str) -> Option<Word> {
@@ -101,20 +118,7 @@ fn stem_in(lang: Lang, raw: &str) -> Option<Word> {
         Some(a) => a,
         None => return analyze::words(raw).next(),
     };
-    let lower: String = if lang == Lang::Ar {
-        normalise_arabic(&raw.to_lowercase())
-    } else if lang == Lang::Es {
-        // `-ción` is always written with its accent in the singular (the
-        // plural `-ciones` has none), which Snowball's Spanish needs to
-        // find the suffix: a query typed without it gets it back.
-        let lower = raw.to_lowercase();
-        match lower.strip_suffix("cion") {
-            Some(stem) => format!("{stem}ción"),
-            None => lower,
-        }
-    } else {
-        raw.to_lowercase().replace('ё', "е")
-    };
+    let lower = normalised(lang, raw);
     if lower.is_empty() {
         return None;
     }
@@ -151,53 +155,40 @@ pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
 /// A word that mixes Han characters with others (`5G网络`): each Han run
 /// as characters and pairs, each other run as an English word.
 fn han_terms(text: &str, at: std::ops::Range<usize>, out: &mut Vec<Word>) {
-    let word = &text[at.clone()];
-    let mut run: Vec<(usize, char)> = Vec::new();
-    let mut other = None::<usize>;
-    let flush_other = |from: usize, to: usize, out: &mut Vec<Word>| {
-        let raw = &text[from..to];
-        if raw.chars().count() <= MAX_WORD_CHARS {
-            if let Some(mut w) = stem_in(Lang::En, raw) {
-                w.at = from..to;
-                out.push(w);
-            }
-        }
-    };
-    let flush_run = |run: &mut Vec<(usize, char)>, out: &mut Vec<Word>| {
-        for (i, &(start, c)) in run.iter().enumerate() {
-            let end = start + c.len_utf8();
-            let one = c.to_string();
-            out.push(Word {
-                at: start..end,
-                folded: one.clone(),
-                stem: one,
-            });
-            if let Some(&(next_start, n)) = run.get(i + 1) {
-                let pair = format!("{c}{n}");
-                out.push(Word {
-                    at: start..next_start + n.len_utf8(),
-                    folded: pair.clone(),
-                    stem: pair,
-                });
-            }
-        }
-        run.clear();
-    };
-    for (i, c) in word.char_indices() {
-        let at_text = at.start + i;
-        if is_han(c) {
-            if let Some(from) = other.take() {
-                flush_other(from, at_text, out);
-            }
-            run.push((at_text, c));
-        } else {
-            flush_run(&mut run, out);
-            other.get_or_insert(at_text);
+    // The word's runs: (start, end, Han or not), in byte offsets of `text`.
+    let mut runs: Vec<(usize, usize, bool)> = Vec::new();
+    for (i, c) in text[at.clone()].char_indices() {
+        let (start, han) = (at.start + i, is_han(c));
+        match runs.last_mut() {
+            Some(run) if run.2 == han => run.1 = start + c.len_utf8(),
+            _ => runs.push((start, start + c.len_utf8(), han)),
         }
     }
-    flush_run(&mut run, out);
-    if let Some(from) = other {
-        flush_other(from, at.end, out);
+    for (start, end, han) in runs {
+        if !han {
+            if text[start..end].chars().count() <= MAX_WORD_CHARS {
+                out.extend(stem_in(Lang::En, &text[start..end]).map(|w| Word {
+                    at: start..end,
+                    ..w
+                }));
+            }
+            continue;
+        }
+        let chars: Vec<(usize, char)> = text[start..end]
+            .char_indices()
+            .map(|(i, c)| (start + i, c))
+            .collect();
+        for (k, &(from, c)) in chars.iter().enumerate() {
+            let term = |to: usize| Word {
+                at: from..to,
+                folded: text[from..to].to_string(),
+                stem: text[from..to].to_string(),
+            };
+            out.push(term(from + c.len_utf8()));
+            if let Some(&(next, n)) = chars.get(k + 1) {
+                out.push(term(next + n.len_utf8()));
+            }
+        }
     }
 }
 
