@@ -19,26 +19,29 @@ impl Analysed<'_> {
                 .any(|(r, s)| s.contains(&w.stem) || (r.prefix && w.folded.starts_with(&r.folded)))
         };
         // The summary where a word matched (it is short, and analysed
-        // already), else the body where one did; else the start of the
-        // body (a match in the title or tags only: the title is already
-        // shown above the snippet), else the summary.
+        // already), else the body where one did (read as far as the
+        // snippet needs); else the start of the body (a match in the title
+        // or tags only: the title is already shown above the snippet),
+        // else the summary.
         let summary = self
             .fields
             .iter()
             .find(|(g, _, _)| *g == Field::Summary)
-            .map(|(_, t, w)| (t.as_str(), w.as_slice()));
-        let chosen = summary
-            .filter(|(_, w)| w.iter().any(hit))
-            .or_else(|| Some(self.body()).filter(|(_, w)| w.iter().any(hit)))
-            .or_else(|| Some(self.body()).filter(|(_, w)| !w.is_empty()))
-            .or(summary.filter(|(_, w)| !w.is_empty()))
-            .map(|(t, w)| ((), t, w));
-        let Some((_, text, words)) = chosen else {
+            .map(|(_, t, w)| (t.as_str(), std::borrow::Cow::from(w.as_slice()), true));
+        let chosen = match summary {
+            Some(s) if s.1.iter().any(hit) => Some(s),
+            _ => {
+                let body = self.body_for_snippet(&hit, width);
+                if !body.1.is_empty() {
+                    Some(body)
+                } else {
+                    summary.filter(|(_, w, _)| !w.is_empty())
+                }
+            }
+        };
+        let Some((text, words, complete)) = chosen else {
             return Vec::new();
         };
-        if words.is_empty() {
-            return Vec::new();
-        }
         let hits: Vec<bool> = words.iter().map(hit).collect();
         // The window of `width` words with the most hits (the first such).
         let width = width.min(words.len());
@@ -58,7 +61,7 @@ impl Analysed<'_> {
         let start = first_hit.saturating_sub(width / 4).min(words.len() - width);
         let end = start + width;
         let from = if start == 0 { 0 } else { words[start].at.start };
-        let to = if end == words.len() {
+        let to = if end == words.len() && complete {
             text.len()
         } else {
             words[end - 1].at.end
@@ -81,7 +84,7 @@ impl Analysed<'_> {
         if start > 0 {
             pieces.insert(0, ("… ".into(), false));
         }
-        if end < words.len() {
+        if end < words.len() || !complete {
             pieces.push((" …".into(), false));
         }
         pieces
@@ -134,6 +137,42 @@ mod tests {
             .map(|(t, _)| t.split_whitespace().filter(|w| *w != "…").count())
             .sum();
         assert!(words <= 12, "{pieces:?}");
+    }
+
+    #[test]
+    fn a_long_body_is_read_only_as_far_as_its_snippet_needs() {
+        let filler = "Some words that say nothing much. ".repeat(400);
+        let body = format!("The OEWG denied accreditation to NGOs. {filler}");
+        let q = Query::parse("accreditation");
+        let stems = vec![vec!["accredit".to_string()]];
+        let r = record("Title", &body);
+        let doc = crate::search::doc::SearchDoc::of(&r);
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
+        let hit = |w: &Word| w.stem == "accredit";
+        let (_, words, complete) = text.body_for_snippet(&hit, 90);
+        assert!(!complete);
+        assert_eq!(words.len(), 4 + 90, "to 90 words past the first hit");
+        let pieces = text.snippet(&q, &stems, 30);
+        assert!(pieces.contains(&("accreditation".to_string(), true)));
+        assert_eq!(pieces.last().unwrap().0, " …", "the body goes on");
+        assert!(text.body.get().is_none(), "the whole body was not analysed");
+        // A match past the words a snippet looks through: the body's start.
+        let late = format!("{filler} The OEWG denied accreditation to NGOs.");
+        let r = record("Title", &late);
+        let doc = crate::search::doc::SearchDoc::of(&r);
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 30);
+        assert!(pieces[0].0.starts_with("Some words"), "{pieces:?}");
+        assert!(pieces.iter().all(|(_, marked)| !marked));
+        // Once a check has analysed the whole body, the snippet uses it.
+        assert!(text.matches(&q, &stems));
+        let pieces = text.snippet(&q, &stems, 30);
+        assert!(pieces.contains(&("accreditation".to_string(), true)));
+        assert_eq!(
+            pieces.last().unwrap().0,
+            " to NGOs. ",
+            "the end: no ellipsis"
+        );
     }
 
     #[test]

@@ -54,43 +54,74 @@ impl Keys {
     }
 }
 
+/// Where [`analyse`] may stop: `after` words past the first word that is a
+/// `hit`, or [`SNIPPET_SCAN`] words when none is.
+pub(super) struct Stop<'h> {
+    pub hit: &'h dyn Fn(&Word) -> bool,
+    pub after: usize,
+}
+
 /// The words of `text`, stemmed only where they may matter: a result's
 /// text is analysed per request, and stemming every word of a long body
-/// was most of that work. A word whose first letter no key starts with is
-/// not even folded (its place is kept, for phrases and snippets).
-fn analyse(text: &str, keys: &Keys) -> Vec<Word> {
+/// was most of that work. A word whose start no key shares is not even
+/// folded (its place is kept, for phrases and snippets). With whether these
+/// are all of `text`'s words (not if `stop` ended the reading).
+fn analyse(text: &str, keys: &Keys, stop: Option<Stop>) -> (Vec<Word>, bool) {
     let Keys { starts, initials } = keys;
-    analyze::word_ranges(text)
-        .filter_map(|at| {
-            let raw = &text[at.clone()];
-            let first = raw.chars().next()?;
-            if first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()) {
-                return Some(Word {
-                    at,
-                    folded: String::new(),
-                    stem: String::new(),
-                });
+    // Keys are folded (lower case); `s` may be an unfolded ASCII start.
+    let shares = |s: &[u8]| {
+        starts.iter().any(|p| {
+            let p = p.as_bytes();
+            s.len() <= p.len() && p[..s.len()].eq_ignore_ascii_case(s)
+        })
+    };
+    let mut words = Vec::new();
+    let mut first_hit = None;
+    for at in analyze::word_ranges(text) {
+        if let Some(Stop { after, .. }) = &stop {
+            if words.len() >= first_hit.map_or(SNIPPET_SCAN, |i: usize| i + 1 + after) {
+                return (words, false);
             }
+        }
+        let raw = &text[at.clone()];
+        let Some(first) = raw.chars().next() else {
+            continue;
+        };
+        // An ASCII start is compared before the word is folded (most
+        // words: no allocation).
+        let head = &raw.as_bytes()[..raw.len().min(SHARED_START)];
+        let (folded, stem) = if (first.is_ascii()
+            && !initials.contains(&first.to_ascii_lowercase()))
+            || (head.iter().all(u8::is_ascii_alphanumeric) && !shares(head))
+        {
+            (String::new(), String::new())
+        } else {
             if raw.chars().count() > analyze::MAX_WORD_CHARS {
-                return None;
+                continue;
             }
             let folded = analyze::fold(raw);
             if folded.is_empty() {
-                return None;
+                continue;
             }
-            let s = start(&folded);
-            let stem = if starts
-                .iter()
-                .any(|p| p == s || (s.len() < p.len() && p.starts_with(s)))
-            {
+            let stem = if shares(start(&folded).as_bytes()) {
                 analyze::stem(&folded)
             } else {
                 String::new()
             };
-            Some(Word { at, folded, stem })
-        })
-        .collect()
+            (folded, stem)
+        };
+        let word = Word { at, folded, stem };
+        if first_hit.is_none() && stop.as_ref().is_some_and(|s| (s.hit)(&word)) {
+            first_hit = Some(words.len());
+        }
+        words.push(word);
+    }
+    (words, true)
 }
+
+/// A snippet looks this many words into a body for a matched word, at
+/// most (a match past them shows the body's start, as a title match does).
+const SNIPPET_SCAN: usize = 1000;
 
 impl<'r> Analysed<'r> {
     pub fn new(doc: &'r SearchDoc, keys: Rc<Keys>) -> Self {
@@ -98,7 +129,7 @@ impl<'r> Analysed<'r> {
             .fields_but_body()
             .into_iter()
             .map(|(f, text)| {
-                let words = analyse(&text, &keys);
+                let (words, _) = analyse(&text, &keys, None);
                 (f, text, words)
             })
             .collect();
@@ -113,8 +144,25 @@ impl<'r> Analysed<'r> {
     pub(super) fn body(&self) -> (&str, &[Word]) {
         let words = self
             .body
-            .get_or_init(|| analyse(&self.doc.body, &self.keys));
+            .get_or_init(|| analyse(&self.doc.body, &self.keys, None).0);
         (&self.doc.body, words)
+    }
+
+    /// The body's words as far as a snippet needs them: up to `after`
+    /// words past the first `hit` (the first [`SNIPPET_SCAN`] when none is
+    /// there), so that a long body is not analysed to its end for a
+    /// snippet near its start. All of it if a check analysed it already.
+    /// With whether these are all the body's words.
+    pub(super) fn body_for_snippet(
+        &self,
+        hit: &dyn Fn(&Word) -> bool,
+        after: usize,
+    ) -> (&str, std::borrow::Cow<'_, [Word]>, bool) {
+        if let Some(all) = self.body.get() {
+            return (&self.doc.body, all.as_slice().into(), true);
+        }
+        let (words, complete) = analyse(&self.doc.body, &self.keys, Some(Stop { hit, after }));
+        (&self.doc.body, words.into(), complete)
     }
 
     /// The fields' words, the body's last (analysed only if reached).
