@@ -40,9 +40,26 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// The byte ranges of the words of `text`.
-pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
+pub fn word_ranges(text: &str) -> WordRanges<'_> {
+    WordRanges {
+        text,
+        chars: text.char_indices().peekable(),
+    }
+}
+
+/// The words of a text as [`word_ranges`] reads them: a type, so that a
+/// reading can be kept and resumed (a search result's body is read only as
+/// far as a check or a snippet needs).
+pub struct WordRanges<'t> {
+    text: &'t str,
+    chars: std::iter::Peekable<std::str::CharIndices<'t>>,
+}
+
+impl Iterator for WordRanges<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let (text, chars) = (self.text, &mut self.chars);
         // Skip to the first letter or digit.
         let start = loop {
             let (i, c) = chars.next()?;
@@ -81,7 +98,7 @@ pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
         }
         Some(start..end)
-    })
+    }
 }
 
 /// Lowercase, without diacritics or apostrophes.

@@ -27,68 +27,76 @@ impl Analysed<'_> {
             .fields
             .iter()
             .find(|(g, _, _)| *g == Field::Summary)
-            .map(|(_, t, w)| (t.as_str(), std::borrow::Cow::from(w.as_slice()), true));
-        let chosen = match summary {
-            Some(s) if s.1.iter().any(hit) => Some(s),
-            _ => {
-                let body = self.body_for_snippet(&hit, width);
-                if !body.1.is_empty() {
-                    Some(body)
-                } else {
-                    summary.filter(|(_, w, _)| !w.is_empty())
-                }
-            }
-        };
-        let Some((text, words, complete)) = chosen else {
-            return Vec::new();
-        };
-        let hits: Vec<bool> = words.iter().map(hit).collect();
-        // The window of `width` words with the most hits (the first such).
-        let width = width.min(words.len());
-        let mut best = (0, 0);
-        let mut count = hits[..width].iter().filter(|h| **h).count();
-        best.1 = count;
-        for start in 1..=words.len() - width {
-            count = count + usize::from(hits[start + width - 1]) - usize::from(hits[start - 1]);
-            if count > best.1 {
-                best = (start, count);
-            }
+            .map(|(_, t, w)| (t.as_str(), w.as_slice()));
+        if let Some((text, words)) = summary.filter(|(_, w)| w.iter().any(hit)) {
+            return cut(text, words, true, hit, width);
         }
-        // Start a few words before the first hit of the window.
-        let first_hit = (best.0..best.0 + width)
-            .find(|i| hits[*i])
-            .unwrap_or(best.0);
-        let start = first_hit.saturating_sub(width / 4).min(words.len() - width);
-        let end = start + width;
-        let from = if start == 0 { 0 } else { words[start].at.start };
-        let to = if end == words.len() && complete {
-            text.len()
-        } else {
-            words[end - 1].at.end
-        };
-        let mut pieces: Vec<(String, bool)> = Vec::new();
-        let mut at = from;
-        let push = |s: &str, marked: bool, pieces: &mut Vec<(String, bool)>| {
-            if !s.is_empty() {
-                pieces.push((squash(s), marked));
-            }
-        };
-        for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
-            if *h {
-                push(&text[at..w.at.start], false, &mut pieces);
-                push(&text[w.at.clone()], true, &mut pieces);
-                at = w.at.end;
-            }
+        let (text, words, complete) = self.body_for_snippet(hit, width);
+        if !words.is_empty() {
+            return cut(text, &words, complete, hit, width);
         }
-        push(&text[at..to], false, &mut pieces);
-        if start > 0 {
-            pieces.insert(0, ("… ".into(), false));
+        match summary {
+            Some((text, words)) if !words.is_empty() => cut(text, words, true, hit, width),
+            _ => Vec::new(),
         }
-        if end < words.len() || !complete {
-            pieces.push((" …".into(), false));
-        }
-        pieces
     }
+}
+
+/// The snippet of `text` (`words` its words, all of them if `complete`):
+/// the window of `width` words with the most `hit`s.
+fn cut(
+    text: &str,
+    words: &[Word],
+    complete: bool,
+    hit: impl Fn(&Word) -> bool,
+    width: usize,
+) -> Vec<(String, bool)> {
+    let hits: Vec<bool> = words.iter().map(hit).collect();
+    // The window of `width` words with the most hits (the first such).
+    let width = width.min(words.len());
+    let mut best = (0, 0);
+    let mut count = hits[..width].iter().filter(|h| **h).count();
+    best.1 = count;
+    for start in 1..=words.len() - width {
+        count = count + usize::from(hits[start + width - 1]) - usize::from(hits[start - 1]);
+        if count > best.1 {
+            best = (start, count);
+        }
+    }
+    // Start a few words before the first hit of the window.
+    let first_hit = (best.0..best.0 + width)
+        .find(|i| hits[*i])
+        .unwrap_or(best.0);
+    let start = first_hit.saturating_sub(width / 4).min(words.len() - width);
+    let end = start + width;
+    let from = if start == 0 { 0 } else { words[start].at.start };
+    let to = if end == words.len() && complete {
+        text.len()
+    } else {
+        words[end - 1].at.end
+    };
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut at = from;
+    let push = |s: &str, marked: bool, pieces: &mut Vec<(String, bool)>| {
+        if !s.is_empty() {
+            pieces.push((squash(s), marked));
+        }
+    };
+    for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
+        if *h {
+            push(&text[at..w.at.start], false, &mut pieces);
+            push(&text[w.at.clone()], true, &mut pieces);
+            at = w.at.end;
+        }
+    }
+    push(&text[at..to], false, &mut pieces);
+    if start > 0 {
+        pieces.insert(0, ("… ".into(), false));
+    }
+    if end < words.len() || !complete {
+        pieces.push((" …".into(), false));
+    }
+    pieces
 }
 
 /// Each run of white space (line breaks included) as one space.
@@ -149,13 +157,18 @@ mod tests {
         let doc = crate::search::doc::SearchDoc::of(&r);
         let text = Analysed::new(&doc, Keys::new(&q, &stems));
         let hit = |w: &Word| w.stem == "accredit";
-        let (_, words, complete) = text.body_for_snippet(&hit, 90);
+        let (_, words, complete) = text.body_for_snippet(hit, 90);
         assert!(!complete);
         assert_eq!(words.len(), 4 + 90, "to 90 words past the first hit");
+        drop(words);
         let pieces = text.snippet(&q, &stems, 30);
         assert!(pieces.contains(&("accreditation".to_string(), true)));
         assert_eq!(pieces.last().unwrap().0, " …", "the body goes on");
-        assert!(text.body.get().is_none(), "the whole body was not analysed");
+        assert_eq!(
+            text.body_read(),
+            (4 + 90 + 1, false),
+            "and one more word: whether it goes on"
+        );
         // A match past the words a snippet looks through: the body's start.
         let late = format!("{filler} The OEWG denied accreditation to NGOs.");
         let r = record("Title", &late);
@@ -164,8 +177,10 @@ mod tests {
         let pieces = text.snippet(&q, &stems, 30);
         assert!(pieces[0].0.starts_with("Some words"), "{pieces:?}");
         assert!(pieces.iter().all(|(_, marked)| !marked));
-        // Once a check has analysed the whole body, the snippet uses it.
+        // Once a check has read the body as far as the match, the snippet
+        // uses it.
         assert!(text.matches(&q, &stems));
+        assert_eq!(text.body_read(), (2400 + 4, false), "to the match");
         let pieces = text.snippet(&q, &stems, 30);
         assert!(pieces.contains(&("accreditation".to_string(), true)));
         assert_eq!(
@@ -197,12 +212,9 @@ mod tests {
         let pieces = text.snippet(&q, &stems, 30);
         assert_eq!(pieces[1], ("accreditation".to_string(), true));
         assert!(pieces[0].0.starts_with("The summary"), "{pieces:?}");
-        assert!(text.body.get().is_none(), "the body was not needed");
+        assert_eq!(text.body_read().0, 0, "the body was not needed");
         assert!(text.matches(&q, &stems));
-        assert!(
-            text.body.get().is_none(),
-            "the summary answered the check too"
-        );
+        assert_eq!(text.body_read().0, 0, "the summary answered the check too");
         let excluding = Query::parse("summary -words");
         let stems: Vec<Vec<String>> = excluding
             .required

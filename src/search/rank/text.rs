@@ -2,20 +2,29 @@
 //! reached): whether the alert really matches a query (every word, every
 //! phrase in order, no excluded word). Its snippet is `super::snippet`'s.
 
-use crate::search::analyze::{self, Word};
+use crate::search::analyze::{self, Word, WordRanges};
 use crate::search::doc::SearchDoc;
 use crate::search::index::Field;
 use crate::search::query::Query;
+use std::cell::{Ref, RefCell};
+use std::ops::Range;
 use std::rc::Rc;
 
 /// An alert's searchable text, analysed once: checks and snippets. The
 /// title, tags and summary are analysed at once; the body (the longest
-/// part) only when a check or the snippet needs it.
+/// part) only as far as a check or the snippet reads it.
 pub struct Analysed<'r> {
     doc: &'r SearchDoc,
     keys: Rc<Keys>,
     pub(super) fields: Vec<(Field, String, Vec<Word>)>,
-    pub(super) body: std::cell::OnceCell<Vec<Word>>,
+    body: RefCell<Body<'r>>,
+}
+
+/// The body's words read so far, and where the reading stopped (`None`
+/// once at its end).
+struct Body<'r> {
+    words: Vec<Word>,
+    rest: Option<WordRanges<'r>>,
 }
 
 /// How many leading characters a word must share with a query's stem or
@@ -54,19 +63,12 @@ impl Keys {
     }
 }
 
-/// Where [`analyse`] may stop: `after` words past the first word that is a
-/// `hit`, or [`SNIPPET_SCAN`] words when none is.
-pub(super) struct Stop<'h> {
-    pub hit: &'h dyn Fn(&Word) -> bool,
-    pub after: usize,
-}
-
-/// The words of `text`, stemmed only where they may matter: a result's
-/// text is analysed per request, and stemming every word of a long body
-/// was most of that work. A word whose start no key shares is not even
-/// folded (its place is kept, for phrases and snippets). With whether these
-/// are all of `text`'s words (not if `stop` ended the reading).
-fn analyse(text: &str, keys: &Keys, stop: Option<Stop>) -> (Vec<Word>, bool) {
+/// A word of a text, stemmed only where it may matter: a result's text is
+/// analysed per request, and stemming every word of a long body was most
+/// of that work. A word whose start no key shares is not even folded (its
+/// place is kept, for phrases and snippets). `None` for a word the index
+/// skips too (too long, or nothing once folded).
+fn analyse(text: &str, at: Range<usize>, keys: &Keys) -> Option<Word> {
     let Keys { starts, initials } = keys;
     // Keys are folded (lower case); `s` may be an unfolded ASCII start.
     let shares = |s: &[u8]| {
@@ -75,48 +77,33 @@ fn analyse(text: &str, keys: &Keys, stop: Option<Stop>) -> (Vec<Word>, bool) {
             s.len() <= p.len() && p[..s.len()].eq_ignore_ascii_case(s)
         })
     };
-    let mut words = Vec::new();
-    let mut first_hit = None;
-    for at in analyze::word_ranges(text) {
-        if let Some(Stop { after, .. }) = &stop {
-            if words.len() >= first_hit.map_or(SNIPPET_SCAN, |i: usize| i + 1 + after) {
-                return (words, false);
-            }
-        }
-        let raw = &text[at.clone()];
-        let Some(first) = raw.chars().next() else {
-            continue;
-        };
-        // An ASCII start is compared before the word is folded (most
-        // words: no allocation).
-        let head = &raw.as_bytes()[..raw.len().min(SHARED_START)];
-        let (folded, stem) = if (first.is_ascii()
-            && !initials.contains(&first.to_ascii_lowercase()))
-            || (head.iter().all(u8::is_ascii_alphanumeric) && !shares(head))
-        {
-            (String::new(), String::new())
-        } else {
-            if raw.chars().count() > analyze::MAX_WORD_CHARS {
-                continue;
-            }
-            let folded = analyze::fold(raw);
-            if folded.is_empty() {
-                continue;
-            }
-            let stem = if shares(start(&folded).as_bytes()) {
-                analyze::stem(&folded)
-            } else {
-                String::new()
-            };
-            (folded, stem)
-        };
-        let word = Word { at, folded, stem };
-        if first_hit.is_none() && stop.as_ref().is_some_and(|s| (s.hit)(&word)) {
-            first_hit = Some(words.len());
-        }
-        words.push(word);
+    let raw = &text[at.clone()];
+    let first = raw.chars().next()?;
+    // An ASCII start is compared before the word is folded (most words: no
+    // allocation).
+    let head = &raw.as_bytes()[..raw.len().min(SHARED_START)];
+    if (first.is_ascii() && !initials.contains(&first.to_ascii_lowercase()))
+        || (head.iter().all(u8::is_ascii_alphanumeric) && !shares(head))
+    {
+        return Some(Word {
+            at,
+            folded: String::new(),
+            stem: String::new(),
+        });
     }
-    (words, true)
+    if raw.chars().count() > analyze::MAX_WORD_CHARS {
+        return None;
+    }
+    let folded = analyze::fold(raw);
+    if folded.is_empty() {
+        return None;
+    }
+    let stem = if shares(start(&folded).as_bytes()) {
+        analyze::stem(&folded)
+    } else {
+        String::new()
+    };
+    Some(Word { at, folded, stem })
 }
 
 /// A snippet looks this many words into a body for a matched word, at
@@ -129,7 +116,9 @@ impl<'r> Analysed<'r> {
             .fields_but_body()
             .into_iter()
             .map(|(f, text)| {
-                let (words, _) = analyse(&text, &keys, None);
+                let words = analyze::word_ranges(&text)
+                    .filter_map(|at| analyse(&text, at, &keys))
+                    .collect();
                 (f, text, words)
             })
             .collect();
@@ -137,60 +126,102 @@ impl<'r> Analysed<'r> {
             doc,
             keys,
             fields,
-            body: std::cell::OnceCell::new(),
+            body: RefCell::new(Body {
+                words: Vec::new(),
+                rest: Some(analyze::word_ranges(&doc.body)),
+            }),
         }
     }
 
-    pub(super) fn body(&self) -> (&str, &[Word]) {
-        let words = self
-            .body
-            .get_or_init(|| analyse(&self.doc.body, &self.keys, None).0);
-        (&self.doc.body, words)
+    /// Reads the body's next word; false at its end.
+    fn read_word(&self, body: &mut Body<'r>) -> bool {
+        let Some(rest) = body.rest.as_mut() else {
+            return false;
+        };
+        for at in rest {
+            if let Some(w) = analyse(&self.doc.body, at, &self.keys) {
+                body.words.push(w);
+                return true;
+            }
+        }
+        body.rest = None;
+        false
+    }
+
+    /// Whether some word of the body ends a match (`found`, given the
+    /// words up to it): the body is read only as far as the first.
+    fn body_has(&self, found: impl Fn(&[Word]) -> bool) -> bool {
+        let mut body = self.body.borrow_mut();
+        let mut i = 0;
+        while i < body.words.len() || self.read_word(&mut body) {
+            if found(&body.words[..=i]) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// How many of the body's words have been read, and whether all.
+    #[cfg(test)]
+    pub(super) fn body_read(&self) -> (usize, bool) {
+        let body = self.body.borrow();
+        (body.words.len(), body.rest.is_none())
     }
 
     /// The body's words as far as a snippet needs them: up to `after`
-    /// words past the first `hit` (the first [`SNIPPET_SCAN`] when none is
-    /// there), so that a long body is not analysed to its end for a
-    /// snippet near its start. All of it if a check analysed it already.
+    /// words past the first `hit` (looked for in the first
+    /// [`SNIPPET_SCAN`] words, or as far as a check has read), so that a
+    /// long body is not analysed to its end for a snippet near its start.
     /// With whether these are all the body's words.
     pub(super) fn body_for_snippet(
         &self,
-        hit: &dyn Fn(&Word) -> bool,
+        hit: impl Fn(&Word) -> bool,
         after: usize,
-    ) -> (&str, std::borrow::Cow<'_, [Word]>, bool) {
-        if let Some(all) = self.body.get() {
-            return (&self.doc.body, all.as_slice().into(), true);
+    ) -> (&str, Ref<'_, [Word]>, bool) {
+        let mut body = self.body.borrow_mut();
+        let scan = SNIPPET_SCAN.max(body.words.len());
+        let mut first_hit = None;
+        let mut i = 0;
+        while i < first_hit.map_or(scan, |h| h + 1 + after)
+            && (i < body.words.len() || self.read_word(&mut body))
+        {
+            if first_hit.is_none() && hit(&body.words[i]) {
+                first_hit = Some(i);
+            }
+            i += 1;
         }
-        let (words, complete) = analyse(&self.doc.body, &self.keys, Some(Stop { hit, after }));
-        (&self.doc.body, words.into(), complete)
+        let complete = i == body.words.len() && !self.read_word(&mut body);
+        drop(body);
+        let body = Ref::map(self.body.borrow(), |b| &b.words[..i]);
+        (&self.doc.body, body, complete)
     }
 
-    /// The fields' words, the body's last (analysed only if reached).
-    fn each_field<T>(&self, mut f: impl FnMut(&[Word]) -> Option<T>) -> Option<T> {
+    /// Whether a field's words hold a match (`found`, given the words up
+    /// to each), the body's last (read only as far as needed).
+    fn has(&self, found: impl Fn(&[Word]) -> bool) -> bool {
         self.fields
             .iter()
-            .find_map(|(_, _, w)| f(w))
-            .or_else(|| f(self.body().1))
+            .any(|(_, _, words)| (0..words.len()).any(|i| found(&words[..=i])))
+            || self.body_has(found)
     }
 
     fn has_word(&self, stems: &[String], prefix: Option<&str>) -> bool {
-        self.each_field(|words| {
-            words
-                .iter()
-                .any(|w| stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p)))
-                .then_some(())
+        self.has(|words| {
+            words.last().is_some_and(|w| {
+                stems.contains(&w.stem) || prefix.is_some_and(|p| w.folded.starts_with(p))
+            })
         })
-        .is_some()
     }
 
     fn has_phrase(&self, phrase: &[String]) -> bool {
-        self.each_field(|words| {
-            words
-                .windows(phrase.len())
-                .any(|win| win.iter().zip(phrase).all(|(w, s)| &w.stem == s))
-                .then_some(())
+        self.has(|words| {
+            words.len() >= phrase.len()
+                && words[words.len() - phrase.len()..]
+                    .iter()
+                    .zip(phrase)
+                    .all(|(w, s)| &w.stem == s)
         })
-        .is_some()
     }
 
     /// Whether the alert really matches: every word (any stem a prefix
@@ -229,5 +260,23 @@ mod tests {
             "stop words in a phrase are checked in place"
         );
         assert!(!check("\"a working group\""));
+    }
+
+    #[test]
+    fn a_check_reads_the_body_only_as_far_as_its_match() {
+        let filler = "Some words that say nothing much. ".repeat(400);
+        let r = record("T", &format!("The working group met. {filler}"));
+        let doc = SearchDoc::of(&r);
+        let analysed = |query: &str| {
+            let q = Query::parse(query);
+            let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+            let text = Analysed::new(&doc, Keys::new(&q, &stems));
+            (text.matches(&q, &stems), text.body_read())
+        };
+        assert_eq!(analysed("\"working group\""), (true, (3, false)));
+        assert_eq!(analysed("met"), (true, (4, false)));
+        // An absent word, or an excluded one, is looked for to the end.
+        assert_eq!(analysed("absent"), (false, (2404, true)));
+        assert_eq!(analysed("working -absent"), (true, (2404, true)));
     }
 }
