@@ -41,10 +41,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// The byte ranges of the words of `text`.
 pub fn word_ranges(text: &str) -> WordRanges<'_> {
-    WordRanges {
-        text,
-        chars: text.char_indices().peekable(),
-    }
+    WordRanges { text, at: 0 }
 }
 
 /// The words of a text as [`word_ranges`] reads them: a type, so that a
@@ -52,52 +49,57 @@ pub fn word_ranges(text: &str) -> WordRanges<'_> {
 /// far as a check or a snippet needs).
 pub struct WordRanges<'t> {
     text: &'t str,
-    chars: std::iter::Peekable<std::str::CharIndices<'t>>,
+    /// The byte the reading is at.
+    at: usize,
+}
+
+impl WordRanges<'_> {
+    /// The character at byte `i` (an ASCII byte without decoding: most of
+    /// a text, and a result's text is read per query).
+    fn char_at(&self, i: usize) -> Option<char> {
+        match *self.text.as_bytes().get(i)? {
+            b if b.is_ascii() => Some(char::from(b)),
+            _ => self.text[i..].chars().next(),
+        }
+    }
 }
 
 impl Iterator for WordRanges<'_> {
     type Item = Range<usize>;
 
     fn next(&mut self) -> Option<Range<usize>> {
-        let (text, chars) = (self.text, &mut self.chars);
         // Skip to the first letter or digit.
         let start = loop {
-            let (i, c) = chars.next()?;
+            let c = self.char_at(self.at)?;
+            self.at += c.len_utf8();
             if c.is_alphanumeric() {
-                break i;
+                break self.at - c.len_utf8();
             }
         };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
+        while let Some(c) = self.char_at(self.at) {
+            let i = self.at;
             if c.is_alphanumeric() {
-                chars.next();
+                self.at += c.len_utf8();
             } else if is_apostrophe(c) {
                 // Joins only between letters: `don't`; `UN’s` ends before it.
-                let rest = &text[i + c.len_utf8()..];
-                let mut after = rest.chars();
+                let mut after = self.text[i + c.len_utf8()..].chars();
                 match (after.next(), after.next()) {
                     (Some(n), next) if n.is_alphanumeric() => {
                         let possessive =
                             (n == 's' || n == 'S') && next.is_none_or(|x| !x.is_alphanumeric());
+                        self.at += c.len_utf8();
                         if possessive {
-                            end = i;
-                            chars.next();
-                            chars.next();
-                            break;
+                            self.at += n.len_utf8();
+                            return Some(start..i);
                         }
-                        chars.next();
                     }
-                    _ => {
-                        end = i;
-                        break;
-                    }
+                    _ => return Some(start..i),
                 }
             } else {
-                end = i;
-                break;
+                return Some(start..i);
             }
         }
-        Some(start..end)
+        Some(start..self.text.len())
     }
 }
 

@@ -23,11 +23,7 @@ impl Analysed<'_> {
         // snippet needs); else the start of the body (a match in the title
         // or tags only: the title is already shown above the snippet),
         // else the summary.
-        let summary = self
-            .fields
-            .iter()
-            .find(|(g, _, _)| *g == Field::Summary)
-            .map(|(_, t, w)| (t.as_str(), w.as_slice()));
+        let summary = self.field(Field::Summary);
         if let Some((text, words)) = summary.filter(|(_, w)| w.iter().any(hit)) {
             return cut(text, words, true, hit, width);
         }

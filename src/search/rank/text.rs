@@ -6,17 +6,19 @@ use crate::search::analyze::{self, Word, WordRanges};
 use crate::search::doc::SearchDoc;
 use crate::search::index::Field;
 use crate::search::query::Query;
-use std::cell::{Ref, RefCell};
+use std::cell::{OnceCell, Ref, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
 
-/// An alert's searchable text, analysed once: checks and snippets. The
-/// title, tags and summary are analysed at once; the body (the longest
-/// part) only as far as a check or the snippet reads it.
+/// An alert's searchable text, analysed once: checks and snippets. Each
+/// field is analysed when first needed; the body (the longest part) only
+/// as far as a check or the snippet reads it.
 pub struct Analysed<'r> {
     doc: &'r SearchDoc,
     keys: Rc<Keys>,
-    pub(super) fields: Vec<(Field, String, Vec<Word>)>,
+    /// Title, tags and summary, each analysed when first needed (a
+    /// snippet needs the summary only).
+    fields: [(Field, String, OnceCell<Vec<Word>>); 3],
     body: RefCell<Body<'r>>,
 }
 
@@ -114,14 +116,7 @@ impl<'r> Analysed<'r> {
     pub fn new(doc: &'r SearchDoc, keys: Rc<Keys>) -> Self {
         let fields = doc
             .fields_but_body()
-            .into_iter()
-            .map(|(f, text)| {
-                let words = analyze::word_ranges(&text)
-                    .filter_map(|at| analyse(&text, at, &keys))
-                    .collect();
-                (f, text, words)
-            })
-            .collect();
+            .map(|(f, text)| (f, text, OnceCell::new()));
         Analysed {
             doc,
             keys,
@@ -131,6 +126,17 @@ impl<'r> Analysed<'r> {
                 rest: Some(analyze::word_ranges(&doc.body)),
             }),
         }
+    }
+
+    /// A field's text and words (analysed on first use).
+    pub(super) fn field(&self, field: Field) -> Option<(&str, &[Word])> {
+        let (_, text, words) = self.fields.iter().find(|(f, _, _)| *f == field)?;
+        let words = words.get_or_init(|| {
+            analyze::word_ranges(text)
+                .filter_map(|at| analyse(text, at, &self.keys))
+                .collect()
+        });
+        Some((text, words))
     }
 
     /// Reads the body's next word; false at its end.
@@ -202,7 +208,8 @@ impl<'r> Analysed<'r> {
     fn has(&self, found: impl Fn(&[Word]) -> bool) -> bool {
         self.fields
             .iter()
-            .any(|(_, _, words)| (0..words.len()).any(|i| found(&words[..=i])))
+            .filter_map(|(f, _, _)| self.field(*f))
+            .any(|(_, words)| (0..words.len()).any(|i| found(&words[..=i])))
             || self.body_has(found)
     }
 
