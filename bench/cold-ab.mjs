@@ -36,7 +36,8 @@ const ROUTES = process.env.COLD_ROUTES ? ALL_ROUTES.filter(([name]) => process.e
 const ROUNDS = Number(process.env.COLD_ROUNDS || (QUICK ? 1 : 3));
 
 /// A store seeded by BASE's publisher (kept beside its build).
-const baseStore = (n) => seed(path.join(baseDir(), "target/debug/alerts"), baseDir(), path.join(baseDir(), `.store-${n}`), n);
+/// (Without translations: the base predates them.)
+const baseStore = (n) => seed(path.join(baseDir(), "target/debug/alerts"), baseDir(), path.join(baseDir(), `.store-${n}`), n, "", { sourcesOnly: true });
 
 /// Wall time of the first answer of a new isolate (its wasm compiled and
 /// instantiated, KV read, page rendered), ms; the median of 5 starts.

@@ -28,12 +28,19 @@ const STORE_VERSION = "6"; // bump when what a store holds changes
 
 export const log = (...a) => console.error("[bench]", ...a);
 
-/// The sample content plus the 10 KB benchmark alert (see BENCH_SLUG).
-export function benchContent() {
+/// The sample content plus the 10 KB benchmark alert (see BENCH_SLUG);
+/// with `sourcesOnly`, without translations (`<slug>.<lang>.md`), which a
+/// publisher from before them (the cold A/B's base) rejects.
+export function benchContent({ sourcesOnly = false } = {}) {
   fs.mkdirSync(cacheDir, { recursive: true });
   const dir = path.join(cacheDir, "content");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, "content"), dir, { recursive: true });
+  if (sourcesOnly) {
+    for (const f of fs.readdirSync(path.join(dir, "alerts"))) {
+      if (/\.[a-z]{2}\.md$/.test(f)) fs.rmSync(path.join(dir, "alerts", f));
+    }
+  }
   const seed = fs.readFileSync(path.join(root, "content/alerts", `${path.basename(SEED_ALERT)}.md`), "utf8");
   const end = seed.indexOf("+++", 3) + 3;
   const front = seed.slice(0, end).replace(/^title = .*$/m, `title = "Benchmark alert: a 10 KB body in the series' shape"`);
@@ -70,14 +77,14 @@ export function store(n) {
 /// bench content and `n` synthetic alerts through the publisher `bin` run
 /// in `cwd` (this checkout's, or the base commit's for the cold A/B), its
 /// writes going through `bench/kv-local.mjs`.
-export function seed(bin, cwd, dir, n, version = "") {
+export function seed(bin, cwd, dir, n, version = "", { sourcesOnly = false } = {}) {
   const ready = path.join(dir, "ready");
   if (fs.existsSync(ready) && fs.readFileSync(ready, "utf8").startsWith(version)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   const env = { ...process.env, WRANGLER: kvLocal, WRANGLER_SEND_METRICS: "false" };
   log(`seeding ${dir} with ${n} synthetic alerts…`);
   const t = Date.now();
-  const content = benchContent();
+  const content = benchContent({ sourcesOnly });
   execFileSync(bin, ["publish", "--content", content, "--persist-to", dir], { cwd, env, stdio: "ignore" });
   // Also writes the search index of the bench content and the synthetic alerts.
   execFileSync(bin, ["seed-synthetic", String(n), "--content", content, "--persist-to", dir], { cwd, env, stdio: "ignore" });
