@@ -3,7 +3,7 @@
 //! note of a sentence or two, no control character) with the line of
 //! what is wrong, and made into the record's `changes`.
 
-use super::alert::{text_char, to_utc, ChangeLines, Lines};
+use super::front::{text_char, to_utc, ChangeLines, Lines};
 use crate::model::{problem, Problem};
 use access_alerts::content::Change;
 use access_alerts::keys;

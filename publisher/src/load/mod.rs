@@ -8,6 +8,7 @@
 mod alert;
 mod changes;
 mod contacts;
+mod front;
 mod translation;
 
 pub use crate::model::{Alert, Content, Problem, Translation};

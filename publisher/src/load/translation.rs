@@ -7,7 +7,7 @@
 //! exists, a translation does not go public before it, an outdated one is
 //! warned of) are `check_against_sources`'.
 
-use super::alert::{
+use super::front::{
     body_warnings, check_control_characters, parse_front, scan_lines, split, to_utc,
 };
 use crate::model::{problem, Alert, Problem, Translation};
