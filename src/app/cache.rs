@@ -17,6 +17,16 @@
 //!   of their alerts): never stale either.
 //!
 //! A hit and a miss give byte-identical answers (tested).
+//!
+//! **The site's version.** Each publish that changes anything writes
+//! `site:version` last (`crate::keys::VERSION_KEY`). What is kept for the
+//! TTL is tagged with the version it was read under, once that version has
+//! been seen for longer than KV's propagation delay (`KV_SETTLE_SECONDS`,
+//! 60 s: by then no location serves a value written before it). When such
+//! an entry's TTL has run out and the version is still the same, it is kept
+//! for another TTL instead of read again: an isolate then pays one KV read
+//! per TTL, the version's, for every listing, record and the months it
+//! holds.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -27,6 +37,10 @@ use std::rc::Rc;
 pub const DEFAULT_MAX_BYTES: usize = 8 << 20;
 /// How long a listing index or the months are kept, by default.
 pub const DEFAULT_TTL_SECONDS: i64 = 30;
+/// How long a new site version must have been seen before what is read
+/// is tagged with it, by default: KV's propagation delay (its reads are
+/// cached at a location for 60 s).
+pub const DEFAULT_SETTLE_SECONDS: i64 = 60;
 /// An entry larger than this share of the cache is not kept.
 const LARGEST_SHARE: usize = 8;
 /// What an entry costs besides its key and value (maps, counters).
@@ -50,11 +64,37 @@ struct Entry {
     /// Unix milliseconds; `None`: until evicted.
     expires: Option<i64>,
     used: u64,
+    /// The site's version it was read under, once settled (see above).
+    version: Option<Rc<str>>,
+}
+
+/// What the cache holds under a key at a time.
+pub enum Lookup {
+    /// Kept and fresh, until when (`None`: until evicted).
+    Fresh(Cached, Option<i64>),
+    /// Past its TTL but read under this site version: still good while
+    /// the version is.
+    Stale(Cached, Rc<str>),
+    /// Past its TTL and untagged: dropped, to be read again.
+    Expired,
+    Miss,
+}
+
+/// The last check of the site's version (`site:version`).
+#[derive(Debug, Clone)]
+struct VersionCheck {
+    /// `None`: no publish has written one.
+    value: Option<Rc<str>>,
+    /// Checked again after this (unix ms).
+    until: i64,
+    /// When this isolate first read this value (unix ms).
+    since: i64,
 }
 
 #[derive(Default)]
 struct State {
     entries: HashMap<String, Entry>,
+    version: Option<VersionCheck>,
     bytes: usize,
     tick: u64,
     hits: u64,
@@ -96,30 +136,111 @@ impl Cache {
 
     /// The same, with when it expires.
     pub fn get_until(&self, key: &str, now_ms: i64) -> Option<(Cached, Option<i64>)> {
+        match self.lookup(key, now_ms) {
+            Lookup::Fresh(v, until) => Some((v, until)),
+            Lookup::Stale(..) | Lookup::Expired | Lookup::Miss => None,
+        }
+    }
+
+    /// What is kept under `key` at `now_ms`: fresh, stale but tagged with
+    /// a site version (kept until the caller has checked it: `renew`), or
+    /// nothing (an untagged expired entry is dropped).
+    pub fn lookup(&self, key: &str, now_ms: i64) -> Lookup {
         let mut s = self.state.borrow_mut();
-        let expired = match s.entries.get(key) {
+        let (expired, version) = match s.entries.get(key) {
             None => {
                 s.misses += 1;
-                return None;
+                return Lookup::Miss;
             }
-            Some(e) => e.expires.is_some_and(|t| t <= now_ms),
+            Some(e) => (e.expires.is_some_and(|t| t <= now_ms), e.version.clone()),
         };
         if expired {
             s.misses += 1;
-            s.remove(key);
-            return None;
+            return match version {
+                Some(v) => Lookup::Stale(s.entries[key].value.clone(), v),
+                None => {
+                    s.remove(key);
+                    Lookup::Expired
+                }
+            };
         }
         s.hits += 1;
         s.tick += 1;
         let tick = s.tick;
-        let e = s.entries.get_mut(key)?;
+        let Some(e) = s.entries.get_mut(key) else {
+            return Lookup::Miss;
+        };
         e.used = tick;
-        Some((e.value.clone(), e.expires))
+        Lookup::Fresh(e.value.clone(), e.expires)
+    }
+
+    /// Keeps a stale entry until `expires`: its version is still the
+    /// site's.
+    pub fn renew(&self, key: &str, expires: i64) {
+        let mut s = self.state.borrow_mut();
+        s.tick += 1;
+        let tick = s.tick;
+        if let Some(e) = s.entries.get_mut(key) {
+            e.expires = Some(expires);
+            e.used = tick;
+        }
+    }
+
+    /// The site's version as last read, while that read is fresh
+    /// (`Some(None)`: read, and no publish has written one).
+    pub fn site_version(&self, now_ms: i64) -> Option<Option<Rc<str>>> {
+        let s = self.state.borrow();
+        let check = s.version.as_ref()?;
+        (check.until > now_ms).then(|| check.value.clone())
+    }
+
+    /// Records a read of the site's version at `now_ms`, fresh until
+    /// `until`. Entries tagged with another version are not kept past
+    /// their TTL (`lookup` leaves them to the caller, which reads them
+    /// again and replaces them).
+    pub fn set_site_version(&self, value: Option<Rc<str>>, now_ms: i64, until: i64) {
+        let mut s = self.state.borrow_mut();
+        let since = match &s.version {
+            Some(c) if c.value == value => c.since,
+            _ => now_ms,
+        };
+        s.version = Some(VersionCheck {
+            value,
+            until,
+            since,
+        });
+    }
+
+    /// The version to tag what is read at `now_ms` with: the last one
+    /// read, if it was first seen at least `settle_ms` ago (so that what is
+    /// read now holds everything written before it). Its check need not
+    /// be fresh: if the site has moved on since, what is read now is newer
+    /// than the tag says, and the next check drops it.
+    pub fn settled_version(&self, now_ms: i64, settle_ms: i64) -> Option<Rc<str>> {
+        let s = self.state.borrow();
+        let check = s.version.as_ref()?;
+        if check.since + settle_ms > now_ms {
+            return None;
+        }
+        check.value.clone()
     }
 
     /// Keeps `value` (about `bytes` large) until `expires` (unix ms), the
     /// least recently used entries evicted to make room.
     pub fn put(&self, key: &str, value: Cached, bytes: usize, expires: Option<i64>) {
+        self.put_tagged(key, value, bytes, expires, None);
+    }
+
+    /// The same, tagged with the site version it was read under (see
+    /// `lookup`).
+    pub fn put_tagged(
+        &self,
+        key: &str,
+        value: Cached,
+        bytes: usize,
+        expires: Option<i64>,
+        version: Option<Rc<str>>,
+    ) {
         let bytes = bytes + key.len() * 2 + OVERHEAD;
         if bytes > self.max_bytes / LARGEST_SHARE {
             return;
@@ -149,6 +270,7 @@ impl Cache {
                 bytes,
                 expires,
                 used: tick,
+                version,
             },
         );
     }
@@ -224,6 +346,31 @@ mod tests {
         c.put("big", text("x"), 2_000, None);
         assert!(get_text(&c, "big", 0).is_none());
         assert_eq!(c.stats().bytes, 0);
+    }
+
+    #[test]
+    fn a_tagged_entry_outlives_its_ttl_until_the_version_changes() {
+        let c = Cache::new(1 << 20);
+        c.set_site_version(Some(Rc::from("v1")), 0, 30_000);
+        assert_eq!(c.settled_version(59_999, 60_000), None, "not settled yet");
+        c.set_site_version(Some(Rc::from("v1")), 60_000, 90_000);
+        let v1 = c.settled_version(60_000, 60_000);
+        assert_eq!(v1.as_deref(), Some("v1"), "seen since 0");
+        c.put_tagged("a", text("x"), 1, Some(90_000), v1);
+        c.put("b", text("y"), 1, Some(90_000));
+        assert!(matches!(c.lookup("a", 89_999), Lookup::Fresh(..)));
+        assert!(matches!(c.lookup("a", 90_000), Lookup::Stale(_, ref v) if &**v == "v1"));
+        assert!(matches!(c.lookup("b", 90_000), Lookup::Expired), "untagged");
+        assert!(matches!(c.lookup("b", 90_000), Lookup::Miss), "and dropped");
+        c.renew("a", 120_000);
+        assert_eq!(get_text(&c, "a", 119_999).as_deref(), Some("x"));
+        // A new version starts its own settling time; what the old one
+        // tagged is stale with the old tag, which the caller compares.
+        c.set_site_version(Some(Rc::from("v2")), 121_000, 151_000);
+        assert!(matches!(c.lookup("a", 121_000), Lookup::Stale(_, ref v) if &**v == "v1"));
+        assert_eq!(c.settled_version(121_000, 60_000), None);
+        assert_eq!(c.site_version(150_999), Some(Some(Rc::from("v2"))));
+        assert_eq!(c.site_version(151_000), None, "to be read again");
     }
 
     #[test]

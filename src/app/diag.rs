@@ -92,10 +92,10 @@ pub async fn answer<P: Platform>(
     }
 }
 
-/// With `BENCH_ROUTES = "1"`: `X-KV-Ops`, `X-KV-Lists` and `X-KV-Keys`
-/// headers with this request's KV calls, its `list()` calls and the keys
-/// it read (each key of a bulk read billed as a read), on answers that made
-/// any.
+/// With `BENCH_ROUTES = "1"`: `X-KV-Ops`, `X-KV-Lists`, `X-KV-Keys` and
+/// `X-KV-Version` headers with this request's KV calls, its `list()`
+/// calls, the keys it read (each key of a bulk read billed as a read) and
+/// of those the site's version, on answers that made any.
 pub fn count_kv_ops<P: Platform>(app: &App<'_, P>, reply: Reply) -> Reply {
     let ops = app.store.ops();
     if ops > 0 && app.settings.switches.bench {
@@ -103,6 +103,7 @@ pub fn count_kv_ops<P: Platform>(app: &App<'_, P>, reply: Reply) -> Reply {
             .header("X-KV-Ops", &ops.to_string())
             .header("X-KV-Lists", &app.store.lists().to_string())
             .header("X-KV-Keys", &app.store.keys_read().to_string())
+            .header("X-KV-Version", &app.store.version_reads().to_string())
     } else {
         reply
     }

@@ -97,7 +97,8 @@ impl<'a, P: Platform> App<'a, P> {
         App {
             platform,
             settings,
-            store: Store::new(platform, cache, settings.cache_ttl_seconds * 1000),
+            store: Store::new(platform, cache, settings.cache_ttl_seconds * 1000)
+                .with_settle(settings.kv_settle_seconds * 1000),
             cache,
             now_millis: std::cell::OnceCell::new(),
         }

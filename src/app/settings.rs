@@ -43,6 +43,11 @@ pub struct Settings {
     /// How long the isolate keeps a listing index or the months
     /// (`CACHE_TTL_SECONDS`, default 30; 0 turns that caching off).
     pub cache_ttl_seconds: i64,
+    /// How long after this isolate first reads a new `site:version` what
+    /// it reads is trusted to be that version's (`KV_SETTLE_SECONDS`,
+    /// default 60: KV's propagation delay), and so kept past the TTL
+    /// while the version holds.
+    pub kv_settle_seconds: i64,
     pub operator_token: Option<String>,
     /// Signs the links of email alerts (`SUBSCRIBER_SECRET`, a secret).
     /// Without it, `/subscribe` answers 503 and nothing is mailed.
@@ -216,6 +221,10 @@ impl Settings {
                 .and_then(|d| d.trim().parse().ok())
                 .filter(|d: &i64| (0..=300).contains(d))
                 .unwrap_or(super::cache::DEFAULT_TTL_SECONDS),
+            kv_settle_seconds: text("KV_SETTLE_SECONDS")
+                .and_then(|d| d.trim().parse().ok())
+                .filter(|d: &i64| (0..=3600).contains(d))
+                .unwrap_or(super::cache::DEFAULT_SETTLE_SECONDS),
             problems,
         }
     }

@@ -46,6 +46,8 @@ pub struct Fake {
     pub kv_fails: Cell<bool>,
     /// KV calls made (a bulk get counts once, as in KV's limits).
     pub kv_calls: Cell<u32>,
+    /// Every key read (`get` and bulk `get`), in order.
+    pub kv_read: RefCell<Vec<String>>,
     pub queue: RefCell<Vec<QueuedInquiry>>,
     pub queue_fails: Cell<bool>,
     /// (from, to, raw message)
@@ -97,6 +99,8 @@ pub struct Fake {
     /// keys were last rebuilt: the next KV call rebuilds them first, as
     /// `make publish` writes them in the same run (`reindex`).
     pub unindexed: Cell<Option<i64>>,
+    /// Publishes so far: each writes a new `site:version` last.
+    pub publishes: Cell<u64>,
     /// The `cacheTtl` of every bulk read, with its first key.
     pub bulk_ttls: RefCell<Vec<(String, Option<u32>)>>,
 }
@@ -274,6 +278,10 @@ impl Fake {
         for key in &plan.delete {
             self.kv.borrow_mut().remove(key);
         }
+        // Last, as the publisher does: the site's new version.
+        self.publishes.set(self.publishes.get() + 1);
+        let version = format!("{at}-{}", self.publishes.get());
+        self.put_raw(access_alerts::keys::VERSION_KEY, version.as_bytes(), None);
         plan
     }
 
@@ -359,6 +367,7 @@ fn key_of(cursor: &str) -> Option<String> {
 impl Kv for Fake {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, PortError> {
         self.check_kv()?;
+        self.kv_read.borrow_mut().push(key.to_string());
         Ok(self.live(key).map(|s| s.value))
     }
 
@@ -368,6 +377,7 @@ impl Kv for Fake {
         cache_ttl: Option<u32>,
     ) -> Result<HashMap<String, String>, PortError> {
         self.check_kv()?;
+        self.kv_read.borrow_mut().extend(keys.iter().cloned());
         if let Some(first) = keys.first() {
             self.bulk_ttls.borrow_mut().push((first.clone(), cache_ttl));
         }

@@ -27,6 +27,7 @@ mod push_cost;
 mod search;
 mod subscribers;
 mod updates;
+mod version;
 mod webhooks;
 mod websub;
 

@@ -47,15 +47,25 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
     // A key some alert of content/ still owns is never deleted (an alias
     // moved from one alert to another, a renamed file pruned).
     keyset::keep_owned(&mut writes.delete, &records);
-    write(&w, &writes.put, &writes.delete, &writes.delete_derived)
-        .context("writing to the store")?;
+    let version = site_version(chrono::Utc::now().timestamp_millis());
+    write(
+        &w,
+        &writes.put,
+        &writes.delete,
+        &writes.delete_derived,
+        version,
+    )
+    .context("writing to the store")?;
     for line in &writes.report {
         println!("{line}");
     }
+    let deleted = writes.delete.len() + writes.delete_derived.len();
+    // The version too, when anything changed.
+    let versioned = usize::from(!writes.put.is_empty() || deleted > 0);
     println!(
         "{} keys written, {} deleted, in {:.1} s",
-        writes.put.len(),
-        writes.delete.len() + writes.delete_derived.len(),
+        writes.put.len() + versioned,
+        deleted,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -238,6 +248,17 @@ fn ordered(put: &[KvEntry]) -> [Vec<KvEntry>; 3] {
     groups
 }
 
+/// `site:version` for a publish at `now_ms`: a new value for each run
+/// (the time and this process), which tells the Worker's isolates that
+/// what they keep may have changed.
+fn site_version(now_ms: i64) -> KvEntry {
+    KvEntry {
+        key: access_alerts::keys::VERSION_KEY.to_string(),
+        value: format!("{now_ms}-{}", std::process::id()),
+        metadata: None,
+    }
+}
+
 /// One wrangler run of a publish.
 enum Run {
     Put(Vec<KvEntry>),
@@ -247,9 +268,16 @@ enum Run {
 /// The runs of a publish: the first group of `ordered`, the alerts'
 /// superseded keys deleted (before their records lose the list of them),
 /// the records and indexes, the pruned records and derived parts no longer
-/// made deleted (once no index names them), notify and the manifest.
+/// made deleted (once no index names them), notify and the manifest; and
+/// when anything was written or deleted, `version` alone, last of all
+/// (an isolate that reads it may keep what it reads from then on).
 /// Empty runs are left out and puts then adjacent are one run.
-fn runs(put: &[KvEntry], delete: &[String], delete_derived: &[String]) -> Vec<Run> {
+fn runs(
+    put: &[KvEntry],
+    delete: &[String],
+    delete_derived: &[String],
+    version: KvEntry,
+) -> Vec<Run> {
     let [first, records, last] = ordered(put);
     let (late, early): (Vec<String>, Vec<String>) = delete
         .iter()
@@ -274,6 +302,9 @@ fn runs(put: &[KvEntry], delete: &[String], delete_derived: &[String]) -> Vec<Ru
             (run, _) => runs.push(run),
         }
     }
+    if !runs.is_empty() {
+        runs.push(Run::Put(vec![version]));
+    }
     runs
 }
 
@@ -283,8 +314,10 @@ fn write(
     put: &[KvEntry],
     delete: &[String],
     delete_derived: &[String],
+    version: KvEntry,
 ) -> Result<(), wrangler::Error> {
-    for (n, run) in runs(put, delete, delete_derived).into_iter().enumerate() {
+    let runs = runs(put, delete, delete_derived, version);
+    for (n, run) in runs.into_iter().enumerate() {
         match run {
             Run::Put(entries) => {
                 for (m, chunk) in entries.chunks(BULK_KEYS).enumerate() {
@@ -339,22 +372,35 @@ mod tests {
         ];
         let delete = ["alias:/gone".to_string(), "alert:pruned".to_string()];
         let derived = ["search:t:gone".to_string()];
+        let version = || site_version(1);
         assert_eq!(
-            described(&runs(&put, &delete, &derived)),
+            described(&runs(&put, &delete, &derived, version())),
             [
                 "put site:contacts ls:all:2024-11:0123abcd alias:/old",
                 "delete alias:/gone",
                 "put alert:a ls:all",
                 "delete alert:pruned search:t:gone",
                 format!("put {notify} {manifest}").as_str(),
+                "put site:version",
             ]
         );
-        // Nothing to delete: one run, in the same order.
+        // Nothing to delete: one run, in the same order, then the version.
         assert_eq!(
-            described(&runs(&put, &[], &[])),
-            [format!(
+            described(&runs(&put, &[], &[], version())),
+            [
+                format!(
                 "put site:contacts ls:all:2024-11:0123abcd alias:/old alert:a ls:all {notify} {manifest}"
-            )]
+                )
+                .as_str(),
+                "put site:version",
+            ]
+        );
+        // Nothing changed: nothing written, not even the version.
+        assert!(runs(&[], &[], &[], version()).is_empty());
+        // A delete alone is a change too.
+        assert_eq!(
+            described(&runs(&[], &["alias:/gone".to_string()], &[], version())),
+            ["delete alias:/gone", "put site:version"]
         );
     }
 }

@@ -155,19 +155,15 @@ impl<K: Kv> Store<'_, K> {
         }
     }
 
-    /// A listing's index, from the isolate while fresh (until the TTL).
+    /// A listing's index, from the isolate while fresh (the TTL, or while
+    /// the site's version is unchanged).
     async fn index(&self, key: &str, now: i64) -> Result<Rc<str>, AppError> {
         let now_ms = now * 1000;
-        if let Some(Cached::Text(t)) = self.kept(key, now_ms) {
+        if let Some(Cached::Text(t)) = self.kept(key, now_ms).await? {
             return Ok(t);
         }
         let text: Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
-        self.keep(
-            key,
-            Cached::Text(text.clone()),
-            text.len(),
-            now_ms + self.ttl_ms,
-        );
+        self.keep(key, Cached::Text(text.clone()), text.len(), now_ms);
         Ok(text)
     }
 

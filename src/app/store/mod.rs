@@ -12,7 +12,7 @@ mod records;
 
 pub use listing::{Cursor, Page, PageOf};
 
-use crate::app::cache::{Cache, Cached};
+use crate::app::cache::{Cache, Cached, Lookup};
 use crate::app::error::AppError;
 #[cfg(feature = "diagnostics")]
 use crate::app::ports::KvList;
@@ -25,6 +25,9 @@ pub struct Store<'a, K: Kv> {
     cache: &'a Cache,
     /// How long they are kept (ms); 0: not at all.
     ttl_ms: i64,
+    /// How long a new site version must have been seen before what is
+    /// read under it is tagged with it (ms; KV's propagation delay).
+    settle_ms: i64,
     /// The earliest time (unix ms) a listing index or the months this request
     /// used stop being fresh: how long the edge may keep the answer.
     fresh_until: Cell<Option<i64>>,
@@ -34,6 +37,8 @@ pub struct Store<'a, K: Kv> {
     /// Keys read: a bulk read is one call but each of its keys is billed
     /// as a read.
     keys_read: Cell<u32>,
+    /// Of which reads of the site's version.
+    version_reads: Cell<u32>,
     /// The bench's own-work route: KV read once, then from memory.
     #[cfg(feature = "diagnostics")]
     pub memo: Option<std::rc::Rc<Memo>>,
@@ -58,15 +63,23 @@ impl<'a, K: Kv> Store<'a, K> {
             kv,
             cache,
             ttl_ms,
+            settle_ms: crate::app::cache::DEFAULT_SETTLE_SECONDS * 1000,
             fresh_until: Cell::new(None),
             ops: Cell::new(0),
             lists: Cell::new(0),
             keys_read: Cell::new(0),
+            version_reads: Cell::new(0),
             #[cfg(feature = "diagnostics")]
             memo: None,
             broken: Default::default(),
             prefetched: Default::default(),
         }
+    }
+
+    /// The same, with KV's propagation delay set (`KV_SETTLE_SECONDS`).
+    pub fn with_settle(mut self, settle_ms: i64) -> Self {
+        self.settle_ms = settle_ms;
+        self
     }
 
     /// Until when (unix ms) what this request listed stays fresh, if it
@@ -95,16 +108,23 @@ impl<'a, K: Kv> Store<'a, K> {
         self.keys_read.get()
     }
 
+    /// Of which reads of the site's version.
+    pub fn version_reads(&self) -> u32 {
+        self.version_reads.get()
+    }
+
     /// Reads in one bulk call those of `keys` this request will read
     /// and the isolate does not hold fresh, so that the reads that follow
     /// cost no call of their own (a month's archive: the months and the
     /// listing's index at once).
     pub async fn prefetch(&self, keys: &[String], now: i64) -> Result<(), AppError> {
-        let wanted: Vec<String> = keys
-            .iter()
-            .filter(|k| self.cache.get_until(k, now * 1000).is_none())
-            .cloned()
-            .collect();
+        let mut wanted: Vec<String> = Vec::new();
+        for k in keys {
+            // Held (and, past its TTL, renewed under the same version).
+            if self.kept(k, now * 1000).await?.is_none() {
+                wanted.push(k.clone());
+            }
+        }
         if wanted.is_empty() {
             return Ok(());
         }
@@ -251,20 +271,61 @@ impl<'a, K: Kv> Store<'a, K> {
         self.broken.borrow_mut().push(key.to_string());
     }
 
-    /// The isolate's copy of `key` while fresh; how long it stays so
-    /// bounds this request's answer (`fresh_until`).
-    fn kept(&self, key: &str, now_ms: i64) -> Option<Cached> {
-        let (value, until) = self.cache.get_until(key, now_ms)?;
-        self.fresh(until.unwrap_or(now_ms));
-        Some(value)
+    /// The site's version (`site:version`), read at most once per TTL by
+    /// an isolate; `None` before any publish wrote one.
+    async fn site_version(&self, now_ms: i64) -> Result<Option<std::rc::Rc<str>>, AppError> {
+        if let Some(v) = self.cache.site_version(now_ms) {
+            return Ok(v);
+        }
+        self.version_reads.set(self.version_reads.get() + 1);
+        let v = self
+            .get_text(crate::keys::VERSION_KEY)
+            .await?
+            .map(|t| std::rc::Rc::from(t.trim()));
+        self.cache
+            .set_site_version(v.clone(), now_ms, now_ms + self.ttl_ms);
+        Ok(v)
     }
 
-    /// Keeps what was just read until `until` (when caching is on), which
-    /// also bounds this request's answer.
-    fn keep(&self, key: &str, value: Cached, bytes: usize, until: i64) {
+    /// The isolate's copy of `key` while fresh, or past its TTL while the
+    /// site's version is the one it was read under (then kept another
+    /// TTL); how long it stays so bounds this request's answer
+    /// (`fresh_until`). A copy past its TTL from before the version was
+    /// known has the version read, so that what is read again is tagged.
+    async fn kept(&self, key: &str, now_ms: i64) -> Result<Option<Cached>, AppError> {
+        let stale = match self.cache.lookup(key, now_ms) {
+            Lookup::Fresh(value, until) => {
+                self.fresh(until.unwrap_or(now_ms));
+                return Ok(Some(value));
+            }
+            Lookup::Stale(value, tag) => Some((value, tag)),
+            Lookup::Expired => None,
+            Lookup::Miss => return Ok(None),
+        };
+        // One place awaits the version (each await of it costs the bundle
+        // a copy of the read).
+        let version = self.site_version(now_ms).await?;
+        match stale {
+            Some((value, tag)) if version.as_deref() == Some(&*tag) => {
+                let until = now_ms + self.ttl_ms;
+                self.cache.renew(key, until);
+                self.fresh(until);
+                Ok(Some(value))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Keeps what was just read at `now_ms` for the TTL (when caching is
+    /// on), tagged with the site's settled version if there is one; the
+    /// TTL also bounds this request's answer.
+    fn keep(&self, key: &str, value: Cached, bytes: usize, now_ms: i64) {
+        let until = now_ms + self.ttl_ms;
         self.fresh(until);
         if self.ttl_ms > 0 {
-            self.cache.put(key, value, bytes, Some(until));
+            let version = self.cache.settled_version(now_ms, self.settle_ms);
+            self.cache
+                .put_tagged(key, value, bytes, Some(until), version);
         }
     }
 }

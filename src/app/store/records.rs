@@ -20,28 +20,25 @@ impl<K: Kv> Store<'_, K> {
 
     /// An alert record for readers, shared with the isolate's cache (no
     /// copy per view), kept parsed there for
-    /// the TTL like a listing index (an edit shows within it, inside KV's own
-    /// propagation delay); whether it is public is still decided per
-    /// request from its date. Previews and mail read `alert`, uncached.
+    /// the TTL like a listing index, and past it while the site's version
+    /// is unchanged (an edit shows within the TTL of its publish, inside
+    /// KV's own propagation delay); whether it is public is still decided
+    /// per request from its date. Previews and mail read `alert`, uncached.
     pub async fn alert_kept(
         &self,
         slug: &str,
         now_ms: i64,
     ) -> Result<Option<Rc<AlertRecord>>, AppError> {
         let key = keys::alert(slug);
-        if let Some((Cached::Record(r), _)) = self.cache.get_until(&key, now_ms) {
+        if let Some(Cached::Record(r)) = self.kept(&key, now_ms).await? {
             return Ok(Some(r));
         }
         let Some(bytes) = self.get_bytes(&key).await? else {
             return Ok(None);
         };
         let record: Rc<AlertRecord> = Rc::new(parse_json(&key, &bytes)?);
-        if self.ttl_ms > 0 {
-            // Parsed, it takes about what it took as JSON.
-            let value = Cached::Record(record.clone());
-            self.cache
-                .put(&key, value, bytes.len(), Some(now_ms + self.ttl_ms));
-        }
+        // Parsed, it takes about what it took as JSON.
+        self.keep(&key, Cached::Record(record.clone()), bytes.len(), now_ms);
         Ok(Some(record))
     }
 
@@ -94,18 +91,13 @@ impl<K: Kv> Store<'_, K> {
     pub async fn months(&self, now: i64) -> Result<Rc<crate::months::Months>, AppError> {
         let now_ms = now * 1000;
         let key = crate::months::KEY;
-        let months = match self.kept(key, now_ms) {
+        let months = match self.kept(key, now_ms).await? {
             Some(Cached::Months(m)) => m,
             _ => {
                 let text = self.get_text(key).await?.unwrap_or_default();
                 let m = Rc::new(crate::months::Months::parse(&text));
                 // The parsed months take about what their text does.
-                self.keep(
-                    key,
-                    Cached::Months(m.clone()),
-                    text.len(),
-                    now_ms + self.ttl_ms,
-                );
+                self.keep(key, Cached::Months(m.clone()), text.len(), now_ms);
                 m
             }
         };
