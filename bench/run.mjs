@@ -393,14 +393,14 @@ async function get(url) {
   }
 }
 
-/// [KV calls, of which lists, keys read] of one view: none when the
+/// [KV calls, of which lists, keys read, of which the site's version] of one view: none when the
 /// location's cache answered (its copy replays the headers of the view that
 /// filled it).
 const kvHeaders = async (w, p) => {
   const r = await get(w.url + p);
   await r.arrayBuffer();
-  if (r.headers.get("x-edge-cache") === "HIT") return [0, 0, 0];
-  return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0), Number(r.headers.get("x-kv-keys") ?? 0)];
+  if (r.headers.get("x-edge-cache") === "HIT") return [0, 0, 0, 0];
+  return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0), Number(r.headers.get("x-kv-keys") ?? 0), Number(r.headers.get("x-kv-version") ?? 0)];
 };
 
 /// The Worker's own CPU for one answer of `path` (KV read once, then from
@@ -424,15 +424,20 @@ async function edgeCostSection(largeStore, out, fanout) {
   // Worker's CPU.
   const isolate = await start("rust", copy(largeStore, "cost-isolate"), { bindings: { CACHE_TTL_SECONDS: "30" }, options: { cache: false } });
   // After the TTL: a 1 s TTL, no location cache; a view, then the same
-  // view once the TTL has run out (what a location's later misses cost
-  // while nothing changed: the isolate still holds what is named by
-  // content, such as a feed's body by its validator).
-  const expired = await start("rust", copy(largeStore, "cost-expired"), { bindings: { CACHE_TTL_SECONDS: "1" }, options: { cache: false } });
+  // view each time the TTL has run out, twice (what a location's later
+  // misses cost while nothing changed: the isolate still holds what is
+  // named by content, such as a feed's body by its validator, and what it
+  // read under the site's version, checked by one read of `site:version`
+  // per TTL for all it holds). KV_SETTLE_SECONDS=0: the version counts as
+  // settled at once, as it is a minute after a publish (the steady state).
+  const expired = await start("rust", copy(largeStore, "cost-expired"), { bindings: { CACHE_TTL_SECONDS: "1", KV_SETTLE_SECONDS: "0" }, options: { cache: false } });
   const rows = [];
   for (const [name, p] of COST_ROUTES) {
     const c = await kvHeaders(cold, p);
     await kvHeaders(warm, p);
     const w = await kvHeaders(warm, p);
+    await kvHeaders(expired, p);
+    await new Promise((r) => setTimeout(r, 1200));
     await kvHeaders(expired, p);
     await new Promise((r) => setTimeout(r, 1200));
     const e = await kvHeaders(expired, p);
@@ -497,10 +502,10 @@ async function edgeCostSection(largeStore, out, fanout) {
 
   out(`## Edge cost: KV calls and CPU per view, cached and not (${LARGE + 5} alerts)`);
   out();
-  out(`"Uncached": \`CACHE_TTL_SECONDS=0\`, every view pays its KV calls (the first view after a publish, or after the TTL). "Cached": the second view within the TTL in the same isolate (30 s). "After the TTL": the same view again once the isolate's TTL has run out, nothing having changed (the isolate still holds what is named by its content). Own CPU: the Worker's work per answer with KV read once and served from memory (\`/__bench/own\`), so without the local KV emulator that runs in the same process; cold with an empty isolate cache, warm with the answer's lists, bodies and feed cached.`);
+  out(`"Uncached": \`CACHE_TTL_SECONDS=0\`, every view pays its KV calls (the first view after a publish, or after the TTL). "Cached": the second view within the TTL in the same isolate (30 s). "After the TTL": the same view again once the isolate's TTL has run out, nothing having changed (the isolate still holds what is named by its content, and what it read under the site's version, which one read of \`site:version\` per TTL confirms for everything it holds: "v" counts that read). Own CPU: the Worker's work per answer with KV read once and served from memory (\`/__bench/own\`), so without the local KV emulator that runs in the same process; cold with an empty isolate cache, warm with the answer's lists, bodies and feed cached.`);
   out();
   out(table(["route", "KV calls (lists; keys read) uncached", "KV calls (lists; keys read) cached", "KV calls (lists; keys read) after the TTL", "own CPU ms cold", "own CPU ms warm"], rows.map((r) => [
-    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]}; ${r.kvCold[2]})`, `${r.kvWarm[0]} (${r.kvWarm[1]}; ${r.kvWarm[2]})`, `${r.kvExpired[0]} (${r.kvExpired[1]}; ${r.kvExpired[2]})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
+    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]}; ${r.kvCold[2]})`, `${r.kvWarm[0]} (${r.kvWarm[1]}; ${r.kvWarm[2]})`, `${r.kvExpired[0]} (${r.kvExpired[1]}; ${r.kvExpired[2]}${r.kvExpired[3] ? `, v ${r.kvExpired[3]}` : ""})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
   ])));
   out();
   out(table(["route (whole process, emulated KV included)", "CPU s/10k uncached", "vs floor", "CPU s/10k cached: isolate's cache alone (workers.dev)", "vs floor", "CPU s/10k cached: location's cache on (emulated)", "vs floor"], measured.map(([name]) => [
@@ -514,7 +519,7 @@ async function edgeCostSection(largeStore, out, fanout) {
   out();
   // The per-view figures the capacity model (docs/capacity.md) is built from.
   const per = Object.fromEntries(rows.map((r) => [r.name, r]));
-  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], keys: r.kvCold[2], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], keysCached: r.kvWarm[2], keysAfterTtl: r.kvExpired[2], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
+  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], keys: r.kvCold[2], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], keysCached: r.kvWarm[2], keysAfterTtl: r.kvExpired[2], versionAfterTtl: r.kvExpired[3], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
   out();
   const capacity = capacityModel(per, out, fanout);
   const feedRatio = cpu("isolate /feed.xml") / floorIsolate;
@@ -594,18 +599,27 @@ function capacityModel(per, out, fanout) {
   // bulk read is billed as a read), lists, writes, CPU; email alerts too
   // unless `pagesOnly`, the feed readers unless `noFeeds`.
   const monthAt = (views, { pagesOnly = false, noFeeds = false } = {}) => {
-    const t = { requests: 0, reads: 0, lists: 0, writes: 0, cpuMs: 0, mail: 0 };
+    const t = { requests: 0, versioned: 0, reads: 0, lists: 0, writes: 0, cpuMs: 0, mail: 0 };
     const add = (route, n, urls) => {
       const r = per[route];
       const miss = urls ? missShare(n / urls) : 1;
       const cold = urls ? coldShare((n * miss) / urls) : 1;
       t.requests += n;
-      t.reads += n * miss * (cold * r.kvCold[2] + (1 - cold) * r.kvExpired[2]);
+      // Views that find the isolate's copy past its TTL check the version.
+      if (r.kvExpired[3] > 0) t.versioned += n * miss * (1 - cold);
+      // The version's read is the isolate's, once per TTL for all its
+      // URLs: counted below, not per URL.
+      t.reads += n * miss * (cold * r.kvCold[2] + (1 - cold) * (r.kvExpired[2] - (r.kvExpired[3] ?? 0)));
       t.lists += n * miss * r.kvCold[1];
       t.cpuMs += n * (miss * r.ownCold + (1 - miss) * (r.ownWarm ?? r.ownCold));
     };
     for (const [route, share, urls] of MIX) add(route, views * share, urls);
     if (!noFeeds) add("/feed.xml", FEED_READERS * 4 * 24 * 30, 1);
+    // The site's version: one read per location and TTL window in which
+    // a view finds a kept copy past its TTL (all URLs together; a first
+    // read of the day reads no version).
+    const rate = t.versioned / (LOCATIONS * month);
+    t.reads += LOCATIONS * (month / TTL) * (1 - Math.exp(-rate * TTL));
     const posts = (views / 1e6) * CONTACT_POSTS_PER_MILLION_VIEWS;
     t.requests += posts;
     t.reads += posts * 2;
@@ -660,7 +674,7 @@ function capacityModel(per, out, fanout) {
   limits.sort((a, b) => a[1] - b[1]);
   out(`### Capacity model (docs/capacity.md)`);
   out();
-  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations; a miss reads what the view reads uncached when the isolate there holds nothing for the URL (its first miss of the day, taking isolates as new daily, and its first after each of the month's ${ALERTS_PER_MONTH} alerts) and otherwise what it reads after the TTL (a custom domain; on workers.dev there is no location cache and each isolate keeps its own). KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
+  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations; a miss reads what the view reads uncached when the isolate there holds nothing for the URL (its first miss of the day, taking isolates as new daily, and its first after each of the month's ${ALERTS_PER_MONTH} alerts) and otherwise what it reads after the TTL besides the site's version (a custom domain; on workers.dev there is no location cache and each isolate keeps its own); the version is one read per location and TTL window in which some view finds a kept copy past its TTL, for all URLs together. KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
   out();
   out(table(["page views a month", "Worker requests (M)", "KV reads (M)", "KV lists (M)", "KV writes", "CPU ms (M)", "paid plan, a month", "free plan: first daily limit passed"], rows));
   out();
