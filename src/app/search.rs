@@ -104,7 +104,8 @@ async fn run<P: Platform>(
         wanted.push(index::words_key(&p.folded));
     }
     wanted.dedup();
-    let mut texts = app.store.texts(&wanted, None).await?;
+    let now_ms = app.now_millis();
+    let mut texts = app.store.kept_texts(&wanted, now_ms).await?;
     let docs = texts
         .get(index::META_KEY)
         .and_then(|m| Meta::parse(m))
@@ -114,10 +115,7 @@ async fn run<P: Platform>(
     let mut stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
     let mut more_words = vec![false; q.required.len()];
     if let Some((i, p)) = q.required.iter().enumerate().find(|(_, r)| r.prefix) {
-        let block = texts
-            .get(&index::words_key(&p.folded))
-            .map(String::as_str)
-            .unwrap_or("");
+        let block = texts.get(&index::words_key(&p.folded)).map_or("", |t| &**t);
         let (expanded, cut) =
             rank::expansions(&p.folded, &p.stem, &index::parse_block(block, now), now);
         stems[i] = expanded;
@@ -129,7 +127,7 @@ async fn run<P: Platform>(
             .filter(|k| !texts.contains_key(k))
             .collect();
         if stems[i].len() > 1 && !missing.is_empty() {
-            texts.extend(app.store.texts(&missing, None).await?);
+            texts.extend(app.store.kept_texts(&missing, now_ms).await?);
         }
     }
     let list = |key: &str| -> Option<TermList<'_>> {
@@ -172,7 +170,7 @@ async fn run<P: Platform>(
     };
     let page: Vec<_> = candidates.iter().skip(start).take(window).collect();
     let slugs: Vec<String> = page.iter().map(|c| c.slug.to_string()).collect();
-    let docs = app.store.search_docs(&slugs).await?;
+    let docs = app.store.search_docs(&slugs, now_ms).await?;
     let keys = rank::Keys::new(&results.query, &stems);
     let mut consumed = 0;
     for (c, doc) in page.iter().zip(&docs) {
@@ -236,8 +234,10 @@ async fn suggest<P: Platform>(
     let block = match texts.get(&key) {
         Some(b) => b.as_str(),
         None => {
-            fetched = app.store.texts(std::slice::from_ref(&key), None).await?;
-            fetched.get(&key).map(String::as_str).unwrap_or("")
+            fetched = (app.store)
+                .kept_texts(std::slice::from_ref(&key), app.now_millis())
+                .await?;
+            fetched.get(&key).map_or("", String::as_str)
         }
     };
     Ok(

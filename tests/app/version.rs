@@ -161,3 +161,58 @@ fn a_scheduled_alert_still_appears_at_its_date_while_the_version_holds() {
     assert!(site.get("/").text().contains("Later"), "at its date");
     assert_eq!(site.get("/alerts/later").status, 200);
 }
+
+#[test]
+fn a_search_is_kept_like_a_page_and_a_publish_shows_in_it_within_the_ttl() {
+    let site = site();
+    let query = "/search?q=accreditation";
+    let before = site.fake.kv_read.borrow().len();
+    let first = site.get(query).text();
+    assert!(site.fake.kv_read.borrow().len() > before);
+    let reads = |path: &str| {
+        let before = site.fake.kv_read.borrow().len();
+        let text = site.get(path).text();
+        (site.fake.kv_read.borrow()[before..].to_vec(), text)
+    };
+    let (again, text) = reads(query);
+    assert!(
+        again.is_empty(),
+        "postings, meta, block and documents kept: {again:?}"
+    );
+    assert_eq!(text, first, "byte for byte");
+    // Another word with the same first letters reads its postings only.
+    let (other, _) = reads("/search?q=accredited");
+    assert!(
+        !other
+            .iter()
+            .any(|k| k == access_alerts::search::index::META_KEY),
+        "{other:?}"
+    );
+    settle(&site);
+    reads(query);
+    site.fake.advance_seconds(31);
+    let (past, text) = reads(query);
+    assert_eq!(past, [VERSION_KEY], "past the TTL: the version only");
+    assert_eq!(text, first);
+    // A scheduled alert with the word changes nothing until its date,
+    // kept lists or not; a new public one shows within the TTL.
+    let at = chrono::DateTime::from_timestamp_millis(site.fake.now() + 600_000).unwrap();
+    site.publish_text(
+        "accreditation-later",
+        &format!(
+            "+++\ntitle = \"Accreditation later\"\ndate = {}\ncategory = \"Opinion\"\n+++\nAccreditation.\n",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    site.fake.advance_seconds(31);
+    assert_eq!(
+        site.get(query).text(),
+        first,
+        "nothing of the scheduled alert"
+    );
+    site.fake.advance_seconds(600);
+    assert!(
+        site.get(query).text().contains("Accreditation later"),
+        "at its date"
+    );
+}

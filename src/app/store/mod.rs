@@ -266,6 +266,37 @@ impl<'a, K: Kv> Store<'a, K> {
         Ok(values)
     }
 
+    /// Several values as text, each from the isolate while it holds it
+    /// (for the TTL, then while the site's version is the one it was read
+    /// under), the rest in bulk reads, then kept the same way: what every
+    /// query of a word reads (its postings, the meta, a prefix block) and
+    /// the search documents. Missing keys are absent from the answer.
+    pub async fn kept_texts(
+        &self,
+        keys: &[String],
+        now_ms: i64,
+    ) -> Result<std::collections::HashMap<String, String>, AppError> {
+        let mut out = std::collections::HashMap::new();
+        let mut missing = Vec::new();
+        for k in keys {
+            match self.kept(k, now_ms).await? {
+                Some(Cached::Text(t)) => {
+                    out.insert(k.clone(), t.to_string());
+                }
+                _ => missing.push(k.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let read = self.texts(&missing, None).await?;
+        for (k, v) in &read {
+            self.keep(k, Cached::Text(v.as_str().into()), v.len(), now_ms);
+        }
+        out.extend(read);
+        Ok(out)
+    }
+
     /// Remembers a key whose value could not be read (logged once).
     pub fn note_broken(&self, key: &str) {
         self.broken.borrow_mut().push(key.to_string());

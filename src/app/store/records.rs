@@ -68,10 +68,15 @@ impl<K: Kv> Store<'_, K> {
     }
 
     /// The search documents of `slugs`, in their order (`None`: not
-    /// written, or malformed and noted as broken), in one bulk read.
-    pub async fn search_docs(&self, slugs: &[String]) -> Result<Vec<Option<SearchDoc>>, AppError> {
+    /// written, or malformed and noted as broken), from the isolate or in
+    /// one bulk read.
+    pub async fn search_docs(
+        &self,
+        slugs: &[String],
+        now_ms: i64,
+    ) -> Result<Vec<Option<SearchDoc>>, AppError> {
         let keys: Vec<String> = slugs.iter().map(|s| keys::search_doc(s)).collect();
-        let mut values = self.texts(&keys, None).await?;
+        let mut values = self.kept_texts(&keys, now_ms).await?;
         Ok(slugs
             .iter()
             .zip(keys)
