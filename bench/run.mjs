@@ -609,7 +609,7 @@ function capacityModel(per, out, fanout) {
       if (r.kvExpired[3] > 0) t.versioned += n * miss * (1 - cold);
       // The version's read is the isolate's, once per TTL for all its
       // URLs: counted below, not per URL.
-      t.reads += n * miss * (cold * r.kvCold[2] + (1 - cold) * (r.kvExpired[2] - (r.kvExpired[3] ?? 0)));
+      t.reads += n * miss * (cold * r.kvCold[2] + (1 - cold) * (r.kvExpired[2] - r.kvExpired[3]));
       t.lists += n * miss * r.kvCold[1];
       t.cpuMs += n * (miss * r.ownCold + (1 - miss) * (r.ownWarm ?? r.ownCold));
     };

@@ -45,7 +45,8 @@ fn past_the_ttl_an_isolate_reads_the_version_and_a_publish_changes_it() {
         );
     }
     // A publish with nothing changed writes nothing, the version neither.
-    w.publish(content.path(), false);
+    let said = w.publish(content.path(), false);
+    assert!(said.contains("0 keys written, 0 deleted"), "{said}");
     assert_eq!(w.kv(&["key", "get", "site:version", "--text"]), first);
     // An edit: a new version, and the page shows it after the TTL.
     let file = content.path().join(format!("alerts/{SEED}.md"));
@@ -53,7 +54,14 @@ fn past_the_ttl_an_isolate_reads_the_version_and_a_publish_changes_it() {
     let edited = text.replacen("title = \"", "title = \"Edited: ", 1);
     assert_ne!(edited, text);
     std::fs::write(&file, edited).unwrap();
-    w.publish(content.path(), false);
+    let said = w.publish(content.path(), false);
+    let written: usize = said
+        .lines()
+        .find_map(|l| l.split_once(" keys written")?.0.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    // Its record, its search document, listings, search parts, site keys
+    // and the version: more than the record alone.
+    assert!(written > 2, "{said}");
     assert_ne!(w.kv(&["key", "get", "site:version", "--text"]), first);
     let (keys, version) = after_ttl(&w, &page);
     assert_eq!(version, "1");

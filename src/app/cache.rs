@@ -3,14 +3,15 @@
 //! instance, at each location), bounded in bytes, least recently used out
 //! first.
 //!
-//! - **Listing indexes** (`ls:<listing>`) for at most `CACHE_TTL_SECONDS`
-//!   (default 30 s: half of KV's own propagation delay, so nothing is
-//!   staler than KV may be); a page built from them is kept by the edge no
-//!   later than the date of a scheduled alert it skipped, so that the alert
-//!   appears on time.
+//! - **Listing indexes** (`ls:<listing>`) for `CACHE_TTL_SECONDS`
+//!   (default 30 s: half of KV's own propagation delay), then while the
+//!   site's version holds (below); a page built from them is kept by the
+//!   edge no later than the date of a scheduled alert it skipped, so that
+//!   the alert appears on time.
 //! - **Listing chunks**, named by their content: never stale, kept until
 //!   evicted.
-//! - **The months** (`site:months`), for the TTL.
+//! - **The months** (`site:months`), alert records as readers see them and
+//!   a query's search parts, like the indexes.
 //! - **Rendered alert bodies**, by the record's content hash: a new hash is
 //!   a new entry, so they are never stale.
 //! - **Whole feed bodies**, by their validator (made of the content hashes
@@ -81,7 +82,6 @@ pub enum Lookup {
 }
 
 /// The last check of the site's version (`site:version`).
-#[derive(Debug, Clone)]
 struct VersionCheck {
     /// `None`: no publish has written one.
     value: Option<Rc<str>>,
@@ -157,6 +157,7 @@ impl Cache {
         if expired {
             s.misses += 1;
             return match version {
+                // Counted as a miss until `renew` finds it still good.
                 Some(v) => Lookup::Stale(s.entries[key].value.clone(), v),
                 None => {
                     s.remove(key);
@@ -175,7 +176,7 @@ impl Cache {
     }
 
     /// Keeps a stale entry until `expires`: its version is still the
-    /// site's.
+    /// site's, so its lookup was a hit after all.
     pub fn renew(&self, key: &str, expires: i64) {
         let mut s = self.state.borrow_mut();
         s.tick += 1;
@@ -183,6 +184,8 @@ impl Cache {
         if let Some(e) = s.entries.get_mut(key) {
             e.expires = Some(expires);
             e.used = tick;
+            s.misses = s.misses.saturating_sub(1);
+            s.hits += 1;
         }
     }
 
@@ -362,7 +365,14 @@ mod tests {
         assert!(matches!(c.lookup("a", 90_000), Lookup::Stale(_, ref v) if &**v == "v1"));
         assert!(matches!(c.lookup("b", 90_000), Lookup::Expired), "untagged");
         assert!(matches!(c.lookup("b", 90_000), Lookup::Miss), "and dropped");
+        let before = c.stats();
         c.renew("a", 120_000);
+        let after = c.stats();
+        assert_eq!(
+            (after.hits, after.misses),
+            (before.hits + 1, before.misses - 1),
+            "a renewed entry counts as a hit"
+        );
         assert_eq!(get_text(&c, "a", 119_999).as_deref(), Some("x"));
         // A new version starts its own settling time; what the old one
         // tagged is stale with the old tag, which the caller compares.

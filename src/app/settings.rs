@@ -40,7 +40,8 @@ pub struct Settings {
     /// The longest a preview link may live, in days (`PREVIEW_MAX_DAYS`,
     /// default 30).
     pub preview_max_days: i64,
-    /// How long the isolate keeps a listing index or the months
+    /// How long the isolate keeps a listing index, the months, an alert
+    /// record or a search part before it checks `site:version`
     /// (`CACHE_TTL_SECONDS`, default 30; 0 turns that caching off).
     pub cache_ttl_seconds: i64,
     /// How long after this isolate first reads a new `site:version` what

@@ -48,7 +48,7 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
     // moved from one alert to another, a renamed file pruned).
     keyset::keep_owned(&mut writes.delete, &records);
     let version = site_version(chrono::Utc::now().timestamp_millis());
-    write(
+    let (written, deleted) = write(
         &w,
         &writes.put,
         &writes.delete,
@@ -59,13 +59,8 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
     for line in &writes.report {
         println!("{line}");
     }
-    let deleted = writes.delete.len() + writes.delete_derived.len();
-    // The version too, when anything changed.
-    let versioned = usize::from(!writes.put.is_empty() || deleted > 0);
     println!(
-        "{} keys written, {} deleted, in {:.1} s",
-        writes.put.len() + versioned,
-        deleted,
+        "{written} keys written, {deleted} deleted, in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -308,14 +303,16 @@ fn runs(
     runs
 }
 
-/// Writes and deletes in the order `runs` gives.
+/// Writes and deletes in the order `runs` gives; how many keys were
+/// written (the version included) and deleted.
 fn write(
     w: &Wrangler,
     put: &[KvEntry],
     delete: &[String],
     delete_derived: &[String],
     version: KvEntry,
-) -> Result<(), wrangler::Error> {
+) -> Result<(usize, usize), wrangler::Error> {
+    let (mut written, mut deleted) = (0, 0);
     let runs = runs(put, delete, delete_derived, version);
     for (n, run) in runs.into_iter().enumerate() {
         match run {
@@ -323,11 +320,15 @@ fn write(
                 for (m, chunk) in entries.chunks(BULK_KEYS).enumerate() {
                     w.bulk_put(&format!("publish-{n}-{m:03}"), chunk)?;
                 }
+                written += entries.len();
             }
-            Run::Delete(keys) => w.bulk_delete(&format!("publish-{n}"), &keys)?,
+            Run::Delete(keys) => {
+                w.bulk_delete(&format!("publish-{n}"), &keys)?;
+                deleted += keys.len();
+            }
         }
     }
-    Ok(())
+    Ok((written, deleted))
 }
 
 #[cfg(test)]
