@@ -58,6 +58,10 @@ pub struct AlertRecord {
     /// mailed once (`crate::mail::notify`), from its date on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+    /// Its public translations (`crate::i18n::Translation`), in
+    /// `crate::i18n::CODES` order, at most one per language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<crate::i18n::Translation>,
     /// The Markdown body, rendered on each request.
     pub body: String,
     /// Hash of the whole record (related entries included): what the
@@ -126,6 +130,7 @@ impl AlertRecord {
             image_alt: None,
             aliases: Vec::new(),
             changes: Vec::new(),
+            translations: Vec::new(),
             body: body.into(),
             hash: String::new(),
             content_hash: String::new(),
@@ -140,6 +145,18 @@ impl AlertRecord {
         } else {
             &self.content_hash
         }
+    }
+
+    /// Its translation into `lang`, if it has one.
+    pub fn translation(&self, lang: crate::i18n::Lang) -> Option<&crate::i18n::Translation> {
+        self.translations.iter().find(|t| t.lang == lang)
+    }
+
+    /// The languages it can be read in: English, then its translations'.
+    pub fn languages(&self) -> Vec<crate::i18n::Lang> {
+        let mut out = vec![crate::i18n::Lang::En];
+        out.extend(self.translations.iter().map(|t| t.lang));
+        out
     }
 
     /// Whether readers may see it at `now`: not a draft, date passed.

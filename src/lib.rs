@@ -33,6 +33,7 @@ pub mod derived;
 pub mod feeds;
 pub mod form;
 pub mod http;
+pub mod i18n;
 pub mod ids;
 pub mod keys;
 pub mod keyset;

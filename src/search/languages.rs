@@ -20,57 +20,18 @@
 //!   adjacent. Latin words and digits among them are English's.
 
 use super::analyze::{self, Word, MAX_WORD_CHARS};
+use crate::i18n::Lang;
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// A language of the site: English (the source) and the five others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Ar,
-    Zh,
-    Fr,
-    Ru,
-    Es,
-}
-
-impl Lang {
-    /// Every language, as UN documents order them after English.
-    pub const ALL: [Lang; 6] = [Lang::En, Lang::Ar, Lang::Zh, Lang::Fr, Lang::Ru, Lang::Es];
-
-    /// The language of a BCP 47 code the site uses (`en`, `ar`, `zh`,
-    /// `fr`, `ru`, `es`).
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ar => "ar",
-            Lang::Zh => "zh",
-            Lang::Fr => "fr",
-            Lang::Ru => "ru",
-            Lang::Es => "es",
-        }
-    }
-
-    /// The writing direction: `rtl` for Arabic.
-    pub fn dir(self) -> &'static str {
-        if self == Lang::Ar {
-            "rtl"
-        } else {
-            "ltr"
-        }
-    }
-
-    fn snowball(self) -> Option<Algorithm> {
-        match self {
-            Lang::Ar => Some(Algorithm::Arabic),
-            Lang::Fr => Some(Algorithm::French),
-            Lang::Ru => Some(Algorithm::Russian),
-            Lang::Es => Some(Algorithm::Spanish),
-            Lang::En | Lang::Zh => None,
-        }
+/// The Snowball algorithm that stems `lang`, if one does (English is
+/// `super::analyze`'s, Chinese has none).
+fn snowball(lang: Lang) -> Option<Algorithm> {
+    match lang {
+        Lang::Ar => Some(Algorithm::Arabic),
+        Lang::Fr => Some(Algorithm::French),
+        Lang::Ru => Some(Algorithm::Russian),
+        Lang::Es => Some(Algorithm::Spanish),
+        Lang::En | Lang::Zh => None,
     }
 }
 
@@ -114,7 +75,7 @@ fn normalised(lang: Lang, raw: &str) -> String {
 /// The stem of one word (not Chinese) in `lang`, from its raw form;
 /// `None` when nothing is left of it.
 fn stem_in(lang: Lang, raw: &str) -> Option<Word> {
-    let algorithm = match lang.snowball() {
+    let algorithm = match snowball(lang) {
         Some(a) => a,
         None => return analyze::words(raw).next(),
     };
@@ -207,17 +168,6 @@ mod tests {
         let have = stems(lang, text);
         let want = stems(lang, query);
         !want.is_empty() && want.iter().all(|s| have.contains(s))
-    }
-
-    #[test]
-    fn codes_and_directions() {
-        assert_eq!(Lang::from_code("ar"), Some(Lang::Ar));
-        assert_eq!(Lang::from_code("de"), None);
-        assert_eq!(Lang::Ar.dir(), "rtl");
-        assert!(Lang::ALL.iter().filter(|l| l.dir() == "rtl").count() == 1);
-        assert!(Lang::ALL
-            .iter()
-            .all(|l| Lang::from_code(l.code()) == Some(*l)));
     }
 
     #[test_case(Lang::Fr, "négociations", "negociation"; "french plural typed without accents")]

@@ -227,6 +227,7 @@ pub fn parse_alert(
         image_alt: fm.image_alt,
         aliases: fm.aliases,
         changes,
+        translations: Vec::new(),
         body,
         hash: String::new(),
         content_hash: String::new(),

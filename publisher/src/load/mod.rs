@@ -75,6 +75,7 @@ pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    translation::attach(&translations, &mut alerts);
     let mut content = link(contacts, alerts, &contacts_file)?;
     content.translations = translations;
     content.warnings = warnings;
@@ -217,6 +218,44 @@ mod tests {
         // Following the source's draft is fine.
         let dir = with_files(&[("held.md", DRAFT), ("held.es.md", &translation(""))]);
         assert!(load(dir.path()).is_ok(), "{:?}", problems(&dir));
+    }
+
+    #[test]
+    fn public_translations_go_into_their_sources_record_in_un_order() {
+        let dir = with_files(&[
+            ("both.md", SOURCE),
+            ("both.fr.md", &translation("")),
+            ("both.ar.md", &translation("summary = \"Résumé.\"\n")),
+            ("both.es.md", &translation("draft = true\n")),
+        ]);
+        let record_of = |dir: &tempfile::TempDir| {
+            let content = load(dir.path()).unwrap();
+            let a = content.alerts.into_iter().find(|a| a.record.slug == "both");
+            a.unwrap().record
+        };
+        let record = &record_of(&dir);
+        let langs: Vec<&str> = record.translations.iter().map(|t| t.lang.code()).collect();
+        assert_eq!(langs, ["ar", "fr"], "UN order, the held-back `es` left out");
+        assert_eq!(record.translations[0].summary, "Résumé.");
+        assert_eq!(
+            record.translations[1].summary, "Texte.",
+            "else its first paragraph"
+        );
+        assert_eq!(record.translations[1].title, "Titre");
+        assert_eq!(record.translations[1].body.trim(), "Texte.");
+        // A translation's edit changes its source's hash: it is published again.
+        let before = record.hash.clone();
+        let dir = with_files(&[
+            ("both.md", SOURCE),
+            (
+                "both.fr.md",
+                &translation("").replace("Texte.", "Texte revu."),
+            ),
+            ("both.ar.md", &translation("summary = \"Résumé.\"\n")),
+        ]);
+        let after = &record_of(&dir);
+        assert_ne!(after.hash, before);
+        assert_ne!(after.content_hash, record.content_hash);
     }
 
     #[test]

@@ -14,8 +14,9 @@ use crate::model::{problem, Alert, Problem, Translation};
 use serde::Deserialize;
 use std::path::Path;
 
-/// The languages besides English (the source), as UN documents order them.
-pub const LANGUAGES: [&str; 5] = ["ar", "zh", "fr", "ru", "es"];
+/// The languages besides English (the source), as UN documents order them:
+/// the core's, which the Worker routes by.
+pub use access_alerts::i18n::CODES as LANGUAGES;
 
 /// What a translation may set.
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +168,43 @@ pub fn check_against_sources(
                 ),
             ));
         }
+    }
+}
+
+/// Puts each alert's public translations into its record (in `LANGUAGES`
+/// order), so that they are published with it in `alert:<slug>` and its
+/// hash changes when one does. A translation held back by its own
+/// `draft = true` is left out; one of a draft source goes nowhere either
+/// way (the source's record is never public).
+pub fn attach(translations: &[Translation], alerts: &mut [Alert]) {
+    for a in alerts.iter_mut() {
+        a.record.translations = LANGUAGES
+            .iter()
+            .filter_map(|code| {
+                let t = translations
+                    .iter()
+                    .find(|t| t.slug == a.record.slug && t.lang == *code)?;
+                (t.draft != Some(true)).then(|| stored(t))
+            })
+            .collect();
+    }
+}
+
+/// A translation as the Worker reads it.
+fn stored(t: &Translation) -> access_alerts::i18n::Translation {
+    let summary = match t.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => access_alerts::markdown::first_paragraph(&t.body),
+    };
+    access_alerts::i18n::Translation {
+        lang: access_alerts::i18n::Lang::translated(&t.lang)
+            .unwrap_or(access_alerts::i18n::Lang::En),
+        title: t.title.trim().to_string(),
+        summary,
+        contact_note: t.contact_note.clone(),
+        image_alt: t.image_alt.clone(),
+        translated: t.translated,
+        body: t.body.clone(),
     }
 }
 

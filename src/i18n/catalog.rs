@@ -1,0 +1,298 @@
+//! Every string of the site's page chrome and alert pages, in the six
+//! languages. A `{}` marks where a value goes (`super::fill`), so that each
+//! language keeps its own word order. Translations are plain and literal;
+//! a test checks that every language has every string and its placeholder.
+
+use super::Lang;
+
+/// The site's strings in one language.
+#[derive(Debug)]
+pub struct Strings {
+    /// The skip link, first on every page.
+    pub skip: &'static str,
+    /// The name of the site's navigation (`aria-label`).
+    pub site_nav: &'static str,
+    pub latest: &'static str,
+    pub email_alerts: &'static str,
+    pub contact: &'static str,
+    /// The search box's label.
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub atom_feed: &'static str,
+    pub json_feed: &'static str,
+    pub privacy: &'static str,
+    pub contact_us: &'static str,
+    /// The footer's subscribe box.
+    pub footer_subscribe: &'static str,
+    pub footer_continue: &'static str,
+    /// `{}`: a month (`month_in`).
+    pub more_from: &'static str,
+    /// `{}`: a date (`date_in`).
+    pub updated: &'static str,
+    /// `{}`: how many updates.
+    pub all_updates: &'static str,
+    pub first_published: &'static str,
+    pub tags: &'static str,
+    pub contacts: &'static str,
+    /// `{}`: a contact's name.
+    pub write_to: &'static str,
+    pub related: &'static str,
+    /// The language switcher's name.
+    pub languages: &'static str,
+    /// On an outdated translation; `{}`: the English version's update.
+    pub outdated: &'static str,
+    pub read_english: &'static str,
+    /// Marks text left in English on a translated page.
+    pub in_english: &'static str,
+    /// A translation that does not exist: the page's title and text.
+    pub missing_title: &'static str,
+    pub missing_text: &'static str,
+}
+
+pub(super) fn of(lang: Lang) -> &'static Strings {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ar => &AR,
+        Lang::Zh => &ZH,
+        Lang::Fr => &FR,
+        Lang::Ru => &RU,
+        Lang::Es => &ES,
+    }
+}
+
+static EN: Strings = Strings {
+    skip: "Skip to content",
+    site_nav: "Site",
+    latest: "Latest alerts",
+    email_alerts: "Email alerts",
+    contact: "Contact",
+    search_label: "Search alerts",
+    search_button: "Search",
+    atom_feed: "Atom feed",
+    json_feed: "JSON Feed",
+    privacy: "Privacy",
+    contact_us: "Contact us",
+    footer_subscribe: "Get alerts by email",
+    footer_continue: "Continue",
+    more_from: "More from {}",
+    updated: "Updated {}",
+    all_updates: "See all updates ({})",
+    first_published: "First published.",
+    tags: "Tags",
+    contacts: "Contacts",
+    write_to: "Write to {}",
+    related: "Related Articles",
+    languages: "Languages",
+    outdated:
+        "The English version of this alert was updated on {}, after this translation was made.",
+    read_english: "Read the English version",
+    in_english: "in English",
+    missing_title: "Not available in this language",
+    missing_text: "This alert has not been translated into this language. It is available in:",
+};
+
+static AR: Strings = Strings {
+    skip: "انتقل إلى المحتوى",
+    site_nav: "الموقع",
+    latest: "أحدث التنبيهات",
+    email_alerts: "التنبيهات بالبريد الإلكتروني",
+    contact: "تواصل معنا",
+    search_label: "البحث في التنبيهات",
+    search_button: "بحث",
+    atom_feed: "موجز Atom",
+    json_feed: "موجز JSON",
+    privacy: "الخصوصية",
+    contact_us: "اتصل بنا",
+    footer_subscribe: "احصل على التنبيهات بالبريد الإلكتروني",
+    footer_continue: "متابعة",
+    more_from: "المزيد من {}",
+    updated: "حُدِّث في {}",
+    all_updates: "عرض جميع التحديثات ({})",
+    first_published: "النشر الأول.",
+    tags: "الوسوم",
+    contacts: "جهات الاتصال",
+    write_to: "راسِل {}",
+    related: "مقالات ذات صلة",
+    languages: "اللغات",
+    outdated: "حُدِّثت النسخة الإنجليزية من هذا التنبيه في {}، بعد إعداد هذه الترجمة.",
+    read_english: "اقرأ النسخة الإنجليزية",
+    in_english: "بالإنجليزية",
+    missing_title: "غير متاح بهذه اللغة",
+    missing_text: "لم يُترجَم هذا التنبيه إلى هذه اللغة. وهو متاح باللغات التالية:",
+};
+
+static ZH: Strings = Strings {
+    skip: "跳到正文",
+    site_nav: "网站",
+    latest: "最新快讯",
+    email_alerts: "电子邮件快讯",
+    contact: "联系",
+    search_label: "搜索快讯",
+    search_button: "搜索",
+    atom_feed: "Atom 订阅源",
+    json_feed: "JSON Feed 订阅源",
+    privacy: "隐私",
+    contact_us: "联系我们",
+    footer_subscribe: "通过电子邮件接收快讯",
+    footer_continue: "继续",
+    more_from: "{}的更多快讯",
+    updated: "更新于{}",
+    all_updates: "查看全部更新（{}）",
+    first_published: "首次发布。",
+    tags: "标签",
+    contacts: "联系人",
+    write_to: "写信给{}",
+    related: "相关文章",
+    languages: "语言",
+    outdated: "本快讯的英文版已于{}更新，晚于本译文的完成时间。",
+    read_english: "阅读英文版",
+    in_english: "英文",
+    missing_title: "没有此语言的版本",
+    missing_text: "本快讯尚未译成此语言。可阅读以下语言版本：",
+};
+
+static FR: Strings = Strings {
+    skip: "Aller au contenu",
+    site_nav: "Site",
+    latest: "Dernières alertes",
+    email_alerts: "Alertes par e-mail",
+    contact: "Contact",
+    search_label: "Rechercher dans les alertes",
+    search_button: "Rechercher",
+    atom_feed: "Flux Atom",
+    json_feed: "Flux JSON Feed",
+    privacy: "Confidentialité",
+    contact_us: "Nous contacter",
+    footer_subscribe: "Recevoir les alertes par e-mail",
+    footer_continue: "Continuer",
+    more_from: "Autres alertes de {}",
+    updated: "Mis à jour le {}",
+    all_updates: "Voir toutes les mises à jour ({})",
+    first_published: "Première publication.",
+    tags: "Mots-clés",
+    contacts: "Contacts",
+    write_to: "Écrire à {}",
+    related: "Articles connexes",
+    languages: "Langues",
+    outdated: "La version anglaise de cette alerte a été mise à jour le {}, après la réalisation de cette traduction.",
+    read_english: "Lire la version anglaise",
+    in_english: "en anglais",
+    missing_title: "Non disponible dans cette langue",
+    missing_text: "Cette alerte n’a pas été traduite dans cette langue. Elle est disponible en :",
+};
+
+static RU: Strings = Strings {
+    skip: "Перейти к содержанию",
+    site_nav: "Сайт",
+    latest: "Последние оповещения",
+    email_alerts: "Оповещения по электронной почте",
+    contact: "Контакты",
+    search_label: "Поиск по оповещениям",
+    search_button: "Найти",
+    atom_feed: "Лента Atom",
+    json_feed: "Лента JSON Feed",
+    privacy: "Конфиденциальность",
+    contact_us: "Связаться с нами",
+    footer_subscribe: "Получать оповещения по электронной почте",
+    footer_continue: "Продолжить",
+    more_from: "Другие оповещения за {}",
+    updated: "Обновлено {}",
+    all_updates: "Все обновления ({})",
+    first_published: "Первая публикация.",
+    tags: "Теги",
+    contacts: "Контакты",
+    write_to: "Написать: {}",
+    related: "Похожие статьи",
+    languages: "Языки",
+    outdated: "Английская версия этого оповещения была обновлена {}, после того как был сделан этот перевод.",
+    read_english: "Читать английскую версию",
+    in_english: "на английском",
+    missing_title: "Недоступно на этом языке",
+    missing_text: "Это оповещение не переведено на этот язык. Оно доступно на следующих языках:",
+};
+
+static ES: Strings = Strings {
+    skip: "Ir al contenido",
+    site_nav: "Sitio",
+    latest: "Últimas alertas",
+    email_alerts: "Alertas por correo",
+    contact: "Contacto",
+    search_label: "Buscar alertas",
+    search_button: "Buscar",
+    atom_feed: "Canal Atom",
+    json_feed: "Canal JSON Feed",
+    privacy: "Privacidad",
+    contact_us: "Contáctenos",
+    footer_subscribe: "Recibir alertas por correo electrónico",
+    footer_continue: "Continuar",
+    more_from: "Más alertas de {}",
+    updated: "Actualizado el {}",
+    all_updates: "Ver todas las actualizaciones ({})",
+    first_published: "Primera publicación.",
+    tags: "Etiquetas",
+    contacts: "Contactos",
+    write_to: "Escribir a {}",
+    related: "Artículos relacionados",
+    languages: "Idiomas",
+    outdated: "La versión en inglés de esta alerta se actualizó el {}, después de que se hiciera esta traducción.",
+    read_english: "Leer la versión en inglés",
+    in_english: "en inglés",
+    missing_title: "No disponible en este idioma",
+    missing_text: "Esta alerta no se ha traducido a este idioma. Está disponible en:",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each string of a catalog, by field, through its Debug form (so that
+    /// a field added to `Strings` is checked without listing it here).
+    /// Debug writes combining marks (Arabic vowels) as `\u{64f}`.
+    fn fields(s: &Strings) -> Vec<(String, String)> {
+        let debug = format!("{s:#?}");
+        debug
+            .lines()
+            .filter_map(|l| {
+                let (k, v) = l.trim().split_once(": ")?;
+                let v = v
+                    .trim_end_matches(',')
+                    .strip_prefix('"')?
+                    .strip_suffix('"')?;
+                let mut out = String::new();
+                let mut rest = v;
+                while let Some(i) = rest.find("\\u{") {
+                    out.push_str(&rest[..i]);
+                    let end = rest[i..].find('}')? + i;
+                    out.push(char::from_u32(
+                        u32::from_str_radix(&rest[i + 3..end], 16).ok()?,
+                    )?);
+                    rest = &rest[end + 1..];
+                }
+                out.push_str(rest);
+                Some((k.to_string(), out))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_string_and_its_placeholder() {
+        let en = fields(&EN);
+        assert!(en.len() >= 27, "{en:?}");
+        for lang in Lang::ALL {
+            let s = fields(of(lang));
+            assert_eq!(s.len(), en.len(), "{lang:?}");
+            for ((k, v), (ek, ev)) in s.iter().zip(&en) {
+                assert_eq!(k, ek);
+                assert!(!v.trim().is_empty(), "{lang:?} {k}");
+                assert_eq!(
+                    v.matches("{}").count(),
+                    ev.matches("{}").count(),
+                    "{lang:?} {k}: {v}"
+                );
+                if lang != Lang::En && !matches!(k.as_str(), "contacts" | "site_nav" | "contact") {
+                    assert_ne!(v, ev, "{lang:?} {k} is still English");
+                }
+            }
+        }
+    }
+}

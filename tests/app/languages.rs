@@ -1,0 +1,229 @@
+//! Alerts in the six UN languages (issue 24): a translation served under
+//! its language's prefix, `lang` and `dir`, the site's strings and dates in
+//! it, `hreflang` alternates that every version returns, a missing
+//! translation as a 404 that links the versions there are, an outdated one
+//! saying so, and an embargoed source hiding its translations.
+
+use crate::fake::{Site, ORIGIN};
+use crate::SEED;
+use std::collections::BTreeSet;
+
+/// The `(hreflang, href)` of each `<link rel="alternate" hreflang>`.
+fn alternates(html: &str) -> BTreeSet<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .map(|rest| {
+            let (lang, rest) = rest.split_once('"').unwrap();
+            let href = rest
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            (lang.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+fn page(site: &Site, path: &str) -> String {
+    let r = site.get(path);
+    assert_eq!(r.status, 200, "{path}: {}", r.text());
+    r.text()
+}
+
+#[test]
+fn a_translation_is_served_under_its_language_with_its_strings_and_dates() {
+    let site = Site::from_content();
+    let fr = page(&site, &format!("/fr/alerts/{SEED}"));
+    assert!(fr.contains(r#"<html lang="fr" dir="ltr">"#), "{fr}");
+    assert!(fr.contains("<h1>Access Alert | Access Partnership se joint à l’appel collectif"));
+    assert!(
+        fr.contains("À l’approche de la réunion de cette semaine"),
+        "its body"
+    );
+    assert!(
+        fr.contains(">26 novembre 2024</time>"),
+        "the date in French"
+    );
+    assert!(fr.contains(">Autres alertes de novembre 2024<"));
+    assert!(fr.contains(">Articles connexes<") && fr.contains(">Écrire à Gordon Mackay<"));
+    assert!(
+        fr.contains("Pour en savoir plus sur les négociations"),
+        "its contact note"
+    );
+    assert!(
+        fr.contains(&format!(
+            r#"<link rel="canonical" href="{ORIGIN}/fr/alerts/{SEED}">"#
+        )),
+        "its own canonical URL"
+    );
+    assert!(fr.contains(r#""inLanguage":"fr""#));
+    // What stays in English says so: related titles, the category.
+    assert!(fr.contains(r#"<div class="cards" lang="en">"#));
+    assert!(fr.contains(r#"hreflang="en" lang="en">Opinion</a>"#));
+
+    let ar = page(&site, &format!("/ar/alerts/{SEED}"));
+    assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(ar.contains(">26 نوفمبر 2024</time>") && ar.contains(">مقالات ذات صلة<"));
+    let zh = page(&site, &format!("/zh/alerts/{SEED}"));
+    assert!(zh.contains(r#"<html lang="zh" dir="ltr">"#));
+    assert!(zh.contains(">2024年11月26日</time>") && zh.contains(">相关文章<"));
+    assert_ne!(
+        site.get(&format!("/fr/alerts/{SEED}")).header("etag"),
+        site.get(&format!("/alerts/{SEED}")).header("etag"),
+        "each version has its own validator"
+    );
+    let etag = site
+        .get(&format!("/zh/alerts/{SEED}"))
+        .header("etag")
+        .unwrap();
+    let again = site.send(
+        crate::TestRequest::get(&format!("/zh/alerts/{SEED}")).header("if-none-match", &etag),
+    );
+    assert_eq!(again.status, 304);
+}
+
+#[test]
+fn every_version_lists_every_version_and_english_as_the_default() {
+    let site = Site::from_content();
+    let english = format!("{ORIGIN}/alerts/{SEED}");
+    let expected: BTreeSet<(String, String)> = [
+        ("en", english.clone()),
+        ("x-default", english.clone()),
+        ("ar", format!("{ORIGIN}/ar/alerts/{SEED}")),
+        ("zh", format!("{ORIGIN}/zh/alerts/{SEED}")),
+        ("fr", format!("{ORIGIN}/fr/alerts/{SEED}")),
+    ]
+    .into_iter()
+    .map(|(l, h)| (l.to_string(), h))
+    .collect();
+    for (lang, href) in &expected {
+        let html = page(&site, href.strip_prefix(ORIGIN).unwrap());
+        assert_eq!(alternates(&html), expected, "the {lang} page's alternates");
+        // The switcher: each version once, in its own language, this one current.
+        for (code, name) in [
+            ("en", "English"),
+            ("ar", "العربية"),
+            ("zh", "中文"),
+            ("fr", "Français"),
+        ] {
+            assert!(
+                html.contains(&format!(r#"lang="{code}">{name}</a>"#)),
+                "{lang}: {name}"
+            );
+        }
+        assert_eq!(html.matches(r#"aria-current="page""#).count(), 1, "{lang}");
+        assert!(
+            !html.contains("Русский"),
+            "no switcher entry for a missing version"
+        );
+    }
+    // An alert with no translation has neither alternates nor a switcher.
+    let plain = page(&site, "/alerts/australia-social-media-ban-for-under-16s");
+    assert!(alternates(&plain).is_empty() && !plain.contains("class=\"languages\""));
+    assert!(plain.contains(r#"<html lang="en" dir="ltr">"#));
+}
+
+#[test]
+fn a_missing_translation_is_a_404_that_links_the_versions_there_are() {
+    let site = Site::from_content();
+    let r = site.get(&format!("/ru/alerts/{SEED}"));
+    assert_eq!(r.status, 404, "never a redirect");
+    assert!(r.header("location").is_none());
+    let html = r.text();
+    assert!(
+        html.contains(r#"<html lang="ru" dir="ltr">"#),
+        "in the language asked for"
+    );
+    assert!(html.contains("Недоступно на этом языке"));
+    assert!(html.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+    for path in [
+        format!("/alerts/{SEED}"),
+        format!("/ar/alerts/{SEED}"),
+        format!("/zh/alerts/{SEED}"),
+        format!("/fr/alerts/{SEED}"),
+    ] {
+        assert!(html.contains(&format!("href=\"{path}\"")), "{path}");
+    }
+    assert!(!html.contains("/ru/alerts/") && !html.contains("/es/alerts/"));
+    // Untranslated: English only. Unknown alert, unknown language: the
+    // usual 404.
+    let only = site.get("/es/alerts/australia-social-media-ban-for-under-16s");
+    assert_eq!(only.status, 404);
+    assert!(only
+        .text()
+        .contains(r#"href="/alerts/australia-social-media-ban-for-under-16s""#));
+    for path in [
+        "/fr/alerts/no-such-alert",
+        &format!("/de/alerts/{SEED}"),
+        &format!("/en/alerts/{SEED}"),
+    ] {
+        let r = site.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("Access Partnership se joint"), "{path}");
+    }
+}
+
+#[test]
+fn a_translation_made_before_the_sources_update_says_so_in_its_language() {
+    let site = Site::from_content();
+    let fr = page(&site, &format!("/fr/alerts/{SEED}"));
+    assert!(
+        !fr.contains("class=\"notice outdated\""),
+        "up to date: no notice"
+    );
+    let mut record = site.stored(SEED).unwrap();
+    let made = record.translations[0].translated;
+    record.updated = Some(made + chrono::Duration::days(2));
+    record.content_hash = "updated".into();
+    site.publish(&record);
+    site.fake.advance_seconds(3600);
+    let fr = page(&site, &format!("/fr/alerts/{SEED}"));
+    let notice = fr
+        .split("<p class=\"notice outdated\" role=\"note\">")
+        .nth(1)
+        .expect(&fr);
+    let notice = notice.split("</p>").next().unwrap();
+    assert!(
+        notice.contains("La version anglaise de cette alerte a été mise à jour le 7 décembre 2026"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains(&format!(
+            r#"<a href="/alerts/{SEED}" hreflang="en" lang="en">Lire la version anglaise</a>"#
+        )),
+        "{notice}"
+    );
+    let ar = page(&site, &format!("/ar/alerts/{SEED}"));
+    assert!(ar.contains("حُدِّثت النسخة الإنجليزية من هذا التنبيه في 7 ديسمبر 2026"));
+    let en = page(&site, &format!("/alerts/{SEED}"));
+    assert!(
+        !en.contains("notice outdated"),
+        "the source is never outdated"
+    );
+}
+
+#[test]
+fn an_embargoed_source_hides_its_translations() {
+    let site = Site::from_content();
+    let mut record = site.stored(SEED).unwrap();
+    record.date = chrono::DateTime::from_timestamp(site.fake.now() / 1000 + 3600, 0).unwrap();
+    record.content_hash = "scheduled".into();
+    site.publish(&record);
+    for lang in ["fr", "ar", "ru"] {
+        let r = site.get(&format!("/{lang}/alerts/{SEED}"));
+        assert_eq!(r.status, 404, "{lang}");
+        let html = r.text();
+        assert!(
+            !html.contains("Access Partnership") && !html.contains(SEED),
+            "{lang}: {html}"
+        );
+    }
+    site.fake.advance_seconds(3601);
+    assert_eq!(
+        site.get(&format!("/fr/alerts/{SEED}")).status,
+        200,
+        "at its date"
+    );
+}
