@@ -10,6 +10,8 @@ use std::borrow::Cow;
 pub enum Route<'a> {
     Home,
     Alert(&'a str),
+    /// `/<lang>/alerts/<slug>`: an alert's translation (never English).
+    AlertIn(crate::i18n::Lang, &'a str),
     ApiAlert(&'a str),
     Preview(&'a str),
     /// A category by its name's slug (decoded: `türkiye`).
@@ -156,6 +158,7 @@ impl Route<'_> {
         match self {
             Route::Home => "/".into(),
             Route::Alert(slug) => format!("/alerts/{slug}"),
+            Route::AlertIn(lang, slug) => format!("/{}/alerts/{slug}", lang.code()),
             Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
             Route::Preview(slug) => format!("/preview/{slug}"),
             Route::Category(c) => format!("/category/{}", encode(c)),
@@ -213,6 +216,14 @@ impl Route<'_> {
 /// The path of an alert's page.
 pub fn alert_path(slug: &str) -> String {
     Route::Alert(slug).path()
+}
+
+/// The path of an alert's page in `lang` (English: `alert_path`).
+pub fn alert_path_in(lang: crate::i18n::Lang, slug: &str) -> String {
+    match lang {
+        crate::i18n::Lang::En => alert_path(slug),
+        _ => Route::AlertIn(lang, slug).path(),
+    }
 }
 
 /// The path of a category's page, from its name as editors write it.

@@ -6,6 +6,7 @@
 #[cfg(feature = "diagnostics")]
 use super::Diag;
 use super::{Route, GET, GET_POST, POST};
+use crate::i18n::Lang;
 use std::borrow::Cow;
 
 /// A path segment as a name slug: percent-decoded, and then exactly what
@@ -37,6 +38,11 @@ fn route_prefixes() -> Vec<String> {
 pub(super) const SAMPLES: &[Route<'static>] = &[
     Route::Home,
     Route::Alert("a"),
+    Route::AlertIn(Lang::Ar, "a"),
+    Route::AlertIn(Lang::Zh, "a"),
+    Route::AlertIn(Lang::Fr, "a"),
+    Route::AlertIn(Lang::Ru, "a"),
+    Route::AlertIn(Lang::Es, "a"),
     Route::ApiAlert("a"),
     Route::Preview("a"),
     Route::Category(Cow::Borrowed("c")),
@@ -106,6 +112,9 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     Some(match segments.as_slice() {
         [""] => (Route::Home, GET),
         ["alerts", s] if slug(s) => (Route::Alert(s), GET),
+        [l, "alerts", s] if slug(s) && Lang::translated(l).is_some() => {
+            (Route::AlertIn(Lang::translated(l)?, s), GET)
+        }
         ["api", "alerts", s] if slug(s) => (Route::ApiAlert(s), GET),
         ["preview", s] if slug(s) => (Route::Preview(s), GET),
         ["category", c] => (Route::Category(name(c)?), GET),
@@ -196,11 +205,20 @@ mod tests {
             "/api/whatever",
             "/assets/x.css",
             "/sitemap/old.xml",
+            "/fr/anything",
+            "/zh/alerts/",
             "/__test/x",
         ] {
             assert!(owns(path), "{path}");
         }
-        for path in ["/2019/old-name/", "/old-name", "/news/x", "/contacts"] {
+        for path in [
+            "/2019/old-name/",
+            "/old-name",
+            "/news/x",
+            "/contacts",
+            "/de/alerts/x",
+            "/en/alerts/x",
+        ] {
             assert!(!owns(path), "{path}");
         }
     }
