@@ -116,7 +116,7 @@ pub async fn feed<P: Platform>(
     };
     let items: Vec<FeedItem> = records
         .iter()
-        .map(|r| FeedItem::with_html(r, &*app.body_html(r)))
+        .map(|r| FeedItem::with_html(r, &*app.body_html(r, crate::i18n::Lang::En)))
         .collect();
     let json_path = Route::JsonFeed.path();
     let info = FeedInfo {

@@ -55,6 +55,7 @@ pub use ports::{Incoming, Level, Platform};
 pub use reply::{Reply, Response};
 pub use settings::Settings;
 
+use crate::i18n::Lang;
 use crate::routes::{self, Method, Resolved, Route};
 use crate::views::{self, Site};
 use std::cell::OnceCell;
@@ -125,13 +126,18 @@ impl<'a, P: Platform> App<'a, P> {
 
     /// An alert's body as HTML, from the isolate's cache when this version
     /// of it (its content hash) was rendered before.
-    pub fn body_html(&self, record: &crate::content::AlertRecord) -> std::rc::Rc<str> {
+    pub fn body_html(
+        &self,
+        record: &crate::content::AlertRecord,
+        lang: crate::i18n::Lang,
+    ) -> std::rc::Rc<str> {
         use cache::Cached;
-        let render = || std::rc::Rc::<str>::from(crate::markdown::render(&record.body).html);
+        let body = record.translation(lang).map_or(&record.body, |t| &t.body);
+        let render = || std::rc::Rc::<str>::from(crate::markdown::render(body).html);
         if record.validator().is_empty() {
             return render();
         }
-        let key = format!("body\u{0}{}", record.validator());
+        let key = format!("body\u{0}{}\u{0}{}", record.validator(), lang.code());
         let cache = self.cache;
         if let Some(Cached::Text(html)) = cache.get(&key, self.now_millis()) {
             return html;
@@ -234,7 +240,12 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Sitemap => discovery::sitemap_index(self).await,
             Route::SitemapPages => Ok(discovery::sitemap_pages(self.site())),
             Route::SitemapMonth(y, m) => discovery::sitemap_month(self, y, m).await,
-            Route::Alert(slug) => pages::alert(self, slug, Visibility::Public, inm()).await,
+            Route::Alert(slug) => {
+                pages::alert(self, slug, Lang::En, Visibility::Public, inm()).await
+            }
+            Route::AlertIn(lang, slug) => {
+                pages::alert(self, slug, lang, Visibility::Public, inm()).await
+            }
             Route::Preview(slug) => pages::preview(self, slug, &query()).await,
             Route::ApiAlert(slug) => pages::api_alert(self, slug, inm()).await,
             Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(self.site()))),

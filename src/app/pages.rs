@@ -4,6 +4,7 @@
 use super::{App, AppError, Level, Platform, Query, Reply, Visibility};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::http::{cache, types};
+use crate::i18n::Lang;
 use crate::keys;
 use crate::routes::{self, Route};
 use crate::views::{self, AlertPage, Site};
@@ -101,6 +102,7 @@ async fn related<P: Platform>(
 pub async fn alert<P: Platform>(
     app: &App<'_, P>,
     slug: &str,
+    lang: Lang,
     visibility: Visibility,
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
@@ -114,6 +116,12 @@ pub async fn alert<P: Platform>(
             .ok_or(AppError::NotFound)?,
         Visibility::Public => public_alert(app, slug).await?,
     };
+    if lang != Lang::En && record.translation(lang).is_none() {
+        // A public alert not (yet) in this language: a 404 that links the
+        // versions there are, never a redirect.
+        let markup = views::missing_translation_page(site, &record, lang);
+        return Ok(Reply::html(404, markup).cache(cache::NO_STORE));
+    }
     let related = related(app, &record).await?;
     // What of the related entries the page shows, in one string.
     let mut related_key = String::new();
@@ -134,13 +142,14 @@ pub async fn alert<P: Platform>(
         record.validator(),
         &related_key,
         &notes,
+        lang.code(),
     ]);
     if visibility == Visibility::Public {
         if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::HTML) {
             return Ok(reply);
         }
     }
-    let body_html = app.body_html(&record);
+    let body_html = app.body_html(&record, lang);
     let markup = views::alert_page(
         site,
         &AlertPage {
@@ -149,6 +158,7 @@ pub async fn alert<P: Platform>(
             related: &related,
             preview: visibility == Visibility::Preview,
             now,
+            lang,
         },
     );
     let reply = Reply::html(200, markup);
@@ -174,7 +184,7 @@ pub async fn preview<P: Platform>(
     let sig = query.get("sig").map(String::as_str).unwrap_or("");
     let max_seconds = app.settings.preview_max_days.saturating_mul(86_400);
     match crate::preview::verify(secret, slug, exp, sig, app.now(), max_seconds) {
-        Ok(()) => alert(app, slug, Visibility::Preview, None).await,
+        Ok(()) => alert(app, slug, Lang::En, Visibility::Preview, None).await,
         Err(crate::preview::PreviewError::Expired) => Err(AppError::Forbidden(
             "This preview link has expired. Ask an editor for a new one.".into(),
         )),
@@ -209,7 +219,7 @@ pub async fn api_alert<P: Platform>(
     if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::JSON) {
         return Ok(reply);
     }
-    let html = app.body_html(&a).to_string();
+    let html = app.body_html(&a, Lang::En).to_string();
     let rfc = crate::dates::rfc3339;
     let body = serde_json::json!({
         "slug": a.slug,

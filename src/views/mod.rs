@@ -11,12 +11,13 @@ pub mod pages;
 pub mod search;
 pub mod subscribe;
 
-pub use alert::{alert_page, AlertPage};
+pub use alert::{alert_page, missing_translation_page, AlertPage};
 pub use listing::{listing_page, ListingPage, MonthLinks};
 pub use pages::{contact_page, message_page, privacy_page, thanks_page, ContactForm};
 
 use crate::content::ListingEntry;
 use crate::dates::{human_date, rfc3339};
+use crate::i18n::Lang;
 use crate::routes::{self, Route};
 use assets::stylesheet_file;
 use chrono::{DateTime, Utc};
@@ -61,6 +62,12 @@ pub struct Head<'a> {
     pub feed: Option<(String, String)>,
     /// The search the page shows (kept in the header's box).
     pub query: Option<&'a str>,
+    /// The page's language: its `<html lang dir>` and the strings of the
+    /// page around its content.
+    pub lang: Lang,
+    /// Every language the page exists in, itself included, with its path:
+    /// `<link rel="alternate" hreflang>` each, English as `x-default`.
+    pub alternates: Vec<(Lang, String)>,
 }
 
 impl<'a> Head<'a> {
@@ -76,6 +83,8 @@ impl<'a> Head<'a> {
             turnstile: false,
             feed: None,
             query: None,
+            lang: Lang::En,
+            alternates: Vec::new(),
         }
     }
 }
@@ -88,9 +97,13 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
         format!("{} | {}", head.title, site.name)
     };
     let canonical = head.path.map(|p| site.abs(p));
+    let t = head.lang.strings();
+    // Links to pages that exist in English only, from a page in another
+    // language, say so (`hreflang`).
+    let en = (head.lang != Lang::En).then_some("en");
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(head.lang.code()) dir=(head.lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -98,6 +111,14 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 meta name="description" content=(head.description);
                 @if head.noindex { meta name="robots" content="noindex, nofollow"; }
                 @if let Some(url) = &canonical { link rel="canonical" href=(url); }
+                @if head.alternates.len() > 1 {
+                    @for (lang, path) in &head.alternates {
+                        link rel="alternate" hreflang=(lang.code()) href=(site.abs(path));
+                        @if *lang == Lang::En {
+                            link rel="alternate" hreflang="x-default" href=(site.abs(path));
+                        }
+                    }
+                }
                 link rel="stylesheet" href=(Route::Stylesheet(&stylesheet_file()).path());
                 link rel="icon" type="image/svg+xml" href=(Route::Favicon.path());
                 link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href=(Route::Feed.path());
@@ -111,6 +132,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 meta property="og:description" content=(head.description);
                 meta property="og:type" content=(head.og_type);
                 @if let Some(url) = &canonical { meta property="og:url" content=(url); }
+                @if head.lang != Lang::En { meta property="og:locale" content=(head.lang.code()); }
                 @if let Some(img) = head.image {
                     meta property="og:image" content=(img);
                     meta name="twitter:card" content="summary_large_image";
@@ -127,34 +149,34 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 }
             }
             body {
-                a.skip href="#main" { "Skip to content" }
+                a.skip href="#main" { (t.skip) }
                 header.site-header {
                     div.wrap {
-                        a.brand href=(Route::Home.path()) { (site.name) }
-                        nav aria-label="Site" {
+                        a.brand href=(Route::Home.path()) hreflang=[en] { (site.name) }
+                        nav aria-label=(t.site_nav) {
                             ul {
-                                li { a href=(Route::Home.path()) { "Latest alerts" } }
-                                li { a href=(Route::Subscribe.path()) { "Email alerts" } }
-                                li { a href=(Route::Contact.path()) { "Contact" } }
+                                li { a href=(Route::Home.path()) hreflang=[en] { (t.latest) } }
+                                li { a href=(Route::Subscribe.path()) hreflang=[en] { (t.email_alerts) } }
+                                li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact) } }
                             }
                         }
                         form.site-search role="search" action=(Route::Search.path()) method="get" {
-                            label for="site-search-q" { "Search alerts" }
+                            label for="site-search-q" { (t.search_label) }
                             input #site-search-q type="search" name="q" value=(head.query.unwrap_or("")) maxlength="400";
-                            button type="submit" { "Search" }
+                            button type="submit" { (t.search_button) }
                         }
                     }
                 }
                 main #main.wrap { (main) }
                 footer.site-footer {
                     div.wrap {
-                        (subscribe::footer_form())
+                        (subscribe::footer_form(t))
                         p { "© " (site.name) }
                         ul {
-                            li { a href=(Route::Feed.path()) { "Atom feed" } }
-                            li { a href=(Route::JsonFeed.path()) { "JSON Feed" } }
-                            li { a href=(Route::Privacy.path()) { "Privacy" } }
-                            li { a href=(Route::Contact.path()) { "Contact us" } }
+                            li { a href=(Route::Feed.path()) hreflang=[en] { (t.atom_feed) } }
+                            li { a href=(Route::JsonFeed.path()) hreflang=[en] { (t.json_feed) } }
+                            li { a href=(Route::Privacy.path()) hreflang=[en] { (t.privacy) } }
+                            li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact_us) } }
                         }
                     }
                 }

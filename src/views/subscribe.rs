@@ -154,13 +154,13 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
 /// frequency, consent) with it filled in. A POST (`prefill`), so the
 /// address stays out of URLs and logs; it keeps nothing and sends nothing,
 /// and works the same with Turnstile on.
-pub fn footer_form() -> Markup {
+pub fn footer_form(t: &crate::i18n::Strings) -> Markup {
     html! {
         form.footer-subscribe method="post" action=(Route::Subscribe.path()) {
             input type="hidden" name="prefill" value="1";
-            label for="footer-email" { "Get alerts by email" }
+            label for="footer-email" { (t.footer_subscribe) }
             input #footer-email type="email" name="email" autocomplete="email" required;
-            button type="submit" { "Continue" }
+            button type="submit" { (t.footer_continue) }
         }
     }
 }

@@ -132,7 +132,7 @@ pub fn alert_content<P: Platform>(
     update: Option<Change>,
     test: bool,
 ) -> Content {
-    let html = message::absolute_links(&app.body_html(&record), app.site());
+    let html = message::absolute_links(&app.body_html(&record, crate::i18n::Lang::En), app.site());
     let text = crate::markdown::plain_text(&record.body).replace('\n', "\n\n");
     let topics = crate::mail::topics::of_alert(record.category.as_deref(), &record.tags);
     Content::Alert {
