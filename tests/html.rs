@@ -43,6 +43,24 @@ fn pages_are_valid_html() {
             "short-alert.html",
             "/alerts/australia-social-media-ban-for-under-16s",
         ),
+        // Right to left and CJK (issue 24), and a translation that
+        // doesn't exist (a 404 linking the versions that do).
+        (
+            "alert-ar.html",
+            "/ar/alerts/oewg-collective-call-against-barring-organisations",
+        ),
+        (
+            "alert-zh.html",
+            "/zh/alerts/oewg-collective-call-against-barring-organisations",
+        ),
+        (
+            "alert-fr.html",
+            "/fr/alerts/oewg-collective-call-against-barring-organisations",
+        ),
+        (
+            "missing-translation.html",
+            "/ru/alerts/oewg-collective-call-against-barring-organisations",
+        ),
         ("category.html", "/category/opinion"),
         ("tag.html", "/tag/cybersecurity"),
         ("archive.html", "/archive/2024/11"),
@@ -61,7 +79,11 @@ fn pages_are_valid_html() {
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);
-        let expected = if name == "not-found.html" { 404 } else { 200 };
+        let expected = if name == "not-found.html" || name == "missing-translation.html" {
+            404
+        } else {
+            200
+        };
         assert_eq!(r.status, expected, "{path}");
         save(name, r.body);
     }

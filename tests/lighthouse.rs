@@ -21,6 +21,9 @@ fn pages_score_well_in_lighthouse() {
     for path in [
         "/",
         "/alerts/oewg-collective-call-against-barring-organisations",
+        // Right to left and CJK (issue 24).
+        "/ar/alerts/oewg-collective-call-against-barring-organisations",
+        "/zh/alerts/oewg-collective-call-against-barring-organisations",
         "/contact",
         "/subscribe",
         "/archive/2024/11",

@@ -4,6 +4,7 @@
 
 use access_alerts::content::{Contact, ListingEntry};
 use access_alerts::form::{validate, Inquiry};
+use access_alerts::i18n::Lang;
 use access_alerts::markdown;
 use access_alerts::views::{self, AlertPage, ContactForm, ListingPage, Site};
 use publisher::load;
@@ -39,18 +40,26 @@ fn every_alert_page() {
         } else {
             a.related.clone()
         };
-        let body = markdown::render(&a.body).html;
-        let page = views::alert_page(
-            &site(),
-            &AlertPage {
-                alert: a,
-                body_html: &body,
-                related: &related,
-                preview: false,
-                now: chrono::DateTime::<chrono::Utc>::MAX_UTC,
-            },
-        );
-        insta::assert_snapshot!(format!("alert-{}", a.slug), readable(page.into_string()));
+        // Each version: English, then its translations (`alert-<slug>.<lang>`).
+        for lang in a.languages() {
+            let body = markdown::render(a.translation(lang).map_or(&a.body, |t| &t.body)).html;
+            let page = views::alert_page(
+                &site(),
+                &AlertPage {
+                    alert: a,
+                    body_html: &body,
+                    related: &related,
+                    preview: false,
+                    now: chrono::DateTime::<chrono::Utc>::MAX_UTC,
+                    lang,
+                },
+            );
+            let name = match lang {
+                Lang::En => format!("alert-{}", a.slug),
+                _ => format!("alert-{}.{}", a.slug, lang.code()),
+            };
+            insta::assert_snapshot!(name, readable(page.into_string()));
+        }
     }
 }
 
@@ -97,6 +106,7 @@ fn alert_page_with_change_notes() {
                 related: &[],
                 preview: false,
                 now,
+                lang: Lang::En,
             },
         )
         .into_string()

@@ -19,6 +19,7 @@ mod delivery;
 mod fanout;
 mod hardening;
 mod hooks;
+mod languages;
 mod listings;
 mod malformed;
 mod pages;
