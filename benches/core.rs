@@ -40,6 +40,7 @@ fn metadata(i: usize) -> ListingMeta {
         category: Some("Opinion".into()),
         tags: vec!["Cybersecurity".into(), "United Nations".into()],
         summary: "Ahead of this week’s meeting of the UN’s Open-Ended Working Group (OEWG) on cybersecurity, more than 30 non-governmental entities have been denied participation.".into(),
+        texts: vec![],
     }
 }
 
@@ -67,6 +68,12 @@ fn listing_page_from_1000_entries(bencher: Bencher) {
             paged: false,
             feed: None,
             months: None,
+            lang: access_alerts::i18n::Lang::En,
+            // As the Worker's: the page in each of the six languages.
+            alternates: access_alerts::i18n::Lang::ALL
+                .iter()
+                .map(|l| (*l, access_alerts::routes::Route::Home.in_lang(*l).path()))
+                .collect(),
         };
         views::listing_page(&site, &page).into_string().len()
     });
@@ -97,6 +104,7 @@ fn feed_of_20_alerts(bencher: Bencher) {
         json_path: "/feed.json",
         now: chrono::DateTime::from_timestamp(1_732_000_000, 0).unwrap(),
         hubs: &[],
+        lang: access_alerts::i18n::Lang::En,
     };
     bencher.bench(|| {
         let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();

@@ -177,14 +177,23 @@ impl AlertRecord {
                 category: self.category.clone(),
                 tags: self.tags.clone(),
                 summary: truncate_words(&self.summary, SUMMARY_MAX_CHARS),
+                texts: self
+                    .translations
+                    .iter()
+                    .map(|t| EntryText {
+                        lang: t.lang,
+                        title: t.title.clone(),
+                        summary: truncate_words(&t.summary, SUMMARY_MAX_CHARS),
+                    })
+                    .collect(),
             },
         }
     }
 }
 
-/// What a listing needs of one alert, stored as the metadata of each of its
-/// index keys, so a listing page is one `list()` with no `get` per item.
-/// Field names are short because KV metadata is capped at 1,024 bytes.
+/// What a listing needs of one alert: one line of a listing's chunk
+/// (`crate::listing`), and as JSON an alert's related entries (short field
+/// names, since every record carries a few).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingMeta {
     #[serde(rename = "t")]
@@ -204,6 +213,28 @@ pub struct ListingMeta {
     pub tags: Vec<String>,
     #[serde(rename = "s")]
     pub summary: String,
+    /// Its title and summary in each language it is translated into (UN
+    /// order): listings in a language show them, feeds in it hold them.
+    #[serde(rename = "l", default, skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<EntryText>,
+}
+
+/// An alert's title and summary in one of its translations' languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryText {
+    #[serde(rename = "l")]
+    pub lang: crate::i18n::Lang,
+    #[serde(rename = "t")]
+    pub title: String,
+    #[serde(rename = "s")]
+    pub summary: String,
+}
+
+impl ListingMeta {
+    /// Its title and summary in `lang`, if it is translated into it.
+    pub fn text(&self, lang: crate::i18n::Lang) -> Option<&EntryText> {
+        self.texts.iter().find(|t| t.lang == lang)
+    }
 }
 
 /// A listing entry: the slug (from the key) and its metadata. Stored (in
@@ -232,6 +263,8 @@ struct FlatEntry {
     tags: Vec<String>,
     #[serde(rename = "s")]
     summary: String,
+    #[serde(rename = "l", default, skip_serializing_if = "Vec::is_empty")]
+    texts: Vec<EntryText>,
 }
 
 impl From<FlatEntry> for ListingEntry {
@@ -248,6 +281,7 @@ impl From<FlatEntry> for ListingEntry {
                 category: f.category,
                 tags: f.tags,
                 summary: f.summary,
+                texts: f.texts,
             },
         }
     }
@@ -264,6 +298,7 @@ impl From<ListingEntry> for FlatEntry {
             category: m.category,
             tags: m.tags,
             summary: m.summary,
+            texts: m.texts,
         }
     }
 }
@@ -341,10 +376,23 @@ mod tests {
             category: None,
             tags: vec![],
             summary: "S".into(),
+            texts: vec![],
         };
         assert_eq!(
             serde_json::to_string(&m).unwrap(),
             r#"{"t":"T","d":1,"s":"S"}"#
+        );
+        let fr = ListingMeta {
+            texts: vec![EntryText {
+                lang: crate::i18n::Lang::Fr,
+                title: "Titre".into(),
+                summary: "R".into(),
+            }],
+            ..m
+        };
+        assert_eq!(
+            serde_json::to_string(&fr).unwrap(),
+            r#"{"t":"T","d":1,"s":"S","l":[{"l":"fr","t":"Titre","s":"R"}]}"#
         );
     }
 

@@ -7,9 +7,10 @@
 //! naming one chunk per month with alerts, newest month first:
 //! `yyyy-mm\t<entries>\t<hash>` per line. A chunk, `ls:<id>:<yyyy-mm>:<hash>`,
 //! holds the month's entries newest first (ties by slug), one per line:
-//! `<date>\t<slug>\t<hash>\t<updated>\t<category>\t<title>\t<summary>[\t<tag>]...`
-//! (dates in unix seconds, an empty field for no update or category; tabs
-//! and line breaks in the text fields written as spaces): split, not
+//! `<date>\t<slug>\t<hash>\t<updated>\t<category>\t<title>\t<summary>[\t<tag>]...[\t<lang>␟<title>␟<summary>]...`
+//! (dates in unix seconds, an empty field for no update or category; a
+//! translation's field joined by U+001F; tabs, line breaks and U+001F in
+//! the text fields written as spaces): split, not
 //! parsed, so that a page reads only its own lines, and no JSON
 //! deserializer for it in the wasm. A chunk's key names its
 //! content, so it never changes once written: it is read with a long
@@ -27,7 +28,8 @@
 //! (`Position`: a date and a slug), not by offset, so a reader paging while
 //! an alert is published neither skips nor repeats one.
 
-use crate::content::{ListingEntry, ListingMeta};
+use crate::content::{EntryText, ListingEntry, ListingMeta};
+use crate::i18n::Lang;
 
 /// The prefix of every listing key.
 pub const PREFIX: &str = "ls:";
@@ -52,6 +54,8 @@ pub enum Listing {
     Category(String),
     /// A tag, by its slug.
     Tag(String),
+    /// The alerts translated into a language (its feeds).
+    Lang(Lang),
 }
 
 impl Listing {
@@ -60,6 +64,7 @@ impl Listing {
             Listing::All => "all".into(),
             Listing::Category(s) => format!("cat:{s}"),
             Listing::Tag(s) => format!("tag:{s}"),
+            Listing::Lang(l) => format!("lang:{}", l.code()),
         }
     }
 
@@ -215,20 +220,39 @@ fn meta(date: i64, rest: &str) -> Option<ListingMeta> {
         .map(str::to_string);
     let title = f.next()?.to_string();
     let summary = f.next()?.to_string();
+    let (mut tags, mut texts) = (Vec::new(), Vec::new());
+    for field in f {
+        match field.split_once(TEXT_SEP) {
+            None => tags.push(field.to_string()),
+            Some((code, rest)) => {
+                let (title, summary) = rest.split_once(TEXT_SEP)?;
+                texts.push(EntryText {
+                    lang: Lang::translated(code)?,
+                    title: title.to_string(),
+                    summary: summary.to_string(),
+                });
+            }
+        }
+    }
     Some(ListingMeta {
         title,
         date,
         hash,
         updated,
         category,
-        tags: f.map(str::to_string).collect(),
+        tags,
         summary,
+        texts,
     })
 }
 
+/// Separates a translation's language, title and summary within its field
+/// of a chunk line (a field without it is a tag).
+const TEXT_SEP: char = '\u{1f}';
+
 /// One chunk line for an entry.
 pub fn chunk_line(e: &ListingEntry) -> String {
-    let clean = |t: &str| t.replace(['\t', '\n', '\r'], " ");
+    let clean = |t: &str| t.replace(['\t', '\n', '\r', TEXT_SEP], " ");
     let m = &e.meta;
     let mut line = format!(
         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -243,6 +267,13 @@ pub fn chunk_line(e: &ListingEntry) -> String {
     for tag in &m.tags {
         line.push('\t');
         line.push_str(&clean(tag));
+    }
+    for t in &m.texts {
+        let (title, summary) = (clean(&t.title), clean(&t.summary));
+        line.push_str(&format!(
+            "\t{}{TEXT_SEP}{title}{TEXT_SEP}{summary}",
+            t.lang.code()
+        ));
     }
     line.push('\n');
     line
@@ -391,6 +422,7 @@ mod tests {
                 category: Some(if date % 2 == 0 { "Even" } else { "Odd" }.into()),
                 tags: vec![],
                 summary: String::new(),
+                texts: vec![],
             },
         }
     }
@@ -424,6 +456,37 @@ mod tests {
         let mut c = Collector::new(5, 100, None);
         c.feed("k", &chunk_line(&e), true);
         assert_eq!(c.entries, [e]);
+    }
+
+    #[test]
+    fn a_line_keeps_its_translations_apart_from_its_tags() {
+        let mut e = entry("a", 20);
+        e.meta.tags = vec!["Cybersecurity".into()];
+        e.meta.texts = vec![
+            EntryText {
+                lang: Lang::Ar,
+                title: "عنوان".into(),
+                summary: "ملخص\u{1f}".into(),
+            },
+            EntryText {
+                lang: Lang::Fr,
+                title: "Titre".into(),
+                summary: "Résumé".into(),
+            },
+        ];
+        let mut c = Collector::new(5, 100, None);
+        c.feed("k", &chunk_line(&e), true);
+        e.meta.texts[0].summary = "ملخص ".into();
+        assert_eq!(c.entries, [e.clone()]);
+        assert_eq!(c.entries[0].meta.text(Lang::Fr).unwrap().title, "Titre");
+        assert!(c.entries[0].meta.text(Lang::Zh).is_none());
+        // A translation field in a language the site doesn't know is a
+        // broken line (logged), not a tag.
+        let odd = chunk_line(&e).replace("fr\u{1f}", "de\u{1f}");
+        let mut c = Collector::new(5, 100, None);
+        c.feed("k", &odd, true);
+        assert!(c.entries.is_empty());
+        assert_eq!(c.broken, ["k line 1"]);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! publisher, like the search index: one index per listing and one chunk
 //! per month of it. Publishing one alert changes the chunks of its month in
 //! the listings it is in (every alert, its category, each of its tags) and
-//! those listings' indexes: 2 × (2 + tags) keys, whatever the archive's
-//! size, and a month's chunk holds that month's alerts only.
+//! those listings' indexes: 2 × (2 + tags + translations) keys, whatever
+//! the archive's size, and a month's chunk holds that month's alerts only.
+//! A language's listing (`Listing::Lang`) holds the alerts translated into
+//! it: its feeds read it.
 
 use crate::content::{AlertRecord, ListingEntry};
 use crate::derived::part_hash;
@@ -25,6 +27,7 @@ pub fn build<'a>(records: impl IntoIterator<Item = &'a AlertRecord>) -> BTreeMap
         );
         let tags: BTreeSet<String> = r.tags.iter().map(|t| keys::name_slug(t)).collect();
         of.extend(tags.into_iter().map(Listing::Tag));
+        of.extend(r.translations.iter().map(|t| Listing::Lang(t.lang)));
         for listing in of {
             listings
                 .entry(listing)
@@ -104,6 +107,32 @@ mod tests {
         // 1 all + 1 category + 2 tags, an index each, and a chunk per
         // month of each: all 2, category 2, Mexico 2, Telecoms 1.
         assert_eq!(parts.len(), 4 + 2 + 2 + 2 + 1);
+    }
+
+    #[test]
+    fn a_translated_alert_is_also_in_its_languages_listings() {
+        let mut a = record("a", 10, 3, &[]);
+        let b = record("b", 10, 4, &[]);
+        a.translations = vec![crate::i18n::Translation {
+            lang: crate::i18n::Lang::Fr,
+            title: "Titre".into(),
+            summary: "Résumé.".into(),
+            contact_note: None,
+            image_alt: None,
+            translated: a.date,
+            body: "Texte.".into(),
+        }];
+        let parts = build([&a, &b]);
+        let fr = &parts["ls:lang:fr"];
+        let refs: Vec<_> = index_lines(fr).collect();
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].entries, 1, "only the translated alert");
+        let chunk =
+            &parts[&Listing::Lang(crate::i18n::Lang::Fr).chunk_key("2024-10", refs[0].hash)];
+        assert!(chunk.contains("\tfr\u{1f}Titre\u{1f}Résumé."), "{chunk:?}");
+        assert!(!parts.contains_key("ls:lang:ar"));
+        // Its lines in every listing carry the translation.
+        assert!(parts["ls:all"].contains("fr\u{1f}Titre"));
     }
 
     #[test]
