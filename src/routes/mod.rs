@@ -12,7 +12,9 @@ mod table;
 
 #[cfg(feature = "diagnostics")]
 pub use route::Diag;
-pub use route::{alert_path, alert_path_in, category_path, tag_path, Route};
+pub use route::{
+    alert_path, alert_path_in, category_path, category_path_in, tag_path, tag_path_in, Route,
+};
 pub use table::owns;
 
 /// The request methods the site distinguishes.

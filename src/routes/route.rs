@@ -12,6 +12,16 @@ pub enum Route<'a> {
     Alert(&'a str),
     /// `/<lang>/alerts/<slug>`: an alert's translation (never English).
     AlertIn(crate::i18n::Lang, &'a str),
+    /// `/<lang>/`, `/<lang>/category/<c>`, `/<lang>/tag/<t>`,
+    /// `/<lang>/archive/<yyyy>/<mm>`: a listing in a language (never
+    /// English), its translations and the other alerts in English.
+    HomeIn(crate::i18n::Lang),
+    CategoryIn(crate::i18n::Lang, Cow<'a, str>),
+    TagIn(crate::i18n::Lang, Cow<'a, str>),
+    ArchiveIn(crate::i18n::Lang, i32, u32),
+    /// `/<lang>/feed.xml`, `/<lang>/feed.json`: a language's translations.
+    FeedIn(crate::i18n::Lang),
+    JsonFeedIn(crate::i18n::Lang),
     ApiAlert(&'a str),
     Preview(&'a str),
     /// A category by its name's slug (decoded: `türkiye`).
@@ -144,6 +154,12 @@ impl Route<'_> {
                 | Route::Archive(..)
                 | Route::Feed
                 | Route::JsonFeed
+                | Route::HomeIn(_)
+                | Route::CategoryIn(..)
+                | Route::TagIn(..)
+                | Route::ArchiveIn(..)
+                | Route::FeedIn(_)
+                | Route::JsonFeedIn(_)
                 | Route::CategoryFeed(_)
                 | Route::Sitemap
                 | Route::SitemapPages
@@ -159,6 +175,12 @@ impl Route<'_> {
             Route::Home => "/".into(),
             Route::Alert(slug) => format!("/alerts/{slug}"),
             Route::AlertIn(lang, slug) => format!("/{}/alerts/{slug}", lang.code()),
+            Route::HomeIn(lang) => format!("/{}/", lang.code()),
+            Route::CategoryIn(lang, c) => format!("/{}/category/{}", lang.code(), encode(c)),
+            Route::TagIn(lang, t) => format!("/{}/tag/{}", lang.code(), encode(t)),
+            Route::ArchiveIn(lang, y, m) => format!("/{}/archive/{y:04}/{m:02}", lang.code()),
+            Route::FeedIn(lang) => format!("/{}/feed.xml", lang.code()),
+            Route::JsonFeedIn(lang) => format!("/{}/feed.json", lang.code()),
             Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
             Route::Preview(slug) => format!("/preview/{slug}"),
             Route::Category(c) => format!("/category/{}", encode(c)),
@@ -213,6 +235,27 @@ impl Route<'_> {
     }
 }
 
+impl<'a> Route<'a> {
+    /// This page in `lang`: a page that has a version per language (an
+    /// alert, a listing, a feed) as that version; English, and every other
+    /// page, as it is.
+    pub fn in_lang(self, lang: crate::i18n::Lang) -> Route<'a> {
+        if lang == crate::i18n::Lang::En {
+            return self;
+        }
+        match self {
+            Route::Home => Route::HomeIn(lang),
+            Route::Alert(s) => Route::AlertIn(lang, s),
+            Route::Category(c) => Route::CategoryIn(lang, c),
+            Route::Tag(t) => Route::TagIn(lang, t),
+            Route::Archive(y, m) => Route::ArchiveIn(lang, y, m),
+            Route::Feed => Route::FeedIn(lang),
+            Route::JsonFeed => Route::JsonFeedIn(lang),
+            other => other,
+        }
+    }
+}
+
 /// The path of an alert's page.
 pub fn alert_path(slug: &str) -> String {
     Route::Alert(slug).path()
@@ -220,20 +263,31 @@ pub fn alert_path(slug: &str) -> String {
 
 /// The path of an alert's page in `lang` (English: `alert_path`).
 pub fn alert_path_in(lang: crate::i18n::Lang, slug: &str) -> String {
-    match lang {
-        crate::i18n::Lang::En => alert_path(slug),
-        _ => Route::AlertIn(lang, slug).path(),
-    }
+    Route::Alert(slug).in_lang(lang).path()
 }
 
 /// The path of a category's page, from its name as editors write it.
 pub fn category_path(name: &str) -> String {
-    Route::Category(crate::keys::name_slug(name).into()).path()
+    category_path_in(crate::i18n::Lang::En, name)
+}
+
+/// The path of a category's page in `lang`.
+pub fn category_path_in(lang: crate::i18n::Lang, name: &str) -> String {
+    Route::Category(crate::keys::name_slug(name).into())
+        .in_lang(lang)
+        .path()
 }
 
 /// The path of a tag's page, from its name as editors write it.
 pub fn tag_path(name: &str) -> String {
-    Route::Tag(crate::keys::name_slug(name).into()).path()
+    tag_path_in(crate::i18n::Lang::En, name)
+}
+
+/// The path of a tag's page in `lang`.
+pub fn tag_path_in(lang: crate::i18n::Lang, name: &str) -> String {
+    Route::Tag(crate::keys::name_slug(name).into())
+        .in_lang(lang)
+        .path()
 }
 
 /// A name slug as a path segment: ASCII letters, digits and hyphens as

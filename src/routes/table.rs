@@ -43,6 +43,13 @@ pub(super) const SAMPLES: &[Route<'static>] = &[
     Route::AlertIn(Lang::Fr, "a"),
     Route::AlertIn(Lang::Ru, "a"),
     Route::AlertIn(Lang::Es, "a"),
+    Route::HomeIn(Lang::Ar),
+    Route::HomeIn(Lang::Zh),
+    Route::CategoryIn(Lang::Fr, Cow::Borrowed("c")),
+    Route::TagIn(Lang::Ru, Cow::Borrowed("t")),
+    Route::ArchiveIn(Lang::Es, 2024, 1),
+    Route::FeedIn(Lang::Ar),
+    Route::JsonFeedIn(Lang::Zh),
     Route::ApiAlert("a"),
     Route::Preview("a"),
     Route::Category(Cow::Borrowed("c")),
@@ -109,12 +116,14 @@ fn year_month(y: &str, m: &str) -> Option<(i32, u32)> {
 pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let slug = |s: &&str| crate::keys::is_valid_slug(s);
+    if let [first, rest @ ..] = segments.as_slice() {
+        if let Some(lang) = Lang::translated(first) {
+            return in_lang(lang, rest);
+        }
+    }
     Some(match segments.as_slice() {
         [""] => (Route::Home, GET),
         ["alerts", s] if slug(s) => (Route::Alert(s), GET),
-        [l, "alerts", s] if slug(s) && Lang::translated(l).is_some() => {
-            (Route::AlertIn(Lang::translated(l)?, s), GET)
-        }
         ["api", "alerts", s] if slug(s) => (Route::ApiAlert(s), GET),
         ["preview", s] if slug(s) => (Route::Preview(s), GET),
         ["category", c] => (Route::Category(name(c)?), GET),
@@ -163,6 +172,25 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["__test" | "__bench", ..] => return diag(&segments),
         _ => return None,
     })
+}
+
+/// The routes under a language's prefix (`/fr/...`): the pages that have a
+/// version per language.
+fn in_lang<'a>(lang: Lang, rest: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
+    let route = match rest {
+        [""] => Route::HomeIn(lang),
+        ["alerts", s] if crate::keys::is_valid_slug(s) => Route::AlertIn(lang, s),
+        ["category", c] => Route::CategoryIn(lang, name(c)?),
+        ["tag", t] => Route::TagIn(lang, name(t)?),
+        ["archive", y, m] => {
+            let (y, m) = year_month(y, m)?;
+            Route::ArchiveIn(lang, y, m)
+        }
+        ["feed.xml"] => Route::FeedIn(lang),
+        ["feed.json"] => Route::JsonFeedIn(lang),
+        _ => return None,
+    };
+    Some((route, GET))
 }
 
 #[cfg(feature = "diagnostics")]
