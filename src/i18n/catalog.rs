@@ -47,6 +47,24 @@ pub struct Strings {
     /// A translation that does not exist: the page's title and text.
     pub missing_title: &'static str,
     pub missing_text: &'static str,
+    /// Listings. `{}`: a category's or tag's name.
+    pub category_heading: &'static str,
+    pub tag_heading: &'static str,
+    pub filed_under: &'static str,
+    /// `{}`: a month (`month_in`).
+    pub month_heading: &'static str,
+    pub month_intro: &'static str,
+    pub no_alerts: &'static str,
+    /// The pager: back to the first page, the next page, its name.
+    pub newest: &'static str,
+    pub older: &'static str,
+    pub more_alerts: &'static str,
+    /// The archive's pager between months (its name).
+    pub months: &'static str,
+    /// `{}`: a feed's title.
+    pub subscribe_feed: &'static str,
+    /// On a listing entry that has no translation in the page's language.
+    pub only_in_english: &'static str,
 }
 
 pub(super) fn of(lang: Lang) -> &'static Strings {
@@ -89,6 +107,18 @@ static EN: Strings = Strings {
     in_english: "in English",
     missing_title: "Not available in this language",
     missing_text: "This alert has not been translated into this language. It is available in:",
+    category_heading: "Category: {}",
+    tag_heading: "Tag: {}",
+    filed_under: "Alerts filed under {}, newest first.",
+    month_heading: "Alerts of {}",
+    month_intro: "Every alert published in {}, newest first.",
+    no_alerts: "No alerts here yet.",
+    newest: "Newest",
+    older: "Older alerts",
+    more_alerts: "More alerts",
+    months: "Months",
+    subscribe_feed: "Subscribe: {}",
+    only_in_english: "Only in English",
 };
 
 static AR: Strings = Strings {
@@ -119,6 +149,18 @@ static AR: Strings = Strings {
     in_english: "بالإنجليزية",
     missing_title: "غير متاح بهذه اللغة",
     missing_text: "لم يُترجَم هذا التنبيه إلى هذه اللغة. وهو متاح باللغات التالية:",
+    category_heading: "الفئة: {}",
+    tag_heading: "الوسم: {}",
+    filed_under: "التنبيهات المصنفة تحت {}، الأحدث أولاً.",
+    month_heading: "تنبيهات {}",
+    month_intro: "جميع التنبيهات المنشورة في {}، الأحدث أولاً.",
+    no_alerts: "لا توجد تنبيهات هنا بعد.",
+    newest: "الأحدث",
+    older: "تنبيهات أقدم",
+    more_alerts: "المزيد من التنبيهات",
+    months: "الأشهر",
+    subscribe_feed: "اشترك: {}",
+    only_in_english: "متاح بالإنجليزية فقط",
 };
 
 static ZH: Strings = Strings {
@@ -149,6 +191,18 @@ static ZH: Strings = Strings {
     in_english: "英文",
     missing_title: "没有此语言的版本",
     missing_text: "本快讯尚未译成此语言。可阅读以下语言版本：",
+    category_heading: "分类：{}",
+    tag_heading: "标签：{}",
+    filed_under: "归入{}的快讯，按时间从新到旧排列。",
+    month_heading: "{}的快讯",
+    month_intro: "{}发布的全部快讯，按时间从新到旧排列。",
+    no_alerts: "暂无快讯。",
+    newest: "最新",
+    older: "较早的快讯",
+    more_alerts: "更多快讯",
+    months: "月份",
+    subscribe_feed: "订阅：{}",
+    only_in_english: "仅有英文版",
 };
 
 static FR: Strings = Strings {
@@ -179,6 +233,18 @@ static FR: Strings = Strings {
     in_english: "en anglais",
     missing_title: "Non disponible dans cette langue",
     missing_text: "Cette alerte n’a pas été traduite dans cette langue. Elle est disponible en :",
+    category_heading: "Catégorie : {}",
+    tag_heading: "Mot-clé : {}",
+    filed_under: "Alertes classées sous {}, des plus récentes aux plus anciennes.",
+    month_heading: "Alertes de {}",
+    month_intro: "Toutes les alertes publiées en {}, des plus récentes aux plus anciennes.",
+    no_alerts: "Aucune alerte pour l’instant.",
+    newest: "Les plus récentes",
+    older: "Alertes plus anciennes",
+    more_alerts: "Plus d’alertes",
+    months: "Mois",
+    subscribe_feed: "S’abonner : {}",
+    only_in_english: "Uniquement en anglais",
 };
 
 static RU: Strings = Strings {
@@ -209,6 +275,18 @@ static RU: Strings = Strings {
     in_english: "на английском",
     missing_title: "Недоступно на этом языке",
     missing_text: "Это оповещение не переведено на этот язык. Оно доступно на следующих языках:",
+    category_heading: "Категория: {}",
+    tag_heading: "Тег: {}",
+    filed_under: "Оповещения по теме «{}», сначала новые.",
+    month_heading: "Оповещения за {}",
+    month_intro: "Все оповещения за {}, сначала новые.",
+    no_alerts: "Оповещений пока нет.",
+    newest: "Новые",
+    older: "Более ранние оповещения",
+    more_alerts: "Ещё оповещения",
+    months: "Месяцы",
+    subscribe_feed: "Подписаться: {}",
+    only_in_english: "Только на английском",
 };
 
 static ES: Strings = Strings {
@@ -239,6 +317,18 @@ static ES: Strings = Strings {
     in_english: "en inglés",
     missing_title: "No disponible en este idioma",
     missing_text: "Esta alerta no se ha traducido a este idioma. Está disponible en:",
+    category_heading: "Categoría: {}",
+    tag_heading: "Etiqueta: {}",
+    filed_under: "Alertas clasificadas en {}, de la más reciente a la más antigua.",
+    month_heading: "Alertas de {}",
+    month_intro: "Todas las alertas publicadas en {}, de la más reciente a la más antigua.",
+    no_alerts: "Todavía no hay alertas.",
+    newest: "Más recientes",
+    older: "Alertas anteriores",
+    more_alerts: "Más alertas",
+    months: "Meses",
+    subscribe_feed: "Suscribirse: {}",
+    only_in_english: "Solo en inglés",
 };
 
 #[cfg(test)]

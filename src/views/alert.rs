@@ -1,6 +1,6 @@
 //! The article page: `/alerts/<slug>` and previews.
 
-use super::{card, dateline, layout, CardLevel, Head, Site};
+use super::{card, dateline_in, layout, switcher, CardLevel, Head, Site};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::dates::{human_date, rfc3339, YearMonth};
 use crate::i18n::{date_in, fill, month_in, Lang};
@@ -110,7 +110,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             header {
                 h1 { (x.title) }
                 (dateline_in(lang, a.date, &a.category))
-                p.archive-link { a href=(Route::Archive(month.year, month.month).path()) hreflang=[en] { (fill(t.more_from, &month_in(lang, month.year, month.month))) } }
+                p.archive-link { a href=(Route::Archive(month.year, month.month).in_lang(lang).path()) { (fill(t.more_from, &month_in(lang, month.year, month.month))) } }
                 (updates(a, page.now, lang))
                 @if versions.len() > 1 && !page.preview {
                     (switcher(&versions, lang, t))
@@ -129,7 +129,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             @if !a.tags.is_empty() {
                 ul.tags aria-label=(t.tags) {
                     @for tag in &a.tags {
-                        li { a href=(routes::tag_path(tag)) hreflang=[en] lang=[en] { (tag) } }
+                        li { a href=(routes::tag_path_in(lang, tag)) lang=[en] { (tag) } }
                     }
                 }
             }
@@ -151,8 +151,8 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
         @if !page.related.is_empty() {
             section.related aria-labelledby="related-heading" {
                 h2 #related-heading { (t.related) }
-                div.cards lang=[en] {
-                    @for r in page.related { (card(r, CardLevel::H3)) }
+                div.cards {
+                    @for r in page.related { (card(r, CardLevel::H3, lang)) }
                 }
             }
         }
@@ -185,48 +185,11 @@ pub fn missing_translation_page(site: &Site, a: &AlertRecord, lang: Lang) -> Mar
     layout(site, &head, main)
 }
 
-/// The language switcher: every version of the alert, each named in its
-/// own language (`lang`), the page's own marked as current.
-fn switcher(versions: &[(Lang, String)], lang: Lang, t: &crate::i18n::Strings) -> Markup {
-    html! {
-        nav.languages aria-label=(t.languages) {
-            ul {
-                @for (l, path) in versions {
-                    li {
-                        @if *l == lang {
-                            a href=(path) aria-current="page" lang=(l.code()) { (l.autonym()) }
-                        } @else {
-                            a href=(path) hreflang=(l.code()) lang=(l.code()) { (l.autonym()) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Text that stays in English: marked `lang="en"` on a translated page
 /// (`en` is `Some("en")` there), as it is on an English one.
 fn kept_english(en: Option<&str>, text: &str) -> Markup {
     html! {
         @if let Some(en) = en { span lang=(en) { (text) } } @else { (text) }
-    }
-}
-
-/// The date and category line, its date in the page's language (the
-/// category's name stays as editors wrote it, in English).
-fn dateline_in(lang: Lang, date: DateTime<Utc>, category: &Option<String>) -> Markup {
-    if lang == Lang::En {
-        return dateline(date, category);
-    }
-    html! {
-        p.dateline {
-            time datetime=(rfc3339(date)) { (date_in(lang, date)) }
-            @if let Some(c) = category {
-                " " span.sep aria-hidden="true" { "·" } " "
-                a.category href=(routes::category_path(c)) hreflang="en" lang="en" { (c) }
-            }
-        }
     }
 }
 

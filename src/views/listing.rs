@@ -1,8 +1,9 @@
 //! Listing pages: home, categories, tags, month archives.
 
-use super::{card, layout, CardLevel, Head, Site};
+use super::{card, layout, switcher, CardLevel, Head, Site};
 use crate::content::ListingEntry;
-use crate::dates::{month_name, YearMonth};
+use crate::dates::YearMonth;
+use crate::i18n::{month_in, Lang};
 use crate::routes::Route;
 use maud::{html, Markup};
 
@@ -20,6 +21,11 @@ pub struct ListingPage<'a> {
     pub feed: Option<(String, String)>,
     /// On a month's archive: the newer and older months that have alerts.
     pub months: Option<MonthLinks>,
+    /// The page's language, and the page in every language (all six: a
+    /// listing in a language shows the alerts not translated into it in
+    /// English).
+    pub lang: Lang,
+    pub alternates: Vec<(Lang, String)>,
 }
 
 /// The newer and older months of an archive page that have alerts.
@@ -30,32 +36,46 @@ pub struct MonthLinks {
 }
 
 pub fn listing_page(site: &Site, page: &ListingPage) -> Markup {
+    let lang = page.lang;
+    let t = lang.strings();
     let head = Head {
         path: Some(page.path),
         feed: page.feed.clone(),
+        lang,
+        alternates: page.alternates.clone(),
         ..Head::new(page.heading, page.intro.unwrap_or(page.heading))
     };
+    let month = |m: YearMonth| {
+        let path = Route::Archive(m.year, m.month).in_lang(lang).path();
+        (path, month_in(lang, m.year, m.month))
+    };
+    // The months' arrows point the way the page reads.
+    let (newer_arrow, older_arrow) = match lang.dir() {
+        "rtl" => ("→", "←"),
+        _ => ("←", "→"),
+    };
     let main = html! {
+        (switcher(&page.alternates, lang, t))
         h1 { (page.heading) }
         @if let Some(intro) = page.intro { p.intro { (intro) } }
         @if let Some((title, path)) = &page.feed {
-            p.feed-link { a href=(path) { "Subscribe: " (title) } }
+            p.feed-link { a href=(path) { (crate::i18n::fill(t.subscribe_feed, title)) } }
         }
         @if page.entries.is_empty() {
-            p { "No alerts here yet." }
+            p { (t.no_alerts) }
         } @else {
-            div.cards { @for e in page.entries { (card(e, CardLevel::H2)) } }
+            div.cards { @for e in page.entries { (card(e, CardLevel::H2, lang)) } }
         }
         @if let Some(MonthLinks { newer, older }) = page.months {
-            nav.pager aria-label="Months" {
-                @if let Some(m) = newer { a href=(Route::Archive(m.year, m.month).path()) { "← " (month_name(m.year, m.month)) } }
-                @if let Some(m) = older { a href=(Route::Archive(m.year, m.month).path()) { (month_name(m.year, m.month)) " →" } }
+            nav.pager aria-label=(t.months) {
+                @if let Some((path, name)) = newer.map(month) { a href=(path) { (newer_arrow) " " (name) } }
+                @if let Some((path, name)) = older.map(month) { a href=(path) { (name) " " (older_arrow) } }
             }
         }
         @if page.older.is_some() || page.paged {
-            nav.pager aria-label="More alerts" {
-                @if page.paged { a href=(page.path) { "Newest" } }
-                @if let Some(older) = &page.older { a rel="next" href=(older) { "Older alerts" } }
+            nav.pager aria-label=(t.more_alerts) {
+                @if page.paged { a href=(page.path) { (t.newest) } }
+                @if let Some(older) = &page.older { a rel="next" href=(older) { (t.older) } }
             }
         }
     };

@@ -17,7 +17,7 @@ pub use pages::{contact_page, message_page, privacy_page, thanks_page, ContactFo
 
 use crate::content::ListingEntry;
 use crate::dates::{human_date, rfc3339};
-use crate::i18n::Lang;
+use crate::i18n::{date_in, Lang};
 use crate::routes::{self, Route};
 use assets::stylesheet_file;
 use chrono::{DateTime, Utc};
@@ -101,6 +101,15 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
     // Links to pages that exist in English only, from a page in another
     // language, say so (`hreflang`).
     let en = (head.lang != Lang::En).then_some("en");
+    let home = Route::Home.in_lang(head.lang).path();
+    let (atom, json) = (
+        Route::Feed.in_lang(head.lang).path(),
+        Route::JsonFeed.in_lang(head.lang).path(),
+    );
+    let feed_name = match head.lang {
+        Lang::En => site.name.clone(),
+        l => format!("{} ({})", site.name, l.autonym()),
+    };
     html! {
         (DOCTYPE)
         html lang=(head.lang.code()) dir=(head.lang.dir()) {
@@ -121,8 +130,8 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 }
                 link rel="stylesheet" href=(Route::Stylesheet(&stylesheet_file()).path());
                 link rel="icon" type="image/svg+xml" href=(Route::Favicon.path());
-                link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href=(Route::Feed.path());
-                link rel="alternate" type="application/feed+json" title={ (site.name) " (JSON Feed)" } href=(Route::JsonFeed.path());
+                link rel="alternate" type="application/atom+xml" title={ (feed_name) " (Atom)" } href=(atom);
+                link rel="alternate" type="application/feed+json" title={ (feed_name) " (JSON Feed)" } href=(json);
                 @if let Some((title, path)) = &head.feed {
                     link rel="alternate" type="application/atom+xml" title=(title) href=(path);
                 }
@@ -152,10 +161,10 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 a.skip href="#main" { (t.skip) }
                 header.site-header {
                     div.wrap {
-                        a.brand href=(Route::Home.path()) hreflang=[en] { (site.name) }
+                        a.brand href=(home) { (site.name) }
                         nav aria-label=(t.site_nav) {
                             ul {
-                                li { a href=(Route::Home.path()) hreflang=[en] { (t.latest) } }
+                                li { a href=(home) { (t.latest) } }
                                 li { a href=(Route::Subscribe.path()) hreflang=[en] { (t.email_alerts) } }
                                 li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact) } }
                             }
@@ -173,8 +182,8 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                         (subscribe::footer_form(t))
                         p { "© " (site.name) }
                         ul {
-                            li { a href=(Route::Feed.path()) hreflang=[en] { (t.atom_feed) } }
-                            li { a href=(Route::JsonFeed.path()) hreflang=[en] { (t.json_feed) } }
+                            li { a href=(atom) { (t.atom_feed) } }
+                            li { a href=(json) { (t.json_feed) } }
                             li { a href=(Route::Privacy.path()) hreflang=[en] { (t.privacy) } }
                             li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact_us) } }
                         }
@@ -202,6 +211,44 @@ fn dateline(date: DateTime<Utc>, category: &Option<String>) -> Markup {
     }
 }
 
+/// The date and category line in `lang`: the date in its words, the
+/// category's page in it (the category's name stays as editors wrote it,
+/// in English).
+fn dateline_in(lang: Lang, date: DateTime<Utc>, category: &Option<String>) -> Markup {
+    if lang == Lang::En {
+        return dateline(date, category);
+    }
+    html! {
+        p.dateline {
+            time datetime=(rfc3339(date)) { (date_in(lang, date)) }
+            @if let Some(c) = category {
+                " " span.sep aria-hidden="true" { "·" } " "
+                a.category href=(routes::category_path_in(lang, c)) lang="en" { (c) }
+            }
+        }
+    }
+}
+
+/// The language switcher: every version of the page, each named in its
+/// own language (`lang`), the page's own marked as current.
+fn switcher(versions: &[(Lang, String)], lang: Lang, t: &crate::i18n::Strings) -> Markup {
+    html! {
+        nav.languages aria-label=(t.languages) {
+            ul {
+                @for (l, path) in versions {
+                    li {
+                        @if *l == lang {
+                            a href=(path) aria-current="page" lang=(l.code()) { (l.autonym()) }
+                        } @else {
+                            a href=(path) hreflang=(l.code()) lang=(l.code()) { (l.autonym()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The heading level of a card's title: under the page's `h1` (a listing)
 /// or under a section's `h2` (related articles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,14 +257,43 @@ pub enum CardLevel {
     H3,
 }
 
-/// One alert in a listing or the related block.
-pub fn card(entry: &ListingEntry, level: CardLevel) -> Markup {
-    let title = html! { a href=(routes::alert_path(&entry.slug)) { (entry.meta.title) } };
+/// One alert in a listing or the related block, on a page in `lang`: its
+/// translation's title and summary, linking to it; else, so that no reader
+/// misses an alert, the English ones (`lang="en"`), marked as such in the
+/// page's language, linking to the English page.
+pub fn card(entry: &ListingEntry, level: CardLevel, lang: Lang) -> Markup {
+    let text = entry.meta.text(lang).filter(|_| lang != Lang::En);
+    let english_only = lang != Lang::En && text.is_none();
+    let (title, summary, path) = match text {
+        Some(t) => (
+            &t.title,
+            &t.summary,
+            routes::alert_path_in(lang, &entry.slug),
+        ),
+        None => (
+            &entry.meta.title,
+            &entry.meta.summary,
+            routes::alert_path(&entry.slug),
+        ),
+    };
+    let en = english_only.then_some("en");
+    // English text on a right-to-left page reads left to right (its
+    // punctuation, its ellipsis), and the page's own words around it not.
+    let rtl = lang.dir() == "rtl";
+    let (en_dir, own_dir) = match english_only && rtl {
+        true => (Some("ltr"), Some(lang.dir())),
+        false => (None, None),
+    };
+    let title = html! { a href=(path) hreflang=[en] { (title) } };
+    let about = html! {
+        @if english_only { p.english-only { (lang.strings().only_in_english) } }
+        (dateline_in(lang, entry.date(), &entry.meta.category))
+    };
     html! {
-        article.card {
+        article.card lang=[en] dir=[en_dir] {
             @match level { CardLevel::H3 => h3 { (title) }, CardLevel::H2 => h2 { (title) } }
-            p.excerpt { (entry.meta.summary) }
-            (dateline(entry.date(), &entry.meta.category))
+            p.excerpt { (summary) }
+            @if english_only { div lang=(lang.code()) dir=[own_dir] { (about) } } @else { (about) }
         }
     }
 }
