@@ -5,6 +5,7 @@
 
 use crate::content::AlertRecord;
 use crate::dates::rfc3339;
+use crate::i18n::Lang;
 use crate::views::Site;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped};
@@ -12,10 +13,12 @@ use maud::{html, Markup, PreEscaped};
 /// The number of alerts in a feed.
 pub const FEED_SIZE: usize = 20;
 
-/// One alert in a feed, with its rendered body.
+/// One alert in a feed, with its rendered body, in the feed's language.
 pub struct FeedItem<'a> {
     pub alert: &'a AlertRecord,
     pub html: String,
+    /// English, or one of the alert's translations (`html` is its body).
+    pub lang: Lang,
 }
 
 impl<'a> FeedItem<'a> {
@@ -29,7 +32,30 @@ impl<'a> FeedItem<'a> {
         FeedItem {
             alert,
             html: html.into(),
+            lang: Lang::En,
         }
+    }
+
+    /// The item in `lang` (its translation's title, summary and URL; `html`
+    /// must be the translation's body).
+    pub fn in_lang(self, lang: Lang) -> Self {
+        FeedItem { lang, ..self }
+    }
+
+    fn title(&self) -> &str {
+        self.alert
+            .translation(self.lang)
+            .map_or(&self.alert.title, |t| &t.title)
+    }
+
+    fn summary(&self) -> &str {
+        self.alert
+            .translation(self.lang)
+            .map_or(&self.alert.summary, |t| &t.summary)
+    }
+
+    fn url(&self, site: &Site) -> String {
+        site.abs(&crate::routes::alert_path_in(self.lang, &self.alert.slug))
     }
 }
 
@@ -47,6 +73,8 @@ pub struct FeedInfo<'a> {
     pub now: DateTime<Utc>,
     /// WebSub hubs to advertise (`WEBSUB_HUBS`; may be none).
     pub hubs: &'a [String],
+    /// The feed's language (`xml:lang`, JSON Feed's `language`).
+    pub lang: Lang,
 }
 
 /// Whether XML 1.0 allows `c` in a document: not the C0 controls other than
@@ -80,7 +108,7 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         .unwrap_or_default();
     let feed: Markup = html! {
         (xml_declaration())
-        feed xmlns="http://www.w3.org/2005/Atom" {
+        feed xmlns="http://www.w3.org/2005/Atom" xml:lang=(info.lang.code()) {
             id { (site.abs(info.page_path)) }
             title { (info.title) }
             updated { (rfc3339(updated)) }
@@ -91,14 +119,14 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
             generator { "access-alerts" }
             @for item in items {
                 @let a = item.alert;
-                @let url = site.abs(&crate::routes::alert_path(&a.slug));
+                @let url = item.url(site);
                 entry {
                     id { (url) }
-                    title { (a.title) }
+                    title { (item.title()) }
                     link rel="alternate" type="text/html" href=(url) {}
                     published { (rfc3339(a.date)) }
                     updated { (rfc3339(a.modified_at(info.now))) }
-                    summary { (a.summary) }
+                    summary { (item.summary()) }
                     @if let Some(c) = &a.category {
                         category term=(crate::keys::name_slug(c)) label=(c) {}
                     }
@@ -119,15 +147,15 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         .iter()
         .map(|i| {
             let a = i.alert;
-            let url = site.abs(&crate::routes::alert_path(&a.slug));
+            let url = i.url(site);
             let mut tags = a.category.iter().cloned().collect::<Vec<_>>();
             tags.extend(a.tags.iter().cloned());
             let mut item = serde_json::json!({
                 "id": url,
                 "url": url,
-                "title": a.title,
+                "title": i.title(),
                 "content_html": i.html,
-                "summary": a.summary,
+                "summary": i.summary(),
                 "date_published": rfc3339(a.date),
                 "date_modified": rfc3339(a.modified_at(info.now)),
                 "tags": tags,
@@ -147,7 +175,7 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         "title": info.title,
         "home_page_url": site.abs(info.page_path),
         "feed_url": site.abs(info.json_path),
-        "language": "en",
+        "language": info.lang.code(),
         "authors": [{ "name": site.name, "url": site.abs("/") }],
         "items": items,
     });
@@ -165,17 +193,59 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
 pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<DateTime<Utc>>,
+    /// Every language version of the page, itself included (absolute URLs):
+    /// `xhtml:link` alternates each, English also as `x-default`. Empty
+    /// for a page in one language.
+    pub alternates: Vec<(Lang, String)>,
+}
+
+impl SitemapUrl {
+    pub fn new(loc: String, lastmod: Option<DateTime<Utc>>) -> Self {
+        SitemapUrl {
+            loc,
+            lastmod,
+            alternates: Vec::new(),
+        }
+    }
+
+    /// One `<url>` per version of a page (`versions`: each language's
+    /// absolute URL), each naming them all, as search engines ask.
+    pub fn versions(versions: &[(Lang, String)], lastmod: Option<DateTime<Utc>>) -> Vec<Self> {
+        let alternates = if versions.len() > 1 {
+            versions.to_vec()
+        } else {
+            Vec::new()
+        };
+        versions
+            .iter()
+            .map(|(_, loc)| SitemapUrl {
+                loc: loc.clone(),
+                lastmod,
+                alternates: alternates.clone(),
+            })
+            .collect()
+    }
 }
 
 /// A sitemap `urlset`.
 pub fn urlset(urls: &[SitemapUrl]) -> String {
+    let xhtml = urls
+        .iter()
+        .any(|u| !u.alternates.is_empty())
+        .then_some("http://www.w3.org/1999/xhtml");
     let doc: Markup = html! {
         (xml_declaration())
-        urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {
+        urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml=[xhtml] {
             @for u in urls {
                 url {
                     loc { (u.loc) }
                     @if let Some(m) = u.lastmod { lastmod { (rfc3339(m)) } }
+                    @for (lang, href) in &u.alternates {
+                        xhtml:link rel="alternate" hreflang=(lang.code()) href=(href) {}
+                        @if *lang == Lang::En {
+                            xhtml:link rel="alternate" hreflang="x-default" href=(href) {}
+                        }
+                    }
                 }
             }
         }
@@ -227,6 +297,7 @@ mod tests {
             json_path: "/feed.json",
             now: DateTime::from_timestamp(1_733_011_200, 0).unwrap(),
             hubs: &[],
+            lang: Lang::En,
         }
     }
 
@@ -236,6 +307,7 @@ mod tests {
         let hubs = ["https://hub.example.net/".to_string()];
         let with = FeedInfo {
             hubs: &hubs,
+            lang: Lang::En,
             ..info()
         };
         let xml = atom(&site, &with, &[]);
@@ -260,10 +332,11 @@ mod tests {
             &info(),
             &[FeedItem {
                 alert: &a,
+                lang: Lang::En,
                 html: "<p>Body & more</p>".into(),
             }],
         );
-        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">"));
         assert!(xml.contains("<title>A &amp; B &lt;c&gt;</title>"));
         assert!(xml.contains("<content type=\"html\">&lt;p&gt;Body &amp; more&lt;/p&gt;</content>"));
         assert!(xml.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://alerts.example.org/feed.xml\"></link>"));
@@ -281,6 +354,7 @@ mod tests {
             &info(),
             &[FeedItem {
                 alert: &a,
+                lang: Lang::En,
                 html: "<p>nul\u{0} and bell\u{7}</p>".into(),
             }],
         );
@@ -298,6 +372,7 @@ mod tests {
             &info(),
             &[FeedItem {
                 alert: &a,
+                lang: Lang::En,
                 html: "<p>B</p>".into(),
             }],
         ))
@@ -330,6 +405,7 @@ mod tests {
             .to_vec();
         let items = [FeedItem {
             alert: &a,
+            lang: Lang::En,
             html: String::new(),
         }];
         let xml = atom(&site, &info(), &items);
@@ -355,6 +431,7 @@ mod tests {
         a.updated = Some(at(1_732_838_400));
         let items = [FeedItem {
             alert: &a,
+            lang: Lang::En,
             html: String::new(),
         }];
         let j: serde_json::Value =
@@ -365,6 +442,7 @@ mod tests {
     #[test]
     fn sitemaps_list_urls_with_lastmod() {
         let u = urlset(&[SitemapUrl {
+            alternates: vec![],
             loc: "https://a.example.org/x?a=1&b=2".into(),
             lastmod: DateTime::from_timestamp(0, 0),
         }]);
@@ -372,11 +450,37 @@ mod tests {
             "<loc>https://a.example.org/x?a=1&amp;b=2</loc><lastmod>1970-01-01T00:00:00Z</lastmod>"
         ));
         let i = sitemap_index(&[SitemapUrl {
+            alternates: vec![],
             loc: "https://a.example.org/sitemap/2024-11.xml".into(),
             lastmod: None,
         }]);
         assert!(i.contains(
             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>"
         ));
+    }
+
+    #[test]
+    fn a_page_in_several_languages_is_a_url_each_naming_them_all() {
+        let versions = [
+            (Lang::En, "https://a.example.org/alerts/x".to_string()),
+            (Lang::Ar, "https://a.example.org/ar/alerts/x".to_string()),
+        ];
+        let urls = SitemapUrl::versions(&versions, None);
+        assert_eq!(urls.len(), 2);
+        let u = urlset(&urls);
+        assert!(
+            u.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""),
+            "{u}"
+        );
+        for (_, loc) in &versions {
+            assert!(u.contains(&format!("<url><loc>{loc}</loc>")), "{u}");
+        }
+        let ar = "<xhtml:link rel=\"alternate\" hreflang=\"ar\" href=\"https://a.example.org/ar/alerts/x\"></xhtml:link>";
+        let x = "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://a.example.org/alerts/x\"></xhtml:link>";
+        assert_eq!(u.matches(ar).count(), 2, "in both urls: {u}");
+        assert_eq!(u.matches(x).count(), 2, "{u}");
+        // One language: no alternates, no namespace.
+        let one = urlset(&SitemapUrl::versions(&versions[..1], None));
+        assert!(!one.contains("xhtml"), "{one}");
     }
 }

@@ -8,6 +8,8 @@ use super::{App, AppError, Platform, Reply};
 use crate::content::AlertRecord;
 use crate::feeds::{self, FeedInfo, FeedItem, SitemapUrl};
 use crate::http::types;
+use crate::i18n::Lang;
+use crate::keys;
 use crate::listing::{Listing, Position};
 use crate::routes::{self, Route};
 use crate::views::Site;
@@ -22,15 +24,22 @@ pub enum Format {
 }
 
 /// `/feed.xml`, `/feed.json` and `/category/<name>/feed.xml`: the 20 newest
-/// public alerts with their full text.
+/// public alerts with their full text; `/<lang>/feed.xml` and
+/// `/<lang>/feed.json`: the 20 newest translations into `lang` (its
+/// listing, `Listing::Lang`), in it.
 pub async fn feed<P: Platform>(
     app: &App<'_, P>,
+    lang: Lang,
     category: Option<&str>,
     format: Format,
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
     let site = app.site();
-    let listing = category.map_or(Listing::All, |c| Listing::Category(c.to_string()));
+    let listing = match (lang, category) {
+        (Lang::En, None) => Listing::All,
+        (Lang::En, Some(c)) => Listing::Category(c.to_string()),
+        (l, _) => Listing::Lang(l),
+    };
     let page = app
         .store
         .page(PageOf::new(listing, feeds::FEED_SIZE), app.now())
@@ -48,6 +57,11 @@ pub async fn feed<P: Platform>(
             Route::Category(c.into()).path(),
             Route::CategoryFeed(c.into()).path(),
         ),
+        _ if lang != Lang::En => (
+            format!("{} ({})", site.name, lang.autonym()),
+            Route::HomeIn(lang).path(),
+            Route::FeedIn(lang).path(),
+        ),
         _ => (site.name.clone(), Route::Home.path(), Route::Feed.path()),
     };
     // The validator comes from what the feed is made of (each alert's
@@ -64,13 +78,15 @@ pub async fn feed<P: Platform>(
         &site.name,
         format_name,
         &title,
+        lang.code(),
     ];
     // The hubs are in the body: a change of WEBSUB_HUBS is a new version.
     let hubs = &app.settings.websub_hubs;
     parts.extend(hubs.iter().map(String::as_str));
+    let json_path = Route::JsonFeed.in_lang(lang).path();
     let self_url = site.abs(match format {
         Format::Atom => &atom_path,
-        Format::Json => "/feed.json",
+        Format::Json => &json_path,
     });
     let hashed = page.entries.iter().all(|e| !e.meta.hash.is_empty());
     // An entry updated later than now has a change note still to come: the
@@ -116,9 +132,8 @@ pub async fn feed<P: Platform>(
     };
     let items: Vec<FeedItem> = records
         .iter()
-        .map(|r| FeedItem::with_html(r, &*app.body_html(r, crate::i18n::Lang::En)))
+        .map(|r| FeedItem::with_html(r, &*app.body_html(r, lang)).in_lang(lang))
         .collect();
-    let json_path = Route::JsonFeed.path();
     let info = FeedInfo {
         title: &title,
         page_path: &page_path,
@@ -126,6 +141,7 @@ pub async fn feed<P: Platform>(
         json_path: &json_path,
         now: app.now_utc(),
         hubs,
+        lang,
     };
     let body = match format {
         Format::Atom => feeds::atom(site, &info, &items),
@@ -185,33 +201,44 @@ async fn feed_records<P: Platform>(
 /// a public alert.
 pub async fn sitemap_index<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
     let site = app.site();
-    let mut parts = vec![SitemapUrl {
-        loc: site.abs(&Route::SitemapPages.path()),
-        lastmod: None,
-    }];
+    let mut parts = vec![SitemapUrl::new(site.abs(&Route::SitemapPages.path()), None)];
     // One read: the months with a public alert, newest first.
     let months = app.store.months(app.now()).await?;
-    parts.extend(months.public(app.now()).rev().map(|m| SitemapUrl {
-        loc: site.abs(&Route::SitemapMonth(m.year, m.month).path()),
-        lastmod: None,
-    }));
+    parts.extend(
+        months
+            .public(app.now())
+            .rev()
+            .map(|m| SitemapUrl::new(site.abs(&Route::SitemapMonth(m.year, m.month).path()), None)),
+    );
     Ok(Reply::new(200, types::XML, feeds::sitemap_index(&parts)))
 }
 
-/// `/sitemap/pages.xml`: the pages that are not alerts.
+/// Every language version of a page that has one per language (a listing,
+/// in all six), as absolute URLs; any other page in English alone.
+fn versions(site: &Site, route: &Route<'_>) -> Vec<(Lang, String)> {
+    let langs: &[Lang] = match route {
+        Route::Home | Route::Category(_) | Route::Tag(_) | Route::Archive(..) => &Lang::ALL,
+        _ => &[Lang::En],
+    };
+    langs
+        .iter()
+        .map(|l| (*l, site.abs(&route.clone().in_lang(*l).path())))
+        .collect()
+}
+
+/// `/sitemap/pages.xml`: the pages that are not alerts (the home page in
+/// each language).
 pub fn sitemap_pages(site: &Site) -> Reply {
     let urls: Vec<SitemapUrl> = [Route::Home, Route::Contact, Route::Privacy]
         .iter()
-        .map(|r| SitemapUrl {
-            loc: site.abs(&r.path()),
-            lastmod: None,
-        })
+        .flat_map(|r| SitemapUrl::versions(&versions(site, r), None))
         .collect();
     Reply::new(200, types::XML, feeds::urlset(&urls))
 }
 
 /// `/sitemap/<yyyy>-<mm>.xml`: a month's alerts (with `lastmod`), its
-/// archive page and the category and tag pages of its alerts.
+/// archive page and the category and tag pages of its alerts, each in every
+/// language it exists in, with its alternates.
 pub async fn sitemap_month<P: Platform>(
     app: &App<'_, P>,
     y: i32,
@@ -227,14 +254,18 @@ pub async fn sitemap_month<P: Platform>(
             .after(after);
         let page = app.store.page(of, app.now()).await?;
         for e in &page.entries {
-            urls.push(SitemapUrl {
-                loc: site.abs(&routes::alert_path(&e.slug)),
-                lastmod: e.modified_at(app.now()),
-            });
+            let mut langs = vec![Lang::En];
+            langs.extend(e.meta.texts.iter().map(|t| t.lang));
+            let alert: Vec<(Lang, String)> = langs
+                .into_iter()
+                .map(|l| (l, site.abs(&routes::alert_path_in(l, &e.slug))))
+                .collect();
+            urls.extend(SitemapUrl::versions(&alert, e.modified_at(app.now())));
+            // Categories first, then tags, each by slug.
             if let Some(c) = &e.meta.category {
-                taxonomy.insert(routes::category_path(c));
+                taxonomy.insert((false, keys::name_slug(c)));
             }
-            taxonomy.extend(e.meta.tags.iter().map(|t| routes::tag_path(t)));
+            taxonomy.extend(e.meta.tags.iter().map(|t| (true, keys::name_slug(t))));
         }
         match page.next.as_deref().and_then(Position::parse) {
             Some(next) => after = Some(next),
@@ -244,13 +275,12 @@ pub async fn sitemap_month<P: Platform>(
     if urls.is_empty() {
         return Err(AppError::NotFound);
     }
-    urls.push(SitemapUrl {
-        loc: site.abs(&Route::Archive(y, m).path()),
-        lastmod: None,
+    let taxonomy = taxonomy.into_iter().map(|(tag, slug)| match tag {
+        false => Route::Category(slug.into()),
+        true => Route::Tag(slug.into()),
     });
-    urls.extend(taxonomy.into_iter().map(|p| SitemapUrl {
-        loc: site.abs(&p),
-        lastmod: None,
-    }));
+    for route in std::iter::once(Route::Archive(y, m)).chain(taxonomy) {
+        urls.extend(SitemapUrl::versions(&versions(site, &route), None));
+    }
     Ok(Reply::new(200, types::XML, feeds::urlset(&urls)))
 }

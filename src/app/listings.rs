@@ -1,5 +1,6 @@
 //! Listing pages: home, categories, tags, month archives (with their
-//! neighbouring months), and the listing API. Each is one `Store::page`
+//! neighbouring months), in English and in each language (the same
+//! listing, its entries' translations shown), and the listing API. Each is one `Store::page`
 //! (the listing's index and its chunks: KV reads, no `list()`), plus the
 //! archive's months.
 
@@ -8,6 +9,7 @@ use super::store::{Page, PageOf};
 use super::{App, AppError, Platform, Query, Reply};
 use crate::content::ListingMeta;
 use crate::dates::{self, YearMonth};
+use crate::i18n::{fill, month_in, Lang};
 use crate::keys;
 use crate::listing::{EntryFilter, Listing};
 use crate::routes::{self, Route};
@@ -30,24 +32,45 @@ struct Spec {
     month: Option<String>,
     heading: String,
     intro: Option<String>,
-    path: String,
+    /// The page in English (`/category/x`); it is shown in `lang`.
+    route: Route<'static>,
+    lang: Lang,
     feed: Option<(String, String)>,
     months: Option<MonthLinks>,
     /// Whether an empty first page is a 404 (an unknown category, tag or month).
     empty_is_unknown: bool,
 }
 
-/// `/`: the latest alerts.
-pub async fn home<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+impl Spec {
+    fn new(listing: Listing, route: Route<'static>, lang: Lang) -> Self {
+        Spec {
+            listing,
+            month: None,
+            heading: String::new(),
+            intro: None,
+            route,
+            lang,
+            feed: None,
+            months: None,
+            empty_is_unknown: true,
+        }
+    }
+
+    fn path(&self) -> String {
+        self.route.clone().in_lang(self.lang).path()
+    }
+}
+
+/// `/`, `/<lang>/`: the latest alerts.
+pub async fn home<P: Platform>(
+    app: &App<'_, P>,
+    lang: Lang,
+    query: &Query,
+) -> Result<Reply, AppError> {
     let spec = Spec {
-        listing: Listing::All,
-        month: None,
-        heading: "Latest alerts".into(),
-        intro: None,
-        path: Route::Home.path(),
-        feed: None,
-        months: None,
+        heading: lang.strings().latest.into(),
         empty_is_unknown: false,
+        ..Spec::new(Listing::All, Route::Home, lang)
     };
     let (page, paged) = read(app, &spec, query).await?;
     Ok(render(app, spec, &page, paged))
@@ -74,21 +97,28 @@ async fn read<P: Platform>(
 }
 
 fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -> Reply {
+    let path = spec.path();
     let older = page.next.as_ref().map(|c| {
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
-        format!("{}?{q}", spec.path)
+        format!("{path}?{q}")
     });
+    let alternates = Lang::ALL
+        .iter()
+        .map(|l| (*l, spec.route.clone().in_lang(*l).path()))
+        .collect();
     let markup = views::listing_page(
         app.site(),
         &ListingPage {
             heading: &spec.heading,
             intro: spec.intro.as_deref(),
-            path: &spec.path,
+            path: &path,
             entries: &page.entries,
             older,
             paged,
             feed: spec.feed,
             months: spec.months,
+            lang: spec.lang,
+            alternates,
         },
     );
     Reply::html(200, markup)
@@ -98,26 +128,17 @@ fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -
 /// its first entry); an unknown name is a 404.
 pub async fn taxonomy<P: Platform>(
     app: &App<'_, P>,
+    lang: Lang,
     kind: Taxonomy,
     name: &str,
     query: &Query,
 ) -> Result<Reply, AppError> {
-    let (listing, path) = match kind {
-        Taxonomy::Category => (
-            Listing::Category(name.into()),
-            Route::Category(name.into()).path(),
-        ),
-        Taxonomy::Tag => (Listing::Tag(name.into()), Route::Tag(name.into()).path()),
-    };
-    let mut spec = Spec {
-        listing,
-        month: None,
-        heading: String::new(),
-        intro: None,
-        feed: None,
-        path,
-        months: None,
-        empty_is_unknown: true,
+    let owned = std::borrow::Cow::Owned(name.to_string());
+    let mut spec = match kind {
+        Taxonomy::Category => {
+            Spec::new(Listing::Category(name.into()), Route::Category(owned), lang)
+        }
+        Taxonomy::Tag => Spec::new(Listing::Tag(name.into()), Route::Tag(owned), lang),
     };
     let (page, paged) = read(app, &spec, query).await?;
     let first = page.entries.first().ok_or(AppError::NotFound)?;
@@ -131,13 +152,15 @@ pub async fn taxonomy<P: Platform>(
             .cloned(),
     }
     .unwrap_or_else(|| name.to_string());
-    let label = match kind {
-        Taxonomy::Category => "Category",
-        Taxonomy::Tag => "Tag",
+    let t = lang.strings();
+    let heading = match kind {
+        Taxonomy::Category => t.category_heading,
+        Taxonomy::Tag => t.tag_heading,
     };
-    spec.heading = format!("{label}: {display}");
-    spec.intro = Some(format!("Alerts filed under {display}, newest first."));
-    if kind == Taxonomy::Category {
+    spec.heading = fill(heading, &display);
+    spec.intro = Some(fill(t.filed_under, &display));
+    // A category's feed is in English (the languages have one feed each).
+    if kind == Taxonomy::Category && lang == Lang::En {
         spec.feed = Some((
             format!("{} ({display})", app.site().name),
             Route::CategoryFeed(name.into()).path(),
@@ -150,6 +173,7 @@ pub async fn taxonomy<P: Platform>(
 /// that have alerts. A month without public alerts is a 404.
 pub async fn archive<P: Platform>(
     app: &App<'_, P>,
+    lang: Lang,
     y: i32,
     m: u32,
     query: &Query,
@@ -164,16 +188,14 @@ pub async fn archive<P: Platform>(
         return Err(AppError::NotFound);
     }
     let (newer, older) = months.neighbours(month, app.now());
-    let name = dates::month_name(y, m);
+    let name = month_in(lang, y, m);
+    let t = lang.strings();
     let spec = Spec {
-        listing: Listing::All,
         month: Some(format!("{y:04}-{m:02}")),
-        heading: format!("Alerts of {name}"),
-        intro: Some(format!("Every alert published in {name}, newest first.")),
-        path: Route::Archive(y, m).path(),
-        feed: None,
+        heading: fill(t.month_heading, &name),
+        intro: Some(fill(t.month_intro, &name)),
         months: Some(MonthLinks { newer, older }),
-        empty_is_unknown: true,
+        ..Spec::new(Listing::All, Route::Archive(y, m), lang)
     };
     let (page, paged) = read(app, &spec, query).await?;
     Ok(render(app, spec, &page, paged))

@@ -222,20 +222,32 @@ impl<'a, P: Platform> App<'a, P> {
         let query = || query_map(req.url());
         let inm = if_none_match;
         match route {
-            Route::Home => listings::home(self, &query()).await,
+            Route::Home => listings::home(self, Lang::En, &query()).await,
+            Route::HomeIn(lang) => listings::home(self, lang, &query()).await,
             Route::Category(name) => {
-                listings::taxonomy(self, Taxonomy::Category, &name, &query()).await
+                listings::taxonomy(self, Lang::En, Taxonomy::Category, &name, &query()).await
             }
-            Route::Tag(name) => listings::taxonomy(self, Taxonomy::Tag, &name, &query()).await,
-            Route::Archive(y, m) => listings::archive(self, y, m, &query()).await,
+            Route::CategoryIn(lang, name) => {
+                listings::taxonomy(self, lang, Taxonomy::Category, &name, &query()).await
+            }
+            Route::Tag(name) => {
+                listings::taxonomy(self, Lang::En, Taxonomy::Tag, &name, &query()).await
+            }
+            Route::TagIn(lang, name) => {
+                listings::taxonomy(self, lang, Taxonomy::Tag, &name, &query()).await
+            }
+            Route::Archive(y, m) => listings::archive(self, Lang::En, y, m, &query()).await,
+            Route::ArchiveIn(lang, y, m) => listings::archive(self, lang, y, m, &query()).await,
             Route::ApiAlerts => listings::api(self, &query()).await,
             Route::Search => search::search(self, &query(), reply::Answer::Page).await,
             Route::ApiSearch => search::search(self, &query(), reply::Answer::Json).await,
             Route::OpenSearch => Ok(search::opensearch(self)),
-            Route::Feed => discovery::feed(self, None, Format::Atom, inm()).await,
-            Route::JsonFeed => discovery::feed(self, None, Format::Json, inm()).await,
+            Route::Feed => discovery::feed(self, Lang::En, None, Format::Atom, inm()).await,
+            Route::JsonFeed => discovery::feed(self, Lang::En, None, Format::Json, inm()).await,
+            Route::FeedIn(lang) => discovery::feed(self, lang, None, Format::Atom, inm()).await,
+            Route::JsonFeedIn(lang) => discovery::feed(self, lang, None, Format::Json, inm()).await,
             Route::CategoryFeed(name) => {
-                discovery::feed(self, Some(&name), Format::Atom, inm()).await
+                discovery::feed(self, Lang::En, Some(&name), Format::Atom, inm()).await
             }
             Route::Sitemap => discovery::sitemap_index(self).await,
             Route::SitemapPages => Ok(discovery::sitemap_pages(self.site())),
