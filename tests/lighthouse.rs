@@ -24,6 +24,8 @@ fn pages_score_well_in_lighthouse() {
         // Right to left and CJK (issue 24).
         "/ar/alerts/oewg-collective-call-against-barring-organisations",
         "/zh/alerts/oewg-collective-call-against-barring-organisations",
+        "/ar/",
+        "/zh/",
         "/contact",
         "/subscribe",
         "/archive/2024/11",

@@ -133,20 +133,30 @@ fn home_page() {
     let content = content();
     let mut entries: Vec<ListingEntry> = content.alerts.iter().map(|a| a.record.entry()).collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.meta.date));
-    let page = views::listing_page(
-        &site(),
-        &ListingPage {
-            heading: "Latest alerts",
-            intro: None,
-            path: "/",
-            entries: &entries,
-            older: Some("/?cursor=abc".into()),
-            paged: false,
-            feed: None,
-            months: None,
-        },
-    );
-    insta::assert_snapshot!("home", readable(page.into_string()));
+    let alternates: Vec<(Lang, String)> = Lang::ALL
+        .iter()
+        .map(|l| (*l, access_alerts::routes::Route::Home.in_lang(*l).path()))
+        .collect();
+    // English, and Arabic: its translation, the others in English.
+    for (lang, name) in [(Lang::En, "home"), (Lang::Ar, "home.ar")] {
+        let path = access_alerts::routes::Route::Home.in_lang(lang).path();
+        let page = views::listing_page(
+            &site(),
+            &ListingPage {
+                heading: lang.strings().latest,
+                intro: None,
+                path: &path,
+                entries: &entries,
+                older: Some(format!("{path}?cursor=abc")),
+                paged: false,
+                feed: None,
+                months: None,
+                lang,
+                alternates: alternates.clone(),
+            },
+        );
+        insta::assert_snapshot!(name, readable(page.into_string()));
+    }
 }
 
 #[test]

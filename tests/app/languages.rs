@@ -2,7 +2,9 @@
 //! its language's prefix, `lang` and `dir`, the site's strings and dates in
 //! it, `hreflang` alternates that every version returns, a missing
 //! translation as a 404 that links the versions there are, an outdated one
-//! saying so, and an embargoed source hiding its translations.
+//! saying so, and an embargoed source hiding its translations; listings
+//! in each language (translations, and every other alert in English,
+//! marked), a feed per language, sitemaps with each version's alternates.
 
 use crate::fake::{Site, ORIGIN};
 use crate::SEED;
@@ -59,9 +61,12 @@ fn a_translation_is_served_under_its_language_with_its_strings_and_dates() {
         "its own canonical URL"
     );
     assert!(fr.contains(r#""inLanguage":"fr""#));
-    // What stays in English says so: related titles, the category.
-    assert!(fr.contains(r#"<div class="cards" lang="en">"#));
-    assert!(fr.contains(r#"hreflang="en" lang="en">Opinion</a>"#));
+    // What stays in English says so: related alerts not translated (in
+    // English, labelled in French, linking to the English page), the
+    // category's name (its page in French).
+    assert!(fr.contains(r#"<article class="card" lang="en"><h3><a href="/alerts/"#));
+    assert!(fr.contains(r#"<div lang="fr"><p class="english-only">Uniquement en anglais</p>"#));
+    assert!(fr.contains(r#"<a class="category" href="/fr/category/opinion" lang="en">Opinion</a>"#));
 
     let ar = page(&site, &format!("/ar/alerts/{SEED}"));
     assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#));
@@ -225,5 +230,175 @@ fn an_embargoed_source_hides_its_translations() {
         site.get(&format!("/fr/alerts/{SEED}")).status,
         200,
         "at its date"
+    );
+}
+
+/// The four other sample alerts, none of them translated.
+const OTHERS: usize = 4;
+
+#[test]
+fn a_listing_in_a_language_shows_its_translations_and_every_other_alert_in_english() {
+    let site = Site::from_content();
+    let fr = page(&site, "/fr/");
+    assert!(fr.contains(r#"<html lang="fr" dir="ltr">"#));
+    assert!(fr.contains("<h1>Dernières alertes</h1>"), "{fr}");
+    assert!(
+        fr.contains(&format!(
+            r#"<h2><a href="/fr/alerts/{SEED}">Access Alert | Access Partnership se joint"#
+        )),
+        "the translation, linking to it"
+    );
+    // No alert is missed: the untranslated ones in English, marked and
+    // labelled in French, linking to their English pages.
+    assert_eq!(
+        fr.matches(r#"<article class="card" lang="en"><h2><a href="/alerts/"#)
+            .count(),
+        OTHERS
+    );
+    assert_eq!(fr.matches("Uniquement en anglais").count(), OTHERS);
+    assert_eq!(fr.matches(r#"<a href="/fr/alerts/"#).count(), 1);
+    assert!(fr.contains(">26 novembre 2024</time>") && fr.contains(">25 novembre 2024</time>"));
+    // The header's links stay in the language.
+    assert!(fr.contains(r#"<a class="brand" href="/fr/">"#));
+    assert!(fr.contains(
+        r#"type="application/atom+xml" title="Access Alerts (Français) (Atom)" href="/fr/feed.xml""#
+    ));
+
+    let ar = page(&site, "/ar/");
+    assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#) && ar.contains("<h1>أحدث التنبيهات</h1>"));
+    assert_eq!(ar.matches("متاح بالإنجليزية فقط").count(), OTHERS);
+
+    let category = page(&site, "/fr/category/opinion");
+    assert!(
+        category.contains("<h1>Catégorie\u{a0}: Opinion</h1>"),
+        "{category}"
+    );
+    let tag = page(&site, "/zh/tag/cybersecurity");
+    assert!(tag.contains("<h1>标签：Cybersecurity</h1>"), "{tag}");
+    assert!(tag.contains(&format!(r#"<a href="/zh/alerts/{SEED}">"#)));
+    let month = page(&site, "/es/archive/2024/11");
+    assert!(
+        month.contains("<h1>Alertas de noviembre de 2024</h1>"),
+        "{month}"
+    );
+    assert_eq!(
+        month.matches("Solo en inglés").count(),
+        OTHERS + 1,
+        "no Spanish yet"
+    );
+
+    for missing in [
+        "/fr/category/nothing-here",
+        "/ru/archive/1999/01",
+        "/de/",
+        "/en/",
+    ] {
+        assert_eq!(site.get(missing).status, 404, "{missing}");
+    }
+}
+
+#[test]
+fn every_listing_exists_in_the_six_languages_and_each_names_them_all() {
+    let site = Site::from_content();
+    for english in [
+        "/",
+        "/category/opinion",
+        "/tag/cybersecurity",
+        "/archive/2024/11",
+    ] {
+        let versions: Vec<(String, String)> = ["en", "ar", "zh", "fr", "ru", "es"]
+            .iter()
+            .map(|l| {
+                let path = match *l {
+                    "en" => english.to_string(),
+                    l if english == "/" => format!("/{l}/"),
+                    l => format!("/{l}{english}"),
+                };
+                (l.to_string(), path)
+            })
+            .collect();
+        let mut expected: BTreeSet<(String, String)> = versions
+            .iter()
+            .map(|(l, p)| (l.clone(), format!("{ORIGIN}{p}")))
+            .collect();
+        expected.insert(("x-default".into(), format!("{ORIGIN}{english}")));
+        for (lang, path) in &versions {
+            let html = page(&site, path);
+            assert_eq!(alternates(&html), expected, "{path}");
+            assert!(html.contains(&format!(r#"<html lang="{lang}""#)), "{path}");
+            assert!(
+                html.contains(&format!(
+                    r#"href="{path}" aria-current="page" lang="{lang}""#
+                )),
+                "{path}: the switcher marks it"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_language_s_feeds_hold_its_translations_only_in_it() {
+    let site = Site::from_content();
+    let atom = page(&site, "/fr/feed.xml");
+    assert!(atom.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">"#));
+    assert_eq!(atom.matches("<entry>").count(), 1, "{atom}");
+    assert!(atom.contains("<title>Access Alert | Access Partnership se joint"));
+    assert!(atom.contains(&format!(r#"href="{ORIGIN}/fr/alerts/{SEED}""#)));
+    assert!(
+        atom.contains("À l’approche de la réunion"),
+        "its body in French"
+    );
+    assert!(atom.contains(&format!(
+        r#"<link rel="self" type="application/atom+xml" href="{ORIGIN}/fr/feed.xml">"#
+    )));
+
+    let json: serde_json::Value = serde_json::from_str(&page(&site, "/zh/feed.json")).unwrap();
+    assert_eq!(json["language"], "zh");
+    assert_eq!(json["feed_url"], format!("{ORIGIN}/zh/feed.json"));
+    assert_eq!(json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json["items"][0]["url"],
+        format!("{ORIGIN}/zh/alerts/{SEED}")
+    );
+
+    // A language without translations has an empty feed, not an error.
+    let ru: serde_json::Value = serde_json::from_str(&page(&site, "/ru/feed.json")).unwrap();
+    assert_eq!(ru["items"].as_array().unwrap().len(), 0);
+    assert_eq!(ru["language"], "ru");
+    // English's feeds are as they were: every alert, in English.
+    let en: serde_json::Value = serde_json::from_str(&page(&site, "/feed.json")).unwrap();
+    assert_eq!(en["language"], "en");
+    assert_eq!(en["items"].as_array().unwrap().len(), OTHERS + 1);
+    assert_ne!(
+        site.get("/fr/feed.xml").header("etag"),
+        site.get("/ar/feed.xml").header("etag")
+    );
+}
+
+#[test]
+fn sitemaps_name_each_version_with_its_alternates() {
+    let site = Site::from_content();
+    let month = page(&site, "/sitemap/2024-11.xml");
+    assert!(month.contains(r#"xmlns:xhtml="http://www.w3.org/1999/xhtml""#));
+    for lang in ["ar", "zh", "fr"] {
+        let loc = format!("<loc>{ORIGIN}/{lang}/alerts/{SEED}</loc>");
+        assert!(month.contains(&loc), "{lang}: {month}");
+        let link = format!(
+            r#"<xhtml:link rel="alternate" hreflang="{lang}" href="{ORIGIN}/{lang}/alerts/{SEED}"></xhtml:link>"#
+        );
+        // In each of the alert's four <url>s.
+        assert_eq!(month.matches(&link).count(), 4, "{lang}");
+    }
+    assert!(
+        !month.contains(&format!("{ORIGIN}/ru/alerts/{SEED}")),
+        "no Russian version"
+    );
+    assert!(month.contains(&format!("<loc>{ORIGIN}/ru/archive/2024/11</loc>")));
+    assert!(month.contains(&format!("<loc>{ORIGIN}/es/category/opinion</loc>")));
+    let pages = page(&site, "/sitemap/pages.xml");
+    assert!(pages.contains(&format!("<loc>{ORIGIN}/ar/</loc>")));
+    assert!(
+        !pages.contains(&format!("{ORIGIN}/ar/contact")),
+        "English only"
     );
 }
