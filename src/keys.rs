@@ -37,6 +37,15 @@ pub fn search_doc(slug: &str) -> String {
     format!("doc:{slug}")
 }
 
+/// An alert's search document in `lang`: English's is [`search_doc`], a
+/// translation's `doc:<lang>:<slug>`.
+pub fn search_doc_in(lang: crate::i18n::Lang, slug: &str) -> String {
+    match lang {
+        crate::i18n::Lang::En => search_doc(slug),
+        _ => format!("doc:{}:{slug}", lang.code()),
+    }
+}
+
 /// The key that redirects an old path (`/2019/old-name/`) to an alert.
 pub fn alias(path: &str) -> String {
     format!("alias:{path}")

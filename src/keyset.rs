@@ -33,12 +33,17 @@ pub fn alias_keys(r: &AlertRecord) -> Vec<String> {
         .collect()
 }
 
-/// Every key of the alert besides `alert:<slug>`: its search document
-/// and its aliases (none for a draft).
+/// Every key of the alert besides `alert:<slug>`: its search document,
+/// one per translation, and its aliases (none for a draft).
 fn dependent_keys(r: &AlertRecord) -> Vec<String> {
     let mut k = Vec::new();
     if !r.draft {
         k.push(keys::search_doc(&r.slug));
+        k.extend(
+            r.translations
+                .iter()
+                .map(|t| keys::search_doc_in(t.lang, &r.slug)),
+        );
     }
     k.extend(alias_keys(r));
     k
@@ -67,11 +72,15 @@ pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
         metadata: serde_json::to_value(published_meta(r)).ok(),
     }];
     if !r.draft {
-        out.push(KvEntry {
-            key: keys::search_doc(&r.slug),
-            value: crate::search::doc::SearchDoc::of(r).render(),
-            metadata: None,
-        });
+        for lang in crate::i18n::Lang::ALL {
+            if let Some(doc) = crate::search::doc::SearchDoc::in_lang(r, lang) {
+                out.push(KvEntry {
+                    key: keys::search_doc_in(lang, &r.slug),
+                    value: doc.render(),
+                    metadata: None,
+                });
+            }
+        }
     }
     out.extend(alias_keys(r).into_iter().map(|key| KvEntry {
         key,

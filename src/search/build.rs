@@ -1,13 +1,17 @@
 //! How the publisher builds the search index (`super::index`, the format
-//! the Worker reads) from the alerts. What a publish writes of it (the
-//! parts that changed) is `crate::derived::plan`'s.
+//! the Worker reads) from the alerts: English's from the alerts, each other
+//! language's from their translations into it, under its own keys
+//! (`super::index::term_key_in`). What a publish writes of it (the parts
+//! that changed) is `crate::derived::plan`'s.
 
-use super::analyze::{self, is_stop_word};
+use super::doc::SearchDoc;
 use super::index::{
-    block_of, fields, impact, posting_order, render_dates, term_key, Meta, Posting, TermList,
-    MAX_BLOCK_WORDS, MAX_POSTINGS, META_KEY, WORDS_PREFIX,
+    block_of, fields_of, impact, meta_key, posting_order, render_dates, term_key_in, Meta, Posting,
+    TermList, MAX_BLOCK_WORDS, MAX_POSTINGS,
 };
+use super::languages::{is_stop_word, terms};
 use crate::content::AlertRecord;
+use crate::i18n::Lang;
 use std::collections::{BTreeMap, HashMap};
 
 struct OwnedPosting {
@@ -22,20 +26,35 @@ struct OwnedPosting {
 /// public alerts have it, the earliest date, the scheduled alerts' dates.
 type WordCount = (String, u32, i64, Vec<i64>);
 
-/// Builds every part of the index (key to value) from the alerts to search
-/// at `now` (unix seconds): drafts are left out; alerts scheduled after
-/// `now` are in, counted by their dates, and the Worker counts and lists
-/// them from their date on.
+/// Builds every part of the index (key to value) in every language from
+/// the alerts to search at `now` (unix seconds): drafts are left out;
+/// alerts scheduled after `now` are in, counted by their dates, and the
+/// Worker counts and lists them from their date on.
 pub fn build<'a>(
     records: impl IntoIterator<Item = &'a AlertRecord>,
+    now: i64,
+) -> BTreeMap<String, String> {
+    let records: Vec<&AlertRecord> = records.into_iter().filter(|r| !r.draft).collect();
+    let mut parts = BTreeMap::new();
+    for lang in Lang::ALL {
+        let docs = records.iter().filter_map(|r| SearchDoc::in_lang(r, lang));
+        parts.extend(build_in(lang, docs, now));
+    }
+    parts
+}
+
+/// `lang`'s index from its documents (none a draft).
+fn build_in(
+    lang: Lang,
+    records: impl IntoIterator<Item = SearchDoc>,
     now: i64,
 ) -> BTreeMap<String, String> {
     let mut postings: HashMap<String, Vec<OwnedPosting>> = HashMap::new();
     let mut words: HashMap<String, WordCount> = HashMap::new();
     let mut docs = 0u32;
     let mut scheduled_docs = Vec::new();
-    for r in records.into_iter().filter(|r| !r.draft) {
-        let date = r.date.timestamp();
+    for r in records {
+        let date = r.date;
         if date <= now {
             docs += 1;
         } else {
@@ -53,9 +72,10 @@ pub fn build<'a>(
         let mut tf: HashMap<String, [u32; 4]> = HashMap::new();
         let mut len = [0u32; 4];
         let mut seen_words: HashMap<String, String> = HashMap::new();
-        for (i, (_, text)) in fields(r).iter().enumerate() {
-            for w in analyze::words(text) {
-                if is_stop_word(&w.folded) {
+        let fields = fields_of(&r.title, r.category.as_deref(), &r.tags, &r.summary, r.body);
+        for (i, (_, text)) in fields.iter().enumerate() {
+            for w in terms(lang, text) {
+                if is_stop_word(lang, &w.folded) {
                     continue;
                 }
                 len[i] += 1;
@@ -66,7 +86,7 @@ pub fn build<'a>(
         for (stem, counts) in tf {
             postings.entry(stem).or_default().push(OwnedPosting {
                 impact: impact(counts, len),
-                date: r.date.timestamp(),
+                date,
                 slug: r.slug.clone(),
                 category: category.clone(),
                 tags: tags.clone(),
@@ -110,7 +130,7 @@ pub fn build<'a>(
                 })
                 .collect(),
         };
-        parts.insert(term_key(&stem), stored.render(&dates));
+        parts.insert(term_key_in(lang, &stem), stored.render(&dates));
     }
     let mut blocks: BTreeMap<String, Vec<(String, WordCount)>> = BTreeMap::new();
     for (folded, count) in words {
@@ -135,13 +155,13 @@ pub fn build<'a>(
             }
             text.push('\n');
         }
-        parts.insert(format!("{WORDS_PREFIX}{block}"), text);
+        parts.insert(super::index::words_key_in(lang, &block), text);
     }
     scheduled_docs.sort_unstable();
     let meta = Meta {
         docs,
         scheduled: scheduled_docs,
     };
-    parts.insert(META_KEY.to_string(), meta.render());
+    parts.insert(meta_key(lang), meta.render());
     parts
 }

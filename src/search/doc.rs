@@ -1,4 +1,5 @@
-//! An alert's search document (`doc:<slug>`): the text a search result is
+//! An alert's search document (`doc:<slug>`, and `doc:<lang>:<slug>` for
+//! each translation): the text a search result is
 //! checked against and cut into a snippet, written by the publisher with
 //! the alert's record (one of the alert's own keys) so that a query reads
 //! plain text instead of parsing each result's record (JSON) and body
@@ -11,6 +12,7 @@
 //! first two lines are written as spaces.
 
 use crate::content::AlertRecord;
+use crate::i18n::Lang;
 use crate::search::index::{self, Field};
 
 /// What search needs of one alert.
@@ -35,13 +37,39 @@ impl SearchDoc {
     /// The document of a record (the publisher's side).
     pub fn of(r: &AlertRecord) -> SearchDoc {
         SearchDoc {
+            title: r.title.clone(),
+            summary: r.summary.clone(),
+            body: crate::markdown::plain_text(&r.body),
+            ..SearchDoc::of_head(r)
+        }
+    }
+
+    /// The document of a record's version in `lang` (the publisher's
+    /// side): its translation's title, summary and body with the source's
+    /// date, category and tags; `None` when it has no such translation.
+    pub fn in_lang(r: &AlertRecord, lang: Lang) -> Option<SearchDoc> {
+        if lang == Lang::En {
+            return Some(SearchDoc::of(r));
+        }
+        let t = r.translations.iter().find(|t| t.lang == lang)?;
+        Some(SearchDoc {
+            title: t.title.clone(),
+            summary: t.summary.clone(),
+            body: crate::markdown::plain_text(&t.body),
+            ..SearchDoc::of_head(r)
+        })
+    }
+
+    /// The record's date, category and tags, with no text.
+    fn of_head(r: &AlertRecord) -> SearchDoc {
+        SearchDoc {
             slug: r.slug.clone(),
             date: r.date.timestamp(),
             category: r.category.clone(),
-            title: r.title.clone(),
+            title: String::new(),
             tags: r.tags.clone(),
-            summary: r.summary.clone(),
-            body: crate::markdown::plain_text(&r.body),
+            summary: String::new(),
+            body: String::new(),
         }
     }
 

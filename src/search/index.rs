@@ -29,6 +29,7 @@
 //! `content/` by one publish run, which is its only writer.
 
 use crate::content::AlertRecord;
+use crate::i18n::Lang;
 
 pub const META_KEY: &str = "search:meta";
 /// The hash of every part derived from all of `content/` (the search
@@ -105,6 +106,30 @@ pub fn fields_of(
 
 pub fn term_key(stem: &str) -> String {
     format!("{TERM_PREFIX}{stem}")
+}
+
+/// Where `lang`'s index lives: English's keys as above, every other
+/// language's the same under its code (`search:fr:t:<stem>`,
+/// `search:fr:w:<block>`, `search:fr:meta`), built from its translations
+/// alone, so that a search in a language counts, ranks and suggests from
+/// that language's alerts and reads no key more than an English one.
+fn space(lang: Lang) -> String {
+    match lang {
+        Lang::En => "search:".to_string(),
+        _ => format!("search:{}:", lang.code()),
+    }
+}
+
+pub fn meta_key(lang: Lang) -> String {
+    format!("{}meta", space(lang))
+}
+
+pub fn term_key_in(lang: Lang, stem: &str) -> String {
+    format!("{}t:{stem}", space(lang))
+}
+
+pub fn words_key_in(lang: Lang, folded: &str) -> String {
+    format!("{}w:{}", space(lang), block_of(folded))
 }
 
 /// The block a folded word belongs to: its first two characters.

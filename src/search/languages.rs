@@ -10,8 +10,9 @@
 //!   `négociations` and a query typed without accents, `negociation`, meet.
 //! - **Arabic**: normalised first (the short-vowel and other marks and the
 //!   tatweel removed; `أ`, `إ`, `آ`, `ٱ` read as `ا`; `ى` as `ي`; `ة` as
-//!   `ه`), then stemmed by Snowball's Arabic algorithm, which also drops
-//!   the article and the common prefixes and suffixes.
+//!   `ه`), the article and the particles joined to it removed (Snowball
+//!   stems a word with and without it differently), then stemmed by
+//!   Snowball's Arabic algorithm (the common prefixes and suffixes).
 //! - **Chinese**: no spaces between words, so a run of Han characters is
 //!   indexed as each character and each overlapping pair of characters
 //!   (`网络安全`: `网`, `络`, `安`, `全`, `网络`, `络安`, `安全`). A query is
@@ -55,11 +56,28 @@ pub fn normalise_arabic(word: &str) -> String {
         .collect()
 }
 
+/// The definite article and the particles joined to it (`ال`, `وال`,
+/// `بال`, `كال`, `فال`, `لل`), as Lucene's light stemmer removes them, when
+/// at least three letters are left. Snowball's Arabic stems a word with
+/// the article and without it differently (`المفاوضات`: `مفاوض`;
+/// `مفاوضات`: `مفاوضا`), so that a query typed with the article would miss
+/// the text's word without it: both are stemmed without it.
+fn without_article(word: &str) -> &str {
+    for prefix in ["وال", "بال", "كال", "فال", "ال", "لل"] {
+        if let Some(rest) = word.strip_prefix(prefix) {
+            if rest.chars().count() >= 3 {
+                return rest;
+            }
+        }
+    }
+    word
+}
+
 /// A word lowercased and normalised as `lang`'s stemmer wants it.
 fn normalised(lang: Lang, raw: &str) -> String {
     let lower = raw.to_lowercase();
     match lang {
-        Lang::Ar => normalise_arabic(&lower),
+        Lang::Ar => without_article(&normalise_arabic(&lower)).to_string(),
         // `-ción` is always written with its accent in the singular (the
         // plural `-ciones` has none), which Snowball's Spanish needs to
         // find the suffix: a query typed without it gets it back.
@@ -90,6 +108,50 @@ fn stem_in(lang: Lang, raw: &str) -> Option<Word> {
         folded,
         stem: analyze::fold(&stem),
     })
+}
+
+/// The terms of `text` as `lang`'s index and queries read it: English's
+/// words (`super::analyze::words`) or [`words_in`]'s.
+pub fn terms(lang: Lang, text: &str) -> Vec<Word> {
+    match lang {
+        Lang::En => analyze::words(text).collect(),
+        _ => words_in(lang, text),
+    }
+}
+
+/// Whether `lang` leaves this folded word out of its index and queries
+/// (English's stop words; the other languages keep every word).
+pub fn is_stop_word(lang: Lang, folded: &str) -> bool {
+    lang == Lang::En && analyze::is_stop_word(folded)
+}
+
+/// The terms a query in `lang` requires of a text: [`terms`], but a run
+/// of Han characters by its pairs only (each one character of a run of
+/// one), since a text that has a run's pairs has its characters too.
+pub fn query_terms(lang: Lang, text: &str) -> Vec<Word> {
+    let all = terms(lang, text);
+    if lang != Lang::Zh {
+        return all;
+    }
+    let pair = |w: &Word| w.stem.chars().count() == 2 && w.stem.chars().all(is_han);
+    let covered = |w: &Word| {
+        all.iter()
+            .any(|p| pair(p) && p.at.start <= w.at.start && w.at.end <= p.at.end)
+    };
+    let mut out: Vec<Word> = Vec::new();
+    for w in &all {
+        let single = w.stem.chars().count() == 1 && w.stem.chars().all(is_han);
+        if !(single && covered(w)) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
+/// Whether a term is Chinese (a Han character or pair), which is matched
+/// whole: never as a prefix, never checked as a phrase.
+pub fn is_han_term(term: &str) -> bool {
+    term.chars().next().is_some_and(is_han)
 }
 
 /// The terms of `text` in `lang`: each word's stem (see the module's
@@ -208,6 +270,14 @@ mod tests {
             stems(Lang::Ar, "أمن")
         );
         assert!(!finds(Lang::Ar, "المفاوضات", "الأمن"));
+        // With the article or without it, a word meets itself.
+        assert!(finds(Lang::Ar, "المفاوضات", "مفاوضات الأمم المتحدة"));
+        assert!(finds(Lang::Ar, "مفاوضات", "وبالمفاوضات"));
+        assert_eq!(
+            stems(Lang::Ar, "الان"),
+            stems(Lang::Ar, "الآن"),
+            "two letters left: kept"
+        );
     }
 
     #[test]
