@@ -239,8 +239,14 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Archive(y, m) => listings::archive(self, Lang::En, y, m, &query()).await,
             Route::ArchiveIn(lang, y, m) => listings::archive(self, lang, y, m, &query()).await,
             Route::ApiAlerts => listings::api(self, &query()).await,
-            Route::Search => search::search(self, &query(), reply::Answer::Page).await,
-            Route::ApiSearch => search::search(self, &query(), reply::Answer::Json).await,
+            Route::Search => search::search(self, Lang::En, &query(), reply::Answer::Page).await,
+            Route::SearchIn(lang) => {
+                search::search(self, lang, &query(), reply::Answer::Page).await
+            }
+            Route::ApiSearch => {
+                let lang = search::lang_param(&query())?;
+                search::search(self, lang, &query(), reply::Answer::Json).await
+            }
             Route::OpenSearch => Ok(search::opensearch(self)),
             Route::Feed => discovery::feed(self, Lang::En, None, Format::Atom, inm()).await,
             Route::JsonFeed => discovery::feed(self, Lang::En, None, Format::Json, inm()).await,

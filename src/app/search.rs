@@ -12,6 +12,7 @@ use super::params::name_param;
 use super::reply::Answer;
 use super::{error::AppError, App, Platform, Query, Reply};
 use crate::http::{cache, types};
+use crate::i18n::Lang;
 use crate::keys;
 use crate::routes::Route;
 use crate::search::index::{self, Meta, TermList};
@@ -69,13 +70,30 @@ fn params(query: &Query) -> Result<(Filters, usize), AppError> {
     ))
 }
 
+/// `/api/search`'s `lang` (a code, English when absent): which language's
+/// alerts it searches, as `/<lang>/search` does.
+pub fn lang_param(query: &Query) -> Result<Lang, AppError> {
+    match query
+        .get("lang")
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
+        None | Some("en") => Ok(Lang::En),
+        Some(code) => Lang::translated(code).ok_or_else(|| {
+            AppError::BadRequest("`lang` must be one of en, ar, zh, fr, ru, es.".into())
+        }),
+    }
+}
+
+/// A search in `lang`: its own index, its analyzer, its translations.
 pub async fn search<P: Platform>(
     app: &App<'_, P>,
+    lang: Lang,
     query: &Query,
     answer: Answer,
 ) -> Result<Reply, AppError> {
     let (filters, start) = params(query)?;
-    let q = SearchQuery::parse(query.get("q").map(String::as_str).unwrap_or(""));
+    let q = SearchQuery::parse_in(lang, query.get("q").map(String::as_str).unwrap_or(""));
     let results = if q.is_empty() {
         Results::new(q, filters, start)
     } else {
@@ -95,19 +113,22 @@ async fn run<P: Platform>(
     start: usize,
 ) -> Result<Results, AppError> {
     let now = app.now();
+    let lang = q.lang;
+    let term_key = |stem: &str| index::term_key_in(lang, stem);
     // First read: every word's postings, the meta, the prefix's block.
     let prefix = q.required.iter().find(|r| r.prefix);
-    let mut wanted: Vec<String> = vec![index::META_KEY.to_string()];
-    wanted.extend(q.required.iter().map(|r| index::term_key(&r.stem)));
-    wanted.extend(q.excluded.iter().map(|s| index::term_key(s)));
+    let meta_key = index::meta_key(lang);
+    let mut wanted: Vec<String> = vec![meta_key.clone()];
+    wanted.extend(q.required.iter().map(|r| term_key(&r.stem)));
+    wanted.extend(q.excluded.iter().map(|s| term_key(s)));
     if let Some(p) = prefix {
-        wanted.push(index::words_key(&p.folded));
+        wanted.push(index::words_key_in(lang, &p.folded));
     }
     wanted.dedup();
     let now_ms = app.now_millis();
     let mut texts = app.store.kept_texts(&wanted, now_ms).await?;
     let docs = texts
-        .get(index::META_KEY)
+        .get(&meta_key)
         .and_then(|m| Meta::parse(m))
         .map(|m| m.docs_at(now))
         .unwrap_or(0);
@@ -115,7 +136,9 @@ async fn run<P: Platform>(
     let mut stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
     let mut more_words = vec![false; q.required.len()];
     if let Some((i, p)) = q.required.iter().enumerate().find(|(_, r)| r.prefix) {
-        let block = texts.get(&index::words_key(&p.folded)).map_or("", |t| &**t);
+        let block = texts
+            .get(&index::words_key_in(lang, &p.folded))
+            .map_or("", |t| &**t);
         let (expanded, cut) =
             rank::expansions(&p.folded, &p.stem, &index::parse_block(block, now), now);
         stems[i] = expanded;
@@ -123,7 +146,7 @@ async fn run<P: Platform>(
         // Second read: the words the prefix stands for.
         let missing: Vec<String> = stems[i]
             .iter()
-            .map(|s| index::term_key(s))
+            .map(|s| term_key(s))
             .filter(|k| !texts.contains_key(k))
             .collect();
         if stems[i].len() > 1 && !missing.is_empty() {
@@ -142,14 +165,14 @@ async fn run<P: Platform>(
         .iter()
         .zip(&more_words)
         .map(|(s, more)| {
-            let lists = s.iter().filter_map(|s| list(&index::term_key(s))).collect();
+            let lists = s.iter().filter_map(|s| list(&term_key(s))).collect();
             Slot::new(lists, docs, *more)
         })
         .collect();
     let excluded: Vec<TermList> = q
         .excluded
         .iter()
-        .filter_map(|s| list(&index::term_key(s)))
+        .filter_map(|s| list(&term_key(s)))
         .collect();
     let candidates = rank::candidates(&slots, &excluded, !q.phrases.is_empty(), &filters, now);
     let mut results = Results::new(q, filters, start);
@@ -170,7 +193,7 @@ async fn run<P: Platform>(
     };
     let page: Vec<_> = candidates.iter().skip(start).take(window).collect();
     let slugs: Vec<String> = page.iter().map(|c| c.slug.to_string()).collect();
-    let docs = app.store.search_docs(&slugs, now_ms).await?;
+    let docs = app.store.search_docs(lang, &slugs, now_ms).await?;
     let keys = rank::Keys::new(&results.query, &stems);
     let mut consumed = 0;
     for (c, doc) in page.iter().zip(&docs) {
@@ -229,7 +252,7 @@ async fn suggest<P: Platform>(
     let Some(first) = unknown.first() else {
         return Ok(None);
     };
-    let key = index::words_key(&first.folded);
+    let key = index::words_key_in(q.lang, &first.folded);
     let fetched;
     let block = match texts.get(&key) {
         Some(b) => b.as_str(),

@@ -5,18 +5,23 @@
 
 mod catalog;
 mod dates;
+mod search_strings;
 mod translation;
 
 pub use catalog::Strings;
 pub use dates::{date_in, month_in};
+pub use search_strings::SearchStrings;
 pub use translation::Translation;
 
 use serde::{Deserialize, Serialize};
 
 /// One of the six UN languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    #[default]
     En,
     Ar,
     Zh,
@@ -76,6 +81,16 @@ impl Lang {
     pub fn strings(self) -> &'static Strings {
         catalog::of(self)
     }
+
+    /// Of six things in `ALL`'s order (English first), this language's.
+    pub fn pick<T: ?Sized>(self, all: [&'static T; 6]) -> &'static T {
+        all[self as usize]
+    }
+
+    /// The search page's strings in this language.
+    pub fn search_strings(self) -> &'static SearchStrings {
+        search_strings::of(self)
+    }
 }
 
 /// `template` with its `{}` replaced by `value` (the catalog's one
@@ -87,6 +102,14 @@ pub fn fill(template: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pick_takes_each_language_s_own() {
+        let all = ["en", "ar", "zh", "fr", "ru", "es"];
+        for lang in Lang::ALL {
+            assert_eq!(lang.pick(all.map(|s| s as &str)), lang.code());
+        }
+    }
 
     #[test]
     fn codes_and_languages_agree() {

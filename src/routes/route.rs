@@ -22,6 +22,9 @@ pub enum Route<'a> {
     /// `/<lang>/feed.xml`, `/<lang>/feed.json`: a language's translations.
     FeedIn(crate::i18n::Lang),
     JsonFeedIn(crate::i18n::Lang),
+    /// `/<lang>/search?q=`: a language's translations searched with its
+    /// analyzer.
+    SearchIn(crate::i18n::Lang),
     ApiAlert(&'a str),
     Preview(&'a str),
     /// A category by its name's slug (decoded: `türkiye`).
@@ -181,6 +184,7 @@ impl Route<'_> {
             Route::ArchiveIn(lang, y, m) => format!("/{}/archive/{y:04}/{m:02}", lang.code()),
             Route::FeedIn(lang) => format!("/{}/feed.xml", lang.code()),
             Route::JsonFeedIn(lang) => format!("/{}/feed.json", lang.code()),
+            Route::SearchIn(lang) => format!("/{}/search", lang.code()),
             Route::ApiAlert(slug) => format!("/api/alerts/{slug}"),
             Route::Preview(slug) => format!("/preview/{slug}"),
             Route::Category(c) => format!("/category/{}", encode(c)),
@@ -251,6 +255,7 @@ impl<'a> Route<'a> {
             Route::Archive(y, m) => Route::ArchiveIn(lang, y, m),
             Route::Feed => Route::FeedIn(lang),
             Route::JsonFeed => Route::JsonFeedIn(lang),
+            Route::Search => Route::SearchIn(lang),
             other => other,
         }
     }

@@ -50,6 +50,7 @@ pub(super) const SAMPLES: &[Route<'static>] = &[
     Route::ArchiveIn(Lang::Es, 2024, 1),
     Route::FeedIn(Lang::Ar),
     Route::JsonFeedIn(Lang::Zh),
+    Route::SearchIn(Lang::Ar),
     Route::ApiAlert("a"),
     Route::Preview("a"),
     Route::Category(Cow::Borrowed("c")),
@@ -188,6 +189,7 @@ fn in_lang<'a>(lang: Lang, rest: &[&'a str]) -> Option<(Route<'a>, &'static str)
         }
         ["feed.xml"] => Route::FeedIn(lang),
         ["feed.json"] => Route::JsonFeedIn(lang),
+        ["search"] => Route::SearchIn(lang),
         _ => return None,
     };
     Some((route, GET))

@@ -1,7 +1,9 @@
 //! Reading what a reader typed: words that must all match, `"quoted
 //! phrases"`, `-excluded` words, and the last word as a prefix.
 
-use super::analyze::{self, is_stop_word};
+use super::analyze;
+use super::languages::{is_han_term, is_stop_word, query_terms};
+use crate::i18n::Lang;
 use std::ops::Range;
 
 /// A longer query is cut to this many characters.
@@ -34,6 +36,8 @@ pub enum Cut {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
+    /// The language it is read in, and whose index it searches.
+    pub lang: Lang,
     /// The query as searched (after any cut): what goes back in the box.
     pub text: String,
     pub required: Vec<Required>,
@@ -46,8 +50,20 @@ pub struct Query {
 }
 
 impl Query {
+    /// An English query.
     pub fn parse(raw: &str) -> Query {
-        let mut q = Query::default();
+        Query::parse_in(Lang::En, raw)
+    }
+
+    /// A query in `lang`, read with that language's analyzer
+    /// (`super::languages`): its stop words (English's only), its stems,
+    /// Chinese by character pairs, which are never a prefix and make no
+    /// phrase (each pair already holds its two characters in order).
+    pub fn parse_in(lang: Lang, raw: &str) -> Query {
+        let mut q = Query {
+            lang,
+            ..Query::default()
+        };
         let trimmed = raw.trim();
         let text: String = if trimmed.chars().count() > MAX_QUERY_CHARS {
             q.cut = Some(Cut::Length);
@@ -82,13 +98,15 @@ impl Query {
         for (range, phrase) in chunks {
             let chunk = &text[range.clone()];
             if phrase {
-                let words: Vec<analyze::Word> = analyze::words(chunk).collect();
+                let words: Vec<analyze::Word> = query_terms(lang, chunk);
                 let mut stems = Vec::new();
                 for w in words {
                     if !take(&mut q) {
                         break;
                     }
-                    if !is_stop_word(&w.folded) && !q.required.iter().any(|r| r.stem == w.stem) {
+                    if !is_stop_word(lang, &w.folded)
+                        && !q.required.iter().any(|r| r.stem == w.stem)
+                    {
                         q.required.push(Required {
                             folded: w.folded.clone(),
                             stem: w.stem.clone(),
@@ -98,7 +116,7 @@ impl Query {
                     }
                     stems.push(w.stem);
                 }
-                if stems.len() > 1 {
+                if stems.len() > 1 && !stems.iter().any(|s| is_han_term(s)) {
                     q.phrases.push(stems);
                 }
                 last_bare = None;
@@ -109,14 +127,14 @@ impl Query {
                 let at = offset + text[offset..].find(piece).unwrap_or(0);
                 offset = at + piece.len();
                 let excluded = piece.starts_with('-');
-                for w in analyze::words(piece) {
+                for w in query_terms(lang, piece) {
                     if !take(&mut q) {
                         break;
                     }
                     let at = at + w.at.start..at + w.at.end;
                     if excluded {
                         q.excluded.push(w.stem);
-                    } else if is_stop_word(&w.folded) {
+                    } else if is_stop_word(lang, &w.folded) {
                         q.ignored.push(w.folded);
                         last_bare = None;
                     } else if let Some(i) = q.required.iter().position(|r| r.stem == w.stem) {
@@ -141,6 +159,7 @@ impl Query {
             if r.at.end == text.len()
                 && r.folded.chars().count() >= MIN_PREFIX_CHARS
                 && !r.folded.chars().all(|c| c.is_ascii_digit())
+                && !is_han_term(&r.stem)
             {
                 r.prefix = true;
             }
@@ -223,6 +242,34 @@ mod tests {
             }
         });
         assert_eq!(stems(&Query::parse("\"open ended")), ["open", "end"]);
+    }
+
+    #[test]
+    fn a_query_is_read_with_its_language_s_analyzer() {
+        let fr = Query::parse_in(Lang::Fr, "négociations");
+        assert_eq!(fr.lang, Lang::Fr);
+        let typed = Query::parse_in(Lang::Fr, "negociation");
+        assert_eq!(stems(&fr), stems(&typed), "inflected and unaccented");
+        assert!(typed.required[0].prefix);
+        // French keeps the words English would drop as stop words.
+        assert_eq!(stems(&Query::parse_in(Lang::Fr, "on")), ["on"]);
+        let ar = Query::parse_in(Lang::Ar, "الأمْن");
+        assert_eq!(stems(&ar), stems(&Query::parse_in(Lang::Ar, "امن")));
+    }
+
+    #[test]
+    fn a_chinese_query_needs_its_pairs_and_is_never_a_prefix_or_phrase() {
+        let q = Query::parse_in(Lang::Zh, "网络安全");
+        assert_eq!(stems(&q), ["网络", "络安", "安全"]);
+        assert!(q.required.iter().all(|r| !r.prefix));
+        assert_eq!(&q.text[q.required[2].at.clone()], "安全");
+        assert_eq!(stems(&Query::parse_in(Lang::Zh, "网")), ["网"]);
+        let quoted = Query::parse_in(Lang::Zh, "\"工作组\" OEWG");
+        assert_eq!(stems(&quoted), ["工作", "作组", "oewg"]);
+        assert!(quoted.phrases.is_empty());
+        assert!(quoted.required[2].prefix, "a Latin word still is");
+        let mixed = Query::parse_in(Lang::Zh, "网 安全");
+        assert_eq!(stems(&mixed), ["网", "安全"]);
     }
 
     #[test]

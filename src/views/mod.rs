@@ -169,7 +169,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                                 li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact) } }
                             }
                         }
-                        form.site-search role="search" action=(Route::Search.path()) method="get" {
+                        form.site-search role="search" action=(Route::Search.in_lang(head.lang).path()) method="get" {
                             label for="site-search-q" { (t.search_label) }
                             input #site-search-q type="search" name="q" value=(head.query.unwrap_or("")) maxlength="400";
                             button type="submit" { (t.search_button) }

@@ -1,7 +1,8 @@
 //! The search results page and its JSON twin.
 
 use super::{layout, Head, Site};
-use crate::dates::{human_date, rfc3339};
+use crate::dates::rfc3339;
+use crate::i18n::{date_in, fill, Lang};
 use crate::routes::{self, Route};
 use crate::search::query::{Cut, Query, MAX_QUERY_CHARS, MAX_TERMS};
 use crate::search::rank::Filters;
@@ -84,31 +85,32 @@ impl Results {
                     "date": rfc3339(h.date),
                     "category": h.category,
                     "snippet": Self::snippet_text(h),
-                    "url": site.abs(&routes::alert_path(&h.slug)),
+                    "url": site.abs(&routes::alert_path_in(self.query.lang, &h.slug)),
                     "score": (h.score * 1000.0).round() / 1000.0,
                 })
             })
             .collect();
         let mut out = serde_json::json!({
             "query": self.query.text,
+            "lang": self.query.lang.code(),
             "results": results,
             "next": self.next.map(|n| n.to_string()),
         });
         if let Some(s) = &self.suggestion {
             out["suggestion"] = s.clone().into();
         }
-        if let Some(note) = self.cut_note() {
+        if let Some(note) = self.cut_note(Lang::En) {
             out["note"] = note.into();
         }
         out
     }
 
-    fn cut_note(&self) -> Option<String> {
+    /// Why the query was cut, if it was, in `lang` (the API's in English).
+    fn cut_note(&self, lang: Lang) -> Option<String> {
+        let t = lang.search_strings();
         self.query.cut.map(|c| match c {
-            Cut::Length => {
-                format!("Your search was cut to its first {MAX_QUERY_CHARS} characters.")
-            }
-            Cut::Terms => format!("Only the first {MAX_TERMS} words of your search were used."),
+            Cut::Length => fill(t.cut_length, &MAX_QUERY_CHARS.to_string()),
+            Cut::Terms => fill(t.cut_terms, &MAX_TERMS.to_string()),
         })
     }
 }
@@ -117,17 +119,21 @@ impl Results {
 /// removable choices, the results, and a link to the next page.
 pub fn page(site: &Site, r: &Results) -> Markup {
     let q = r.query.text.as_str();
+    let lang = r.query.lang;
+    let (t, s) = (lang.strings(), lang.search_strings());
+    let route = Route::Search.in_lang(lang);
     let heading = if q.is_empty() {
-        "Search".to_string()
+        s.heading.to_string()
     } else {
-        format!("Search results for “{q}”")
+        fill(s.results_for, q)
     };
     let head = Head {
         noindex: true,
         query: Some(q),
-        ..Head::new(&heading, "Search every alert")
+        lang,
+        ..Head::new(&heading, s.description)
     };
-    let without = |f: Filters| Results::url(Route::Search, q, &f, 0);
+    let without = |f: Filters| Results::url(route.clone(), q, &f, 0);
     // A filter's name as the results spell it (else its slug).
     let category_name = |slug: &str| -> String {
         r.hits
@@ -142,7 +148,7 @@ pub fn page(site: &Site, r: &Results) -> Markup {
     let mut chips: Vec<(&str, String, Filters)> = Vec::new();
     if let Some(c) = &f.category {
         chips.push((
-            "Category",
+            s.category,
             category_name(c),
             Filters {
                 category: None,
@@ -152,7 +158,7 @@ pub fn page(site: &Site, r: &Results) -> Markup {
     }
     if let Some(t) = &f.tag {
         chips.push((
-            "Tag",
+            s.tag,
             t.clone(),
             Filters {
                 tag: None,
@@ -162,7 +168,7 @@ pub fn page(site: &Site, r: &Results) -> Markup {
     }
     if let Some(y) = f.year {
         chips.push((
-            "Year",
+            s.year,
             y.to_string(),
             Filters {
                 year: None,
@@ -172,43 +178,44 @@ pub fn page(site: &Site, r: &Results) -> Markup {
     }
     let main = html! {
         h1 { (heading) }
-        form.search-page role="search" action=(Route::Search.path()) method="get" {
-            label for="search-page-q" { "Search alerts" }
+        form.search-page role="search" action=(route.path()) method="get" {
+            label for="search-page-q" { (t.search_label) }
             input #search-page-q type="search" name="q" value=(q) maxlength="400";
             @if let Some(c) = &r.filters.category { input type="hidden" name="category" value=(c); }
             @if let Some(t) = &r.filters.tag { input type="hidden" name="tag" value=(t); }
             @if let Some(y) = r.filters.year { input type="hidden" name="year" value=(y); }
-            button type="submit" { "Search" }
+            button type="submit" { (t.search_button) }
         }
-        p.hint { "All words must match. Use \"quotes\" for a phrase and -word to leave a word out." }
-        @if let Some(note) = r.cut_note() { p.note role="status" { (note) } }
+        p.hint { (s.hint) }
+        @if let Some(note) = r.cut_note(lang) { p.note role="status" { (note) } }
         @if !chips.is_empty() {
-            ul.filters aria-label="Filters (select one to remove it)" {
+            ul.filters aria-label=(s.filters) {
                 @for (label, value, rest) in &chips {
-                    li { a href=(without(rest.clone())) { (label) ": " (value) " " span aria-hidden="true" { "×" } span.visually-hidden { "(remove)" } } }
+                    li { a href=(without(rest.clone())) { (label) ": " (value) " " span aria-hidden="true" { "×" } span.visually-hidden { (s.remove) } } }
                 }
             }
         }
         @if q.is_empty() {
-            p { "Type the words you are looking for." }
+            p { (s.empty) }
         } @else if r.hits.is_empty() && r.next.is_none() {
-            p.none { "No alerts match your search." }
-            @if let Some(s) = &r.suggestion {
-                p { "Did you mean " a href=(Results::url(Route::Search, s, &r.filters, 0)) { "“" (s) "”" } "?" }
+            p.none { (s.no_match) }
+            @if let Some(suggested) = &r.suggestion {
+                @let (before, after) = s.did_you_mean.split_once("{}").unwrap_or((s.did_you_mean, ""));
+                p { (before) a href=(Results::url(route.clone(), suggested, &r.filters, 0)) { (suggested) } (after) }
             }
             @if !r.filters.is_empty() {
-                p { a href=(without(Filters::default())) { "Search every alert for “" (q) "”" } }
+                p { a href=(without(Filters::default())) { (fill(s.everywhere, q)) } }
             }
         } @else {
             ol.results start=(r.start + 1) {
                 @for h in &r.hits {
                     li.result {
-                        h2 { a href=(routes::alert_path(&h.slug)) { (h.title) } }
+                        h2 { a href=(routes::alert_path_in(lang, &h.slug)) { (h.title) } }
                         p.dateline {
-                            time datetime=(rfc3339(h.date)) { (human_date(h.date)) }
+                            time datetime=(rfc3339(h.date)) { (date_in(lang, h.date)) }
                             @if let Some(c) = &h.category {
                                 " " span.sep aria-hidden="true" { "·" } " "
-                                a.category href=(Results::url(Route::Search, q, &Filters { category: Some(crate::keys::name_slug(c)), ..r.filters.clone() }, 0)) { (c) }
+                                a.category href=(Results::url(route.clone(), q, &Filters { category: Some(crate::keys::name_slug(c)), ..r.filters.clone() }, 0)) { (c) }
                             }
                         }
                         p.snippet {
@@ -219,11 +226,11 @@ pub fn page(site: &Site, r: &Results) -> Markup {
                     }
                 }
             }
-            @if r.hits.is_empty() { p { "No more matches on this page." } }
+            @if r.hits.is_empty() { p { (s.no_more) } }
             @if r.start > 0 || r.next.is_some() {
-                nav.pager aria-label="More results" {
-                    @if r.start > 0 { a href=(Results::url(Route::Search, q, &r.filters, 0)) { "First results" } }
-                    @if let Some(n) = r.next { a rel="next" href=(Results::url(Route::Search, q, &r.filters, n)) { "More results" } }
+                nav.pager aria-label=(s.pager) {
+                    @if r.start > 0 { a href=(Results::url(route.clone(), q, &r.filters, 0)) { (s.first) } }
+                    @if let Some(n) = r.next { a rel="next" href=(Results::url(route.clone(), q, &r.filters, n)) { (s.more) } }
                 }
             }
         }

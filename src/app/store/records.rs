@@ -67,15 +67,16 @@ impl<K: Kv> Store<'_, K> {
         Ok(out)
     }
 
-    /// The search documents of `slugs`, in their order (`None`: not
+    /// The search documents of `slugs` in `lang`, in their order (`None`: not
     /// written, or malformed and noted as broken), from the isolate or in
     /// one bulk read.
     pub async fn search_docs(
         &self,
+        lang: crate::i18n::Lang,
         slugs: &[String],
         now_ms: i64,
     ) -> Result<Vec<Option<SearchDoc>>, AppError> {
-        let keys: Vec<String> = slugs.iter().map(|s| keys::search_doc(s)).collect();
+        let keys: Vec<String> = slugs.iter().map(|s| keys::search_doc_in(lang, s)).collect();
         let mut values = self.kept_texts(&keys, now_ms).await?;
         Ok(slugs
             .iter()

@@ -79,9 +79,17 @@ fn cut(
         }
     };
     for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
-        if *h {
-            push(&text[at..w.at.start], false, &mut pieces);
-            push(&text[w.at.clone()], true, &mut pieces);
+        // Chinese terms overlap (`网络`, `络安`): a hit that starts inside
+        // the last marked one extends it.
+        if *h && w.at.end > at {
+            let from = w.at.start.max(at);
+            push(&text[at..from], false, &mut pieces);
+            match pieces.last_mut() {
+                Some((last, true)) if from == at && w.at.start < at => {
+                    last.push_str(&squash(&text[from..w.at.end]))
+                }
+                _ => push(&text[from..w.at.end], true, &mut pieces),
+            }
             at = w.at.end;
         }
     }

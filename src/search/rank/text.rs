@@ -2,9 +2,11 @@
 //! reached): whether the alert really matches a query (every word, every
 //! phrase in order, no excluded word). Its snippet is `super::snippet`'s.
 
+use crate::i18n::Lang;
 use crate::search::analyze::{self, Word, WordRanges};
 use crate::search::doc::SearchDoc;
 use crate::search::index::Field;
+use crate::search::languages;
 use crate::search::query::Query;
 use std::cell::{OnceCell, Ref, RefCell};
 use std::ops::Range;
@@ -48,6 +50,10 @@ fn start(s: &str) -> &str {
 pub struct Keys {
     starts: Vec<String>,
     initials: Vec<char>,
+    /// The query's language: English's words are analysed only where they
+    /// may match (below); another language's text wholly, with its own
+    /// analyzer (a translation is read far less often).
+    lang: Lang,
 }
 
 impl Keys {
@@ -61,7 +67,11 @@ impl Keys {
         starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
         starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
         let initials = starts.iter().filter_map(|s| s.chars().next()).collect();
-        Rc::new(Keys { starts, initials })
+        Rc::new(Keys {
+            starts,
+            initials,
+            lang: q.lang,
+        })
     }
 }
 
@@ -71,7 +81,9 @@ impl Keys {
 /// place is kept, for phrases and snippets). `None` for a word the index
 /// skips too (too long, or nothing once folded).
 fn analyse(text: &str, at: Range<usize>, keys: &Keys) -> Option<Word> {
-    let Keys { starts, initials } = keys;
+    let Keys {
+        starts, initials, ..
+    } = keys;
     // Keys are folded (lower case); `s` may be an unfolded ASCII start.
     let shares = |s: &[u8]| {
         starts.iter().any(|p| {
@@ -117,24 +129,32 @@ impl<'r> Analysed<'r> {
         let fields = doc
             .fields_but_body()
             .map(|(f, text)| (f, text, OnceCell::new()));
+        let body = match keys.lang {
+            Lang::En => Body {
+                words: Vec::new(),
+                rest: Some(analyze::word_ranges(&doc.body)),
+            },
+            lang => Body {
+                words: languages::terms(lang, &doc.body),
+                rest: None,
+            },
+        };
         Analysed {
             doc,
             keys,
             fields,
-            body: RefCell::new(Body {
-                words: Vec::new(),
-                rest: Some(analyze::word_ranges(&doc.body)),
-            }),
+            body: RefCell::new(body),
         }
     }
 
     /// A field's text and words (analysed on first use).
     pub(super) fn field(&self, field: Field) -> Option<(&str, &[Word])> {
         let (_, text, words) = self.fields.iter().find(|(f, _, _)| *f == field)?;
-        let words = words.get_or_init(|| {
-            analyze::word_ranges(text)
+        let words = words.get_or_init(|| match self.keys.lang {
+            Lang::En => analyze::word_ranges(text)
                 .filter_map(|at| analyse(text, at, &self.keys))
-                .collect()
+                .collect(),
+            lang => languages::terms(lang, text),
         });
         Some((text, words))
     }
