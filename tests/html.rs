@@ -76,6 +76,11 @@ fn pages_are_valid_html() {
             "/search?q=barring+organisations&category=opinion",
         ),
         ("search-empty.html", "/search?q=acreditation"),
+        ("search-ar.html", "/ar/search?q=%D8%A7%D9%85%D9%86"),
+        (
+            "search-zh.html",
+            "/zh/search?q=%E7%BD%91%E7%BB%9C%E5%AE%89%E5%85%A8",
+        ),
         ("subscribe.html", "/subscribe"),
         ("subscribe-check.html", "/subscribe/check"),
         ("confirm.html", &confirm),

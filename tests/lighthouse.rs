@@ -30,6 +30,8 @@ fn pages_score_well_in_lighthouse() {
         "/subscribe",
         "/archive/2024/11",
         "/search?q=accreditation",
+        "/ar/search?q=%D8%A7%D9%85%D9%86",
+        "/zh/search?q=%E7%BD%91%E7%BB%9C%E5%AE%89%E5%85%A8",
     ] {
         let report = dir.path().join("report.json");
         let profile = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Search through the real runtime: `wrangler dev`, the index written by
 //! the publishing tool (`wrangler kv bulk put`), queried over HTTP after a
-//! publish, an edit, a draft, a scheduled alert reaching its date and an
-//! unpublish. Ranking, paging, filters and escaping are tested in-process
+//! publish, an edit, a draft, a scheduled alert reaching its date, an
+//! unpublish, and a search in each language of the seed's translations. Ranking, paging, filters and escaping are tested in-process
 //! (`tests/app/search.rs`).
 
 mod common;
@@ -49,6 +49,35 @@ fn results_page_on_the_wire(ctx: &Ctx) {
         Some("application/opensearchdescription+xml; charset=utf-8")
     );
     assert_eq!(found(ctx, "accredit"), [SEED]);
+}
+
+fn each_language_searches_its_own_index(ctx: &Ctx) {
+    // French unaccented, Arabic unnormalised, Chinese by its pairs: each
+    // from its `search:<lang>:` keys and `doc:<lang>:` documents.
+    for (lang, q) in [
+        ("fr", "negociation"),
+        ("ar", "%D8%A7%D9%84%D8%A7%D9%85%D9%86"), // الامن
+        ("zh", "%E7%BD%91%E7%BB%9C%E5%AE%89%E5%85%A8"), // 网络安全
+    ] {
+        let r = ctx.w.get(&format!("/api/search?q={q}&lang={lang}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let url = r.json()["results"][0]["url"].as_str().unwrap().to_string();
+        assert!(
+            url.ends_with(&format!("/{lang}/alerts/{SEED}")),
+            "{lang}: {url}"
+        );
+        let page = ctx.w.get(&format!("/{lang}/search?q={q}"));
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&format!("lang=\"{lang}\"")),
+            "{}",
+            page.body
+        );
+    }
+    assert!(
+        found(ctx, "%E7%BD%91%E7%BB%9C").is_empty(),
+        "English has no 网络"
+    );
 }
 
 fn an_edit_is_searchable_after_publish(ctx: &Ctx) {
@@ -148,6 +177,10 @@ fn search() {
         &ctx,
         &[
             ("results_page_on_the_wire", results_page_on_the_wire),
+            (
+                "each_language_searches_its_own_index",
+                each_language_searches_its_own_index,
+            ),
             (
                 "an_edit_is_searchable_after_publish",
                 an_edit_is_searchable_after_publish,

@@ -26,6 +26,7 @@ mod pages;
 mod paging;
 mod push_cost;
 mod search;
+mod search_languages;
 mod subscribers;
 mod updates;
 mod version;

@@ -5,13 +5,13 @@ use crate::fake::{Site, START_MILLIS};
 use crate::SEED;
 use serde_json::Value;
 
-fn json(site: &Site, query: &str) -> Value {
+pub fn json(site: &Site, query: &str) -> Value {
     let r = site.get(&format!("/api/search?{query}"));
     assert_eq!(r.status, 200, "{query}: {}", r.text());
     serde_json::from_str(&r.text()).unwrap()
 }
 
-fn slugs(v: &Value) -> Vec<String> {
+pub fn slugs(v: &Value) -> Vec<String> {
     v["results"]
         .as_array()
         .unwrap()
@@ -20,12 +20,12 @@ fn slugs(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn q(site: &Site, text: &str) -> Vec<String> {
+pub fn q(site: &Site, text: &str) -> Vec<String> {
     let enc: String = url_encode(text);
     slugs(&json(site, &format!("q={enc}")))
 }
 
-fn url_encode(text: &str) -> String {
+pub fn url_encode(text: &str) -> String {
     serde_urlencoded::to_string([("", text)]).unwrap()[1..].to_string()
 }
 
@@ -386,6 +386,26 @@ fn ranking_on_the_judged_set() {
     .unwrap();
     let set: toml::Table = text.parse().unwrap();
     let queries = set["query"].as_array().unwrap();
+    let (p3, best_first, failures) = judge(queries, |query| q(&site, query));
+    let n = queries.len();
+    println!("judged set: {n} queries, precision at 3 {p3:.3}, best answer first {best_first}/{n}");
+    for f in &failures {
+        println!("  {f}");
+    }
+    assert!(n >= 30);
+    assert!(
+        p3 >= JUDGED_MIN_P3 && best_first >= JUDGED_MIN_BEST,
+        "{failures:#?}"
+    );
+}
+
+/// Judges `queries` (`[[query]]` tables with `q` and `relevant`, the best
+/// answer first; none: the query must find nothing) by what `run` finds:
+/// precision at 3, how many have their best answer first, and the misses.
+pub fn judge(
+    queries: &[toml::Value],
+    run: impl Fn(&str) -> Vec<String>,
+) -> (f64, usize, Vec<String>) {
     let (mut precision, mut best_first, mut failures) = (0.0, 0, Vec::new());
     for entry in queries {
         let query = entry["q"].as_str().unwrap();
@@ -395,7 +415,7 @@ fn ranking_on_the_judged_set() {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        let got = q(&site, query);
+        let got = run(query);
         let (p, first) = if relevant.is_empty() {
             let ok = got.is_empty();
             (f64::from(u8::from(ok)), ok)
@@ -419,17 +439,7 @@ fn ranking_on_the_judged_set() {
             ));
         }
     }
-    let n = queries.len();
-    let p3 = precision / n as f64;
-    println!("judged set: {n} queries, precision at 3 {p3:.3}, best answer first {best_first}/{n}");
-    for f in &failures {
-        println!("  {f}");
-    }
-    assert!(n >= 30);
-    assert!(
-        p3 >= JUDGED_MIN_P3 && best_first >= JUDGED_MIN_BEST,
-        "{failures:#?}"
-    );
+    (precision / queries.len() as f64, best_first, failures)
 }
 
 /// What ranking reaches on the judged set today: a change that does worse fails.
