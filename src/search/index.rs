@@ -23,93 +23,29 @@
 //!   `content/` (these and `site:months`), read by the publisher only, so
 //!   that it writes just the parts whose content changed.
 //!
+//! Each language besides English has the same three kinds under its code
+//! (`search:fr:t:<stem>`...), built from its translations ([`meta_key`],
+//! [`term_key_in`], [`words_key_in`]).
+//!
 //! The index is the one set of keys shared by many alerts (by nature: a
 //! term's postings name every alert that has it), so it breaks the rule
 //! that every key belongs to one alert. It is derived wholly from
 //! `content/` by one publish run, which is its only writer.
 
-use crate::content::AlertRecord;
 use crate::i18n::Lang;
 
-pub const META_KEY: &str = "search:meta";
 /// The hash of every part derived from all of `content/` (the search
 /// index and `site:months`), read by the publisher only.
 pub const MANIFEST_KEY: &str = "site:manifest";
-pub const TERM_PREFIX: &str = "search:t:";
-pub const WORDS_PREFIX: &str = "search:w:";
 /// A term keeps its best postings only: a query's work is bounded by this
 /// however common its words are (about 40 KB for a word in every alert).
 pub const MAX_POSTINGS: usize = 500;
 /// The most words one prefix block keeps (the commonest).
 pub const MAX_BLOCK_WORDS: usize = 2000;
 
-/// BM25F's saturation constant.
-const K1: f64 = 1.2;
-
-/// Where a word is, and how much a match there weighs. Each field's length
-/// is normalised against a fixed typical length (not the archive's average)
-/// so that publishing one alert never changes every other alert's postings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Title,
-    /// Category and tags.
-    Tags,
-    Summary,
-    Body,
-}
-
-impl Field {
-    pub const ALL: [Field; 4] = [Field::Title, Field::Tags, Field::Summary, Field::Body];
-
-    /// (weight, typical length in words, length normalisation b).
-    fn params(self) -> (f64, f64, f64) {
-        match self {
-            Field::Title => (4.0, 12.0, 0.5),
-            Field::Tags => (3.0, 4.0, 0.3),
-            Field::Summary => (2.0, 35.0, 0.5),
-            Field::Body => (1.0, 400.0, 0.75),
-        }
-    }
-}
-
-/// The searchable text of an alert, field by field: what the index is built
-/// from and what the Worker checks a result against.
-pub fn fields(r: &AlertRecord) -> [(Field, String); 4] {
-    fields_with(r, crate::markdown::plain_text(&r.body))
-}
-
-fn fields_with(r: &AlertRecord, body: String) -> [(Field, String); 4] {
-    fields_of(&r.title, r.category.as_deref(), &r.tags, &r.summary, body)
-}
-
-/// The fields from their parts: the category is the first line of the
-/// tags' field.
-pub fn fields_of(
-    title: &str,
-    category: Option<&str>,
-    tags: &[String],
-    summary: &str,
-    body: String,
-) -> [(Field, String); 4] {
-    let mut tag_field = category.unwrap_or_default().to_string();
-    for t in tags {
-        tag_field.push('\n');
-        tag_field.push_str(t);
-    }
-    [
-        (Field::Title, title.to_string()),
-        (Field::Tags, tag_field),
-        (Field::Summary, summary.to_string()),
-        (Field::Body, body),
-    ]
-}
-
-pub fn term_key(stem: &str) -> String {
-    format!("{TERM_PREFIX}{stem}")
-}
-
-/// Where `lang`'s index lives: English's keys as above, every other
-/// language's the same under its code (`search:fr:t:<stem>`,
+/// Where `lang`'s index lives: English's keys as above (`search:t:`,
+/// `search:w:`, `search:meta`), every other language's the same under its
+/// code (`search:fr:t:<stem>`,
 /// `search:fr:w:<block>`, `search:fr:meta`), built from its translations
 /// alone, so that a search in a language counts, ranks and suggests from
 /// that language's alerts and reads no key more than an English one.
@@ -140,10 +76,6 @@ pub fn block_of(folded: &str) -> &str {
         .map(|(i, _)| i)
         .unwrap_or(folded.len());
     &folded[..end]
-}
-
-pub fn words_key(folded: &str) -> String {
-    format!("{WORDS_PREFIX}{}", block_of(folded))
 }
 
 /// One alert in a term's postings.
@@ -380,33 +312,14 @@ impl Meta {
     }
 }
 
-/// The BM25F weight of one term in one alert, times 1,000, from its
-/// frequency and the length (in indexed words) of each field.
-pub fn impact(tf: [u32; 4], len: [u32; 4]) -> u32 {
-    let mut weighted = 0.0;
-    for (i, field) in Field::ALL.iter().enumerate() {
-        if tf[i] == 0 {
-            continue;
-        }
-        let (w, typical, b) = field.params();
-        let norm = 1.0 - b + b * f64::from(len[i]) / typical;
-        weighted += w * f64::from(tf[i]) / norm;
-    }
-    (1000.0 * weighted * (K1 + 1.0) / (weighted + K1)).round() as u32
-}
-
-/// BM25's inverse document frequency.
-pub fn idf(docs: u32, df: u32) -> f64 {
-    let (n, df) = (f64::from(docs.max(df)), f64::from(df));
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-}
-
 pub use super::build::build;
+pub use super::fields::{fields, fields_of, idf, impact, Field};
 pub use crate::derived::{plan, Plan};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::AlertRecord;
     use chrono::TimeZone;
     use std::collections::BTreeMap;
 
@@ -455,7 +368,7 @@ mod tests {
             a.date.timestamp(),
             "the earlier alert's date"
         );
-        assert_eq!(parts[META_KEY], r#"{"n":2}"#);
+        assert_eq!(parts[&meta_key(Lang::En)], r#"{"n":2}"#);
     }
 
     #[test]
@@ -480,18 +393,6 @@ mod tests {
         assert_eq!(list.postings.len(), MAX_POSTINGS);
         assert!(!list.complete());
         assert_eq!(list.postings[0].slug, format!("s{}", MAX_POSTINGS + 19));
-    }
-
-    #[test]
-    fn impact_saturates_and_prefers_short_fields() {
-        let once = impact([0, 0, 0, 1], [0, 0, 0, 400]);
-        let often = impact([0, 0, 0, 10], [0, 0, 0, 400]);
-        assert!(
-            often > once && often < 2300,
-            "saturates below (k1 + 1) x 1000"
-        );
-        assert!(impact([1, 0, 0, 0], [12, 0, 0, 0]) > impact([0, 0, 1, 0], [0, 0, 35, 0]));
-        assert!(impact([0, 0, 0, 1], [0, 0, 0, 100]) > impact([0, 0, 0, 1], [0, 0, 0, 2000]));
     }
 
     #[test]
@@ -530,7 +431,7 @@ mod tests {
             parts: &BTreeMap<String, String>,
             at: i64,
         ) -> (u32, TermList<'_>, Vec<(String, u32)>) {
-            let meta = Meta::parse(&parts[META_KEY]).unwrap();
+            let meta = Meta::parse(&parts[&meta_key(Lang::En)]).unwrap();
             let list = TermList::parse(&parts["search:t:mexico"], at).unwrap();
             let block: Vec<(String, u32)> = parse_block(&parts["search:w:me"], at)
                 .into_iter()

@@ -1,5 +1,6 @@
-//! Search over every alert, answered from the edge: the analyzer shared by
-//! the publisher and the Worker, the index's parts in KV (`index`, built by
+//! Search over every alert, answered from the edge: the analyzers shared by
+//! the publisher and the Worker (`analyze`, `languages`), the fields and
+//! their weights (`fields`), the index's parts in KV (`index`, built by
 //! `build`), query parsing
 //! and ranking. Plain Rust over text: the handler (`app::search`) does the
 //! KV reads.
@@ -7,6 +8,7 @@
 pub mod analyze;
 mod build;
 pub mod doc;
+mod fields;
 pub mod index;
 pub mod languages;
 pub mod query;

@@ -185,7 +185,7 @@ fn a_search_is_kept_like_a_page_and_a_publish_shows_in_it_within_the_ttl() {
     assert!(
         !other
             .iter()
-            .any(|k| k == access_alerts::search::index::META_KEY),
+            .any(|k| *k == access_alerts::search::index::meta_key(access_alerts::i18n::Lang::En)),
         "{other:?}"
     );
     settle(&site);
