@@ -3,7 +3,9 @@
 //! the publisher and the in-process tests write exactly the same thing.
 
 use crate::content::{AlertRecord, Contact, PublishedMeta};
+use crate::i18n::Lang;
 use crate::keys;
+use crate::search::doc::SearchDoc;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -33,18 +35,21 @@ pub fn alias_keys(r: &AlertRecord) -> Vec<String> {
         .collect()
 }
 
+/// The languages the alert has a search document in: English and each
+/// translation's (none for a draft).
+fn doc_langs(r: &AlertRecord) -> impl Iterator<Item = Lang> + '_ {
+    let translated = r.translations.iter().map(|t| t.lang);
+    std::iter::once(Lang::En)
+        .chain(translated)
+        .filter(|_| !r.draft)
+}
+
 /// Every key of the alert besides `alert:<slug>`: its search document,
 /// one per translation, and its aliases (none for a draft).
 fn dependent_keys(r: &AlertRecord) -> Vec<String> {
-    let mut k = Vec::new();
-    if !r.draft {
-        k.push(keys::search_doc(&r.slug));
-        k.extend(
-            r.translations
-                .iter()
-                .map(|t| keys::search_doc_in(t.lang, &r.slug)),
-        );
-    }
+    let mut k: Vec<String> = doc_langs(r)
+        .map(|lang| keys::search_doc_in(lang, &r.slug))
+        .collect();
     k.extend(alias_keys(r));
     k
 }
@@ -71,17 +76,13 @@ pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
         value: serde_json::to_string(r).unwrap_or_default(),
         metadata: serde_json::to_value(published_meta(r)).ok(),
     }];
-    if !r.draft {
-        for lang in crate::i18n::Lang::ALL {
-            if let Some(doc) = crate::search::doc::SearchDoc::in_lang(r, lang) {
-                out.push(KvEntry {
-                    key: keys::search_doc_in(lang, &r.slug),
-                    value: doc.render(),
-                    metadata: None,
-                });
-            }
-        }
-    }
+    out.extend(doc_langs(r).filter_map(|lang| {
+        Some(KvEntry {
+            key: keys::search_doc_in(lang, &r.slug),
+            value: SearchDoc::in_lang(r, lang)?.render(),
+            metadata: None,
+        })
+    }));
     out.extend(alias_keys(r).into_iter().map(|key| KvEntry {
         key,
         value: r.slug.clone(),
@@ -129,4 +130,33 @@ pub fn derived<'a>(
         crate::mail::notify::render(records),
     );
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Translation;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn each_translation_has_its_search_document_among_the_alert_s_keys() {
+        let date = Utc.with_ymd_and_hms(2024, 11, 26, 0, 0, 0).unwrap();
+        let mut r = AlertRecord::new("k", "Title", date, "Body.");
+        r.translations.push(Translation {
+            lang: Lang::Fr,
+            title: "Titre".into(),
+            summary: "Résumé".into(),
+            contact_note: None,
+            image_alt: None,
+            translated: date,
+            body: "Corps du *texte*.".into(),
+        });
+        let written: Vec<String> = entries(&r).into_iter().map(|e| e.key).collect();
+        assert_eq!(written, all_keys(&r), "what is written is what it owns");
+        assert_eq!(written, ["alert:k", "doc:k", "doc:fr:k"]);
+        let fr = entries(&r).pop().unwrap().value;
+        assert!(fr.contains("\tTitre\nRésumé\nCorps du texte."), "{fr}");
+        r.draft = true;
+        assert_eq!(all_keys(&r), ["alert:k"], "a draft has no document");
+    }
 }
