@@ -79,16 +79,16 @@ fn cut(
         }
     };
     for (w, h) in words[start..end].iter().zip(&hits[start..end]) {
-        // Chinese terms overlap (`网络`, `络安`): a hit that starts inside
-        // the last marked one extends it.
         if *h && w.at.end > at {
-            let from = w.at.start.max(at);
-            push(&text[at..from], false, &mut pieces);
-            match pieces.last_mut() {
-                Some((last, true)) if from == at && w.at.start < at => {
-                    last.push_str(&squash(&text[from..w.at.end]))
+            if w.at.start < at {
+                // Chinese terms overlap (`网络`, `络安`): a hit that starts
+                // inside the last marked one extends it.
+                if let Some((last, true)) = pieces.last_mut() {
+                    last.push_str(&squash(&text[at..w.at.end]));
                 }
-                _ => push(&text[from..w.at.end], true, &mut pieces),
+            } else {
+                push(&text[at..w.at.start], false, &mut pieces);
+                push(&text[w.at.clone()], true, &mut pieces);
             }
             at = w.at.end;
         }
@@ -233,5 +233,22 @@ mod tests {
             .matches(&excluding, &stems),
             "an excluded word in the body is found"
         );
+    }
+
+    #[test]
+    fn overlapping_chinese_pairs_are_marked_as_one_word() {
+        use crate::i18n::Lang;
+        let text = "在网络安全中，网络";
+        let words = crate::search::languages::terms(Lang::Zh, text);
+        let hit = |w: &Word| ["网络", "络安", "安全"].contains(&w.stem.as_str());
+        let pieces = cut(text, &words, true, hit, 30);
+        let marked: Vec<&str> = pieces
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(marked, ["网络安全", "网络"]);
+        let all: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(all, text, "nothing lost or repeated");
     }
 }
