@@ -11,7 +11,7 @@ use crate::http::types;
 use crate::i18n::Lang;
 use crate::keys;
 use crate::listing::{Listing, Position};
-use crate::routes::{self, Route};
+use crate::routes::Route;
 use crate::views::Site;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -220,9 +220,14 @@ fn versions(site: &Site, route: &Route<'_>) -> Vec<(Lang, String)> {
         Route::Home | Route::Category(_) | Route::Tag(_) | Route::Archive(..) => &Lang::ALL,
         _ => &[Lang::En],
     };
-    langs
-        .iter()
-        .map(|l| (*l, site.abs(&route.clone().in_lang(*l).path())))
+    absolute(site, route.versions(langs.iter().copied()))
+}
+
+/// Versions' paths as absolute URLs.
+fn absolute(site: &Site, versions: Vec<(Lang, String)>) -> Vec<(Lang, String)> {
+    versions
+        .into_iter()
+        .map(|(l, p)| (l, site.abs(&p)))
         .collect()
 }
 
@@ -254,12 +259,8 @@ pub async fn sitemap_month<P: Platform>(
             .after(after);
         let page = app.store.page(of, app.now()).await?;
         for e in &page.entries {
-            let mut langs = vec![Lang::En];
-            langs.extend(e.meta.texts.iter().map(|t| t.lang));
-            let alert: Vec<(Lang, String)> = langs
-                .into_iter()
-                .map(|l| (l, site.abs(&routes::alert_path_in(l, &e.slug))))
-                .collect();
+            let langs = std::iter::once(Lang::En).chain(e.meta.texts.iter().map(|t| t.lang));
+            let alert = absolute(site, Route::Alert(&e.slug).versions(langs));
             urls.extend(SitemapUrl::versions(&alert, e.modified_at(app.now())));
             // Categories first, then tags, each by slug.
             if let Some(c) = &e.meta.category {

@@ -240,6 +240,18 @@ impl Route<'_> {
 }
 
 impl<'a> Route<'a> {
+    /// This page's versions in `langs`, each with its path (`in_lang`): a
+    /// listing's in every language, an alert's in those it is read in.
+    pub fn versions(
+        &self,
+        langs: impl IntoIterator<Item = crate::i18n::Lang>,
+    ) -> Vec<(crate::i18n::Lang, String)> {
+        langs
+            .into_iter()
+            .map(|l| (l, self.clone().in_lang(l).path()))
+            .collect()
+    }
+
     /// This page in `lang`: a page that has a version per language (an
     /// alert, a listing, a feed) as that version; English, and every other
     /// page, as it is.

@@ -56,10 +56,7 @@ impl<'a> Texts<'a> {
 
 /// Every version of the alert (its languages) with its path.
 pub fn alternates(a: &AlertRecord) -> Vec<(Lang, String)> {
-    a.languages()
-        .into_iter()
-        .map(|l| (l, routes::alert_path_in(l, &a.slug)))
-        .collect()
+    Route::Alert(&a.slug).versions(a.languages())
 }
 
 /// The article page: `/alerts/<slug>`, `/<lang>/alerts/<slug>` (and
