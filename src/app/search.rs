@@ -78,10 +78,14 @@ pub fn lang_param(query: &Query) -> Result<Lang, AppError> {
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
     {
-        None | Some("en") => Ok(Lang::En),
-        Some(code) => Lang::translated(code).ok_or_else(|| {
-            AppError::BadRequest("`lang` must be one of en, ar, zh, fr, ru, es.".into())
-        }),
+        None => Ok(Lang::En),
+        Some(code) => Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == code)
+            .ok_or_else(|| {
+                let codes = Lang::ALL.map(Lang::code).join(", ");
+                AppError::BadRequest(format!("`lang` must be one of {codes}."))
+            }),
     }
 }
 

@@ -52,6 +52,19 @@ fn each_language_searches_its_translations_with_its_own_analyzer() {
     let mexico = page(&site, "/fr/search?q=mexico");
     assert!(mexico.contains("Aucune alerte ne correspond à votre recherche."));
     assert!(page(&site, "/search?q=barring").contains(&format!(r#"href="/alerts/{SEED}""#)));
+    // Its notes and suggestions are in it too.
+    let long = page(&site, &format!("/fr/search?q={}", "mot+".repeat(12)));
+    assert!(
+        long.contains("Seuls les 10 premiers mots de votre recherche ont été utilisés."),
+        "{long}"
+    );
+    let typo = page(&site, "/fr/search?q=cybersecurote");
+    assert!(
+        typo.contains(
+            r#"Vouliez-vous dire <a href="/fr/search?q=cybersecurite">cybersecurite</a> ?"#
+        ),
+        "{typo}"
+    );
     // A language with no translation yet answers in its language.
     let ru = page(&site, "/ru/search?q=ООН");
     assert!(ru.contains(r#"<html lang="ru""#) && ru.contains("Нет оповещений"));
@@ -73,6 +86,10 @@ fn the_api_searches_the_language_it_is_asked_for() {
         0,
         "English has no 网络"
     );
+    let explicit: serde_json::Value =
+        serde_json::from_str(&site.get("/api/search?q=barring&lang=en").text()).unwrap();
+    assert_eq!(explicit["lang"], "en");
+    assert_eq!(explicit["results"][0]["slug"], SEED);
     let bad = site.get("/api/search?q=x&lang=xx");
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("`lang` must be one of"));
