@@ -231,6 +231,13 @@ pub struct EntryText {
 }
 
 impl ListingMeta {
+    /// The languages it can be read in: English, then its translations'.
+    pub fn languages(&self) -> Vec<crate::i18n::Lang> {
+        let mut out = vec![crate::i18n::Lang::En];
+        out.extend(self.texts.iter().map(|t| t.lang));
+        out
+    }
+
     /// Its title and summary in `lang`, if it is translated into it.
     pub fn text(&self, lang: crate::i18n::Lang) -> Option<&EntryText> {
         self.texts.iter().find(|t| t.lang == lang)

@@ -220,7 +220,7 @@ fn versions(site: &Site, route: &Route<'_>) -> Vec<(Lang, String)> {
         Route::Home | Route::Category(_) | Route::Tag(_) | Route::Archive(..) => &Lang::ALL,
         _ => &[Lang::En],
     };
-    absolute(site, route.versions(langs.iter().copied()))
+    absolute(site, route.versions(langs))
 }
 
 /// Versions' paths as absolute URLs.
@@ -259,8 +259,7 @@ pub async fn sitemap_month<P: Platform>(
             .after(after);
         let page = app.store.page(of, app.now()).await?;
         for e in &page.entries {
-            let langs = std::iter::once(Lang::En).chain(e.meta.texts.iter().map(|t| t.lang));
-            let alert = absolute(site, Route::Alert(&e.slug).versions(langs));
+            let alert = absolute(site, Route::Alert(&e.slug).versions(&e.meta.languages()));
             urls.extend(SitemapUrl::versions(&alert, e.modified_at(app.now())));
             // Categories first, then tags, each by slug.
             if let Some(c) = &e.meta.category {

@@ -102,7 +102,7 @@ fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
         format!("{path}?{q}")
     });
-    let alternates = spec.route.versions(Lang::ALL);
+    let alternates = spec.route.versions(&Lang::ALL);
     let markup = views::listing_page(
         app.site(),
         &ListingPage {

@@ -242,13 +242,10 @@ impl Route<'_> {
 impl<'a> Route<'a> {
     /// This page's versions in `langs`, each with its path (`in_lang`): a
     /// listing's in every language, an alert's in those it is read in.
-    pub fn versions(
-        &self,
-        langs: impl IntoIterator<Item = crate::i18n::Lang>,
-    ) -> Vec<(crate::i18n::Lang, String)> {
+    pub fn versions(&self, langs: &[crate::i18n::Lang]) -> Vec<(crate::i18n::Lang, String)> {
         langs
-            .into_iter()
-            .map(|l| (l, self.clone().in_lang(l).path()))
+            .iter()
+            .map(|l| (*l, self.clone().in_lang(*l).path()))
             .collect()
     }
 

@@ -56,7 +56,7 @@ impl<'a> Texts<'a> {
 
 /// Every version of the alert (its languages) with its path.
 pub fn alternates(a: &AlertRecord) -> Vec<(Lang, String)> {
-    Route::Alert(&a.slug).versions(a.languages())
+    Route::Alert(&a.slug).versions(&a.languages())
 }
 
 /// The article page: `/alerts/<slug>`, `/<lang>/alerts/<slug>` (and
