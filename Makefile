@@ -163,8 +163,8 @@ endef
 # with links that change no subscription, to one address, through the
 # running Worker's transactional sender (its .eml path is in `make dev`'s log).
 test-email: .dev.vars
-	@test -n "$(SLUG)" -a -n "$(TO)" || { echo "usage: make test-email SLUG=my-alert TO=editor@example.org [BASE=https://...]"; exit 2; }
-	$(call operator,POST,/operator/test-email,202,--data-urlencode "slug=$(SLUG)" --data-urlencode "to=$(TO)")
+	@test -n "$(SLUG)" -a -n "$(TO)" || { echo "usage: make test-email SLUG=my-alert TO=editor@example.org [MAIL_LANG=fr] [BASE=https://...]"; exit 2; }
+	$(call operator,POST,/operator/test-email,202,--data-urlencode "slug=$(SLUG)" --data-urlencode "to=$(TO)" --data-urlencode "lang=$(MAIL_LANG)")
 
 ## ---- webhooks (README, "Push"), through the running Worker as test-email ----
 # A new endpoint: prints its id and (FORMAT=json) its secret, this once.

@@ -85,6 +85,12 @@ fn pages_are_valid_html() {
         ("subscribe-check.html", "/subscribe/check"),
         ("confirm.html", &confirm),
         ("unsubscribe.html", &unsubscribe),
+        // The subscriber pages in a right-to-left and a CJK language.
+        ("subscribe-ar.html", "/ar/subscribe"),
+        ("subscribe-zh.html", "/zh/subscribe"),
+        ("subscribe-check-ar.html", "/ar/subscribe/check"),
+        ("confirm-zh.html", &format!("/zh{confirm}")),
+        ("unsubscribe-ar.html", &format!("/ar{unsubscribe}")),
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);
@@ -96,22 +102,29 @@ fn pages_are_valid_html() {
         assert_eq!(r.status, expected, "{path}");
         save(name, r.body);
     }
-    let invalid = w.request(
-        "POST",
-        "/contact",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"name=&email=x&contact=nobody",
-    );
-    assert_eq!(invalid.status, 422);
-    save("contact-errors.html", invalid.body);
-    let invalid = w.request(
-        "POST",
-        "/subscribe",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"email=x&scope=chosen&frequency=weekly",
-    );
-    assert_eq!(invalid.status, 422);
-    save("subscribe-errors.html", invalid.body);
+    // Forms sent back with their errors.
+    for (name, path, body) in [
+        (
+            "contact-errors.html",
+            "/contact",
+            &b"name=&email=x&contact=nobody"[..],
+        ),
+        (
+            "subscribe-errors.html",
+            "/subscribe",
+            b"email=x&scope=chosen&frequency=weekly",
+        ),
+        (
+            "subscribe-errors-ar.html",
+            "/ar/subscribe",
+            b"email=x&scope=chosen&frequency=weekly&lang=de",
+        ),
+    ] {
+        let form = [("Content-Type", "application/x-www-form-urlencoded")];
+        let invalid = w.request("POST", path, &form, body);
+        assert_eq!(invalid.status, 422, "{path}");
+        save(name, invalid.body);
+    }
     let home = w.get("/");
     let start = home.body.find("/assets/site.").unwrap();
     let css = &home.body[start..start + home.body[start..].find('"').unwrap()];

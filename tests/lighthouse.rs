@@ -28,6 +28,8 @@ fn pages_score_well_in_lighthouse() {
         "/zh/",
         "/contact",
         "/subscribe",
+        "/ar/subscribe",
+        "/zh/subscribe",
         "/archive/2024/11",
         "/search?q=accreditation",
         "/ar/search?q=%D8%A7%D9%85%D9%86",

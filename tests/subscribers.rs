@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::support::mime::readable;
 use common::support::{decoded, link_token};
 use common::{content_copy, Worker};
 use std::time::Duration;
@@ -78,11 +79,42 @@ fn subscribers_get_each_alert_once_as_it_goes_live_and_nothing_after_unsubscribi
 
     subscribe(&w, "ada@example.net", "scope=all");
     subscribe(&w, "cy@example.net", "scope=chosen&topic=c%3AGeneral");
+    // A reader of French (chosen on the form): the language column
+    // (migrations/0006) on D1 itself, and mail in French through both
+    // senders.
+    w.ask_to_subscribe("bo@example.net", "scope=all&lang=fr");
+    wait_mail_to(&w, "bo@example.net", 1);
+    let french = |w: &Worker| -> Vec<String> {
+        w.emails()
+            .into_iter()
+            .filter(|(_, m)| m.contains("bo@example.net"))
+            .map(|(_, m)| readable(&m))
+            .collect()
+    };
+    let confirmation = french(&w).remove(0);
+    assert!(
+        confirmation.contains("Subject: Confirmez votre abonnement à Access Alerts"),
+        "{confirmation}"
+    );
+    let t = link_token(&confirmation, "/fr/subscribe/confirm?t=");
+    let r = w.request(
+        "POST",
+        "/fr/subscribe/confirm",
+        &[FORM],
+        format!("t={t}").as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Vous êtes abonné"), "{}", r.body);
 
     // A past-dated alert: out at the next run, to Ada only.
     std::fs::write(
         content.path().join("alerts/gone-live.md"),
         alert("Gone live", "Opinion", -60),
+    )
+    .unwrap();
+    std::fs::write(
+        content.path().join("alerts/gone-live.fr.md"),
+        "+++\ntitle = \"En ligne\"\ntranslated = 2024-11-30\n+++\nLe corps.\n",
     )
     .unwrap();
     w.publish(content.path(), false);
@@ -92,6 +124,11 @@ fn subscribers_get_each_alert_once_as_it_goes_live_and_nothing_after_unsubscribi
     assert!(mail.contains("Subject: Gone live"), "{mail}");
     assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     assert!(mail.contains("you subscribed to: every alert"));
+    wait_mail_to(&w, "bo@example.net", 2);
+    let fr = &french(&w)[1];
+    assert!(fr.contains("Subject: En ligne"), "{fr}");
+    assert!(fr.contains("Le corps.") && fr.contains("/fr/alerts/gone-live"));
+    assert!(fr.contains("/fr/unsubscribe?t="));
 
     // A scheduled alert: not before its date, then once.
     std::fs::write(

@@ -46,6 +46,7 @@ mod search;
 pub mod settings;
 pub mod store;
 mod subscribe;
+mod subscriber;
 pub mod suppress;
 
 pub use error::AppError;
@@ -274,18 +275,20 @@ impl<'a, P: Platform> App<'a, P> {
             Route::Healthz => pages::healthz(self).await,
             Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
             Route::Contact => contact::form(self, &query()).await,
-            Route::Subscribe if req.method() == Method::Post => subscribe::submit(self, req).await,
-            Route::Subscribe => subscribe::form(self).await,
-            Route::SubscribeCheck => Ok(Reply::html(
-                200,
-                views::subscribe::check_inbox_page(self.site()),
-            )),
-            Route::SubscribeConfirm if req.method() == Method::Post => {
-                subscribe::confirm(self, req, &query()).await
+            Route::Subscribe(lang) if req.method() == Method::Post => {
+                subscribe::submit(self, lang, req).await
             }
-            Route::SubscribeConfirm => subscribe::confirm_form(self, &query()).await,
-            Route::Subscription => subscribe::settings(self, req, &query()).await,
-            Route::Unsubscribe => subscribe::unsubscribe(self, req, &query()).await,
+            Route::Subscribe(lang) => subscribe::form(self, lang).await,
+            Route::SubscribeCheck(lang) => Ok(Reply::html(
+                200,
+                views::subscribe::check_inbox_page(self.site(), lang),
+            )),
+            Route::SubscribeConfirm(lang) if req.method() == Method::Post => {
+                subscriber::confirm(self, lang, req, &query()).await
+            }
+            Route::SubscribeConfirm(lang) => subscriber::confirm_form(self, lang, &query()).await,
+            Route::Subscription(lang) => subscriber::settings(self, lang, req, &query()).await,
+            Route::Unsubscribe(lang) => subscriber::unsubscribe(self, lang, req, &query()).await,
             Route::HookSes => hooks::ses(self, req).await,
             Route::DeadMail => mailing::dead::list(self, req).await,
             Route::ResendMail(id) => mailing::dead::resend(self, req, id).await,

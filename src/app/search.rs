@@ -79,13 +79,10 @@ pub fn lang_param(query: &Query) -> Result<Lang, AppError> {
         .filter(|l| !l.is_empty())
     {
         None => Ok(Lang::En),
-        Some(code) => Lang::ALL
-            .into_iter()
-            .find(|l| l.code() == code)
-            .ok_or_else(|| {
-                let codes = Lang::ALL.map(Lang::code).join(", ");
-                AppError::BadRequest(format!("`lang` must be one of {codes}."))
-            }),
+        Some(code) => Lang::from_code(code).ok_or_else(|| {
+            let codes = Lang::ALL.map(Lang::code).join(", ");
+            AppError::BadRequest(format!("`lang` must be one of {codes}."))
+        }),
     }
 }
 

@@ -5,12 +5,16 @@
 
 mod catalog;
 mod dates;
+mod mail_strings;
 mod search_strings;
+mod subscribe_strings;
 mod translation;
 
 pub use catalog::Strings;
 pub use dates::{date_in, month_in};
+pub use mail_strings::MailStrings;
 pub use search_strings::SearchStrings;
+pub use subscribe_strings::SubscribeStrings;
 pub use translation::Translation;
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +61,11 @@ impl Lang {
         Lang::ALL[1..].iter().copied().find(|l| l.code() == code)
     }
 
+    /// The language a code names, English's (`en`) included.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.iter().copied().find(|l| l.code() == code)
+    }
+
     /// The writing direction, for `<html dir>`.
     pub fn dir(self) -> &'static str {
         match self {
@@ -91,6 +100,16 @@ impl Lang {
     pub fn search_strings(self) -> &'static SearchStrings {
         search_strings::of(self)
     }
+
+    /// The subscriber pages' strings in this language.
+    pub fn subscribe_strings(self) -> &'static SubscribeStrings {
+        subscribe_strings::of(self)
+    }
+
+    /// The mails' strings in this language.
+    pub fn mail_strings(self) -> &'static MailStrings {
+        mail_strings::of(self)
+    }
 }
 
 /// `template` with its `{}` replaced by `value` (the catalog's one
@@ -120,6 +139,10 @@ mod tests {
         }
         assert_eq!(Lang::translated("en"), None, "English has no prefix");
         assert_eq!(Lang::translated("de"), None);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("EN"), None);
         assert_eq!(Lang::Ar.dir(), "rtl");
         assert!(Lang::ALL.iter().filter(|l| l.dir() == "rtl").count() == 1);
         assert_eq!(

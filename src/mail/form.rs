@@ -5,6 +5,7 @@
 
 use super::topics::{Choice, Frequency};
 use crate::form::MalformedBody;
+use crate::i18n::Lang;
 
 /// The longest address accepted (RFC 5321's path limit).
 pub const MAX_EMAIL_BYTES: usize = 254;
@@ -20,6 +21,8 @@ pub struct Request {
     pub topics: Vec<String>,
     /// `each` or `weekly`.
     pub frequency: String,
+    /// The mails' language: a code of `Lang::ALL` (empty: the page's).
+    pub lang: String,
     pub consent: bool,
     /// The honeypot: people leave it empty.
     pub website: String,
@@ -41,6 +44,7 @@ impl Request {
                 "scope" => r.scope = v.into_owned(),
                 "topic" | "topics" => r.topics.push(v.into_owned()),
                 "frequency" => r.frequency = v.into_owned(),
+                "lang" => r.lang = v.into_owned(),
                 "consent" => r.consent = !v.is_empty() && v != "false",
                 "website" => r.website = v.into_owned(),
                 "cf-turnstile-response" => r.turnstile_token = v.into_owned(),
@@ -80,6 +84,7 @@ impl Request {
             scope: text("scope")?,
             topics,
             frequency: text("frequency")?,
+            lang: text("lang")?,
             consent: v["consent"].as_bool().unwrap_or(false),
             website: text("website")?,
             turnstile_token: text("cf-turnstile-response")?,
@@ -133,29 +138,29 @@ impl Errors {
     }
 }
 
-/// What is wrong with the choice part (scope, topics, frequency), or the
-/// choice itself; `known` are the topics a reader may choose now.
-pub fn choice(r: &Request, known: &[String]) -> Result<Choice, Errors> {
+/// What is wrong with the choice part (scope, topics, frequency,
+/// language), or the choice itself; `known` are the topics a reader may
+/// choose now; `page` is the page's language: its messages', and the
+/// mails' when the request names none.
+pub fn choice(r: &Request, known: &[String], page: Lang) -> Result<Choice, Errors> {
+    let s = page.subscribe_strings();
     let mut e = Errors::default();
     let every = match r.scope.as_str() {
         "" | "all" => r.scope == "all" || r.topics.is_empty(),
         "chosen" => false,
         _ => {
-            e.add("scope", "Choose every alert, or the topics below.");
+            e.add("scope", s.err_scope);
             false
         }
     };
     let mut topics: Vec<String> = Vec::new();
     if !every {
         if r.topics.is_empty() {
-            e.add("topics", "Choose at least one topic, or every alert.");
+            e.add("topics", s.err_topics_none);
         } else if r.topics.len() > MAX_TOPICS {
-            e.add("topics", "That is more topics than the site has.");
+            e.add("topics", s.err_topics_many);
         } else if r.topics.iter().any(|t| !known.contains(t)) {
-            e.add(
-                "topics",
-                "One of the chosen topics is not one this site has; choose from the list.",
-            );
+            e.add("topics", s.err_topics_unknown);
         } else {
             topics = r.topics.clone();
             topics.sort();
@@ -165,11 +170,15 @@ pub fn choice(r: &Request, known: &[String]) -> Result<Choice, Errors> {
     let frequency = match r.frequency.as_str() {
         "" => Frequency::Each,
         f => Frequency::parse(f).unwrap_or_else(|| {
-            e.add(
-                "frequency",
-                "Choose each alert as it goes live, or a weekly digest.",
-            );
+            e.add("frequency", s.err_frequency);
             Frequency::Each
+        }),
+    };
+    let lang = match r.lang.trim() {
+        "" => page,
+        code => Lang::from_code(code).unwrap_or_else(|| {
+            e.add("lang", s.err_lang);
+            page
         }),
     };
     if e.is_empty() {
@@ -177,33 +186,30 @@ pub fn choice(r: &Request, known: &[String]) -> Result<Choice, Errors> {
             every,
             topics,
             frequency,
+            lang,
         })
     } else {
         Err(e)
     }
 }
 
-/// Checks a subscribe form: the address, the consent and the choice.
-pub fn validate(r: &Request, known: &[String]) -> Result<Choice, Errors> {
+/// Checks a subscribe form sent from a page in `page`: the address, the
+/// consent and the choice.
+pub fn validate(r: &Request, known: &[String], page: Lang) -> Result<Choice, Errors> {
+    let s = page.subscribe_strings();
     let mut e = Errors::default();
     let email = r.email.trim();
     if email.is_empty() {
-        e.add("email", "Enter your email address.");
+        e.add("email", s.err_email_empty);
     } else if email.len() > MAX_EMAIL_BYTES || !crate::form::is_sendable_email(email) {
-        e.add(
-            "email",
-            "Enter an email address like name@example.org (letters, digits and the usual signs, no spaces).",
-        );
+        e.add("email", s.err_email);
     }
-    let chosen = choice(r, known);
+    let chosen = choice(r, known, page);
     if let Err(more) = &chosen {
         e.0.extend(more.0.iter().cloned());
     }
     if !r.consent {
-        e.add(
-            "consent",
-            "Tick the box to agree that we keep your address to send you these alerts.",
-        );
+        e.add("consent", s.err_consent);
     }
     if e.is_empty() {
         chosen
@@ -227,16 +233,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.normalised_email(), "ada@example.org");
-        let c = validate(&r, &known()).unwrap();
+        let c = validate(&r, &known(), Lang::En).unwrap();
         assert!(!c.every);
         assert_eq!(c.topics, ["c:Opinion", "t:UN OEWG"]);
         assert_eq!(c.frequency, Frequency::Weekly);
+        assert_eq!(c.lang, Lang::En);
+    }
+
+    #[test]
+    fn the_mails_language_is_the_one_chosen_else_the_page_s() {
+        let r = Request::from_form(b"email=ada%40example.org&consent=on&lang=zh").unwrap();
+        assert_eq!(validate(&r, &known(), Lang::Fr).unwrap().lang, Lang::Zh);
+        let r = Request::from_json(br#"{"email":"ada@example.org","consent":true}"#).unwrap();
+        assert_eq!(validate(&r, &known(), Lang::Ar).unwrap().lang, Lang::Ar);
+        let r = Request::from_json(br#"{"email":"ada@example.org","consent":true,"lang":"de"}"#)
+            .unwrap();
+        let e = validate(&r, &known(), Lang::Fr).unwrap_err();
+        assert_eq!(
+            e.get("lang"),
+            Some("Choisissez l’une des langues de la liste.")
+        );
     }
 
     #[test]
     fn every_alert_by_default() {
         let r = Request::from_json(br#"{"email":"ada@example.org","consent":true}"#).unwrap();
-        let c = validate(&r, &known()).unwrap();
+        let c = validate(&r, &known(), Lang::En).unwrap();
         assert!(c.every);
         assert_eq!(c.frequency, Frequency::Each);
     }
@@ -250,9 +272,14 @@ mod tests {
             frequency: "daily".into(),
             ..Default::default()
         };
-        let e = validate(&r, &known()).unwrap_err();
+        let e = validate(&r, &known(), Lang::En).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["email", "topics", "frequency", "consent"]);
+        let fr = validate(&r, &known(), Lang::Fr).unwrap_err();
+        assert_eq!(
+            fr.get("consent"),
+            Some(Lang::Fr.subscribe_strings().err_consent)
+        );
         for bad in ["a@b\r\nBcc: x@example.org", "ädа@example.org", "a@b"] {
             let r = Request {
                 email: bad.into(),
@@ -260,7 +287,10 @@ mod tests {
                 ..Default::default()
             };
             assert!(
-                validate(&r, &known()).unwrap_err().get("email").is_some(),
+                validate(&r, &known(), Lang::En)
+                    .unwrap_err()
+                    .get("email")
+                    .is_some(),
                 "{bad:?}"
             );
         }

@@ -11,6 +11,7 @@
 //! value is refused, naming its header, and nothing is sent.
 
 use crate::form::{is_safe_header_value, is_sendable_email, UnsafeHeader};
+use crate::i18n::{fill, Lang};
 use crate::views::Site;
 use mail_builder::headers::{address::Address, message_id::MessageId, raw::Raw};
 use mail_builder::MessageBuilder;
@@ -40,6 +41,11 @@ pub struct Links<'a> {
 
 /// One alert as mailed.
 pub struct AlertMail<'a> {
+    /// The reader's language: the mail's own words are in it.
+    pub lang: Lang,
+    /// The alert has no translation in `lang`: its title, summary and body
+    /// are the English original, marked `lang="en"`, after a line saying so.
+    pub in_english: bool,
     pub title: &'a str,
     pub summary: &'a str,
     pub date: &'a str,
@@ -55,23 +61,32 @@ pub struct AlertMail<'a> {
     pub test: bool,
 }
 
-/// What a test send says first.
-pub const TEST_NOTICE: &str =
-    "Test send: no subscriber has been mailed this, and its links change no subscription.";
-
 /// A change note as mailed: `Updated <date>: <note>`.
 #[derive(Clone, Copy)]
 pub struct Update<'a> {
     pub date: &'a str,
-    /// Plain text (escaped in the HTML part).
+    /// Plain text (escaped in the HTML part), in English: change notes
+    /// are not translated.
     pub note: &'a str,
 }
 
-/// The change note's paragraph, first in an update (and in a digest's item).
-fn update_html(u: &Update<'_>) -> Markup {
+/// `Updated <date>: ` in `lang`.
+fn updated(lang: Lang, u: &Update<'_>) -> String {
+    format!("{}: ", fill(lang.strings().updated, u.date))
+}
+
+/// The change note's paragraph, first in an update (and in a digest's
+/// item); the note marked as English in a mail in another language.
+fn update_html(lang: Lang, u: &Update<'_>) -> Markup {
+    let en = (lang != Lang::En).then_some("en");
+    // Physical sides: mail clients know few logical properties.
+    let style = match lang.dir() {
+        "rtl" => "border-right: 4px solid #0b3d6e; padding-right: 0.75em",
+        _ => "border-left: 4px solid #0b3d6e; padding-left: 0.75em",
+    };
     html! {
-        p style="border-left: 4px solid #0b3d6e; padding-left: 0.75em" {
-            strong { "Updated " (u.date) ": " } (u.note)
+        p style=(style) {
+            strong { (updated(lang, u)) } span lang=[en] { (u.note) }
         }
     }
 }
@@ -178,10 +193,11 @@ fn parts<'x>(m: MessageBuilder<'x>, id: &str, text: String, html: String) -> Mes
     ))
 }
 
-fn html_doc(title: &str, main: Markup, l: Option<&Links<'_>>) -> String {
+fn html_doc(lang: Lang, title: &str, main: Markup, l: Option<&Links<'_>>) -> String {
+    let t = lang.mail_strings();
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.code()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -192,9 +208,9 @@ fn html_doc(title: &str, main: Markup, l: Option<&Links<'_>>) -> String {
                 @if let Some(l) = l {
                     hr;
                     p style="font-size: 0.9em; color: #444" {
-                        "You get this because you subscribed to: " (l.reason) ". "
-                        a href=(l.manage) { "Change topics or frequency" } " · "
-                        a href=(l.unsubscribe) { "Unsubscribe" }
+                        (fill(t.reason, l.reason)) " "
+                        a href=(l.manage) { (t.manage) } " · "
+                        a href=(l.unsubscribe) { (t.unsubscribe) }
                     }
                 }
             }
@@ -203,34 +219,43 @@ fn html_doc(title: &str, main: Markup, l: Option<&Links<'_>>) -> String {
     .into_string()
 }
 
-fn text_footer(l: &Links<'_>) -> String {
+fn text_footer(lang: Lang, l: &Links<'_>) -> String {
+    let t = lang.mail_strings();
     format!(
-        "\n--\nYou get this because you subscribed to: {}.\nChange topics or frequency: {}\nUnsubscribe: {}\n",
-        l.reason, l.manage, l.unsubscribe
+        "\n--\n{}\n{}: {}\n{}: {}\n",
+        fill(t.reason, l.reason),
+        t.manage,
+        l.manage,
+        t.unsubscribe,
+        l.unsubscribe
     )
 }
 
-/// The confirmation request: one link to a page with a confirm button.
+/// The confirmation request, in `lang`: one link to a page with a confirm
+/// button.
 pub fn confirmation(
     e: &Envelope<'_>,
     confirm_url: &str,
     choice: &str,
+    lang: Lang,
 ) -> Result<String, UnsafeHeader> {
-    let subject = format!("Confirm your subscription to {}", e.site.name);
+    let t = lang.mail_strings();
+    let heading = lang.subscribe_strings().confirm_title;
+    let subject = fill(t.confirm_subject, &e.site.name);
     check(&[("Body", confirm_url)], e.to)?;
+    let asked = fill(&fill(t.confirm_asked, &e.site.name), choice);
     let text = format!(
-        "Someone, probably you, asked to receive {site} by email: {choice}.\n\n\
-         To confirm, open this link and press the button on the page (it works for 48 hours):\n{confirm_url}\n\n\
-         If it was not you, ignore this email: nothing more will be sent, and the request is deleted after 48 hours.\n",
-        site = e.site.name,
+        "{asked}\n\n{}\n{confirm_url}\n\n{}\n",
+        t.confirm_open, t.confirm_ignore
     );
     let html = html_doc(
+        lang,
         &subject,
         html! {
-            h1 style="font-size: 1.3em" { "Confirm your subscription" }
-            p { "Someone, probably you, asked to receive " (e.site.name) " by email: " (choice) "." }
-            p { a href=(confirm_url) { "Confirm your subscription" } " (the link works for 48 hours)." }
-            p { "If it was not you, ignore this email: nothing more will be sent, and the request is deleted after 48 hours." }
+            h1 style="font-size: 1.3em" { (heading) }
+            p { (asked) }
+            p { a href=(confirm_url) { (heading) } " " (t.confirm_link_works) }
+            p { (t.confirm_ignore) }
         },
         None,
     );
@@ -243,8 +268,9 @@ pub fn confirmation(
 /// of it (`Updated: <title>`, the note first, then the alert).
 pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<String, UnsafeHeader> {
     check(&[("Subject", a.title), ("Body", a.url)], e.to)?;
+    let t = a.lang.mail_strings();
     let subject = match a.update {
-        Some(_) => format!("Updated: {}", a.title),
+        Some(_) => fill(t.update_subject, a.title),
         None => a.title.to_string(),
     };
     let subject = if a.test {
@@ -254,32 +280,44 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
     };
     let update = a
         .update
-        .map(|u| format!("Updated {}: {}\n\n", u.date, u.note))
+        .map(|u| format!("{}{}\n\n", updated(a.lang, &u), u.note))
         .unwrap_or_default();
-    let notice = if a.test {
-        format!("{TEST_NOTICE}\n\n")
-    } else {
-        String::new()
-    };
+    let mut notice = String::new();
+    if a.test {
+        notice = format!("{}\n\n", t.test_notice);
+    }
+    if a.in_english {
+        notice = format!("{notice}{}\n\n", t.not_translated);
+    }
     let text = format!(
-        "{notice}{update}{title}\n{date}\n\n{summary}\n\n{body}\nRead it on the site: {url}\n{footer}",
+        "{notice}{update}{title}\n{date}\n\n{summary}\n\n{body}\n{read}: {url}\n{footer}",
         title = a.title,
         date = a.date,
         summary = a.summary,
         body = a.text,
+        read = t.read_on_site,
         url = a.url,
-        footer = text_footer(l),
+        footer = text_footer(a.lang, l),
     );
+    // The alert's own words, in English when it has no translation.
+    let (en, ltr) = match a.in_english {
+        true => (Some("en"), Some("ltr")),
+        false => (None, None),
+    };
     let html = html_doc(
+        a.lang,
         &subject,
         html! {
-            @if a.test { p style="border: 2px solid #8a4b00; padding: 0.5em; color: #1a1a1a" { strong { (TEST_NOTICE) } } }
-            @if let Some(u) = &a.update { (update_html(u)) }
-            h1 style="font-size: 1.4em" { a href=(a.url) style="color: #1a1a1a" { (a.title) } }
-            p style="color: #444" { (a.date) }
-            p { strong { (a.summary) } }
-            (PreEscaped(a.html))
-            p { a href=(a.url) { "Read it on the site" } }
+            @if a.test { p style="border: 2px solid #8a4b00; padding: 0.5em; color: #1a1a1a" { strong { (t.test_notice) } } }
+            @if a.in_english { p { em { (t.not_translated) } } }
+            @if let Some(u) = &a.update { (update_html(a.lang, u)) }
+            div lang=[en] dir=[ltr] {
+                h1 style="font-size: 1.4em" { a href=(a.url) style="color: #1a1a1a" { (a.title) } }
+                p style="color: #444" { (a.date) }
+                p { strong { (a.summary) } }
+                (PreEscaped(a.html))
+            }
+            p { a href=(a.url) { (t.read_on_site) } }
         },
         Some(l),
     );
@@ -290,6 +328,9 @@ pub fn alert(e: &Envelope<'_>, a: &AlertMail<'_>, l: &Links<'_>) -> Result<Strin
 
 /// One item of a digest.
 pub struct DigestItem<'a> {
+    /// No translation in the digest's language: title and summary are
+    /// English, marked so.
+    pub in_english: bool,
     pub title: &'a str,
     pub summary: &'a str,
     pub date: &'a str,
@@ -299,14 +340,18 @@ pub struct DigestItem<'a> {
     pub update: Option<Update<'a>>,
 }
 
-/// The weekly digest: the week's alerts matching the subscriber's topics.
+/// The weekly digest, in `lang`: the week's alerts matching the
+/// subscriber's topics.
 pub fn digest(
     e: &Envelope<'_>,
     week: &str,
     items: &[DigestItem<'_>],
     l: &Links<'_>,
+    lang: Lang,
 ) -> Result<String, UnsafeHeader> {
-    let subject = format!("{}: the week's alerts ({week})", e.site.name);
+    let t = lang.mail_strings();
+    let only_english = lang.strings().only_in_english;
+    let subject = fill(&fill(t.digest_subject, &e.site.name), week);
     for i in items {
         check(&[("Body", i.url)], e.to)?;
     }
@@ -314,23 +359,32 @@ pub fn digest(
     for i in items {
         let update = i
             .update
-            .map(|u| format!("Updated {}: {}\n", u.date, u.note))
+            .map(|u| format!("{}{}\n", updated(lang, &u), u.note))
             .unwrap_or_default();
+        let mark = match i.in_english {
+            true => format!(" ({only_english})"),
+            false => String::new(),
+        };
         text.push_str(&format!(
-            "{}\n{}\n{update}{}\n{}\n\n",
+            "{}{mark}\n{}\n{update}{}\n{}\n\n",
             i.title, i.date, i.summary, i.url
         ));
     }
-    text.push_str(&text_footer(l));
+    text.push_str(&text_footer(lang, l));
     let html = html_doc(
+        lang,
         &subject,
         html! {
-            h1 style="font-size: 1.3em" { "The week's alerts" }
+            h1 style="font-size: 1.3em" { (t.digest_heading) }
             @for i in items {
-                h2 style="font-size: 1.1em" { a href=(i.url) { (i.title) } }
+                @let en = i.in_english.then_some("en");
+                h2 style="font-size: 1.1em" {
+                    a href=(i.url) lang=[en] hreflang=[en] { (i.title) }
+                    @if i.in_english { " " small { "(" (only_english) ")" } }
+                }
                 p style="color: #444" { (i.date) }
-                @if let Some(u) = &i.update { (update_html(u)) }
-                p { (i.summary) }
+                @if let Some(u) = &i.update { (update_html(lang, u)) }
+                p lang=[en] { (i.summary) }
             }
         },
         Some(l),
@@ -366,6 +420,8 @@ mod tests {
 
     fn mail<'a>(title: &'a str) -> AlertMail<'a> {
         AlertMail {
+            lang: Lang::En,
+            in_english: false,
             test: false,
             title,
             summary: "Summary.",
@@ -445,7 +501,9 @@ mod tests {
                 alert(&envelope(&s, to), &mail("T"), &LINKS).is_err(),
                 "{to:?}"
             );
-            assert!(confirmation(&envelope(&s, to), "https://x/", "every alert").is_err());
+            assert!(
+                confirmation(&envelope(&s, to), "https://x/", "every alert", Lang::En).is_err()
+            );
         }
         for title in ["T\r\nBcc: x@example.org", "T\nX: y", "T\u{0}", "T\u{2066}"] {
             assert_eq!(
@@ -468,7 +526,8 @@ mod tests {
                 &envelope(&evil_site, "ada@example.org"),
                 "2024-W48",
                 &[],
-                &LINKS
+                &LINKS,
+                Lang::En
             ),
             Err(UnsafeHeader("From"))
         );

@@ -46,6 +46,8 @@ pub struct Choice {
     /// `c:<category>` and `t:<tag>`, sorted, without repeats.
     pub topics: Vec<String>,
     pub frequency: Frequency,
+    /// The language their mail is in (the subscribe page's by default).
+    pub lang: crate::i18n::Lang,
 }
 
 /// A category's topic.
@@ -81,11 +83,11 @@ impl Choice {
         self.every || alert_topics.iter().any(|t| self.topics.contains(t))
     }
 
-    /// Why an alert with these topics is sent: "every alert", or the
-    /// subscriber's topics it matched ("Opinion, UN OEWG").
-    pub fn reason(&self, alert_topics: &[String]) -> String {
+    /// Why an alert with these topics is sent: "every alert" (in
+    /// `lang`), or the subscriber's topics it matched ("Opinion, UN OEWG").
+    pub fn reason(&self, alert_topics: &[String], lang: crate::i18n::Lang) -> String {
         if self.every {
-            return "every alert".to_string();
+            return lang.subscribe_strings().every_alert.to_string();
         }
         let matched: Vec<&str> = self
             .topics
@@ -96,10 +98,10 @@ impl Choice {
         matched.join(", ")
     }
 
-    /// What the subscriber chose, as a sentence's object.
-    pub fn describe(&self) -> String {
+    /// What the subscriber chose, as a sentence's object in `lang`.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
         if self.every {
-            "every alert".to_string()
+            lang.subscribe_strings().every_alert.to_string()
         } else {
             self.topics
                 .iter()
@@ -213,24 +215,29 @@ mod tests {
         assert!(!topics.render().contains("Secret"));
     }
 
+    use crate::i18n::Lang;
+
     #[test]
     fn a_choice_matches_and_explains_itself() {
         let choice = Choice {
             every: false,
             topics: vec![category("Opinion"), tag("UN OEWG")],
             frequency: Frequency::Each,
+            lang: Lang::En,
         };
         let opinion = of_alert(Some("Opinion"), &["Africa".into()]);
         let other = of_alert(Some("General"), &["Africa".into()]);
         assert!(choice.wants(&opinion));
         assert!(!choice.wants(&other));
-        assert_eq!(choice.reason(&opinion), "Opinion");
-        assert_eq!(choice.describe(), "Opinion, UN OEWG");
+        assert_eq!(choice.reason(&opinion, Lang::En), "Opinion");
+        assert_eq!(choice.describe(Lang::Fr), "Opinion, UN OEWG");
         let all = Choice {
             every: true,
             ..Choice::default()
         };
         assert!(all.wants(&other));
-        assert_eq!(all.reason(&other), "every alert");
+        assert_eq!(all.reason(&other, Lang::En), "every alert");
+        assert_eq!(all.reason(&other, Lang::Fr), "toutes les alertes");
+        assert_eq!(all.describe(Lang::Zh), "全部快讯");
     }
 }

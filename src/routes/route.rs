@@ -59,16 +59,19 @@ pub enum Route<'a> {
     Stylesheet(&'a str),
     Robots,
     Favicon,
-    /// `/subscribe`: the subscribe form (GET) and its submission (POST).
-    Subscribe,
+    /// `/subscribe` (`/<lang>/subscribe`): the subscribe form (GET) and
+    /// its submission (POST), in a language. Each subscriber page is in
+    /// every language, English without a prefix; mail links to them in
+    /// the subscriber's.
+    Subscribe(crate::i18n::Lang),
     /// `/subscribe/check`: "check your inbox".
-    SubscribeCheck,
+    SubscribeCheck(crate::i18n::Lang),
     /// `/subscribe/confirm?t=`: the confirm button (GET) and confirming (POST).
-    SubscribeConfirm,
-    /// `/subscription?t=`: a subscriber's topics and frequency.
-    Subscription,
+    SubscribeConfirm(crate::i18n::Lang),
+    /// `/subscription?t=`: a subscriber's topics, frequency and language.
+    Subscription(crate::i18n::Lang),
     /// `/unsubscribe?t=`: the button (GET) and the erasure (POST, RFC 8058).
-    Unsubscribe,
+    Unsubscribe(crate::i18n::Lang),
     /// `/hooks/ses`: SES's bounces and complaints through SNS (POST).
     HookSes,
     /// Operator: alert mail that failed every retry (bearer token).
@@ -207,11 +210,11 @@ impl Route<'_> {
             Route::Stylesheet(file) => format!("/assets/{file}"),
             Route::Robots => "/robots.txt".into(),
             Route::Favicon => "/favicon.svg".into(),
-            Route::Subscribe => "/subscribe".into(),
-            Route::SubscribeCheck => "/subscribe/check".into(),
-            Route::SubscribeConfirm => "/subscribe/confirm".into(),
-            Route::Subscription => "/subscription".into(),
-            Route::Unsubscribe => "/unsubscribe".into(),
+            Route::Subscribe(lang) => format!("{}/subscribe", prefix(*lang)),
+            Route::SubscribeCheck(lang) => format!("{}/subscribe/check", prefix(*lang)),
+            Route::SubscribeConfirm(lang) => format!("{}/subscribe/confirm", prefix(*lang)),
+            Route::Subscription(lang) => format!("{}/subscription", prefix(*lang)),
+            Route::Unsubscribe(lang) => format!("{}/unsubscribe", prefix(*lang)),
             Route::HookSes => "/hooks/ses".into(),
             Route::DeadMail => "/operator/mail".into(),
             Route::TestEmail => "/operator/test-email".into(),
@@ -253,6 +256,14 @@ impl<'a> Route<'a> {
     /// alert, a listing, a feed) as that version; English, and every other
     /// page, as it is.
     pub fn in_lang(self, lang: crate::i18n::Lang) -> Route<'a> {
+        match self {
+            Route::Subscribe(_) => return Route::Subscribe(lang),
+            Route::SubscribeCheck(_) => return Route::SubscribeCheck(lang),
+            Route::SubscribeConfirm(_) => return Route::SubscribeConfirm(lang),
+            Route::Subscription(_) => return Route::Subscription(lang),
+            Route::Unsubscribe(_) => return Route::Unsubscribe(lang),
+            _ => {}
+        }
         if lang == crate::i18n::Lang::En {
             return self;
         }
@@ -267,6 +278,14 @@ impl<'a> Route<'a> {
             Route::Search => Route::SearchIn(lang),
             other => other,
         }
+    }
+}
+
+/// A language's path prefix: none for English, `/<code>` for the others.
+fn prefix(lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::En => String::new(),
+        l => format!("/{}", l.code()),
     }
 }
 

@@ -73,11 +73,16 @@ pub(super) const SAMPLES: &[Route<'static>] = &[
     Route::Stylesheet("site.css"),
     Route::Robots,
     Route::Favicon,
-    Route::Subscribe,
-    Route::SubscribeCheck,
-    Route::SubscribeConfirm,
-    Route::Subscription,
-    Route::Unsubscribe,
+    Route::Subscribe(Lang::En),
+    Route::SubscribeCheck(Lang::En),
+    Route::SubscribeConfirm(Lang::En),
+    Route::Subscription(Lang::En),
+    Route::Unsubscribe(Lang::En),
+    Route::Subscribe(Lang::Fr),
+    Route::SubscribeCheck(Lang::Ar),
+    Route::SubscribeConfirm(Lang::Zh),
+    Route::Subscription(Lang::Ru),
+    Route::Unsubscribe(Lang::Es),
     Route::HookSes,
     Route::DeadMail,
     Route::ResendMail("x"),
@@ -122,6 +127,9 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
             return in_lang(lang, rest);
         }
     }
+    if let Some(found) = subscriber(Lang::En, &segments) {
+        return Some(found);
+    }
     Some(match segments.as_slice() {
         [""] => (Route::Home, GET),
         ["alerts", s] if slug(s) => (Route::Alert(s), GET),
@@ -154,11 +162,6 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["robots.txt"] => (Route::Robots, GET),
         ["favicon.svg"] | ["favicon.ico"] => (Route::Favicon, GET),
         ["assets", file] => (Route::Stylesheet(file), GET),
-        ["subscribe"] => (Route::Subscribe, GET_POST),
-        ["subscribe", "check"] => (Route::SubscribeCheck, GET),
-        ["subscribe", "confirm"] => (Route::SubscribeConfirm, GET_POST),
-        ["subscription"] => (Route::Subscription, GET_POST),
-        ["unsubscribe"] => (Route::Unsubscribe, GET_POST),
         ["hooks", "ses"] => (Route::HookSes, POST),
         ["operator", "mail"] => (Route::DeadMail, GET),
         ["operator", "test-email"] => (Route::TestEmail, POST),
@@ -175,9 +178,24 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     })
 }
 
+/// The subscriber pages, in every language (English's without a prefix).
+fn subscriber<'a>(lang: Lang, rest: &[&str]) -> Option<(Route<'a>, &'static str)> {
+    Some(match rest {
+        ["subscribe"] => (Route::Subscribe(lang), GET_POST),
+        ["subscribe", "check"] => (Route::SubscribeCheck(lang), GET),
+        ["subscribe", "confirm"] => (Route::SubscribeConfirm(lang), GET_POST),
+        ["subscription"] => (Route::Subscription(lang), GET_POST),
+        ["unsubscribe"] => (Route::Unsubscribe(lang), GET_POST),
+        _ => return None,
+    })
+}
+
 /// The routes under a language's prefix (`/fr/...`): the pages that have a
 /// version per language.
 fn in_lang<'a>(lang: Lang, rest: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
+    if let Some(found) = subscriber(lang, rest) {
+        return Some(found);
+    }
     let route = match rest {
         [""] => Route::HomeIn(lang),
         ["alerts", s] if crate::keys::is_valid_slug(s) => Route::AlertIn(lang, s),

@@ -165,7 +165,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                         nav aria-label=(t.site_nav) {
                             ul {
                                 li { a href=(home) { (t.latest) } }
-                                li { a href=(Route::Subscribe.path()) hreflang=[en] { (t.email_alerts) } }
+                                li { a href=(Route::Subscribe(head.lang).path()) { (t.email_alerts) } }
                                 li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact) } }
                             }
                         }
@@ -179,7 +179,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                 main #main.wrap { (main) }
                 footer.site-footer {
                     div.wrap {
-                        (subscribe::footer_form(t))
+                        (subscribe::footer_form(head.lang))
                         p { "© " (site.name) }
                         ul {
                             li { a href=(atom) { (t.atom_feed) } }

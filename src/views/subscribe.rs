@@ -1,35 +1,39 @@
 //! The pages of email alerts: the subscribe form, "check your inbox", the
 //! confirm and unsubscribe buttons (POST forms, so that a mail scanner
-//! following a link changes nothing), and a subscriber's own settings.
-//! No page ever shows an address.
+//! following a link changes nothing), and a subscriber's own settings,
+//! each in the six languages (`crate::i18n::SubscribeStrings`). No page
+//! ever shows an address.
 
 use super::{layout, Head, Site};
+use crate::i18n::{fill, Lang, SubscribeStrings};
 use crate::mail::form::{Errors, Request};
 use crate::mail::topics::{label, Choice, Frequency};
 use crate::routes::Route;
 use maud::{html, Markup};
 
 /// The subscribe form as shown: the site's topics, the values sent, and
-/// each problem by field.
+/// each problem by field, in the page's language.
 pub struct SubscribeForm<'a> {
+    pub lang: Lang,
     pub topics: &'a [String],
     pub values: &'a Request,
     pub errors: &'a Errors,
     pub turnstile_site_key: Option<&'a str>,
 }
 
-fn head<'a>(title: &'a str, description: &'a str) -> Head<'a> {
+fn head<'a>(lang: Lang, title: &'a str, description: &'a str) -> Head<'a> {
     Head {
         noindex: true,
+        lang,
         ..Head::new(title, description)
     }
 }
 
-fn error_summary(errors: &Errors) -> Markup {
+fn error_summary(s: &SubscribeStrings, errors: &Errors) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { "Please correct the following" }
+                h2 #error-summary-title { (s.correct) }
                 ul {
                     @for (f, msg) in &errors.0 {
                         li { a href={ "#" (f) } { (msg) } }
@@ -40,14 +44,12 @@ fn error_summary(errors: &Errors) -> Markup {
     }
 }
 
-/// Scope, topics and frequency: the part the subscriber can change later.
-fn choice_fields(
-    topics: &[String],
-    every: bool,
-    chosen: &[String],
-    frequency: Frequency,
-    errors: &Errors,
-) -> Markup {
+/// Scope, topics, frequency and the mails' language: the part the
+/// subscriber can change later. Topics are named as editors wrote them
+/// (in English: `lang="en"` on a page in another language).
+fn choice_fields(page: Lang, choice: &Choice, topics: &[String], errors: &Errors) -> Markup {
+    let s = page.subscribe_strings();
+    let en = (page != Lang::En).then_some("en");
     let categories: Vec<&String> = topics.iter().filter(|t| t.starts_with("c:")).collect();
     let tags: Vec<&String> = topics.iter().filter(|t| t.starts_with("t:")).collect();
     let boxes = |list: &[&String], legend: &str| {
@@ -58,79 +60,91 @@ fn choice_fields(
                     @for (i, t) in list.iter().enumerate() {
                         @let id = format!("topic-{}-{i}", &t[..1]);
                         div.check {
-                            input id=(id) type="checkbox" name="topic" value=(t) checked[chosen.contains(t)];
-                            label for=(id) { (label(t)) }
+                            input id=(id) type="checkbox" name="topic" value=(t) checked[choice.topics.contains(t)];
+                            label for=(id) lang=[en] { (label(t)) }
                         }
                     }
                 }
             }
         }
     };
+    let error = |field: &str| errors.get(field).map(|_| format!("{field}-error"));
     html! {
-        fieldset #scope aria-describedby=[errors.get("scope").map(|_| "scope-error")] {
-            legend { "What to receive" }
+        fieldset #scope aria-describedby=[error("scope")] {
+            legend { (s.what_to_receive) }
             @if let Some(m) = errors.get("scope") { p.field-error #scope-error { (m) } }
             div.check {
-                input #scope-all type="radio" name="scope" value="all" checked[every];
-                label for="scope-all" { "Every alert" }
+                input #scope-all type="radio" name="scope" value="all" checked[choice.every];
+                label for="scope-all" { (s.every_option) }
             }
             div.check {
-                input #scope-chosen type="radio" name="scope" value="chosen" checked[!every];
-                label for="scope-chosen" { "Only the categories and tags I tick below" }
+                input #scope-chosen type="radio" name="scope" value="chosen" checked[!choice.every];
+                label for="scope-chosen" { (s.chosen_option) }
             }
         }
-        div #topics role="group" aria-label="Topics" aria-describedby=[errors.get("topics").map(|_| "topics-error")] {
+        div #topics role="group" aria-label=(s.topics) aria-describedby=[error("topics")] {
             @if let Some(m) = errors.get("topics") { p.field-error #topics-error { (m) } }
-            (boxes(&categories, "Categories"))
-            (boxes(&tags, "Tags"))
+            (boxes(&categories, s.categories))
+            (boxes(&tags, s.tags))
         }
-        fieldset #frequency aria-describedby=[errors.get("frequency").map(|_| "frequency-error")] {
-            legend { "How often" }
+        fieldset #frequency aria-describedby=[error("frequency")] {
+            legend { (s.how_often) }
             @if let Some(m) = errors.get("frequency") { p.field-error #frequency-error { (m) } }
             div.check {
-                input #frequency-each type="radio" name="frequency" value="each" checked[frequency == Frequency::Each];
-                label for="frequency-each" { "Each alert as it goes live" }
+                input #frequency-each type="radio" name="frequency" value="each" checked[choice.frequency == Frequency::Each];
+                label for="frequency-each" { (s.each_option) }
             }
             div.check {
-                input #frequency-weekly type="radio" name="frequency" value="weekly" checked[frequency == Frequency::Weekly];
-                label for="frequency-weekly" { "A weekly digest (Mondays; nothing when there were no alerts)" }
+                input #frequency-weekly type="radio" name="frequency" value="weekly" checked[choice.frequency == Frequency::Weekly];
+                label for="frequency-weekly" { (s.weekly_option) }
+            }
+        }
+        div.field {
+            label for="lang" { (s.mail_language) }
+            @if let Some(m) = errors.get("lang") { p.field-error #lang-error { (m) } }
+            select #lang name="lang" aria-describedby=[error("lang")] {
+                @for l in Lang::ALL {
+                    option value=(l.code()) lang=(l.code()) selected[l == choice.lang] { (l.autonym()) }
+                }
             }
         }
     }
 }
 
-/// The consent line: what is stored and why.
-pub const CONSENT: &str = "I agree that my email address and my choices are kept to send me these alerts, and for nothing else. Unsubscribing deletes them.";
-
 pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
-    let path = Route::Subscribe.path();
+    let lang = form.lang;
+    let s = lang.subscribe_strings();
+    let path = Route::Subscribe(lang).path();
     let head = Head {
         path: Some(&path),
         turnstile: form.turnstile_site_key.is_some(),
-        ..Head::new(
-            "Subscribe to alerts by email",
-            "Get each alert by email the moment it goes live, or a weekly digest, for every topic or the ones you choose.",
-        )
+        lang,
+        alternates: Route::Subscribe(lang).versions(&Lang::ALL),
+        ..Head::new(s.title, s.description)
     };
     let v = form.values;
     let e = form.errors;
-    let every = v.scope != "chosen" && (v.scope == "all" || v.topics.is_empty());
-    let frequency = Frequency::parse(&v.frequency).unwrap_or_default();
+    let shown = Choice {
+        every: v.scope != "chosen" && (v.scope == "all" || v.topics.is_empty()),
+        topics: v.topics.clone(),
+        frequency: Frequency::parse(&v.frequency).unwrap_or_default(),
+        lang: Lang::from_code(&v.lang).unwrap_or(lang),
+    };
     let main = html! {
-        h1 { "Subscribe to alerts by email" }
-        p.intro { "Each alert reaches you the moment it goes live, or once a week in a digest. We send a confirmation link first; nothing else is sent until you use it." }
-        (error_summary(e))
+        h1 { (s.title) }
+        p.intro { (s.intro) }
+        (error_summary(s, e))
         form.subscribe method="post" action=(path) novalidate {
             div.field {
-                label for="email" { "Your email" }
+                label for="email" { (s.your_email) }
                 @if let Some(m) = e.get("email") { p.field-error #email-error { (m) } }
                 input #email type="email" name="email" value=(v.email) autocomplete="email" required
                     aria-invalid=[e.get("email").map(|_| "true")]
                     aria-describedby=[e.get("email").map(|_| "email-error")];
             }
-            (choice_fields(form.topics, every, &v.topics, frequency, e))
+            (choice_fields(lang, &shown, form.topics, e))
             div.field.hp aria-hidden="true" {
-                label for="website" { "Leave this field empty" }
+                label for="website" { (s.honeypot) }
                 input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
             }
             div.field.check #consent-field {
@@ -138,25 +152,27 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent]
                     aria-invalid=[e.get("consent").map(|_| "true")]
                     aria-describedby=[e.get("consent").map(|_| "consent-error")];
-                label for="consent" { (CONSENT) " See the " a href=(Route::Privacy.path()) { "privacy notice" } "." }
+                @let en = (lang != Lang::En).then_some("en");
+                label for="consent" { (s.consent) " " a href=(Route::Privacy.path()) hreflang=[en] { (s.privacy_notice) } "." }
             }
             @if let Some(key) = form.turnstile_site_key {
                 @if let Some(m) = e.get("turnstile") { p.field-error #turnstile-error { (m) } }
                 div #turnstile.cf-turnstile data-sitekey=(key) {}
             }
-            button type="submit" { "Subscribe" }
+            button type="submit" { (s.subscribe) }
         }
     };
     layout(site, &head, main)
 }
 
 /// The footer's short form: the address, then the full form (topics,
-/// frequency, consent) with it filled in. A POST (`prefill`), so the
-/// address stays out of URLs and logs; it keeps nothing and sends nothing,
-/// and works the same with Turnstile on.
-pub fn footer_form(t: &crate::i18n::Strings) -> Markup {
+/// frequency, consent) with it filled in, in the page's language. A POST
+/// (`prefill`), so the address stays out of URLs and logs; it keeps
+/// nothing and sends nothing, and works the same with Turnstile on.
+pub fn footer_form(lang: Lang) -> Markup {
+    let t = lang.strings();
     html! {
-        form.footer-subscribe method="post" action=(Route::Subscribe.path()) {
+        form.footer-subscribe method="post" action=(Route::Subscribe(lang).path()) {
             input type="hidden" name="prefill" value="1";
             label for="footer-email" { (t.footer_subscribe) }
             input #footer-email type="email" name="email" autocomplete="email" required;
@@ -165,18 +181,16 @@ pub fn footer_form(t: &crate::i18n::Strings) -> Markup {
     }
 }
 
-pub fn check_inbox_page(site: &Site) -> Markup {
+pub fn check_inbox_page(site: &Site, lang: Lang) -> Markup {
+    let s = lang.subscribe_strings();
     layout(
         site,
-        &head(
-            "Check your inbox",
-            "We sent you a link to confirm your subscription.",
-        ),
+        &head(lang, s.check_title, s.check_description),
         html! {
-            h1 { "Check your inbox" }
-            p { "If the address can receive our alerts, a message with a confirmation link is on its way. Open it and press the button on the page to start your subscription; the link works for 48 hours." }
-            p { "Nothing is sent to you until you confirm. If no message arrives, check your spam folder, or send the form again in ten minutes." }
-            p { a href=(Route::Home.path()) { "Back to the latest alerts" } }
+            h1 { (s.check_title) }
+            p { (s.check_text) }
+            p { (s.check_spam) }
+            p { a href=(Route::Home.in_lang(lang).path()) { (s.back_home) } }
         },
     )
 }
@@ -184,15 +198,14 @@ pub fn check_inbox_page(site: &Site) -> Markup {
 /// A page whose one action is a POST button carrying the link's token.
 fn button_page(
     site: &Site,
-    title: &str,
-    text: &str,
+    lang: Lang,
+    [title, text, button]: [&str; 3],
     action: &str,
     token: &str,
-    button: &str,
 ) -> Markup {
     layout(
         site,
-        &head(title, text),
+        &head(lang, title, text),
         html! {
             h1 { (title) }
             p { (text) }
@@ -204,81 +217,99 @@ fn button_page(
     )
 }
 
-pub fn confirm_page(site: &Site, token: &str) -> Markup {
+pub fn confirm_page(site: &Site, lang: Lang, token: &str) -> Markup {
+    let s = lang.subscribe_strings();
     button_page(
         site,
-        "Confirm your subscription",
-        "Press the button to start receiving alerts by email.",
-        &Route::SubscribeConfirm.path(),
+        lang,
+        [s.confirm_title, s.confirm_text, s.confirm_button],
+        &Route::SubscribeConfirm(lang).path(),
         token,
-        "Confirm my subscription",
     )
 }
 
-pub fn unsubscribe_page(site: &Site, token: &str) -> Markup {
+pub fn unsubscribe_page(site: &Site, lang: Lang, token: &str) -> Markup {
+    let s = lang.subscribe_strings();
     button_page(
         site,
-        "Unsubscribe",
-        "Press the button to stop all alert emails. Your address and choices are deleted at once.",
-        &format!("{}?t={}", Route::Unsubscribe.path(), token),
+        lang,
+        [
+            s.unsubscribe_title,
+            s.unsubscribe_text,
+            s.unsubscribe_button,
+        ],
+        &format!("{}?t={}", Route::Unsubscribe(lang).path(), token),
         token,
-        "Unsubscribe and delete my address",
     )
 }
 
-pub fn subscribed_page(site: &Site, manage_path: &str, choice: &Choice) -> Markup {
+/// What a subscriber receives, as a sentence in `lang`.
+fn receives(lang: Lang, choice: &Choice) -> String {
+    let s = lang.subscribe_strings();
+    let template = match choice.frequency {
+        Frequency::Each => s.receive_each,
+        Frequency::Weekly => s.receive_weekly,
+    };
+    fill(template, &choice.describe(lang))
+}
+
+pub fn subscribed_page(site: &Site, lang: Lang, manage_path: &str, choice: &Choice) -> Markup {
+    let s = lang.subscribe_strings();
     layout(
         site,
-        &head("You are subscribed", "Your subscription is confirmed."),
+        &head(lang, s.subscribed_title, s.subscribed_description),
         html! {
-            h1 { "You are subscribed" }
-            p { "You will receive " (choice.describe()) ", " (match choice.frequency { Frequency::Each => "each one as it goes live", Frequency::Weekly => "in a weekly digest" }) "." }
-            p { "Every email has a link to change your topics or to unsubscribe. " a href=(manage_path) { "Change them now" } "." }
+            h1 { (s.subscribed_title) }
+            p { (receives(lang, choice)) }
+            p { (s.every_email_links) " " a href=(manage_path) { (s.change_now) } "." }
         },
     )
 }
 
-pub fn unsubscribed_page(site: &Site) -> Markup {
+pub fn unsubscribed_page(site: &Site, lang: Lang) -> Markup {
+    let s = lang.subscribe_strings();
     layout(
         site,
-        &head("You are unsubscribed", "Your address was deleted."),
+        &head(lang, s.unsubscribed_title, s.unsubscribed_description),
         html! {
-            h1 { "You are unsubscribed" }
-            p { "Your address and choices are deleted; no more alerts will be sent to you. You can " a href=(Route::Subscribe.path()) { "subscribe again" } " at any time." }
+            h1 { (s.unsubscribed_title) }
+            p { (s.unsubscribed_text) " " a href=(Route::Subscribe(lang).path()) { (s.subscribe_again) } "." }
         },
     )
 }
 
-/// A subscriber's own page: topics and frequency, and unsubscribing.
-pub fn subscription_page(
-    site: &Site,
-    token: &str,
-    topics: &[String],
-    choice: &Choice,
-    errors: &Errors,
-    saved: bool,
-) -> Markup {
+/// A subscriber's own page: topics, frequency and language, and
+/// unsubscribing.
+pub struct SubscriptionPage<'a> {
+    pub lang: Lang,
+    pub token: &'a str,
+    pub topics: &'a [String],
+    pub choice: &'a Choice,
+    pub errors: &'a Errors,
+    pub saved: bool,
+}
+
+pub fn subscription_page(site: &Site, p: &SubscriptionPage) -> Markup {
+    let (lang, token) = (p.lang, p.token);
+    let s = lang.subscribe_strings();
     let main = html! {
-        h1 { "Your email alerts" }
-        @if saved { p.notice role="status" { "Saved. You will receive " (choice.describe()) "." } }
-        (error_summary(errors))
-        form.subscribe method="post" action=(Route::Subscription.path()) novalidate {
+        h1 { (s.manage_title) }
+        @if p.saved { p.notice role="status" { (fill(s.saved, &p.choice.describe(lang))) } }
+        (error_summary(s, p.errors))
+        form.subscribe method="post" action=(Route::Subscription(lang).path()) novalidate {
             input type="hidden" name="t" value=(token);
-            (choice_fields(topics, choice.every, &choice.topics, choice.frequency, errors))
-            button type="submit" { "Save" }
+            (choice_fields(lang, p.choice, p.topics, p.errors))
+            button type="submit" { (s.save) }
         }
-        h2 { "Stop all alerts" }
-        form method="post" action={ (Route::Unsubscribe.path()) "?t=" (token) } {
+        h2 { (s.stop_all) }
+        form method="post" action={ (Route::Unsubscribe(lang).path()) "?t=" (token) } {
             input type="hidden" name="t" value=(token);
-            button type="submit" { "Unsubscribe and delete my address" }
+            button type="submit" { (s.unsubscribe_button) }
         }
     };
     layout(
         site,
-        &head(
-            "Your email alerts",
-            "Change what you receive, or unsubscribe.",
-        ),
+        &head(lang, s.manage_title, s.manage_description),
         main,
     )
 }

@@ -21,6 +21,7 @@ mod hardening;
 mod hooks;
 mod languages;
 mod listings;
+mod mail_languages;
 mod malformed;
 mod pages;
 mod paging;

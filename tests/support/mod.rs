@@ -3,6 +3,8 @@
 //! listing API that follow them to the end. Included by path by each.
 #![allow(dead_code)]
 
+pub mod mime;
+
 /// Secrets and vars of the test environment (placeholder addresses only:
 /// contacts live at example.org, visitors write from example.net).
 /// Tests publish and read back at once: list pages are not cached unless a

@@ -47,7 +47,7 @@ pub(super) const CLAIM: &str = "INSERT INTO deliveries (mailing, subscriber_id, 
      ON CONFLICT (mailing, subscriber_id) DO UPDATE SET attempt = excluded.attempt, at = excluded.at \
      WHERE deliveries.status = 'claimed' AND deliveries.at < ?5";
 /// The subscribers of the list `?3` this attempt (`?2`) claimed for `?1`.
-pub(super) const CLAIMED: &str = "SELECT s.id, s.email, s.links, s.every, s.frequency, \
+pub(super) const CLAIMED: &str = "SELECT s.id, s.email, s.links, s.every, s.frequency, s.lang, \
      (SELECT json_group_array(topic) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics \
      FROM json_each(?3) AS j CROSS JOIN deliveries AS d ON d.mailing = ?1 AND d.subscriber_id = j.value AND d.attempt = ?2 \
      JOIN subscribers AS s ON s.id = j.value";

@@ -236,8 +236,9 @@ fn nth(answer: &mut [Vec<Row>], i: usize) -> Vec<Row> {
 }
 
 /// A subscriber's choice as stored, in the columns of any row that holds
-/// one: `every` (0 or 1), `frequency`, and `topics` as a JSON array in
-/// text (a column, or `json_group_array`; null when there are none).
+/// one: `every` (0 or 1), `frequency`, `lang` (a code, English when
+/// unknown), and `topics` as a JSON array in text (a column, or
+/// `json_group_array`; null when there are none).
 impl FromRow for Choice {
     const NAME: &'static str = "Choice";
     fn from_row(row: &Row) -> Option<Self> {
@@ -248,6 +249,7 @@ impl FromRow for Choice {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default(),
             frequency: Frequency::parse(&text(row, "frequency")?).unwrap_or_default(),
+            lang: crate::i18n::Lang::from_code(&text(row, "lang")?).unwrap_or_default(),
         })
     }
 }
@@ -307,6 +309,7 @@ mod tests {
             let mut r = Row::new();
             r.insert("every".into(), every.into());
             r.insert("frequency".into(), "weekly".into());
+            r.insert("lang".into(), "ar".into());
             r.insert("topics".into(), topics);
             r
         };
@@ -314,6 +317,7 @@ mod tests {
         assert!(!c.every);
         assert_eq!(c.frequency, Frequency::Weekly);
         assert_eq!(c.topics, ["c:General", "t:un"]);
+        assert_eq!(c.lang, crate::i18n::Lang::Ar);
         let none = Choice::from_row(&row(1, serde_json::Value::Null)).unwrap();
         assert!(none.every && none.topics.is_empty());
         assert_eq!(

@@ -6,30 +6,30 @@ use crate::app::ports::{Sql, Stmt};
 use crate::mail::topics::Choice;
 use serde_json::json;
 
-/// A request for address `?2` (id `?1`, choice `?3`-`?5`, sent at `?6`,
-/// expiring at `?7`), replacing the address's earlier one unless that was
-/// sent after `?8` (the throttle): then nothing is returned.
+/// A request for address `?2` (id `?1`, choice `?3`-`?5` and `?9`, sent at
+/// `?6`, expiring at `?7`), replacing the address's earlier one unless that
+/// was sent after `?8` (the throttle): then nothing is returned.
 pub(super) const REQUEST: &str =
-    "INSERT INTO pending (id, email, every, frequency, topics, sent_at, expires_at) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+    "INSERT INTO pending (id, email, every, frequency, topics, sent_at, expires_at, lang) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9) \
      ON CONFLICT (email) DO UPDATE SET id = excluded.id, every = excluded.every, \
      frequency = excluded.frequency, topics = excluded.topics, sent_at = excluded.sent_at, \
-     expires_at = excluded.expires_at WHERE pending.sent_at <= ?8 RETURNING id";
+     expires_at = excluded.expires_at, lang = excluded.lang WHERE pending.sent_at <= ?8 RETURNING id";
 pub(super) const FORGET_REQUEST: &str = "DELETE FROM pending WHERE id = ?1";
 
 /// Confirming request `?1` at `?2`: the address becomes subscriber `?3`
 /// (or keeps its id, takes the new choice and a new version of its links,
 /// which revokes every link sent before).
-pub(super) const CONFIRM_SUBSCRIBER: &str = "INSERT INTO subscribers (id, email, every, frequency, confirmed_at) \
-     SELECT ?3, p.email, p.every, p.frequency, ?2 FROM pending p WHERE p.id = ?1 AND p.expires_at >= ?2 \
+pub(super) const CONFIRM_SUBSCRIBER: &str = "INSERT INTO subscribers (id, email, every, frequency, confirmed_at, lang) \
+     SELECT ?3, p.email, p.every, p.frequency, ?2, p.lang FROM pending p WHERE p.id = ?1 AND p.expires_at >= ?2 \
      ON CONFLICT (email) DO UPDATE SET every = excluded.every, frequency = excluded.frequency, \
-     links = subscribers.links + 1";
+     lang = excluded.lang, links = subscribers.links + 1";
 pub(super) const CONFIRM_DELETE_TOPICS: &str = "DELETE FROM subscriber_topics WHERE subscriber_id = \
      (SELECT s.id FROM subscribers s JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2)";
 pub(super) const CONFIRM_INSERT_TOPICS: &str = "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT s.id, j.value \
      FROM pending p JOIN subscribers s ON s.email = p.email, json_each(p.topics) j WHERE p.id = ?1 AND p.expires_at >= ?2";
 pub(super) const CONFIRM_SELECT: &str =
-    "SELECT s.id, s.links, s.every, s.frequency, p.topics FROM subscribers s \
+    "SELECT s.id, s.links, s.every, s.frequency, s.lang, p.topics FROM subscribers s \
      JOIN pending p ON p.email = s.email WHERE p.id = ?1 AND p.expires_at >= ?2";
 /// The request is used up (a new id `?2`: the link no longer works), but
 /// kept until the throttle (`?3` after its email) has passed, so the next
@@ -37,11 +37,11 @@ pub(super) const CONFIRM_SELECT: &str =
 pub(super) const CONFIRM_USE_REQUEST: &str =
     "UPDATE pending SET id = ?2, expires_at = sent_at + ?3 WHERE id = ?1";
 
-pub(super) const CHOICE: &str = "SELECT every, frequency, links, \
+pub(super) const CHOICE: &str = "SELECT every, frequency, lang, links, \
      (SELECT json_group_array(topic) FROM subscriber_topics WHERE subscriber_id = ?1) AS topics \
      FROM subscribers WHERE id = ?1";
 pub(super) const SET_CHOICE: &str =
-    "UPDATE subscribers SET every = ?2, frequency = ?3 WHERE id = ?1";
+    "UPDATE subscribers SET every = ?2, frequency = ?3, lang = ?4 WHERE id = ?1";
 pub(super) const DELETE_TOPICS: &str = "DELETE FROM subscriber_topics WHERE subscriber_id = ?1";
 pub(super) const INSERT_TOPICS: &str =
     "INSERT INTO subscriber_topics (subscriber_id, topic) SELECT ?1, value FROM json_each(?2) \
@@ -61,7 +61,7 @@ pub(super) const UNSUBSCRIBE: &str =
 pub(super) const EXISTS: &str = "SELECT id FROM subscribers WHERE id = ?1";
 
 pub(super) const REQUEST_TO_MAIL: &str =
-    "SELECT email, every, frequency, topics FROM pending WHERE id = ?1 AND expires_at >= ?2";
+    "SELECT email, every, frequency, lang, topics FROM pending WHERE id = ?1 AND expires_at >= ?2";
 /// Requests past their expiry (the every-minute cron), by index.
 pub(super) const EXPIRE_REQUESTS: &str = "DELETE FROM pending WHERE expires_at < ?1";
 
@@ -157,6 +157,7 @@ impl<'a, S: Sql> Db<'a, S> {
                     r.now_millis.into(),
                     r.expires_millis.into(),
                     r.throttle_before.into(),
+                    r.choice.lang.code().into(),
                 ],
             )],
             |mut a| Ok(any(&mut a, 0)),
@@ -220,6 +221,7 @@ impl<'a, S: Sql> Db<'a, S> {
                         id.into(),
                         i64::from(choice.every).into(),
                         choice.frequency.as_str().into(),
+                        choice.lang.code().into(),
                     ],
                 ),
                 Stmt::new(DELETE_TOPICS, vec![id.into()]),

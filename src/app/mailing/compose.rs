@@ -5,8 +5,10 @@
 use crate::app::messages::Mailing;
 use crate::app::{App, AppError, Platform};
 use crate::content::{AlertRecord, Change};
+use crate::i18n::{date_in, Lang};
 use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links, Update};
 use crate::mail::notify;
+use crate::routes::alert_path_in;
 
 /// What one `send` message mails: an alert (or an update of it), or a
 /// digest's alerts.
@@ -14,8 +16,8 @@ pub enum Content {
     Alert {
         /// Boxed: a record is some 440 bytes, the digest's variant 48.
         record: Box<AlertRecord>,
-        html: String,
-        text: String,
+        /// Its body as mailed in English and in each public translation.
+        bodies: Vec<Body>,
         topics: Vec<String>,
         /// The change note of an update mailing.
         update: Option<Change>,
@@ -26,6 +28,40 @@ pub enum Content {
         week: String,
         items: Vec<DigestEntry>,
     },
+}
+
+/// An alert's body as mailed in one language: as HTML (links absolute)
+/// and as text.
+pub struct Body {
+    pub lang: Lang,
+    pub html: String,
+    pub text: String,
+}
+
+/// What a reader of `lang` gets of an alert: its title, summary and the
+/// language they are in (the translation's, else English), and its URL.
+struct Version<'r> {
+    lang: Lang,
+    title: &'r str,
+    summary: &'r str,
+    url: String,
+}
+
+fn version<'r, P: Platform>(app: &App<'_, P>, record: &'r AlertRecord, lang: Lang) -> Version<'r> {
+    match record.translation(lang) {
+        Some(t) => Version {
+            lang,
+            title: &t.title,
+            summary: &t.summary,
+            url: app.site().abs(&alert_path_in(lang, &record.slug)),
+        },
+        None => Version {
+            lang: Lang::En,
+            title: &record.title,
+            summary: &record.summary,
+            url: app.site().abs(&alert_path_in(Lang::En, &record.slug)),
+        },
+    }
 }
 
 /// One alert of a digest: new in its week, or (with `update`) updated in it.
@@ -124,29 +160,40 @@ pub async fn alert_of<P: Platform>(
     Ok(Some((record, update)))
 }
 
-/// An alert's content as mailed: its body as HTML (links absolute) and as
-/// text, its topics, and the change note of an update.
+/// An alert's content as mailed: its body in English and in each of its
+/// translations (a reader gets theirs), its topics, and the change note
+/// of an update.
 pub fn alert_content<P: Platform>(
     app: &App<'_, P>,
     record: AlertRecord,
     update: Option<Change>,
     test: bool,
 ) -> Content {
-    let html = message::absolute_links(&app.body_html(&record, crate::i18n::Lang::En), app.site());
-    let text = crate::markdown::plain_text(&record.body).replace('\n', "\n\n");
+    let langs = std::iter::once(Lang::En).chain(record.translations.iter().map(|t| t.lang));
+    let bodies = langs
+        .map(|lang| {
+            let source = record.translation(lang).map_or(&record.body, |t| &t.body);
+            Body {
+                lang,
+                html: message::absolute_links(&app.body_html(&record, lang), app.site()),
+                text: crate::markdown::plain_text(source).replace('\n', "\n\n"),
+            }
+        })
+        .collect();
     let topics = crate::mail::topics::of_alert(record.category.as_deref(), &record.tags);
     Content::Alert {
         record: Box::new(record),
-        html,
-        text,
+        bodies,
         topics,
         update,
         test,
     }
 }
 
-/// One recipient's message, or `None` when the content is not for them
-/// (a digest with none of their topics).
+/// One recipient's message, in their language (`choice.lang`: the alert's
+/// translation in it, else the English original with a line saying so),
+/// or `None` when the content is not for them (a digest with none of
+/// their topics).
 pub fn compose<P: Platform>(
     app: &App<'_, P>,
     content: &Content,
@@ -158,28 +205,31 @@ pub fn compose<P: Platform>(
     match content {
         Content::Alert {
             record,
-            html,
-            text,
+            bodies,
             topics,
             update,
             test,
         } => {
-            let reason = choice.reason(topics);
+            let lang = choice.lang;
+            let reason = choice.reason(topics, lang);
             let links = Links {
                 manage,
                 unsubscribe,
                 reason: &reason,
             };
-            let url = app.site().abs(&crate::routes::alert_path(&record.slug));
-            let date = crate::dates::human_date(record.date);
-            let note_date = update.as_ref().map(|c| crate::dates::human_date(c.date));
+            let v = version(app, record, lang);
+            let body = bodies.iter().find(|b| b.lang == v.lang)?;
+            let date = date_in(lang, record.date);
+            let note_date = update.as_ref().map(|c| date_in(lang, c.date));
             let mail = AlertMail {
-                title: &record.title,
-                summary: &record.summary,
+                lang,
+                in_english: v.lang != lang,
+                title: v.title,
+                summary: v.summary,
                 date: &date,
-                url: &url,
-                html,
-                text,
+                url: &v.url,
+                html: &body.html,
+                text: &body.text,
                 update: update
                     .as_ref()
                     .zip(note_date.as_deref())
@@ -197,24 +247,26 @@ pub fn compose<P: Platform>(
             if mine.is_empty() {
                 return None;
             }
-            let dates: Vec<(String, String, Option<String>)> = mine
+            let lang = choice.lang;
+            let dates: Vec<(Version, String, Option<String>)> = mine
                 .iter()
                 .map(|i| {
                     (
-                        app.site().abs(&crate::routes::alert_path(&i.record.slug)),
-                        crate::dates::human_date(i.record.date),
-                        i.update.as_ref().map(|c| crate::dates::human_date(c.date)),
+                        version(app, &i.record, lang),
+                        date_in(lang, i.record.date),
+                        i.update.as_ref().map(|c| date_in(lang, c.date)),
                     )
                 })
                 .collect();
             let list: Vec<DigestItem> = mine
                 .iter()
                 .zip(&dates)
-                .map(|(i, (url, date, note_date))| DigestItem {
-                    title: &i.record.title,
-                    summary: &i.record.summary,
+                .map(|(i, (v, date, note_date))| DigestItem {
+                    in_english: v.lang != lang,
+                    title: v.title,
+                    summary: v.summary,
                     date,
-                    url,
+                    url: &v.url,
                     update: i
                         .update
                         .as_ref()
@@ -225,13 +277,13 @@ pub fn compose<P: Platform>(
                         }),
                 })
                 .collect();
-            let reason = choice.describe();
+            let reason = choice.describe(lang);
             let links = Links {
                 manage,
                 unsubscribe,
                 reason: &reason,
             };
-            Some(message::digest(envelope, week, &list, &links))
+            Some(message::digest(envelope, week, &list, &links, lang))
         }
     }
 }

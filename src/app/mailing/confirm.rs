@@ -30,7 +30,8 @@ pub async fn send<P: Platform>(
     };
     let exp = app.now() + token::CONFIRM_SECONDS;
     let t = token::sign(secret, Purpose::Confirm, id, exp);
-    let url = token::link(app.site(), &t, Route::SubscribeConfirm);
+    let lang = request.choice.lang;
+    let url = token::link(app.site(), &t, Route::SubscribeConfirm(lang));
     let envelope = Envelope {
         site: app.site(),
         from: &app.settings.mail_from,
@@ -38,8 +39,8 @@ pub async fn send<P: Platform>(
         id: &format!("confirm-{id}"),
         unix_time: app.now(),
     };
-    let choice = request.choice.describe();
-    let raw = match message::confirmation(&envelope, &url, &choice) {
+    let choice = request.choice.describe(lang);
+    let raw = match message::confirmation(&envelope, &url, &choice, lang) {
         Ok(raw) => raw,
         Err(h) => {
             app.log(

@@ -74,12 +74,12 @@ pub async fn send<P: Platform>(
         let manage = token::link(
             app.site(),
             &token::topics(secret, sub, reader.links, app.now()),
-            Route::Subscription,
+            Route::Subscription(reader.choice.lang),
         );
         let unsubscribe = token::link(
             app.site(),
             &token::unsubscribe(secret, sub, reader.links),
-            Route::Unsubscribe,
+            Route::Unsubscribe(reader.choice.lang),
         );
         let message_id = format!("{message_prefix}-{sub}");
         let envelope = Envelope {

@@ -4,12 +4,15 @@
 //! the transactional sender. It is marked as a test (`[Test]` in the
 //! subject, a notice first), and its subscription links lead to the
 //! subscribe page, so that they change no subscription; nobody else is
-//! mailed and no mailing is started.
+//! mailed and no mailing is started. With `lang`, it is the email a
+//! subscriber of that language gets (the translation, or English with a
+//! line saying so).
 
 use super::compose::{alert_content, compose};
 use crate::app::operator::OperatorForm;
 use crate::app::reply::Reply;
 use crate::app::{App, AppError, Incoming, Level, Platform};
+use crate::i18n::Lang;
 use crate::mail::message::Envelope;
 use crate::mail::topics::Choice;
 use crate::routes::Route;
@@ -38,9 +41,16 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
     } else {
         "scheduled"
     };
+    let lang = match form.field("lang").trim() {
+        "" => Lang::En,
+        code => Lang::from_code(code).ok_or_else(|| {
+            let codes = Lang::ALL.map(Lang::code).join(", ");
+            AppError::BadRequest(format!("`lang` must be one of {codes} (MAIL_LANG=...)"))
+        })?,
+    };
     let content = alert_content(app, record, None, true);
     let from = &app.settings.mail_from;
-    let inert = app.site().abs(&Route::Subscribe.path());
+    let inert = app.site().abs(&Route::Subscribe(lang).path());
     let envelope = Envelope {
         site: app.site(),
         from,
@@ -50,6 +60,7 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
     };
     let every = Choice {
         every: true,
+        lang,
         ..Choice::default()
     };
     let raw = match compose(app, &content, &envelope, &every, &inert, &inert) {
