@@ -370,7 +370,8 @@ pub(super) mod tests {
         same: &[&str],
     ) {
         let en = fields(of(Lang::En));
-        assert!(en.len() >= 10, "{en:?}");
+        // Every catalog has some strings: none read means `fields` broke.
+        assert!(en.len() >= 5, "{en:?}");
         for lang in Lang::ALL {
             let s = fields(of(lang));
             assert_eq!(s.len(), en.len(), "{lang:?}");

@@ -7,6 +7,7 @@ mod catalog;
 mod dates;
 mod mail_strings;
 mod search_strings;
+mod subscribe_errors;
 mod subscribe_strings;
 mod translation;
 
@@ -14,6 +15,7 @@ pub use catalog::Strings;
 pub use dates::{date_in, month_in};
 pub use mail_strings::MailStrings;
 pub use search_strings::SearchStrings;
+pub use subscribe_errors::SubscribeErrors;
 pub use subscribe_strings::SubscribeStrings;
 pub use translation::Translation;
 
@@ -104,6 +106,11 @@ impl Lang {
     /// The subscriber pages' strings in this language.
     pub fn subscribe_strings(self) -> &'static SubscribeStrings {
         subscribe_strings::of(self)
+    }
+
+    /// The subscribe form's errors in this language.
+    pub fn subscribe_errors(self) -> &'static SubscribeErrors {
+        subscribe_errors::of(self)
     }
 
     /// The mails' strings in this language.

@@ -1,7 +1,7 @@
-//! The strings of email alerts' pages and form errors in the six
-//! languages (the subscribe form, "check your inbox", the confirm and
-//! unsubscribe buttons, a subscriber's own page). A `{}` marks where a
-//! value goes (`super::fill`).
+//! The strings of email alerts' pages in the six languages (the subscribe
+//! form, "check your inbox", the confirm and unsubscribe buttons, a
+//! subscriber's own page; the form's errors are `super::subscribe_errors`).
+//! A `{}` marks where a value goes (`super::fill`).
 
 use super::Lang;
 
@@ -59,16 +59,6 @@ pub struct SubscribeStrings {
     pub saved: &'static str,
     pub save: &'static str,
     pub stop_all: &'static str,
-    /// Form errors, by field.
-    pub err_email_empty: &'static str,
-    pub err_email: &'static str,
-    pub err_scope: &'static str,
-    pub err_topics_none: &'static str,
-    pub err_topics_many: &'static str,
-    pub err_topics_unknown: &'static str,
-    pub err_frequency: &'static str,
-    pub err_lang: &'static str,
-    pub err_consent: &'static str,
 }
 
 pub(super) fn of(lang: Lang) -> &'static SubscribeStrings {
@@ -122,15 +112,6 @@ static EN: SubscribeStrings = SubscribeStrings {
     saved: "Saved. You will receive {}.",
     save: "Save",
     stop_all: "Stop all alerts",
-    err_email_empty: "Enter your email address.",
-    err_email: "Enter an email address like name@example.org (letters, digits and the usual signs, no spaces).",
-    err_scope: "Choose every alert, or the topics below.",
-    err_topics_none: "Choose at least one topic, or every alert.",
-    err_topics_many: "That is more topics than the site has.",
-    err_topics_unknown: "One of the chosen topics is not one this site has; choose from the list.",
-    err_frequency: "Choose each alert as it goes live, or a weekly digest.",
-    err_lang: "Choose one of the languages in the list.",
-    err_consent: "Tick the box to agree that we keep your address to send you these alerts.",
 };
 
 static AR: SubscribeStrings = SubscribeStrings {
@@ -180,15 +161,6 @@ static AR: SubscribeStrings = SubscribeStrings {
     saved: "حُفِظ. ستتلقّى {}.",
     save: "حفظ",
     stop_all: "إيقاف جميع التنبيهات",
-    err_email_empty: "أدخل عنوان بريدك الإلكتروني.",
-    err_email: "أدخل عنوان بريد إلكتروني مثل name@example.org (حروف وأرقام والعلامات المعتادة، بلا مسافات).",
-    err_scope: "اختر كل التنبيهات، أو المواضيع أدناه.",
-    err_topics_none: "اختر موضوعاً واحداً على الأقل، أو كل التنبيهات.",
-    err_topics_many: "هذه مواضيع أكثر مما في الموقع.",
-    err_topics_unknown: "أحد المواضيع المختارة ليس من مواضيع هذا الموقع؛ اختر من القائمة.",
-    err_frequency: "اختر كل تنبيه لحظة نشره، أو ملخصاً أسبوعياً.",
-    err_lang: "اختر إحدى اللغات في القائمة.",
-    err_consent: "ضع علامة في المربع لتوافق على أن نحتفظ بعنوانك لإرسال هذه التنبيهات إليك.",
 };
 
 static ZH: SubscribeStrings = SubscribeStrings {
@@ -238,15 +210,6 @@ static ZH: SubscribeStrings = SubscribeStrings {
     saved: "已保存。您将收到{}。",
     save: "保存",
     stop_all: "停止接收所有快讯",
-    err_email_empty: "请输入您的电子邮件地址。",
-    err_email: "请输入类似 name@example.org 的电子邮件地址（字母、数字和常用符号，不含空格）。",
-    err_scope: "请选择全部快讯，或下方的主题。",
-    err_topics_none: "请至少选择一个主题，或选择全部快讯。",
-    err_topics_many: "所选主题多于本网站的主题。",
-    err_topics_unknown: "所选主题中有一个不是本网站的主题；请从列表中选择。",
-    err_frequency: "请选择每条快讯一发布即发送，或每周摘要。",
-    err_lang: "请从列表中选择一种语言。",
-    err_consent: "请勾选此框，同意我们保存您的地址以向您发送这些快讯。",
 };
 
 static FR: SubscribeStrings = SubscribeStrings {
@@ -296,15 +259,6 @@ static FR: SubscribeStrings = SubscribeStrings {
     saved: "Enregistré. Vous recevrez {}.",
     save: "Enregistrer",
     stop_all: "Arrêter toutes les alertes",
-    err_email_empty: "Saisissez votre adresse électronique.",
-    err_email: "Saisissez une adresse électronique comme name@example.org (lettres, chiffres et signes habituels, sans espaces).",
-    err_scope: "Choisissez toutes les alertes, ou les sujets ci-dessous.",
-    err_topics_none: "Choisissez au moins un sujet, ou toutes les alertes.",
-    err_topics_many: "Cela fait plus de sujets que le site n’en compte.",
-    err_topics_unknown: "L’un des sujets choisis n’existe pas sur ce site ; choisissez dans la liste.",
-    err_frequency: "Choisissez chaque alerte dès sa publication, ou un résumé hebdomadaire.",
-    err_lang: "Choisissez l’une des langues de la liste.",
-    err_consent: "Cochez la case pour accepter que nous conservions votre adresse afin de vous envoyer ces alertes.",
 };
 
 static RU: SubscribeStrings = SubscribeStrings {
@@ -354,15 +308,6 @@ static RU: SubscribeStrings = SubscribeStrings {
     saved: "Сохранено. Вы будете получать {}.",
     save: "Сохранить",
     stop_all: "Прекратить все оповещения",
-    err_email_empty: "Введите адрес электронной почты.",
-    err_email: "Введите адрес электронной почты вида name@example.org (буквы, цифры и обычные знаки, без пробелов).",
-    err_scope: "Выберите все оповещения или темы ниже.",
-    err_topics_none: "Выберите хотя бы одну тему или все оповещения.",
-    err_topics_many: "Это больше тем, чем есть на сайте.",
-    err_topics_unknown: "Одной из выбранных тем нет на этом сайте; выберите из списка.",
-    err_frequency: "Выберите каждое оповещение в момент публикации или еженедельную сводку.",
-    err_lang: "Выберите один из языков списка.",
-    err_consent: "Отметьте флажок, чтобы согласиться на хранение вашего адреса для отправки вам этих оповещений.",
 };
 
 static ES: SubscribeStrings = SubscribeStrings {
@@ -412,15 +357,6 @@ static ES: SubscribeStrings = SubscribeStrings {
     saved: "Guardado. Recibirá {}.",
     save: "Guardar",
     stop_all: "Detener todas las alertas",
-    err_email_empty: "Escriba su dirección de correo electrónico.",
-    err_email: "Escriba una dirección de correo como name@example.org (letras, cifras y los signos habituales, sin espacios).",
-    err_scope: "Elija todas las alertas, o los temas de abajo.",
-    err_topics_none: "Elija al menos un tema, o todas las alertas.",
-    err_topics_many: "Son más temas de los que tiene el sitio.",
-    err_topics_unknown: "Uno de los temas elegidos no existe en este sitio; elija de la lista.",
-    err_frequency: "Elija cada alerta en el momento de su publicación, o un resumen semanal.",
-    err_lang: "Elija uno de los idiomas de la lista.",
-    err_consent: "Marque la casilla para aceptar que conservemos su dirección para enviarle estas alertas.",
 };
 
 #[cfg(test)]

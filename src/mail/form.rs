@@ -143,24 +143,24 @@ impl Errors {
 /// choose now; `page` is the page's language: its messages', and the
 /// mails' when the request names none.
 pub fn choice(r: &Request, known: &[String], page: Lang) -> Result<Choice, Errors> {
-    let s = page.subscribe_strings();
+    let s = page.subscribe_errors();
     let mut e = Errors::default();
     let every = match r.scope.as_str() {
         "" | "all" => r.scope == "all" || r.topics.is_empty(),
         "chosen" => false,
         _ => {
-            e.add("scope", s.err_scope);
+            e.add("scope", s.scope);
             false
         }
     };
     let mut topics: Vec<String> = Vec::new();
     if !every {
         if r.topics.is_empty() {
-            e.add("topics", s.err_topics_none);
+            e.add("topics", s.topics_none);
         } else if r.topics.len() > MAX_TOPICS {
-            e.add("topics", s.err_topics_many);
+            e.add("topics", s.topics_many);
         } else if r.topics.iter().any(|t| !known.contains(t)) {
-            e.add("topics", s.err_topics_unknown);
+            e.add("topics", s.topics_unknown);
         } else {
             topics = r.topics.clone();
             topics.sort();
@@ -170,14 +170,14 @@ pub fn choice(r: &Request, known: &[String], page: Lang) -> Result<Choice, Error
     let frequency = match r.frequency.as_str() {
         "" => Frequency::Each,
         f => Frequency::parse(f).unwrap_or_else(|| {
-            e.add("frequency", s.err_frequency);
+            e.add("frequency", s.frequency);
             Frequency::Each
         }),
     };
     let lang = match r.lang.trim() {
         "" => page,
         code => Lang::from_code(code).unwrap_or_else(|| {
-            e.add("lang", s.err_lang);
+            e.add("lang", s.lang);
             page
         }),
     };
@@ -196,20 +196,20 @@ pub fn choice(r: &Request, known: &[String], page: Lang) -> Result<Choice, Error
 /// Checks a subscribe form sent from a page in `page`: the address, the
 /// consent and the choice.
 pub fn validate(r: &Request, known: &[String], page: Lang) -> Result<Choice, Errors> {
-    let s = page.subscribe_strings();
+    let s = page.subscribe_errors();
     let mut e = Errors::default();
     let email = r.email.trim();
     if email.is_empty() {
-        e.add("email", s.err_email_empty);
+        e.add("email", s.email_empty);
     } else if email.len() > MAX_EMAIL_BYTES || !crate::form::is_sendable_email(email) {
-        e.add("email", s.err_email);
+        e.add("email", s.email);
     }
     let chosen = choice(r, known, page);
     if let Err(more) = &chosen {
         e.0.extend(more.0.iter().cloned());
     }
     if !r.consent {
-        e.add("consent", s.err_consent);
+        e.add("consent", s.consent);
     }
     if e.is_empty() {
         chosen
@@ -276,10 +276,7 @@ mod tests {
         let fields: Vec<_> = e.0.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["email", "topics", "frequency", "consent"]);
         let fr = validate(&r, &known(), Lang::Fr).unwrap_err();
-        assert_eq!(
-            fr.get("consent"),
-            Some(Lang::Fr.subscribe_strings().err_consent)
-        );
+        assert_eq!(fr.get("consent"), Some(Lang::Fr.subscribe_errors().consent));
         for bad in ["a@b\r\nBcc: x@example.org", "ädа@example.org", "a@b"] {
             let r = Request {
                 email: bad.into(),
