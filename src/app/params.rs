@@ -1,9 +1,11 @@
 //! Query parameters that more than one handler reads: a listing's cursor
 //! (a place in time for readers' listings, a KV cursor for the operator's
-//! dead inquiries) and a category or tag name (listings, search).
+//! dead inquiries), a category or tag name (listings, search) and a
+//! language (search, the test send).
 
 use super::store::Cursor;
 use super::{AppError, Query};
+use crate::i18n::Lang;
 use crate::keys;
 use crate::listing::Position;
 
@@ -48,5 +50,17 @@ pub fn name_param(query: &Query, param: &str) -> Result<Option<String>, AppError
             Err(AppError::BadRequest(format!("`{param}` is too long.")))
         }
         slug => Ok(slug),
+    }
+}
+
+/// A `lang` parameter's value: a code of `Lang::ALL`, English when empty.
+/// Anything else is a 400 naming the codes.
+pub fn lang_value(value: &str) -> Result<Lang, AppError> {
+    match value.trim() {
+        "" => Ok(Lang::En),
+        code => Lang::from_code(code).ok_or_else(|| {
+            let codes = Lang::ALL.map(Lang::code).join(", ");
+            AppError::BadRequest(format!("`lang` must be one of {codes}."))
+        }),
     }
 }

@@ -73,17 +73,7 @@ fn params(query: &Query) -> Result<(Filters, usize), AppError> {
 /// `/api/search`'s `lang` (a code, English when absent): which language's
 /// alerts it searches, as `/<lang>/search` does.
 pub fn lang_param(query: &Query) -> Result<Lang, AppError> {
-    match query
-        .get("lang")
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-    {
-        None => Ok(Lang::En),
-        Some(code) => Lang::from_code(code).ok_or_else(|| {
-            let codes = Lang::ALL.map(Lang::code).join(", ");
-            AppError::BadRequest(format!("`lang` must be one of {codes}."))
-        }),
-    }
+    super::params::lang_value(query.get("lang").map_or("", String::as_str))
 }
 
 /// A search in `lang`: its own index, its analyzer, its translations.

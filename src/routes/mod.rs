@@ -131,6 +131,46 @@ mod tests {
         assert_eq!(resolve(method, path, Switches::ALL), expected);
     }
 
+    #[test]
+    fn a_subscriber_page_is_in_every_language_english_without_a_prefix() {
+        use crate::i18n::Lang;
+        let fr = Route::Subscription(Lang::Fr);
+        assert_eq!(fr.path(), "/fr/subscription");
+        assert_eq!(fr.clone().in_lang(Lang::En).path(), "/subscription");
+        assert_eq!(fr.in_lang(Lang::Ar).path(), "/ar/subscription");
+        let paths: Vec<String> = Route::Unsubscribe(Lang::En)
+            .versions(&Lang::ALL)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/unsubscribe",
+                "/ar/unsubscribe",
+                "/zh/unsubscribe",
+                "/fr/unsubscribe",
+                "/ru/unsubscribe",
+                "/es/unsubscribe"
+            ]
+        );
+        assert_eq!(
+            resolve(Method::Post, "/es/unsubscribe", Switches::ALL),
+            Resolved::Found(Route::Unsubscribe(Lang::Es)),
+            "one-click unsubscribe in a language"
+        );
+        assert_eq!(
+            resolve(Method::Get, "/en/subscribe", Switches::ALL),
+            Resolved::NotFound,
+            "English has no prefix"
+        );
+        assert_eq!(
+            Route::Contact.in_lang(Lang::Fr),
+            Route::Contact,
+            "not in languages yet"
+        );
+    }
+
     #[cfg(feature = "diagnostics")]
     #[test]
     fn switched_off_routes_are_unknown_for_every_method() {

@@ -257,17 +257,13 @@ impl<'a> Route<'a> {
     /// page, as it is.
     pub fn in_lang(self, lang: crate::i18n::Lang) -> Route<'a> {
         match self {
-            Route::Subscribe(_) => return Route::Subscribe(lang),
-            Route::SubscribeCheck(_) => return Route::SubscribeCheck(lang),
-            Route::SubscribeConfirm(_) => return Route::SubscribeConfirm(lang),
-            Route::Subscription(_) => return Route::Subscription(lang),
-            Route::Unsubscribe(_) => return Route::Unsubscribe(lang),
-            _ => {}
-        }
-        if lang == crate::i18n::Lang::En {
-            return self;
-        }
-        match self {
+            // The subscriber pages carry their language, English's too.
+            Route::Subscribe(_) => Route::Subscribe(lang),
+            Route::SubscribeCheck(_) => Route::SubscribeCheck(lang),
+            Route::SubscribeConfirm(_) => Route::SubscribeConfirm(lang),
+            Route::Subscription(_) => Route::Subscription(lang),
+            Route::Unsubscribe(_) => Route::Unsubscribe(lang),
+            other if lang == crate::i18n::Lang::En => other,
             Route::Home => Route::HomeIn(lang),
             Route::Alert(s) => Route::AlertIn(lang, s),
             Route::Category(c) => Route::CategoryIn(lang, c),

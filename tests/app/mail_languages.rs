@@ -319,5 +319,7 @@ fn a_test_send_shows_the_email_a_subscriber_of_a_language_gets() {
         "{mail}"
     );
     assert!(mail.contains("Envoi de test : aucun abonné"));
-    assert_eq!(send("de").status, 400);
+    let refused = send("de");
+    assert_eq!(refused.status, 400);
+    assert!(refused.text().contains("`lang` must be one of en, ar, zh, fr, ru, es."));
 }

@@ -12,7 +12,6 @@ use super::compose::{alert_content, compose};
 use crate::app::operator::OperatorForm;
 use crate::app::reply::Reply;
 use crate::app::{App, AppError, Incoming, Level, Platform};
-use crate::i18n::Lang;
 use crate::mail::message::Envelope;
 use crate::mail::topics::Choice;
 use crate::routes::Route;
@@ -41,13 +40,7 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
     } else {
         "scheduled"
     };
-    let lang = match form.field("lang").trim() {
-        "" => Lang::En,
-        code => Lang::from_code(code).ok_or_else(|| {
-            let codes = Lang::ALL.map(Lang::code).join(", ");
-            AppError::BadRequest(format!("`lang` must be one of {codes} (MAIL_LANG=...)"))
-        })?,
-    };
+    let lang = crate::app::params::lang_value(&form.field("lang"))?;
     let content = alert_content(app, record, None, true);
     let from = &app.settings.mail_from;
     let inert = app.site().abs(&Route::Subscribe(lang).path());
