@@ -321,5 +321,7 @@ fn a_test_send_shows_the_email_a_subscriber_of_a_language_gets() {
     assert!(mail.contains("Envoi de test : aucun abonné"));
     let refused = send("de");
     assert_eq!(refused.status, 400);
-    assert!(refused.text().contains("`lang` must be one of en, ar, zh, fr, ru, es."));
+    assert!(refused
+        .text()
+        .contains("`lang` must be one of en, ar, zh, fr, ru, es."));
 }

@@ -9,6 +9,7 @@ use crate::i18n::{date_in, Lang};
 use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links, Update};
 use crate::mail::notify;
 use crate::routes::alert_path_in;
+use std::cell::OnceCell;
 
 /// What one `send` message mails: an alert (or an update of it), or a
 /// digest's alerts.
@@ -16,8 +17,10 @@ pub enum Content {
     Alert {
         /// Boxed: a record is some 440 bytes, the digest's variant 48.
         record: Box<AlertRecord>,
-        /// Its body as mailed in English and in each public translation.
-        bodies: Vec<Body>,
+        /// Its body as mailed, per language (`Lang as usize`), made the
+        /// first time a recipient reads it: a message to 25 readers of
+        /// English renders no translation.
+        bodies: Box<[OnceCell<Body>; 6]>,
         topics: Vec<String>,
         /// The change note of an update mailing.
         update: Option<Change>,
@@ -33,9 +36,25 @@ pub enum Content {
 /// An alert's body as mailed in one language: as HTML (links absolute)
 /// and as text.
 pub struct Body {
-    pub lang: Lang,
     pub html: String,
     pub text: String,
+}
+
+/// `record`'s body in `lang` (a translation's, else English's), made once
+/// per content.
+fn body<'c, P: Platform>(
+    app: &App<'_, P>,
+    record: &AlertRecord,
+    bodies: &'c [OnceCell<Body>; 6],
+    lang: Lang,
+) -> &'c Body {
+    bodies[lang as usize].get_or_init(|| {
+        let source = record.translation(lang).map_or(&record.body, |t| &t.body);
+        Body {
+            html: message::absolute_links(&app.body_html(record, lang), app.site()),
+            text: crate::markdown::plain_text(source).replace('\n', "\n\n"),
+        }
+    })
 }
 
 /// What a reader of `lang` gets of an alert: its title, summary and the
@@ -132,7 +151,7 @@ pub async fn content<P: Platform>(
     }
     Ok(alert_of(app, mailing)
         .await?
-        .map(|(record, update)| alert_content(app, record, update, false)))
+        .map(|(record, update)| alert_content(record, update, false)))
 }
 
 /// The alert a mailing of an alert sends, public now, and the change
@@ -160,30 +179,14 @@ pub async fn alert_of<P: Platform>(
     Ok(Some((record, update)))
 }
 
-/// An alert's content as mailed: its body in English and in each of its
-/// translations (a reader gets theirs), its topics, and the change note
-/// of an update.
-pub fn alert_content<P: Platform>(
-    app: &App<'_, P>,
-    record: AlertRecord,
-    update: Option<Change>,
-    test: bool,
-) -> Content {
-    let langs = std::iter::once(Lang::En).chain(record.translations.iter().map(|t| t.lang));
-    let bodies = langs
-        .map(|lang| {
-            let source = record.translation(lang).map_or(&record.body, |t| &t.body);
-            Body {
-                lang,
-                html: message::absolute_links(&app.body_html(&record, lang), app.site()),
-                text: crate::markdown::plain_text(source).replace('\n', "\n\n"),
-            }
-        })
-        .collect();
+/// An alert's content as mailed: the alert (its body in a language made
+/// when a recipient first needs it), its topics, and the change note of an
+/// update.
+pub fn alert_content(record: AlertRecord, update: Option<Change>, test: bool) -> Content {
     let topics = crate::mail::topics::of_alert(record.category.as_deref(), &record.tags);
     Content::Alert {
         record: Box::new(record),
-        bodies,
+        bodies: Default::default(),
         topics,
         update,
         test,
@@ -218,7 +221,7 @@ pub fn compose<P: Platform>(
                 reason: &reason,
             };
             let v = version(app, record, lang);
-            let body = bodies.iter().find(|b| b.lang == v.lang)?;
+            let body = body(app, record, bodies, v.lang);
             let date = date_in(lang, record.date);
             let note_date = update.as_ref().map(|c| date_in(lang, c.date));
             let mail = AlertMail {

@@ -41,7 +41,7 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
         "scheduled"
     };
     let lang = crate::app::params::lang_value(&form.field("lang"))?;
-    let content = alert_content(app, record, None, true);
+    let content = alert_content(record, None, true);
     let from = &app.settings.mail_from;
     let inert = app.site().abs(&Route::Subscribe(lang).path());
     let envelope = Envelope {
