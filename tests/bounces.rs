@@ -56,7 +56,7 @@ fn a_signed_bounce_is_verified_by_webcrypto_and_suppresses_and_a_forgery_changes
     let before = subscribe(&w, "ada@example.net");
     let mail = w.wait_for_emails(before + 1, Duration::from_secs(60));
     let t = link_token(
-        &common::support::decoded(&mail[before].1),
+        &common::support::mime::readable(&mail[before].1),
         "/subscribe/confirm?t=",
     );
     let r = w.request(

@@ -4,58 +4,12 @@
 //! and digest mail in it: the alert's translation when it has one, else
 //! the English original with a line saying so.
 
-use crate::fake::{Site, TestRequest, ORIGIN};
+use crate::fake::{TestRequest, ORIGIN};
 use crate::subscribers::{alert_text, change_note, site, EVERY_MINUTE};
-use crate::support::link_token;
 use crate::support::mime::readable;
 use access_alerts::app::DIGEST_CRON;
 
 const FORM: &str = "application/x-www-form-urlencoded";
-
-impl Site {
-    /// Subscribes `email` from the subscribe page under `prefix` (`""`
-    /// for English, `/fr`...) with this form body's choice, and confirms
-    /// through the emailed link's page. The confirmation mail (readable)
-    /// and the subscriber page's token.
-    fn subscribe_from(&self, prefix: &str, email: &str, choice: &str) -> (String, String) {
-        let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
-        let r = self.send(
-            TestRequest::post(&format!("{prefix}/subscribe"), FORM, &body)
-                .header("CF-Connecting-IP", "192.0.2.7"),
-        );
-        assert_eq!(r.status, 303, "{}", r.text());
-        assert_eq!(
-            r.header("location").as_deref(),
-            Some(format!("{prefix}/subscribe/check").as_str())
-        );
-        self.drain_mail();
-        let mail = readable(&self.fake.reader_mail.borrow().last().unwrap().2);
-        let confirm = "/subscribe/confirm?t=";
-        let token = link_token(&mail, confirm);
-        let path = mail[..mail.find(confirm).unwrap()]
-            .rsplit(ORIGIN)
-            .next()
-            .unwrap()
-            .to_string();
-        let r = self.send(TestRequest::post(
-            &format!("{path}/subscribe/confirm"),
-            FORM,
-            &format!("t={token}"),
-        ));
-        assert_eq!(r.status, 200, "{}", r.text());
-        (mail, link_token(&r.text(), "/subscription?t="))
-    }
-
-    fn mail_to(&self, to: &str) -> Vec<String> {
-        self.fake
-            .reader_mail
-            .borrow()
-            .iter()
-            .filter(|(_, t, _)| t == to)
-            .map(|(_, _, raw)| readable(raw))
-            .collect()
-    }
-}
 
 /// A translation's file (`<slug>.<lang>.md`).
 fn translation(title: &str, body: &str) -> String {
@@ -134,7 +88,22 @@ fn the_subscribe_pages_are_in_every_language_and_the_mails_language_defaults_to_
 #[test]
 fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_translation() {
     let site = site();
-    let (confirm, fr_token) = site.subscribe_from("/fr", "ada@example.net", "scope=all");
+    let fr = site.subscribe_from("/fr", "ada@example.net", "scope=all");
+    let (confirm, fr_token) = (fr.mail, fr.token);
+    assert!(fr.confirm_page.contains(r#"<html lang="fr""#));
+    assert!(fr
+        .confirm_page
+        .contains(">Confirmer mon abonnement</button>"));
+    assert!(fr
+        .confirm_page
+        .contains(r#"action="/fr/subscribe/confirm""#));
+    assert!(fr.subscribed_page.contains("<h1>Vous êtes abonné</h1>"));
+    assert!(fr
+        .subscribed_page
+        .contains("Vous recevrez toutes les alertes, chacune dès sa publication."));
+    assert!(fr
+        .subscribed_page
+        .contains(&format!("{ORIGIN}/fr/subscription?t=")));
     assert!(
         confirm.contains("Subject: Confirmez votre abonnement à Access Alerts"),
         "{confirm}"
@@ -165,10 +134,10 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
     site.cron(EVERY_MINUTE);
     site.drain_mail();
 
-    let ada = site.mail_to("ada@example.net");
+    let ada = site.reader_mail_to("ada@example.net");
     assert_eq!(ada.len(), 2, "the confirmation and the alert");
     let fr = &ada[1];
-    assert!(fr.contains("Subject: Nouvel appel\n"), "{fr}");
+    assert!(fr.contains("Subject: Nouvel appel\r\n"), "{fr}");
     assert!(fr.contains(r#"<html lang="fr" dir="ltr">"#));
     assert!(
         fr.contains("Le corps de l’alerte"),
@@ -181,9 +150,9 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
     assert!(fr.contains(&format!("{ORIGIN}/fr/subscription?t=")));
     assert!(!fr.contains("n’a pas été traduite"));
 
-    let bo = site.mail_to("bo@example.net");
+    let bo = site.reader_mail_to("bo@example.net");
     let ar = &bo[1];
-    assert!(ar.contains("Subject: Fresh call\n"), "English: {ar}");
+    assert!(ar.contains("Subject: Fresh call\r\n"), "English: {ar}");
     assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#));
     assert!(
         ar.contains("لم يُترجَم هذا التنبيه إلى العربية، لذا يُرسَل بالإنجليزية."),
@@ -193,7 +162,7 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
     assert!(ar.contains(&format!(r#"href="{ORIGIN}/alerts/fresh-call""#)));
     assert!(ar.contains("اقرأه على الموقع"));
 
-    let cy = site.mail_to("cy@example.net");
+    let cy = site.reader_mail_to("cy@example.net");
     assert!(cy[1].contains(r#"<html lang="en" dir="ltr">"#));
     assert!(
         cy[1].contains("<div><h1"),
@@ -239,8 +208,11 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
     .unwrap();
     site.cron(EVERY_MINUTE);
     site.drain_mail();
-    let es = site.mail_to("ada@example.net").pop().unwrap();
-    assert!(es.contains("Subject: Actualización: Fresh call\n"), "{es}");
+    let es = site.reader_mail_to("ada@example.net").pop().unwrap();
+    assert!(
+        es.contains("Subject: Actualización: Fresh call\r\n"),
+        "{es}"
+    );
     assert!(es.contains("Esta alerta no se ha traducido al español"));
     assert!(
         es.contains(r#"<span lang="en">Corrected the date.</span>"#),
@@ -250,11 +222,30 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
         es.contains("1 de diciembre de 2024: "),
         "the note's date in Spanish: {es}"
     );
-    let ar = site.mail_to("bo@example.net").pop().unwrap();
+    let ar = site.reader_mail_to("bo@example.net").pop().unwrap();
     assert!(
         ar.contains("border-right: 4px"),
         "the note's rule on the reading side"
     );
+    // Unsubscribing in the language: the button page, then one click.
+    let t = crate::support::link_token(&ar, "/ar/unsubscribe?t=");
+    let page = site.get(&format!("/ar/unsubscribe?t={t}")).text();
+    assert!(page.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(
+        page.contains(">إلغاء الاشتراك وحذف عنواني</button>"),
+        "{page}"
+    );
+    let r = site.send(TestRequest::post(
+        &format!("/ar/unsubscribe?t={t}"),
+        FORM,
+        "List-Unsubscribe=One-Click",
+    ));
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("<h1>أُلغي اشتراكك</h1>"));
+    assert!(r.text().contains(r#"<a href="/ar/subscribe">"#));
+    assert!(site
+        .sql("SELECT id FROM subscribers WHERE email = 'bo@example.net'")
+        .is_empty());
     // No address in any log line.
     assert!(!site.fake.logged().contains("@example.net"));
 }
@@ -274,7 +265,7 @@ fn the_weekly_digest_is_in_the_subscriber_s_language_and_marks_what_is_english()
     site.fake.advance_seconds(32 * 3600);
     site.cron(DIGEST_CRON);
     site.drain_mail();
-    let ada = site.mail_to("ada@example.net");
+    let ada = site.reader_mail_to("ada@example.net");
     assert_eq!(ada.len(), 2, "the confirmation and one digest");
     let digest = &ada[1];
     assert!(
@@ -313,7 +304,7 @@ fn a_test_send_shows_the_email_a_subscriber_of_a_language_gets() {
         )
     };
     assert_eq!(send("fr").status, 202);
-    let mail = readable(&site.fake.reader_mail.borrow().last().unwrap().2);
+    let mail = site.reader_mail_to("editor@example.org").pop().unwrap();
     assert!(
         mail.contains("Subject: [Test] Access Alert | Access Partnership se joint"),
         "{mail}"
@@ -324,4 +315,25 @@ fn a_test_send_shows_the_email_a_subscriber_of_a_language_gets() {
     assert!(refused
         .text()
         .contains("`lang` must be one of en, ar, zh, fr, ru, es."));
+}
+
+#[test]
+fn mail_is_read_as_a_client_shows_it() {
+    assert_eq!(
+        readable("Subject: =?utf-8?B?w6k=?= =?utf-8?Q?t=C3=A9_x?= y\r\n\r\n"),
+        "Subject: été x y\r\n\r\n",
+        "adjacent encoded words joined"
+    );
+    assert_eq!(
+        readable("Content-Transfer-Encoding: base64\r\n\r\nw6k=\r\n"),
+        "Content-Transfer-Encoding: base64\r\n\r\né"
+    );
+    let multipart = "Content-Type: multipart/alternative;\r\n\tboundary=\"b1\"\r\n\r\n\
+        --b1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+        t=3D1 caf=C3=A9=\r\n x\r\n--\r\nsigned\r\n--b1--\r\n";
+    let shown = readable(multipart);
+    assert!(
+        shown.contains("t=1 café x\r\n--\r\nsigned\r\n--b1--"),
+        "{shown:?}"
+    );
 }

@@ -4,7 +4,8 @@
 //! other ports in memory.
 
 use crate::fake::{block_on, Site, TestRequest, ORIGIN};
-use crate::support::{decoded, link_token};
+use crate::support::link_token;
+use crate::support::mime::readable;
 use access_alerts::app::{App, Outcome, QueueKind, DIGEST_CRON};
 use access_alerts::routes::Method;
 
@@ -75,13 +76,14 @@ impl Site {
         tx.commit().unwrap();
     }
 
+    /// The mail sent to `to`, as a client shows it (`mime::readable`).
     pub fn reader_mail_to(&self, to: &str) -> Vec<String> {
         self.fake
             .reader_mail
             .borrow()
             .iter()
             .filter(|(_, t, _)| t == to)
-            .map(|(_, _, raw)| decoded(raw))
+            .map(|(_, _, raw)| readable(raw))
             .collect()
     }
 
@@ -93,32 +95,68 @@ impl Site {
             .collect()
     }
 
-    /// Subscribes `email` with this form body's choice and confirms through
-    /// the emailed link's page (a GET, then the POST of its button).
-    pub fn subscribe(&self, email: &str, choice: &str) -> String {
+    /// Subscribes `email` from the subscribe page under `prefix` (`""` for
+    /// English, `/fr`...) with this form body's choice, and confirms
+    /// through the emailed link's page (a GET, then the POST of its
+    /// button) in the language the mail links to.
+    pub fn subscribe_from(&self, prefix: &str, email: &str, choice: &str) -> Subscribed {
         let body = format!("email={}&consent=yes&{choice}", email.replace('@', "%40"));
         let r = self.send(
-            TestRequest::post("/subscribe", FORM, &body).header("CF-Connecting-IP", "192.0.2.7"),
+            TestRequest::post(&format!("{prefix}/subscribe"), FORM, &body)
+                .header("CF-Connecting-IP", "192.0.2.7"),
         );
         assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(
+            r.header("location").as_deref(),
+            Some(format!("{prefix}/subscribe/check").as_str())
+        );
         self.drain_mail();
         let mail = self
             .reader_mail_to(email)
             .pop()
             .expect("a confirmation email");
-        let token = link_token(&mail, "/subscribe/confirm?t=");
-        let page = self.get(&format!("/subscribe/confirm?t={token}"));
+        let confirm = "/subscribe/confirm?t=";
+        let token = link_token(&mail, confirm);
+        // The confirm page's language: the link's prefix.
+        let lang = mail[..mail.find(confirm).unwrap()]
+            .rsplit(ORIGIN)
+            .next()
+            .unwrap()
+            .to_string();
+        let page = self.get(&format!("{lang}{confirm}{token}"));
         assert_eq!(page.status, 200);
-        assert!(page.text().contains("Confirm my subscription"));
         let r = self.send(TestRequest::post(
-            "/subscribe/confirm",
+            &format!("{lang}/subscribe/confirm"),
             FORM,
             &format!("t={token}"),
         ));
         assert_eq!(r.status, 200, "{}\n{}", r.text(), self.fake.logged());
-        assert!(r.text().contains("You are subscribed"));
-        link_token(&r.text(), "/subscription?t=")
+        Subscribed {
+            token: link_token(&r.text(), "/subscription?t="),
+            mail,
+            confirm_page: page.text(),
+            subscribed_page: r.text(),
+        }
     }
+
+    /// Subscribes `email` from the English page (`subscribe_from`); the
+    /// token of their own page's link.
+    pub fn subscribe(&self, email: &str, choice: &str) -> String {
+        let s = self.subscribe_from("", email, choice);
+        assert!(s.confirm_page.contains("Confirm my subscription"));
+        assert!(s.subscribed_page.contains("You are subscribed"));
+        s.token
+    }
+}
+
+/// What subscribing through the pages showed (`Site::subscribe_from`).
+pub struct Subscribed {
+    /// The confirmation email, as a client shows it.
+    pub mail: String,
+    pub confirm_page: String,
+    pub subscribed_page: String,
+    /// The token of the subscriber's own page's link.
+    pub token: String,
 }
 
 /// The fake's start plus `minutes` (negative: before it), as TOML writes it.

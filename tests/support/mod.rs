@@ -131,14 +131,6 @@ pub fn node_tests(file: &str, passes: usize) {
     eprintln!("{text}");
 }
 
-/// An email with its quoted-printable soft breaks and `=3D` undone (ASCII
-/// is all the tests look for).
-pub fn decoded(raw: &str) -> String {
-    raw.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
-}
-
 /// The token of the first link to `path` (`/unsubscribe?t=`) in an email
 /// or a page.
 pub fn link_token(text: &str, path: &str) -> String {
