@@ -186,10 +186,35 @@ fn a_subscriber_gets_every_mail_in_their_language_and_english_when_there_is_no_t
     assert!(r
         .text()
         .contains("Enregistré. Vous recevrez toutes les alertes."));
-    assert_eq!(
-        site.sql("SELECT lang FROM subscribers WHERE email = 'ada@example.net'")[0]["lang"],
-        "es"
+    let lang = || {
+        site.sql("SELECT lang FROM subscribers WHERE email = 'ada@example.net'")[0]["lang"].clone()
+    };
+    assert_eq!(lang(), "es");
+    // A form without the language (an older page) keeps the subscriber's.
+    let r = site.send(
+        TestRequest::post(
+            "/fr/subscription",
+            FORM,
+            &format!("t={fr_token}&scope=all&frequency=weekly"),
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
     );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(lang(), "es");
+    assert_eq!(
+        site.sql("SELECT frequency FROM subscribers WHERE email = 'ada@example.net'")[0]
+            ["frequency"],
+        "weekly"
+    );
+    let r = site.send(
+        TestRequest::post(
+            "/fr/subscription",
+            FORM,
+            &format!("t={fr_token}&scope=all&frequency=each"),
+        )
+        .header("CF-Connecting-IP", "192.0.2.7"),
+    );
+    assert_eq!(r.status, 200);
 
     // An update: its subject and note line in the reader's language, the
     // note itself (never translated) marked English.
