@@ -123,7 +123,7 @@ fn validate_contact_form(bencher: Bencher) {
     let body = b"name=Ada+Lovelace&email=ada%40example.net&organisation=Engines&contact=gordon-mackay&subject=OEWG+access&message=Hello+Gordon%2C+a+question+about+the+OEWG.&consent=yes&website=";
     bencher.bench(|| {
         let inquiry = Inquiry::from_form(black_box(body)).unwrap();
-        validate(&inquiry, &contacts).is_empty()
+        validate(&inquiry, &contacts, access_alerts::i18n::Lang::En).is_empty()
     });
 }
 

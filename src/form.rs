@@ -2,6 +2,7 @@
 //! put on the inquiries queue, and the email composed from it.
 
 use crate::content::Contact;
+use crate::i18n::{fill, ContactErrors, Lang};
 use serde::{Deserialize, Serialize};
 
 /// The largest request body accepted by `POST /contact`.
@@ -151,27 +152,21 @@ enum Presence {
 fn single_line(
     errors: &mut FormErrors,
     field: Field,
-    label: &str,
+    (label, empty): (&str, &str),
     value: &str,
     presence: Presence,
+    t: &ContactErrors,
 ) {
     if value.contains(['\r', '\n']) {
-        errors.add(field, format!("{label} must be a single line"));
+        errors.add(field, fill(t.single_line, label));
     } else if !is_safe_header_value(value) {
         // What `compose_email` would refuse at delivery, said here instead.
-        errors.add(
-            field,
-            format!(
-                "{label} contains an invisible control or direction character: please retype it"
-            ),
-        );
+        errors.add(field, fill(t.control, label));
     } else if presence == Presence::Required && value.trim().is_empty() {
-        errors.add(field, format!("Enter {}", label.to_lowercase()));
+        errors.add(field, empty);
     } else if value.chars().count() > MAX_LINE_CHARS {
-        errors.add(
-            field,
-            format!("{label} must be at most {MAX_LINE_CHARS} characters"),
-        );
+        let message = fill(t.too_long, label);
+        errors.add(field, fill(&message, &MAX_LINE_CHARS.to_string()));
     }
 }
 
@@ -191,65 +186,58 @@ pub fn is_plausible_email(email: &str) -> bool {
         && domain.chars().all(ok_char)
 }
 
-/// Validates a submission against the known contacts.
-pub fn validate(inq: &Inquiry, contacts: &[Contact]) -> FormErrors {
+/// Validates a submission against the known contacts, naming each problem
+/// in `lang` (the language of the page it was sent from).
+pub fn validate(inq: &Inquiry, contacts: &[Contact], lang: Lang) -> FormErrors {
+    let (s, t) = (lang.contact_strings(), lang.contact_errors());
     let mut e = FormErrors::default();
-    single_line(
-        &mut e,
-        Field::Name,
-        "Your name",
-        &inq.name,
-        Presence::Required,
-    );
+    let name = (s.your_name, t.name_empty);
+    single_line(&mut e, Field::Name, name, &inq.name, Presence::Required, t);
+    let email = (s.your_email, t.email_empty);
     single_line(
         &mut e,
         Field::Email,
-        "Your email",
+        email,
         &inq.email,
         Presence::Required,
+        t,
     );
     if e.get(Field::Email).is_none() && !inq.email.trim().is_ascii() {
-        e.add(
-            Field::Email,
-            "Enter an email address in plain letters (a-z, digits, dots), as accents and other scripts cannot be replied to from here",
-        );
+        e.add(Field::Email, t.email_ascii);
     }
     if e.get(Field::Email).is_none() && !is_plausible_email(inq.email.trim()) {
-        e.add(
-            Field::Email,
-            "Enter an email address like name@example.com, so the contact can reply",
-        );
+        e.add(Field::Email, t.email);
     }
+    let organisation = (s.organisation, "");
+    let optional = Presence::Optional;
     single_line(
         &mut e,
         Field::Organisation,
-        "Organisation",
+        organisation,
         &inq.organisation,
-        Presence::Optional,
+        optional,
+        t,
     );
     if !contacts.iter().any(|c| c.id == inq.contact) {
-        e.add(Field::Contact, "Choose one of the listed contacts");
+        e.add(Field::Contact, t.contact);
     }
+    let subject = (s.subject, t.subject_empty);
     single_line(
         &mut e,
         Field::Subject,
-        "Subject",
+        subject,
         &inq.subject,
         Presence::Required,
+        t,
     );
     if inq.message.trim().is_empty() {
-        e.add(Field::Message, "Enter your message");
+        e.add(Field::Message, t.message_empty);
     } else if inq.message.chars().count() > MAX_MESSAGE_CHARS {
-        e.add(
-            Field::Message,
-            format!("Your message must be at most {MAX_MESSAGE_CHARS} characters"),
-        );
+        let allowed = MAX_MESSAGE_CHARS.to_string();
+        e.add(Field::Message, fill(t.message_too_long, &allowed));
     }
     if !inq.consent {
-        e.add(
-            Field::Consent,
-            "Tick the box to agree that your details are kept to answer you",
-        );
+        e.add(Field::Consent, t.consent);
     }
     e
 }
@@ -266,10 +254,14 @@ pub struct QueuedInquiry {
     pub organisation: String,
     pub subject: String,
     pub message: String,
+    /// The language of the page it was sent from (English for messages
+    /// queued before there were others), so the contact can answer in it.
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 impl QueuedInquiry {
-    pub fn new(id: String, received_at: String, inq: &Inquiry) -> Self {
+    pub fn new(id: String, received_at: String, inq: &Inquiry, lang: Lang) -> Self {
         QueuedInquiry {
             id,
             received_at,
@@ -279,6 +271,7 @@ impl QueuedInquiry {
             organisation: inq.organisation.trim().to_string(),
             subject: inq.subject.trim().to_string(),
             message: inq.message.clone(),
+            lang,
         }
     }
 }
@@ -355,9 +348,13 @@ pub fn compose_email(
     } else {
         format!("Organisation: {}\n", inq.organisation)
     };
+    let lang = match inq.lang {
+        Lang::En => String::new(),
+        l => format!("Written on the site in: {} ({})\n", l.autonym(), l.code()),
+    };
     let body = format!(
         "{name} <{email}> wrote through the contact form of {site_name}.\n\
-         {org}Subject: {subject}\n\
+         {org}{lang}Subject: {subject}\n\
          Received: {received}\n\
          Inquiry id: {id}\n\
          \n\
@@ -419,7 +416,7 @@ mod tests {
 
     #[test]
     fn accepts_a_good_inquiry() {
-        assert!(validate(&good(), &contacts()).is_empty());
+        assert!(validate(&good(), &contacts(), Lang::En).is_empty());
     }
 
     #[test_case(|i: &mut Inquiry| i.name.clear(), Field::Name, "Enter your name")]
@@ -433,9 +430,34 @@ mod tests {
     fn names_each_problem(change: fn(&mut Inquiry), field: Field, message: &str) {
         let mut i = good();
         change(&mut i);
-        let e = validate(&i, &contacts());
+        let e = validate(&i, &contacts(), Lang::En);
         assert_eq!(e.get(field), Some(message));
         assert_eq!(e.iter().count(), 1);
+    }
+
+    #[test]
+    fn names_each_problem_in_the_page_s_language_with_its_labels_and_numbers() {
+        let too_long = Inquiry {
+            name: String::new(),
+            subject: "x".repeat(MAX_LINE_CHARS + 1),
+            message: "y".repeat(MAX_MESSAGE_CHARS + 1),
+            ..good()
+        };
+        for lang in [Lang::Fr, Lang::Ar, Lang::Zh] {
+            let (s, t) = (lang.contact_strings(), lang.contact_errors());
+            let e = validate(&too_long, &contacts(), lang);
+            assert_eq!(e.get(Field::Name), Some(t.name_empty));
+            let subject = e.get(Field::Subject).unwrap();
+            assert!(
+                subject.contains(s.subject) && subject.contains("200"),
+                "{subject}"
+            );
+            let message = e.get(Field::Message).unwrap();
+            assert!(
+                message.contains("10000") && !message.contains("{}"),
+                "{message}"
+            );
+        }
     }
 
     #[test]
@@ -450,7 +472,7 @@ mod tests {
 
     #[test]
     fn errors_serialize_by_field_name() {
-        let e = validate(&Inquiry::default(), &contacts());
+        let e = validate(&Inquiry::default(), &contacts(), Lang::En);
         let j = e.to_json();
         for f in ["name", "email", "contact", "subject", "message", "consent"] {
             assert!(j["errors"][f].is_string(), "{f} in {j}");
@@ -467,6 +489,7 @@ mod tests {
                 message: "Line one\r\nBcc: victim@example.org\r\n\r\n<b>not html</b>".into(),
                 ..good()
             },
+            Lang::Fr,
         );
         let m = compose_email(
             &q,
@@ -497,7 +520,12 @@ mod tests {
 
     #[test]
     fn compose_email_refuses_unsafe_header_values_whoever_calls() {
-        let base = QueuedInquiry::new("01abc".into(), "2024-11-25T10:00:00Z".into(), &good());
+        let base = QueuedInquiry::new(
+            "01abc".into(),
+            "2024-11-25T10:00:00Z".into(),
+            &good(),
+            Lang::En,
+        );
         let compose = |q: &QueuedInquiry| {
             compose_email(
                 q,
@@ -547,6 +575,7 @@ mod tests {
                 ..good()
             },
             &contacts(),
+            Lang::En,
         );
         assert!(e.get(Field::Name).unwrap().contains("invisible"), "{e:?}");
         assert!(
@@ -561,6 +590,7 @@ mod tests {
                 subject: "Plain".into(),
                 ..good()
             },
+            Lang::En,
         );
         assert!(
             compose_email(
@@ -583,6 +613,7 @@ mod tests {
                 ..good()
             },
             &contacts(),
+            Lang::En,
         );
         assert!(
             e.get(Field::Email).unwrap().contains("plain letters"),
@@ -594,8 +625,8 @@ mod tests {
         #[test]
         fn what_the_form_accepts_can_always_be_sent(name in "(.|\r|\n){0,30}", subject in "(.|\r|\n){0,30}", organisation in "(.|\r|\n){0,20}") {
             let inq = Inquiry { name, subject, organisation, ..good() };
-            if validate(&inq, &contacts()).is_empty() {
-                let q = QueuedInquiry::new("01abc".into(), "2024-11-25T10:00:00Z".into(), &inq);
+            if validate(&inq, &contacts(), Lang::En).is_empty() {
+                let q = QueuedInquiry::new("01abc".into(), "2024-11-25T10:00:00Z".into(), &inq, Lang::En);
                 proptest::prop_assert!(compose_email(&q, "Access Alerts", "alerts@example.org", "a@example.org", 0).is_ok());
             }
         }

@@ -91,6 +91,11 @@ fn pages_are_valid_html() {
         ("subscribe-check-ar.html", "/ar/subscribe/check"),
         ("confirm-zh.html", &format!("/zh{confirm}")),
         ("unsubscribe-ar.html", &format!("/ar{unsubscribe}")),
+        // The contact form, its thanks and the privacy notice likewise.
+        ("contact-ar.html", "/ar/contact?to=gordon-mackay"),
+        ("contact-zh.html", "/zh/contact"),
+        ("thanks-ar.html", "/ar/contact/thanks"),
+        ("privacy-zh.html", "/zh/privacy"),
         ("not-found.html", "/no-such-page"),
     ] {
         let r = w.get(path);
@@ -108,6 +113,11 @@ fn pages_are_valid_html() {
             "contact-errors.html",
             "/contact",
             &b"name=&email=x&contact=nobody"[..],
+        ),
+        (
+            "contact-errors-ar.html",
+            "/ar/contact",
+            &b"name=&email=x&contact=nobody&subject=a%0Ab"[..],
         ),
         (
             "subscribe-errors.html",

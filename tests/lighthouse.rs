@@ -27,6 +27,8 @@ fn pages_score_well_in_lighthouse() {
         "/ar/",
         "/zh/",
         "/contact",
+        "/ar/contact",
+        "/zh/contact",
         "/subscribe",
         "/ar/subscribe",
         "/zh/subscribe",

@@ -170,10 +170,11 @@ fn contact_form_with_errors() {
         message: "Kept & escaped".into(),
         ..Default::default()
     };
-    let errors = validate(&values, &contacts);
+    let errors = validate(&values, &contacts, Lang::En);
     let page = views::contact_page(
         &site(),
         &ContactForm {
+            lang: Lang::En,
             contacts: &contacts,
             values: &values,
             errors: &errors,
@@ -187,11 +188,11 @@ fn contact_form_with_errors() {
 fn fixed_pages() {
     insta::assert_snapshot!(
         "privacy",
-        readable(views::privacy_page(&site()).into_string())
+        readable(views::privacy_page(&site(), Lang::En).into_string())
     );
     insta::assert_snapshot!(
         "thanks",
-        readable(views::thanks_page(&site()).into_string())
+        readable(views::thanks_page(&site(), Lang::En).into_string())
     );
     insta::assert_snapshot!(
         "not-found",

@@ -1,5 +1,7 @@
 //! The contact form: `GET /contact` and `POST /contact` (form-encoded or
-//! JSON). An inquiry is acknowledged only once it is on the inquiries queue.
+//! JSON), and the same under each language's prefix (`/fr/contact`), in
+//! that language. An inquiry is acknowledged only once it is on the
+//! inquiries queue.
 
 use super::forms::{form_reply, read_post, turnstile_refusal, turnstile_site_key, Limit};
 use super::reply::Answer;
@@ -7,6 +9,7 @@ use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
 use crate::content::Contact;
 use crate::form::{self, Field, FormErrors, Inquiry, QueuedInquiry};
 use crate::http::cache;
+use crate::i18n::Lang;
 use crate::keys;
 use crate::routes::Route;
 use crate::views::{self, ContactForm};
@@ -23,8 +26,12 @@ fn general(contacts: &[Contact]) -> String {
         .unwrap_or_default()
 }
 
-/// `GET /contact[?to=<id>]`.
-pub async fn form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply, AppError> {
+/// `GET /contact[?to=<id>]` (`/<lang>/contact`).
+pub async fn form<P: Platform>(
+    app: &App<'_, P>,
+    lang: Lang,
+    query: &Query,
+) -> Result<Reply, AppError> {
     let contacts = app.store.contacts().await?;
     let to = query
         .get("to")
@@ -35,11 +42,13 @@ pub async fn form<P: Platform>(app: &App<'_, P>, query: &Query) -> Result<Reply,
         contact: to,
         ..Default::default()
     };
-    Ok(render(app, &contacts, &values, &FormErrors::default(), 200))
+    let blank = FormErrors::default();
+    Ok(render(app, lang, &contacts, &values, &blank, 200))
 }
 
 fn render<P: Platform>(
     app: &App<'_, P>,
+    lang: Lang,
     contacts: &[Contact],
     values: &Inquiry,
     errors: &FormErrors,
@@ -48,6 +57,7 @@ fn render<P: Platform>(
     let markup = views::contact_page(
         app.site(),
         &ContactForm {
+            lang,
             contacts,
             values,
             errors,
@@ -57,15 +67,21 @@ fn render<P: Platform>(
     form_reply(app, markup, status, errors.is_empty())
 }
 
-fn accepted(answer: Answer, id: &str) -> Reply {
+fn accepted(answer: Answer, lang: Lang, id: &str) -> Reply {
     match answer {
         Answer::Json => Reply::json(202, &serde_json::json!({ "id": id })).cache(cache::NO_STORE),
-        Answer::Page => Reply::redirect(303, &Route::ContactThanks.path()).cache(cache::NO_STORE),
+        Answer::Page => {
+            Reply::redirect(303, &Route::ContactThanks(lang).path()).cache(cache::NO_STORE)
+        }
     }
 }
 
-/// `POST /contact`.
-pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<Reply, AppError> {
+/// `POST /contact` (`/<lang>/contact`).
+pub async fn submit<P: Platform>(
+    app: &App<'_, P>,
+    lang: Lang,
+    req: &impl Incoming,
+) -> Result<Reply, AppError> {
     let (answer, body) = read_post(app, req, Limit::Contact).await?;
     let parsed = match answer {
         Answer::Json => Inquiry::from_json(&body),
@@ -75,11 +91,11 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
     // The honeypot is looked at last, once everything a person would be
     // told about has been checked: a filled one changes no answer.
     let contacts = app.store.contacts().await?;
-    let errors = form::validate(&inquiry, &contacts);
+    let errors = form::validate(&inquiry, &contacts, lang);
     if !errors.is_empty() {
         return Ok(match answer {
             Answer::Json => Reply::json(422, &errors.to_json()).cache(cache::NO_STORE),
-            Answer::Page => render(app, &contacts, &inquiry, &errors, 422),
+            Answer::Page => render(app, lang, &contacts, &inquiry, &errors, 422),
         });
     }
     if let Some(message) = turnstile_refusal(app, req, &inquiry.turnstile_token).await? {
@@ -87,7 +103,7 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         errors.add(Field::Turnstile, message);
         return Ok(match answer {
             Answer::Json => Reply::json(403, &errors.to_json()).cache(cache::NO_STORE),
-            Answer::Page => render(app, &contacts, &inquiry, &errors, 403),
+            Answer::Page => render(app, lang, &contacts, &inquiry, &errors, 403),
         });
     }
     // A baited post is remembered apart, so that it never makes a person's
@@ -97,7 +113,7 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
         fingerprint.push_str(":honeypot");
     }
     if let Some(previous) = app.store.get_text(&fingerprint).await? {
-        return Ok(accepted(answer, &previous));
+        return Ok(accepted(answer, lang, &previous));
     }
     let id = app.new_id()?;
     if inquiry.is_spam() {
@@ -107,26 +123,26 @@ pub async fn submit<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Resul
             &format!("inquiry id={id} dropped: honeypot filled"),
         );
         remember(app, &fingerprint, &id).await;
-        return Ok(accepted(answer, &id));
+        return Ok(accepted(answer, lang, &id));
     }
     let received = crate::dates::rfc3339(app.now_utc());
-    let queued = QueuedInquiry::new(id.clone(), received, &inquiry);
+    let queued = QueuedInquiry::new(id.clone(), received, &inquiry, lang);
     if let Err(e) = app.platform.send_inquiry(&queued).await {
         app.log(
             Level::Error,
             &format!("inquiry id={id} error=enqueue-failed {e}"),
         );
         let mut errors = FormErrors::default();
-        errors.add(Field::Message, "Your message could not be accepted just now. Nothing was sent; please try again in a minute.");
+        errors.add(Field::Message, lang.contact_errors().unavailable);
         return Ok(match answer {
             Answer::Json => Reply::json(503, &errors.to_json()).cache(cache::NO_STORE),
-            Answer::Page => render(app, &contacts, &inquiry, &errors, 503),
+            Answer::Page => render(app, lang, &contacts, &inquiry, &errors, 503),
         }
         .header("Retry-After", "60"));
     }
     app.log(Level::Info, &format!("inquiry id={id} queued"));
     remember(app, &fingerprint, &id).await;
-    Ok(accepted(answer, &id))
+    Ok(accepted(answer, lang, &id))
 }
 
 /// Remembers the id answered for this (contact, email, message), so that a

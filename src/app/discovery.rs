@@ -217,7 +217,12 @@ pub async fn sitemap_index<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppEr
 /// in all six), as absolute URLs; any other page in English alone.
 fn versions(site: &Site, route: &Route<'_>) -> Vec<(Lang, String)> {
     let langs: &[Lang] = match route {
-        Route::Home | Route::Category(_) | Route::Tag(_) | Route::Archive(..) => &Lang::ALL,
+        Route::Home
+        | Route::Category(_)
+        | Route::Tag(_)
+        | Route::Archive(..)
+        | Route::Contact(_)
+        | Route::Privacy(_) => &Lang::ALL,
         _ => &[Lang::En],
     };
     absolute(site, route.versions(langs))
@@ -234,10 +239,14 @@ fn absolute(site: &Site, versions: Vec<(Lang, String)>) -> Vec<(Lang, String)> {
 /// `/sitemap/pages.xml`: the pages that are not alerts (the home page in
 /// each language).
 pub fn sitemap_pages(site: &Site) -> Reply {
-    let urls: Vec<SitemapUrl> = [Route::Home, Route::Contact, Route::Privacy]
-        .iter()
-        .flat_map(|r| SitemapUrl::versions(&versions(site, r), None))
-        .collect();
+    let urls: Vec<SitemapUrl> = [
+        Route::Home,
+        Route::Contact(Lang::En),
+        Route::Privacy(Lang::En),
+    ]
+    .iter()
+    .flat_map(|r| SitemapUrl::versions(&versions(site, r), None))
+    .collect();
     Reply::new(200, types::XML, feeds::urlset(&urls))
 }
 

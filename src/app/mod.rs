@@ -267,14 +267,18 @@ impl<'a, P: Platform> App<'a, P> {
             }
             Route::Preview(slug) => pages::preview(self, slug, &query()).await,
             Route::ApiAlert(slug) => pages::api_alert(self, slug, inm()).await,
-            Route::ContactThanks => Ok(Reply::html(200, views::thanks_page(self.site()))),
-            Route::Privacy => Ok(Reply::html(200, views::privacy_page(self.site()))),
+            Route::ContactThanks(lang) => {
+                Ok(Reply::html(200, views::thanks_page(self.site(), lang)))
+            }
+            Route::Privacy(lang) => Ok(Reply::html(200, views::privacy_page(self.site(), lang))),
             Route::Robots => Ok(pages::robots(self.site())),
             Route::Favicon => Ok(pages::favicon()),
             Route::Stylesheet(file) => pages::stylesheet(file),
             Route::Healthz => pages::healthz(self).await,
-            Route::Contact if req.method() == Method::Post => contact::submit(self, req).await,
-            Route::Contact => contact::form(self, &query()).await,
+            Route::Contact(lang) if req.method() == Method::Post => {
+                contact::submit(self, lang, req).await
+            }
+            Route::Contact(lang) => contact::form(self, lang, &query()).await,
             Route::Subscribe(lang) if req.method() == Method::Post => {
                 subscribe::submit(self, lang, req).await
             }

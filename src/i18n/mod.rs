@@ -4,6 +4,8 @@
 //! (`catalog`) and its dates (`dates`).
 
 mod catalog;
+mod contact_errors;
+mod contact_strings;
 mod dates;
 mod mail_strings;
 mod search_strings;
@@ -12,6 +14,8 @@ mod subscribe_strings;
 mod translation;
 
 pub use catalog::Strings;
+pub use contact_errors::ContactErrors;
+pub use contact_strings::ContactStrings;
 pub use dates::{date_in, month_in};
 pub use mail_strings::MailStrings;
 pub use search_strings::SearchStrings;
@@ -111,6 +115,17 @@ impl Lang {
     /// The subscribe form's errors in this language.
     pub fn subscribe_errors(self) -> &'static SubscribeErrors {
         subscribe_errors::of(self)
+    }
+
+    /// The contact form's, its thank-you page's and the privacy notice's
+    /// strings in this language.
+    pub fn contact_strings(self) -> &'static ContactStrings {
+        contact_strings::of(self)
+    }
+
+    /// The contact form's errors in this language.
+    pub fn contact_errors(self) -> &'static ContactErrors {
+        contact_errors::of(self)
     }
 
     /// The mails' strings in this language.

@@ -94,7 +94,22 @@ mod tests {
         Resolved::Found(Route::Alert("un-oewg"))
     )]
     #[test_case(Method::Get, "/api/alerts/x", Resolved::Found(Route::ApiAlert("x")))]
-    #[test_case(Method::Post, "/contact", Resolved::Found(Route::Contact))]
+    #[test_case(
+        Method::Post,
+        "/contact",
+        Resolved::Found(Route::Contact(crate::i18n::Lang::En))
+    )]
+    #[test_case(
+        Method::Post,
+        "/fr/contact",
+        Resolved::Found(Route::Contact(crate::i18n::Lang::Fr))
+    )]
+    #[test_case(
+        Method::Get,
+        "/ar/privacy",
+        Resolved::Found(Route::Privacy(crate::i18n::Lang::Ar))
+    )]
+    #[test_case(Method::Get, "/en/contact", Resolved::NotFound)]
     #[test_case(Method::Post, "/alerts/x", Resolved::MethodNotAllowed("GET, HEAD"))]
     #[test_case(
         Method::Other,
@@ -132,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn a_subscriber_page_is_in_every_language_english_without_a_prefix() {
+    fn a_form_s_page_is_in_every_language_english_without_a_prefix() {
         use crate::i18n::Lang;
         let fr = Route::Subscription(Lang::Fr);
         assert_eq!(fr.path(), "/fr/subscription");
@@ -165,9 +180,16 @@ mod tests {
             "English has no prefix"
         );
         assert_eq!(
-            Route::Contact.in_lang(Lang::Fr),
-            Route::Contact,
-            "not in languages yet"
+            Route::Contact(Lang::En).in_lang(Lang::Zh).path(),
+            "/zh/contact"
+        );
+        assert_eq!(
+            Route::ContactThanks(Lang::Ru).in_lang(Lang::En).path(),
+            "/contact/thanks"
+        );
+        assert_eq!(
+            Route::Privacy(Lang::En).in_lang(Lang::Es).path(),
+            "/es/privacy"
         );
     }
 

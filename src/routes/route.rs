@@ -52,9 +52,13 @@ pub enum Route<'a> {
     ApiSearch,
     /// `/opensearch.xml`
     OpenSearch,
-    Contact,
-    ContactThanks,
-    Privacy,
+    /// `/contact` (`/<lang>/contact`): the contact form (GET) and its
+    /// submission (POST), in a language, English without a prefix.
+    Contact(crate::i18n::Lang),
+    /// `/contact/thanks`: the message was received.
+    ContactThanks(crate::i18n::Lang),
+    /// `/privacy`: the privacy notice.
+    Privacy(crate::i18n::Lang),
     Healthz,
     Stylesheet(&'a str),
     Robots,
@@ -203,9 +207,9 @@ impl Route<'_> {
             Route::Search => "/search".into(),
             Route::ApiSearch => "/api/search".into(),
             Route::OpenSearch => "/opensearch.xml".into(),
-            Route::Contact => "/contact".into(),
-            Route::ContactThanks => "/contact/thanks".into(),
-            Route::Privacy => "/privacy".into(),
+            Route::Contact(lang) => format!("{}/contact", prefix(*lang)),
+            Route::ContactThanks(lang) => format!("{}/contact/thanks", prefix(*lang)),
+            Route::Privacy(lang) => format!("{}/privacy", prefix(*lang)),
             Route::Healthz => "/healthz".into(),
             Route::Stylesheet(file) => format!("/assets/{file}"),
             Route::Robots => "/robots.txt".into(),
@@ -257,7 +261,10 @@ impl<'a> Route<'a> {
     /// page, as it is.
     pub fn in_lang(self, lang: crate::i18n::Lang) -> Route<'a> {
         match self {
-            // The subscriber pages carry their language, English's too.
+            // The pages of forms carry their language, English's too.
+            Route::Contact(_) => Route::Contact(lang),
+            Route::ContactThanks(_) => Route::ContactThanks(lang),
+            Route::Privacy(_) => Route::Privacy(lang),
             Route::Subscribe(_) => Route::Subscribe(lang),
             Route::SubscribeCheck(_) => Route::SubscribeCheck(lang),
             Route::SubscribeConfirm(_) => Route::SubscribeConfirm(lang),

@@ -66,9 +66,12 @@ pub(super) const SAMPLES: &[Route<'static>] = &[
     Route::Search,
     Route::ApiSearch,
     Route::OpenSearch,
-    Route::Contact,
-    Route::ContactThanks,
-    Route::Privacy,
+    Route::Contact(Lang::En),
+    Route::ContactThanks(Lang::En),
+    Route::Privacy(Lang::En),
+    Route::Contact(Lang::Ar),
+    Route::ContactThanks(Lang::Zh),
+    Route::Privacy(Lang::Ru),
     Route::Healthz,
     Route::Stylesheet("site.css"),
     Route::Robots,
@@ -127,7 +130,7 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
             return in_lang(lang, rest);
         }
     }
-    if let Some(found) = subscriber(Lang::En, &segments) {
+    if let Some(found) = every_language(Lang::En, &segments) {
         return Some(found);
     }
     Some(match segments.as_slice() {
@@ -155,9 +158,6 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["api", "search"] => (Route::ApiSearch, GET),
         ["opensearch.xml"] => (Route::OpenSearch, GET),
         ["tag", t] => (Route::Tag(name(t)?), GET),
-        ["contact"] => (Route::Contact, GET_POST),
-        ["contact", "thanks"] => (Route::ContactThanks, GET),
-        ["privacy"] => (Route::Privacy, GET),
         ["healthz"] => (Route::Healthz, GET),
         ["robots.txt"] => (Route::Robots, GET),
         ["favicon.svg"] | ["favicon.ico"] => (Route::Favicon, GET),
@@ -178,9 +178,13 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     })
 }
 
-/// The subscriber pages, in every language (English's without a prefix).
-fn subscriber<'a>(lang: Lang, rest: &[&str]) -> Option<(Route<'a>, &'static str)> {
+/// The pages of forms (contact, privacy, the subscriber pages), in every
+/// language (English's without a prefix).
+fn every_language<'a>(lang: Lang, rest: &[&str]) -> Option<(Route<'a>, &'static str)> {
     Some(match rest {
+        ["contact"] => (Route::Contact(lang), GET_POST),
+        ["contact", "thanks"] => (Route::ContactThanks(lang), GET),
+        ["privacy"] => (Route::Privacy(lang), GET),
         ["subscribe"] => (Route::Subscribe(lang), GET_POST),
         ["subscribe", "check"] => (Route::SubscribeCheck(lang), GET),
         ["subscribe", "confirm"] => (Route::SubscribeConfirm(lang), GET_POST),
@@ -193,7 +197,7 @@ fn subscriber<'a>(lang: Lang, rest: &[&str]) -> Option<(Route<'a>, &'static str)
 /// The routes under a language's prefix (`/fr/...`): the pages that have a
 /// version per language.
 fn in_lang<'a>(lang: Lang, rest: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
-    if let Some(found) = subscriber(lang, rest) {
+    if let Some(found) = every_language(lang, rest) {
         return Some(found);
     }
     let route = match rest {

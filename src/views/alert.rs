@@ -137,7 +137,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
                     ul {
                         @for c in &a.contacts {
                             li {
-                                a href={ (Route::Contact.path()) "?to=" (c.id) } hreflang=[en] { (fill(t.write_to, &c.name)) }
+                                a href={ (Route::Contact(lang).path()) "?to=" (c.id) } { (fill(t.write_to, &c.name)) }
                                 @if let Some(role) = &c.role { span.role { ", " (kept_english(en, role)) } }
                             }
                         }

@@ -100,7 +100,6 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
     let t = head.lang.strings();
     // Links to pages that exist in English only, from a page in another
     // language, say so (`hreflang`).
-    let en = (head.lang != Lang::En).then_some("en");
     let home = Route::Home.in_lang(head.lang).path();
     let (atom, json) = (
         Route::Feed.in_lang(head.lang).path(),
@@ -166,7 +165,7 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                             ul {
                                 li { a href=(home) { (t.latest) } }
                                 li { a href=(Route::Subscribe(head.lang).path()) { (t.email_alerts) } }
-                                li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact) } }
+                                li { a href=(Route::Contact(head.lang).path()) { (t.contact) } }
                             }
                         }
                         form.site-search role="search" action=(Route::Search.in_lang(head.lang).path()) method="get" {
@@ -184,8 +183,8 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
                         ul {
                             li { a href=(atom) { (t.atom_feed) } }
                             li { a href=(json) { (t.json_feed) } }
-                            li { a href=(Route::Privacy.path()) hreflang=[en] { (t.privacy) } }
-                            li { a href=(Route::Contact.path()) hreflang=[en] { (t.contact_us) } }
+                            li { a href=(Route::Privacy(head.lang).path()) { (t.privacy) } }
+                            li { a href=(Route::Contact(head.lang).path()) { (t.contact_us) } }
                         }
                     }
                 }

@@ -1,8 +1,11 @@
-//! The contact form, the fixed pages and the message page (errors, 404).
+//! The contact form, its thank-you page and the privacy notice, each in
+//! the six languages (`crate::i18n::ContactStrings`), and the message page
+//! (errors, 404).
 
 use super::{layout, Head, Site};
 use crate::content::Contact;
 use crate::form::{Field, FormErrors, Inquiry};
+use crate::i18n::Lang;
 use crate::routes::Route;
 use maud::{html, Markup};
 
@@ -23,8 +26,10 @@ pub fn message_page(site: &Site, title: &str, message: &str) -> Markup {
     )
 }
 
-/// The contact form, with typed values kept and each problem named.
+/// The contact form, with typed values kept and each problem named, in the
+/// page's language.
 pub struct ContactForm<'a> {
+    pub lang: Lang,
     pub contacts: &'a [Contact],
     pub values: &'a Inquiry,
     pub errors: &'a FormErrors,
@@ -32,25 +37,35 @@ pub struct ContactForm<'a> {
     pub turnstile_site_key: Option<&'a str>,
 }
 
+/// A page of the contact form's in every language, with its alternates.
+fn head_in<'a>(lang: Lang, route: Route<'_>, title: &'a str, description: &'a str) -> Head<'a> {
+    Head {
+        lang,
+        alternates: route.versions(&Lang::ALL),
+        ..Head::new(title, description)
+    }
+}
+
 pub fn contact_page(site: &Site, form: &ContactForm) -> Markup {
-    let contact_path = Route::Contact.path();
+    let lang = form.lang;
+    let s = lang.contact_strings();
+    let contact_path = Route::Contact(lang).path();
     let head = Head {
         path: Some(&contact_path),
         turnstile: form.turnstile_site_key.is_some(),
-        ..Head::new(
-            "Contact",
-            "Write to one of our named contacts; your message reaches them directly.",
-        )
+        ..head_in(lang, Route::Contact(lang), s.title, s.description)
     };
+    // Contacts are named as editors wrote them, in English.
+    let en = (lang != Lang::En).then_some("en");
     let v = form.values;
     let err = |f: Field| form.errors.get(f);
     let described = |f: Field| err(f).map(|_| format!("{}-error", f.name()));
     let main = html! {
-        h1 { "Contact" }
-        p.intro { "Write to one of our named contacts. Their email addresses are not shown; your message is forwarded to them." }
+        h1 { (s.title) }
+        p.intro { (s.intro) }
         @if !form.errors.is_empty() {
             div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { "Please correct the following" }
+                h2 #error-summary-title { (s.correct) }
                 ul {
                     @for (f, msg) in form.errors.iter() {
                         li { a href={ "#" (f.name()) } { (msg) } }
@@ -59,40 +74,40 @@ pub fn contact_page(site: &Site, form: &ContactForm) -> Markup {
             }
         }
         form.contact method="post" action=(contact_path) novalidate {
-            (field_text(Field::Name, "Your name", "text", &v.name, err(Field::Name), "name"))
-            (field_text(Field::Email, "Your email", "email", &v.email, err(Field::Email), "email"))
-            (field_text(Field::Organisation, "Organisation (optional)", "text", &v.organisation, err(Field::Organisation), "organization"))
+            (field_text(Field::Name, s.your_name, "text", &v.name, err(Field::Name), "name"))
+            (field_text(Field::Email, s.your_email, "email", &v.email, err(Field::Email), "email"))
+            (field_text(Field::Organisation, s.organisation, "text", &v.organisation, err(Field::Organisation), "organization"))
             div.field {
-                label for="contact" { "Who should receive it" }
+                label for="contact" { (s.recipient) }
                 @if let Some(m) = err(Field::Contact) { p.field-error #contact-error { (m) } }
                 select #contact name="contact" aria-invalid=[err(Field::Contact).map(|_| "true")] aria-describedby=[described(Field::Contact)] {
                     @for c in form.contacts {
-                        option value=(c.id) selected[c.id == v.contact] {
+                        option value=(c.id) selected[c.id == v.contact] lang=[en] {
                             (c.name) @if let Some(r) = &c.role { " (" (r) ")" }
                         }
                     }
                 }
             }
-            (field_text(Field::Subject, "Subject", "text", &v.subject, err(Field::Subject), "off"))
+            (field_text(Field::Subject, s.subject, "text", &v.subject, err(Field::Subject), "off"))
             div.field {
-                label for="message" { "Message" }
+                label for="message" { (s.message) }
                 @if let Some(m) = err(Field::Message) { p.field-error #message-error { (m) } }
                 textarea #message name="message" rows="8" required aria-invalid=[err(Field::Message).map(|_| "true")] aria-describedby=[described(Field::Message)] { (v.message) }
             }
             div.field.hp aria-hidden="true" {
-                label for="website" { "Leave this field empty" }
+                label for="website" { (s.honeypot) }
                 input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
             }
             div.field.check {
                 @if let Some(m) = err(Field::Consent) { p.field-error #consent-error { (m) } }
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent] aria-invalid=[err(Field::Consent).map(|_| "true")] aria-describedby=[described(Field::Consent)];
-                label for="consent" { "I agree that my message and details are kept to answer it, as the " a href=(Route::Privacy.path()) { "privacy notice" } " explains." }
+                label for="consent" { (s.consent_before) a href=(Route::Privacy(lang).path()) { (s.consent_link) } (s.consent_after) }
             }
             @if let Some(key) = form.turnstile_site_key {
                 @if let Some(m) = err(Field::Turnstile) { p.field-error #turnstile-error { (m) } }
                 div.cf-turnstile data-sitekey=(key) {}
             }
-            button type="submit" { "Send message" }
+            button type="submit" { (s.send) }
         }
     };
     layout(site, &head, main)
@@ -119,46 +134,55 @@ fn field_text(
     }
 }
 
-pub fn thanks_page(site: &Site) -> Markup {
+pub fn thanks_page(site: &Site, lang: Lang) -> Markup {
+    let s = lang.contact_strings();
     let head = Head {
         noindex: true,
-        ..Head::new("Thank you", "Your message has been received.")
-    };
-    layout(
-        site,
-        &head,
-        html! {
-            h1 { "Thank you" }
-            p { "Your message has been received and will be forwarded to the person you chose. They will reply to the email address you gave." }
-            p { a href=(Route::Home.path()) { "Back to the latest alerts" } }
-        },
-    )
-}
-
-pub fn privacy_page(site: &Site) -> Markup {
-    let privacy_path = Route::Privacy.path();
-    let head = Head {
-        path: Some(&privacy_path),
-        ..Head::new(
-            "Privacy",
-            "What the contact form keeps, for how long, and who reads it.",
+        ..head_in(
+            lang,
+            Route::ContactThanks(lang),
+            s.thanks_title,
+            s.thanks_description,
         )
     };
     layout(
         site,
         &head,
         html! {
-            h1 { "Privacy" }
-            h2 { "What we keep" }
-            p { "When you use the contact form we receive your name, email address, organisation (if you give one), the subject and your message, and the contact you chose. Nothing else is collected: the site sets no cookies and runs no analytics scripts." }
-            h2 { "Who reads it" }
-            p { "Your message is emailed to the contact you chose, who replies to the address you gave. If delivery fails repeatedly, the site operator can read the undelivered message in order to deliver it." }
-            h2 { "How long" }
-            p { "The site itself keeps no copy of a delivered message beyond a short fingerprint (kept 10 minutes) that stops the same message from being sent twice. An undelivered message is kept for at most 30 days and then deleted automatically. What the recipient keeps in their mailbox follows their own email retention." }
-            h2 { "Email alerts" }
-            p { "If you subscribe to alerts by email we keep your email address, the topics and frequency you chose, and which alerts were sent to you, only to send you those alerts. Until you confirm through the link we email you, the request is kept for at most 48 hours. Every alert email has a link to change your choice and a one-click unsubscribe link; unsubscribing deletes your address, your choices and the record of what was sent, at once. Addresses are never shown on the site or in its logs." }
-            h2 { "Your rights" }
-            p { "To ask about, correct or delete what you sent, " a href=(Route::Contact.path()) { "write to us" } "." }
+            h1 { (s.thanks_title) }
+            p { (s.thanks_text) }
+            p { a href=(Route::Home.in_lang(lang).path()) { (s.back_home) } }
+        },
+    )
+}
+
+pub fn privacy_page(site: &Site, lang: Lang) -> Markup {
+    let s = lang.contact_strings();
+    let privacy_path = Route::Privacy(lang).path();
+    let head = Head {
+        path: Some(&privacy_path),
+        ..head_in(
+            lang,
+            Route::Privacy(lang),
+            s.privacy_title,
+            s.privacy_description,
+        )
+    };
+    layout(
+        site,
+        &head,
+        html! {
+            h1 { (s.privacy_title) }
+            h2 { (s.keep_heading) }
+            p { (s.keep_text) }
+            h2 { (s.readers_heading) }
+            p { (s.readers_text) }
+            h2 { (s.how_long_heading) }
+            p { (s.how_long_text) }
+            h2 { (s.alerts_heading) }
+            p { (s.alerts_text) }
+            h2 { (s.rights_heading) }
+            p { (s.rights_before) a href=(Route::Contact(lang).path()) { (s.rights_link) } (s.rights_after) }
         },
     )
 }

@@ -152,8 +152,7 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent]
                     aria-invalid=[e.get("consent").map(|_| "true")]
                     aria-describedby=[e.get("consent").map(|_| "consent-error")];
-                @let en = (lang != Lang::En).then_some("en");
-                label for="consent" { (s.consent) " " a href=(Route::Privacy.path()) hreflang=[en] { (s.privacy_notice) } "." }
+                label for="consent" { (s.consent) " " a href=(Route::Privacy(lang).path()) { (s.privacy_notice) } "." }
             }
             @if let Some(key) = form.turnstile_site_key {
                 @if let Some(m) = e.get("turnstile") { p.field-error #turnstile-error { (m) } }

@@ -16,7 +16,18 @@ pub(crate) fn post(
     body: &str,
     extra: &[(&str, &str)],
 ) -> Response {
-    let mut req = TestRequest::post("/contact", content_type, body);
+    post_to(site, "/contact", content_type, body, extra)
+}
+
+/// `post` to the contact form at `path` (`/fr/contact`).
+pub(crate) fn post_to(
+    site: &Site,
+    path: &str,
+    content_type: &str,
+    body: &str,
+    extra: &[(&str, &str)],
+) -> Response {
+    let mut req = TestRequest::post(path, content_type, body);
     for (k, v) in extra {
         req = req.header(k, v);
     }

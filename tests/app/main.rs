@@ -15,6 +15,7 @@ mod abuse;
 mod bulk;
 mod cache;
 mod contact;
+mod contact_languages;
 mod delivery;
 mod fanout;
 mod hardening;
