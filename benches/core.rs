@@ -74,6 +74,7 @@ fn listing_page_from_1000_entries(bencher: Bencher) {
                 .iter()
                 .map(|l| (*l, access_alerts::routes::Route::Home.in_lang(*l).path()))
                 .collect(),
+            names: &access_alerts::i18n::Names::EMPTY,
         };
         views::listing_page(&site, &page).into_string().len()
     });
@@ -105,6 +106,7 @@ fn feed_of_20_alerts(bencher: Bencher) {
         now: chrono::DateTime::from_timestamp(1_732_000_000, 0).unwrap(),
         hubs: &[],
         lang: access_alerts::i18n::Lang::En,
+        names: &access_alerts::i18n::Names::EMPTY,
     };
     bencher.bench(|| {
         let items: Vec<FeedItem> = records.iter().map(FeedItem::new).collect();

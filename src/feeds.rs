@@ -5,7 +5,7 @@
 
 use crate::content::AlertRecord;
 use crate::dates::rfc3339;
-use crate::i18n::Lang;
+use crate::i18n::{Kind, Lang};
 use crate::views::Site;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped};
@@ -75,6 +75,8 @@ pub struct FeedInfo<'a> {
     pub hubs: &'a [String],
     /// The feed's language (`xml:lang`, JSON Feed's `language`).
     pub lang: Lang,
+    /// Category and tag names in it (none in English).
+    pub names: &'a crate::i18n::Names,
 }
 
 /// Whether XML 1.0 allows `c` in a document: not the C0 controls other than
@@ -128,10 +130,10 @@ pub fn atom(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
                     updated { (rfc3339(a.modified_at(info.now))) }
                     summary { (item.summary()) }
                     @if let Some(c) = &a.category {
-                        category term=(crate::keys::name_slug(c)) label=(c) {}
+                        category term=(crate::keys::name_slug(c)) label=(info.names.shown(Kind::Category, info.lang, c).text) {}
                     }
                     @for t in &a.tags {
-                        category term=(crate::keys::name_slug(t)) label=(t) {}
+                        category term=(crate::keys::name_slug(t)) label=(info.names.shown(Kind::Tag, info.lang, t).text) {}
                     }
                     content type="html" { (item.html) }
                 }
@@ -148,8 +150,13 @@ pub fn json_feed(site: &Site, info: &FeedInfo, items: &[FeedItem]) -> String {
         .map(|i| {
             let a = i.alert;
             let url = i.url(site);
-            let mut tags = a.category.iter().cloned().collect::<Vec<_>>();
-            tags.extend(a.tags.iter().cloned());
+            let shown = |kind, name| info.names.shown(kind, info.lang, name).text;
+            let mut tags: Vec<&str> = a
+                .category
+                .iter()
+                .map(|c| shown(Kind::Category, c))
+                .collect();
+            tags.extend(a.tags.iter().map(|t| shown(Kind::Tag, t)));
             let mut item = serde_json::json!({
                 "id": url,
                 "url": url,
@@ -298,8 +305,11 @@ mod tests {
             now: DateTime::from_timestamp(1_733_011_200, 0).unwrap(),
             hubs: &[],
             lang: Lang::En,
+            names: &NO_NAMES,
         }
     }
+
+    static NO_NAMES: crate::i18n::Names = crate::i18n::Names::EMPTY;
 
     #[test]
     fn hubs_are_advertised_in_both_formats_only_when_there_are_some() {

@@ -22,6 +22,8 @@ pub const MAX_NAME_BYTES: usize = 100;
 pub const ALERT_PREFIX: &str = "alert:";
 /// The public contact list (ids, names, roles; never addresses).
 pub const CONTACTS_KEY: &str = "site:contacts";
+/// The prefix of the site-wide keys (`site:contacts`, `site:names`...).
+pub const SITE_PREFIX: &str = "site:";
 /// The site's version: written last by every publish that writes or
 /// deletes anything (any text; a new one each time), so that an isolate
 /// can keep what it read for as long as it is unchanged

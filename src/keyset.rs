@@ -93,14 +93,25 @@ pub fn entries(r: &AlertRecord) -> Vec<KvEntry> {
 
 /// The contact list entry (names and roles only) with its hash.
 pub fn contacts_entry(contacts: &[Contact]) -> KvEntry {
-    use sha2::{Digest, Sha256};
     let value = serde_json::to_string(contacts).unwrap_or_default();
+    hashed(keys::CONTACTS_KEY, value)
+}
+
+/// The translated category and tag names' entry with its hash.
+pub fn names_entry(names: &crate::i18n::Names) -> KvEntry {
+    hashed(crate::i18n::names::KEY, names.value().to_string())
+}
+
+/// A site-wide value with its hash as metadata (`{"h"}`): the publisher
+/// writes it only when the published one's differs.
+fn hashed(key: &str, value: String) -> KvEntry {
+    use sha2::{Digest, Sha256};
     let hash: String = Sha256::digest(value.as_bytes())[..12]
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     KvEntry {
-        key: keys::CONTACTS_KEY.to_string(),
+        key: key.to_string(),
         value,
         metadata: Some(serde_json::json!({ "h": hash })),
     }

@@ -107,6 +107,13 @@ fn pages_are_valid_html() {
         assert_eq!(r.status, expected, "{path}");
         save(name, r.body);
     }
+    // The editors' category and tag names, published from names.toml.
+    let ar = w.get("/ar/alerts/oewg-collective-call-against-barring-organisations");
+    assert!(
+        ar.body.contains(">الأمم المتحدة</a>") && ar.body.contains(">رأي</a>"),
+        "{}",
+        ar.body
+    );
     // Forms sent back with their errors.
     for (name, path, body) in [
         (

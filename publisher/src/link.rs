@@ -138,6 +138,7 @@ pub fn link(
             contacts,
             alerts,
             translations: Vec::new(),
+            names: Default::default(),
             warnings: Vec::new(),
         })
     } else {

@@ -63,6 +63,8 @@ pub struct Content {
     pub alerts: Vec<Alert>,
     /// Translations of the alerts (not published yet: issue 24).
     pub translations: Vec<Translation>,
+    /// Category and tag names in the other languages (`names.toml`).
+    pub names: access_alerts::i18n::Names,
     /// Problems that do not block publishing (unsafe link URLs, outdated
     /// translations).
     pub warnings: Vec<Problem>,

@@ -52,6 +52,7 @@ fn every_alert_page() {
                     preview: false,
                     now: chrono::DateTime::<chrono::Utc>::MAX_UTC,
                     lang,
+                    names: &content.names,
                 },
             );
             let name = match lang {
@@ -107,6 +108,7 @@ fn alert_page_with_change_notes() {
                 preview: false,
                 now,
                 lang: Lang::En,
+                names: &access_alerts::i18n::Names::EMPTY,
             },
         )
         .into_string()
@@ -153,6 +155,7 @@ fn home_page() {
                 months: None,
                 lang,
                 alternates: alternates.clone(),
+                names: &content.names,
             },
         );
         insta::assert_snapshot!(name, readable(page.into_string()));

@@ -80,6 +80,9 @@ pub async fn feed<P: Platform>(
         &title,
         lang.code(),
     ];
+    // The names of categories and tags in the language are in the body.
+    let names = app.store.names_in(lang, app.now()).await?;
+    parts.push(names.value());
     // The hubs are in the body: a change of WEBSUB_HUBS is a new version.
     let hubs = &app.settings.websub_hubs;
     parts.extend(hubs.iter().map(String::as_str));
@@ -142,6 +145,7 @@ pub async fn feed<P: Platform>(
         now: app.now_utc(),
         hubs,
         lang,
+        names: &names,
     };
     let body = match format {
         Format::Atom => feeds::atom(site, &info, &items),

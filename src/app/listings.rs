@@ -9,7 +9,7 @@ use super::store::{Page, PageOf};
 use super::{App, AppError, Platform, Query, Reply};
 use crate::content::ListingMeta;
 use crate::dates::{self, YearMonth};
-use crate::i18n::{fill, month_in, Lang};
+use crate::i18n::{fill, month_in, Kind, Lang, Names};
 use crate::keys;
 use crate::listing::{EntryFilter, Listing};
 use crate::routes::{self, Route};
@@ -73,7 +73,8 @@ pub async fn home<P: Platform>(
         ..Spec::new(Listing::All, Route::Home, lang)
     };
     let (page, paged) = read(app, &spec, query).await?;
-    Ok(render(app, spec, &page, paged))
+    let names = app.store.names_in(lang, app.now()).await?;
+    Ok(render(app, spec, &page, paged, &names))
 }
 
 /// One page of a listing; an empty page is a 404 past the first page or
@@ -89,6 +90,15 @@ async fn read<P: Platform>(
     if let Some(m) = &spec.month {
         of = of.month(m.clone());
     }
+    if spec.lang != Lang::En && spec.month.is_none() {
+        // A page in a language reads the names with the listing's index,
+        // in one bulk read.
+        let ahead = [
+            crate::i18n::names::KEY.to_string(),
+            spec.listing.index_key(),
+        ];
+        app.store.prefetch(&ahead, app.now()).await?;
+    }
     let page = app.store.page(of, app.now()).await?;
     if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
         return Err(AppError::NotFound);
@@ -96,7 +106,13 @@ async fn read<P: Platform>(
     Ok((page, paged))
 }
 
-fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -> Reply {
+fn render<P: Platform>(
+    app: &App<'_, P>,
+    spec: Spec,
+    page: &Page,
+    paged: bool,
+    names: &Names,
+) -> Reply {
     let path = spec.path();
     let older = page.next.as_ref().map(|c| {
         let q = serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default();
@@ -116,6 +132,7 @@ fn render<P: Platform>(app: &App<'_, P>, spec: Spec, page: &Page, paged: bool) -
             months: spec.months,
             lang: spec.lang,
             alternates,
+            names,
         },
     );
     Reply::html(200, markup)
@@ -149,6 +166,12 @@ pub async fn taxonomy<P: Platform>(
             .cloned(),
     }
     .unwrap_or_else(|| name.to_string());
+    let names = app.store.names_in(lang, app.now()).await?;
+    let which = match kind {
+        Taxonomy::Category => Kind::Category,
+        Taxonomy::Tag => Kind::Tag,
+    };
+    let display = names.shown(which, lang, &display).text.to_string();
     let t = lang.strings();
     let heading = match kind {
         Taxonomy::Category => t.category_heading,
@@ -163,7 +186,7 @@ pub async fn taxonomy<P: Platform>(
             Route::CategoryFeed(name.into()).path(),
         ));
     }
-    Ok(render(app, spec, &page, paged))
+    Ok(render(app, spec, &page, paged, &names))
 }
 
 /// `/archive/<yyyy>/<mm>`: one month, with links to the neighbouring months
@@ -178,7 +201,10 @@ pub async fn archive<P: Platform>(
     let month = YearMonth { year: y, month: m };
     // The months (`site:months`) and the listing's index in one bulk read,
     // then the month's chunk.
-    let ahead = [crate::months::KEY.to_string(), Listing::All.index_key()];
+    let mut ahead = vec![crate::months::KEY.to_string(), Listing::All.index_key()];
+    if lang != Lang::En {
+        ahead.push(crate::i18n::names::KEY.to_string());
+    }
     app.store.prefetch(&ahead, app.now()).await?;
     let months = app.store.months(app.now()).await?;
     if !months.is_public(month, app.now()) {
@@ -195,7 +221,8 @@ pub async fn archive<P: Platform>(
         ..Spec::new(Listing::All, Route::Archive(y, m), lang)
     };
     let (page, paged) = read(app, &spec, query).await?;
-    Ok(render(app, spec, &page, paged))
+    let names = app.store.names_in(lang, app.now()).await?;
+    Ok(render(app, spec, &page, paged, &names))
 }
 
 /// `/api/alerts?category=&tag=&cursor=&limit=`: a listing page as JSON.

@@ -107,6 +107,12 @@ pub async fn alert<P: Platform>(
     if_none_match: Option<String>,
 ) -> Result<Reply, AppError> {
     let site = app.site();
+    if lang != Lang::En {
+        // A page in a language reads the names with the record, in one
+        // bulk read.
+        let ahead = [keys::alert(slug), crate::i18n::names::KEY.to_string()];
+        app.store.prefetch(&ahead, app.now()).await?;
+    }
     let record = match visibility {
         Visibility::Preview => app
             .store
@@ -136,6 +142,7 @@ pub async fn alert<P: Platform>(
         Visibility::Public => app.now_utc(),
     };
     let notes = record.changes_at(now).len().to_string();
+    let names = app.store.names_in(lang, app.now()).await?;
     let etag = crate::http::etag(&[
         crate::BUILD_VERSION,
         &site.url,
@@ -143,6 +150,7 @@ pub async fn alert<P: Platform>(
         &related_key,
         &notes,
         lang.code(),
+        names.value(),
     ]);
     if visibility == Visibility::Public {
         if let Some(reply) = Reply::unchanged(if_none_match.as_deref(), &etag, types::HTML) {
@@ -159,6 +167,7 @@ pub async fn alert<P: Platform>(
             preview: visibility == Visibility::Preview,
             now,
             lang,
+            names: &names,
         },
     );
     let reply = Reply::html(200, markup);

@@ -91,7 +91,11 @@ pub async fn search<P: Platform>(
         run(app, q, filters, start).await?
     };
     let reply = match answer {
-        Answer::Page => Reply::html(200, crate::views::search::page(app.site(), &results)),
+        Answer::Page => {
+            let names = app.store.names_in(lang, app.now()).await?;
+            let page = crate::views::search::page(app.site(), &results, &names);
+            Reply::html(200, page)
+        }
         Answer::Json => Reply::json(200, &results.to_json(app.site())),
     };
     Ok(reply.cache(cache::SHORT).header("X-Robots-Tag", "noindex"))

@@ -13,7 +13,7 @@ use super::messages::MailMessage;
 use super::reply::Answer;
 use super::{App, AppError, Incoming, Level, Platform, Reply};
 use crate::http::cache;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Names};
 use crate::mail::form::{self, Errors, Request};
 use crate::mail::token;
 use crate::mail::topics::Topics;
@@ -41,10 +41,12 @@ pub(super) async fn known_topics<P: Platform>(app: &App<'_, P>) -> Result<Vec<St
 /// `GET /subscribe` (`/<lang>/subscribe`).
 pub async fn form<P: Platform>(app: &App<'_, P>, lang: Lang) -> Result<Reply, AppError> {
     let topics = known_topics(app).await?;
+    let names = app.store.names_in(lang, app.now()).await?;
     Ok(render(
         app,
         lang,
         &topics,
+        &names,
         &Request::default(),
         &Errors::default(),
         200,
@@ -55,6 +57,7 @@ fn render<P: Platform>(
     app: &App<'_, P>,
     lang: Lang,
     topics: &[String],
+    names: &Names,
     values: &Request,
     errors: &Errors,
     status: u16,
@@ -64,6 +67,7 @@ fn render<P: Platform>(
         &views::SubscribeForm {
             lang,
             topics,
+            names,
             values,
             errors,
             turnstile_site_key: turnstile_site_key(app),
@@ -102,6 +106,7 @@ pub async fn submit<P: Platform>(
     }
     .map_err(|e| AppError::BadRequest(e.0))?;
     let topics = known_topics(app).await?;
+    let names = app.store.names_in(lang, app.now()).await?;
     if request.prefill {
         // The footer's short form: the full form with the address in it;
         // nothing is kept or sent.
@@ -110,14 +115,22 @@ pub async fn submit<P: Platform>(
             ..Request::default()
         };
         // Not a blank form: kept by nobody (see `form_reply`).
-        return Ok(render(app, lang, &topics, &values, &Errors::default(), 200));
+        return Ok(render(
+            app,
+            lang,
+            &topics,
+            &names,
+            &values,
+            &Errors::default(),
+            200,
+        ));
     }
     let choice = match form::validate(&request, &topics, lang) {
         Ok(choice) => choice,
         Err(errors) => {
             return Ok(match answer {
                 Answer::Json => Reply::json(422, &errors.to_json()).cache(cache::NO_STORE),
-                Answer::Page => render(app, lang, &topics, &request, &errors, 422),
+                Answer::Page => render(app, lang, &topics, &names, &request, &errors, 422),
             })
         }
     };
@@ -125,7 +138,7 @@ pub async fn submit<P: Platform>(
         let errors = Errors(vec![("turnstile", message.to_string())]);
         return Ok(match answer {
             Answer::Json => Reply::json(403, &errors.to_json()).cache(cache::NO_STORE),
-            Answer::Page => render(app, lang, &topics, &request, &errors, 403),
+            Answer::Page => render(app, lang, &topics, &names, &request, &errors, 403),
         });
     }
     secret(app)?;

@@ -110,9 +110,10 @@ pub async fn confirm<P: Platform>(
         &token::topics(secret(app)?, &id, links, app.now()),
         Route::Subscription(lang),
     );
+    let names = app.store.names_in(lang, app.now()).await?;
     Ok(Reply::html(
         200,
-        views::subscribed_page(app.site(), lang, &manage, &choice),
+        views::subscribed_page(app.site(), lang, &names, &manage, &choice),
     )
     .cache(cache::NO_STORE))
 }
@@ -140,11 +141,13 @@ pub async fn settings<P: Platform>(
     req: &impl Incoming,
     query: &Query,
 ) -> Result<Reply, AppError> {
+    let names = app.store.names_in(lang, app.now()).await?;
     let page = |token: &str, topics: &[String], choice: &Choice, errors: &Errors, saved| {
         let page = views::SubscriptionPage {
             lang,
             token,
             topics,
+            names: &names,
             choice,
             errors,
             saved,

@@ -69,14 +69,6 @@ pub fn of_alert(category_name: Option<&str>, tags: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// A topic as readers read it: its name.
-pub fn label(topic: &str) -> &str {
-    topic
-        .strip_prefix("c:")
-        .or_else(|| topic.strip_prefix("t:"))
-        .unwrap_or(topic)
-}
-
 impl Choice {
     /// Whether an alert with these topics goes to this subscriber.
     pub fn wants(&self, alert_topics: &[String]) -> bool {
@@ -85,7 +77,12 @@ impl Choice {
 
     /// Why an alert with these topics is sent: "every alert" (in
     /// `lang`), or the subscriber's topics it matched ("Opinion, UN OEWG").
-    pub fn reason(&self, alert_topics: &[String], lang: crate::i18n::Lang) -> String {
+    pub fn reason(
+        &self,
+        alert_topics: &[String],
+        lang: crate::i18n::Lang,
+        names: &crate::i18n::Names,
+    ) -> String {
         if self.every {
             return lang.subscribe_strings().every_alert.to_string();
         }
@@ -93,19 +90,19 @@ impl Choice {
             .topics
             .iter()
             .filter(|t| alert_topics.is_empty() || alert_topics.contains(t))
-            .map(|t| label(t))
+            .map(|t| names.topic(lang, t).text)
             .collect();
         matched.join(", ")
     }
 
     /// What the subscriber chose, as a sentence's object in `lang`.
-    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+    pub fn describe(&self, lang: crate::i18n::Lang, names: &crate::i18n::Names) -> String {
         if self.every {
             lang.subscribe_strings().every_alert.to_string()
         } else {
             self.topics
                 .iter()
-                .map(|t| label(t))
+                .map(|t| names.topic(lang, t).text)
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -217,6 +214,8 @@ mod tests {
 
     use crate::i18n::Lang;
 
+    use crate::i18n::Names;
+
     #[test]
     fn a_choice_matches_and_explains_itself() {
         let choice = Choice {
@@ -229,15 +228,22 @@ mod tests {
         let other = of_alert(Some("General"), &["Africa".into()]);
         assert!(choice.wants(&opinion));
         assert!(!choice.wants(&other));
-        assert_eq!(choice.reason(&opinion, Lang::En), "Opinion");
-        assert_eq!(choice.describe(Lang::Fr), "Opinion, UN OEWG");
+        let none = Names::EMPTY;
+        assert_eq!(choice.reason(&opinion, Lang::En, &none), "Opinion");
+        assert_eq!(choice.describe(Lang::Fr, &none), "Opinion, UN OEWG");
+        // In the editors' names where they gave one.
+        let mut names = Names::default();
+        names.insert(crate::i18n::Kind::Category, "Opinion", Lang::Es, "Opinión");
+        assert_eq!(choice.reason(&opinion, Lang::Es, &names), "Opinión");
+        assert_eq!(choice.describe(Lang::Es, &names), "Opinión, UN OEWG");
+        assert_eq!(choice.describe(Lang::En, &names), "Opinion, UN OEWG");
         let all = Choice {
             every: true,
             ..Choice::default()
         };
         assert!(all.wants(&other));
-        assert_eq!(all.reason(&other, Lang::En), "every alert");
-        assert_eq!(all.reason(&other, Lang::Fr), "toutes les alertes");
-        assert_eq!(all.describe(Lang::Zh), "全部快讯");
+        assert_eq!(all.reason(&other, Lang::En, &none), "every alert");
+        assert_eq!(all.reason(&other, Lang::Fr, &names), "toutes les alertes");
+        assert_eq!(all.describe(Lang::Zh, &names), "全部快讯");
     }
 }

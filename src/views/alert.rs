@@ -3,7 +3,7 @@
 use super::{card, dateline_in, layout, switcher, CardLevel, Head, Site};
 use crate::content::{AlertRecord, ListingEntry};
 use crate::dates::{human_date, rfc3339, YearMonth};
-use crate::i18n::{date_in, fill, month_in, Lang};
+use crate::i18n::{date_in, fill, month_in, Kind, Lang, Names};
 use crate::routes::{self, Route};
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped};
@@ -21,6 +21,8 @@ pub struct AlertPage<'a> {
     /// The page's language: English, or one of the alert's translations
     /// (`body_html` is that translation's).
     pub lang: Lang,
+    /// Category and tag names in the page's language (none in English).
+    pub names: &'a Names,
 }
 
 /// What the page says in its language: the translation's title, summary,
@@ -106,7 +108,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             }
             header {
                 h1 { (x.title) }
-                (dateline_in(lang, a.date, &a.category))
+                (dateline_in(lang, page.names, a.date, &a.category))
                 p.archive-link { a href=(Route::Archive(month.year, month.month).in_lang(lang).path()) { (fill(t.more_from, &month_in(lang, month.year, month.month))) } }
                 (updates(a, page.now, lang))
                 @if versions.len() > 1 && !page.preview {
@@ -126,7 +128,8 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             @if !a.tags.is_empty() {
                 ul.tags aria-label=(t.tags) {
                     @for tag in &a.tags {
-                        li { a href=(routes::tag_path_in(lang, tag)) lang=[en] { (tag) } }
+                        @let shown = page.names.shown(Kind::Tag, lang, tag);
+                        li { a href=(routes::tag_path_in(lang, tag)) lang=[shown.lang] { (shown.text) } }
                     }
                 }
             }
@@ -149,7 +152,7 @@ pub fn alert_page(site: &Site, page: &AlertPage) -> Markup {
             section.related aria-labelledby="related-heading" {
                 h2 #related-heading { (t.related) }
                 div.cards {
-                    @for r in page.related { (card(r, CardLevel::H3, lang)) }
+                    @for r in page.related { (card(r, CardLevel::H3, lang, page.names)) }
                 }
             }
         }

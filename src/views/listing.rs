@@ -3,7 +3,7 @@
 use super::{card, layout, switcher, CardLevel, Head, Site};
 use crate::content::ListingEntry;
 use crate::dates::YearMonth;
-use crate::i18n::{month_in, Lang};
+use crate::i18n::{month_in, Lang, Names};
 use crate::routes::Route;
 use maud::{html, Markup};
 
@@ -26,6 +26,8 @@ pub struct ListingPage<'a> {
     /// English).
     pub lang: Lang,
     pub alternates: Vec<(Lang, String)>,
+    /// Category and tag names in the page's language (none in English).
+    pub names: &'a Names,
 }
 
 /// The newer and older months of an archive page that have alerts.
@@ -64,7 +66,7 @@ pub fn listing_page(site: &Site, page: &ListingPage) -> Markup {
         @if page.entries.is_empty() {
             p { (t.no_alerts) }
         } @else {
-            div.cards { @for e in page.entries { (card(e, CardLevel::H2, lang)) } }
+            div.cards { @for e in page.entries { (card(e, CardLevel::H2, lang, page.names)) } }
         }
         @if let Some(MonthLinks { newer, older }) = page.months {
             nav.pager aria-label=(t.months) {

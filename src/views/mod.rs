@@ -17,7 +17,7 @@ pub use pages::{contact_page, message_page, privacy_page, thanks_page, ContactFo
 
 use crate::content::ListingEntry;
 use crate::dates::{human_date, rfc3339};
-use crate::i18n::{date_in, Lang};
+use crate::i18n::{date_in, Kind, Lang, Names};
 use crate::routes::{self, Route};
 use assets::stylesheet_file;
 use chrono::{DateTime, Utc};
@@ -211,9 +211,14 @@ fn dateline(date: DateTime<Utc>, category: &Option<String>) -> Markup {
 }
 
 /// The date and category line in `lang`: the date in its words, the
-/// category's page in it (the category's name stays as editors wrote it,
-/// in English).
-fn dateline_in(lang: Lang, date: DateTime<Utc>, category: &Option<String>) -> Markup {
+/// category's page in it, named as editors translated it (`names`), or in
+/// English, marked, where they have not.
+fn dateline_in(
+    lang: Lang,
+    names: &Names,
+    date: DateTime<Utc>,
+    category: &Option<String>,
+) -> Markup {
     if lang == Lang::En {
         return dateline(date, category);
     }
@@ -221,8 +226,9 @@ fn dateline_in(lang: Lang, date: DateTime<Utc>, category: &Option<String>) -> Ma
         p.dateline {
             time datetime=(rfc3339(date)) { (date_in(lang, date)) }
             @if let Some(c) = category {
+                @let shown = names.shown(Kind::Category, lang, c);
                 " " span.sep aria-hidden="true" { "·" } " "
-                a.category href=(routes::category_path_in(lang, c)) lang="en" { (c) }
+                a.category href=(routes::category_path_in(lang, c)) lang=[shown.lang] { (shown.text) }
             }
         }
     }
@@ -260,7 +266,7 @@ pub enum CardLevel {
 /// translation's title and summary, linking to it; else, so that no reader
 /// misses an alert, the English ones (`lang="en"`), marked as such in the
 /// page's language, linking to the English page.
-pub fn card(entry: &ListingEntry, level: CardLevel, lang: Lang) -> Markup {
+pub fn card(entry: &ListingEntry, level: CardLevel, lang: Lang, names: &Names) -> Markup {
     let text = entry.meta.text(lang).filter(|_| lang != Lang::En);
     let english_only = lang != Lang::En && text.is_none();
     let (title, summary, path) = match text {
@@ -286,7 +292,7 @@ pub fn card(entry: &ListingEntry, level: CardLevel, lang: Lang) -> Markup {
     let title = html! { a href=(path) hreflang=[en] { (title) } };
     let about = html! {
         @if english_only { p.english-only { (lang.strings().only_in_english) } }
-        (dateline_in(lang, entry.date(), &entry.meta.category))
+        (dateline_in(lang, names, entry.date(), &entry.meta.category))
     };
     html! {
         article.card lang=[en] dir=[en_dir] {

@@ -2,7 +2,7 @@
 
 use super::{layout, Head, Site};
 use crate::dates::rfc3339;
-use crate::i18n::{date_in, fill, Lang};
+use crate::i18n::{date_in, fill, Kind, Lang, Names};
 use crate::routes::{self, Route};
 use crate::search::query::{Cut, Query, MAX_QUERY_CHARS, MAX_TERMS};
 use crate::search::rank::Filters;
@@ -117,7 +117,7 @@ impl Results {
 
 /// The page: the box (with the query), any note, the active filters as
 /// removable choices, the results, and a link to the next page.
-pub fn page(site: &Site, r: &Results) -> Markup {
+pub fn page(site: &Site, r: &Results, names: &Names) -> Markup {
     let q = r.query.text.as_str();
     let lang = r.query.lang;
     let (t, s) = (lang.strings(), lang.search_strings());
@@ -140,8 +140,9 @@ pub fn page(site: &Site, r: &Results) -> Markup {
             .iter()
             .filter_map(|h| h.category.as_ref())
             .find(|c| crate::keys::name_slug(c) == slug)
-            .cloned()
-            .unwrap_or_else(|| slug.to_string())
+            .map(|c| names.shown(Kind::Category, lang, c).text)
+            .unwrap_or(slug)
+            .to_string()
     };
     // Each active filter, as a choice that links to the search without it.
     let f = &r.filters;
@@ -214,8 +215,9 @@ pub fn page(site: &Site, r: &Results) -> Markup {
                         p.dateline {
                             time datetime=(rfc3339(h.date)) { (date_in(lang, h.date)) }
                             @if let Some(c) = &h.category {
+                                @let shown = names.shown(Kind::Category, lang, c);
                                 " " span.sep aria-hidden="true" { "·" } " "
-                                a.category href=(Results::url(route.clone(), q, &Filters { category: Some(crate::keys::name_slug(c)), ..r.filters.clone() }, 0)) { (c) }
+                                a.category href=(Results::url(route.clone(), q, &Filters { category: Some(crate::keys::name_slug(c)), ..r.filters.clone() }, 0)) lang=[shown.lang] { (shown.text) }
                             }
                         }
                         p.snippet {

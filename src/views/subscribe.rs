@@ -5,9 +5,9 @@
 //! ever shows an address.
 
 use super::{layout, Head, Site};
-use crate::i18n::{fill, Lang, SubscribeStrings};
+use crate::i18n::{fill, Lang, Names, SubscribeStrings};
 use crate::mail::form::{Errors, Request};
-use crate::mail::topics::{label, Choice, Frequency};
+use crate::mail::topics::{Choice, Frequency};
 use crate::routes::Route;
 use maud::{html, Markup};
 
@@ -16,6 +16,8 @@ use maud::{html, Markup};
 pub struct SubscribeForm<'a> {
     pub lang: Lang,
     pub topics: &'a [String],
+    /// The topics' names in the page's language (none in English).
+    pub names: &'a Names,
     pub values: &'a Request,
     pub errors: &'a Errors,
     pub turnstile_site_key: Option<&'a str>,
@@ -45,11 +47,16 @@ fn error_summary(s: &SubscribeStrings, errors: &Errors) -> Markup {
 }
 
 /// Scope, topics, frequency and the mails' language: the part the
-/// subscriber can change later. Topics are named as editors wrote them
-/// (in English: `lang="en"` on a page in another language).
-fn choice_fields(page: Lang, choice: &Choice, topics: &[String], errors: &Errors) -> Markup {
+/// subscriber can change later. Topics are named as editors translated
+/// them, or in English (`lang="en"`) where they have not.
+fn choice_fields(
+    page: Lang,
+    names: &Names,
+    choice: &Choice,
+    topics: &[String],
+    errors: &Errors,
+) -> Markup {
     let s = page.subscribe_strings();
-    let en = (page != Lang::En).then_some("en");
     let categories: Vec<&String> = topics.iter().filter(|t| t.starts_with("c:")).collect();
     let tags: Vec<&String> = topics.iter().filter(|t| t.starts_with("t:")).collect();
     let boxes = |list: &[&String], legend: &str| {
@@ -61,7 +68,8 @@ fn choice_fields(page: Lang, choice: &Choice, topics: &[String], errors: &Errors
                         @let id = format!("topic-{}-{i}", &t[..1]);
                         div.check {
                             input id=(id) type="checkbox" name="topic" value=(t) checked[choice.topics.contains(t)];
-                            label for=(id) lang=[en] { (label(t)) }
+                            @let shown = names.topic(page, t);
+                            label for=(id) lang=[shown.lang] { (shown.text) }
                         }
                     }
                 }
@@ -142,7 +150,7 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
                     aria-invalid=[e.get("email").map(|_| "true")]
                     aria-describedby=[e.get("email").map(|_| "email-error")];
             }
-            (choice_fields(lang, &shown, form.topics, e))
+            (choice_fields(lang, form.names, &shown, form.topics, e))
             div.field.hp aria-hidden="true" {
                 label for="website" { (s.honeypot) }
                 input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
@@ -243,23 +251,29 @@ pub fn unsubscribe_page(site: &Site, lang: Lang, token: &str) -> Markup {
 }
 
 /// What a subscriber receives, as a sentence in `lang`.
-fn receives(lang: Lang, choice: &Choice) -> String {
+fn receives(lang: Lang, names: &Names, choice: &Choice) -> String {
     let s = lang.subscribe_strings();
     let template = match choice.frequency {
         Frequency::Each => s.receive_each,
         Frequency::Weekly => s.receive_weekly,
     };
-    fill(template, &choice.describe(lang))
+    fill(template, &choice.describe(lang, names))
 }
 
-pub fn subscribed_page(site: &Site, lang: Lang, manage_path: &str, choice: &Choice) -> Markup {
+pub fn subscribed_page(
+    site: &Site,
+    lang: Lang,
+    names: &Names,
+    manage_path: &str,
+    choice: &Choice,
+) -> Markup {
     let s = lang.subscribe_strings();
     layout(
         site,
         &head(lang, s.subscribed_title, s.subscribed_description),
         html! {
             h1 { (s.subscribed_title) }
-            p { (receives(lang, choice)) }
+            p { (receives(lang, names, choice)) }
             p { (s.every_email_links) " " a href=(manage_path) { (s.change_now) } "." }
         },
     )
@@ -286,6 +300,8 @@ pub struct SubscriptionPage<'a> {
     pub choice: &'a Choice,
     pub errors: &'a Errors,
     pub saved: bool,
+    /// The topics' names in the page's language (none in English).
+    pub names: &'a Names,
 }
 
 pub fn subscription_page(site: &Site, p: &SubscriptionPage) -> Markup {
@@ -293,11 +309,11 @@ pub fn subscription_page(site: &Site, p: &SubscriptionPage) -> Markup {
     let s = lang.subscribe_strings();
     let main = html! {
         h1 { (s.manage_title) }
-        @if p.saved { p.notice role="status" { (fill(s.saved, &p.choice.describe(lang))) } }
+        @if p.saved { p.notice role="status" { (fill(s.saved, &p.choice.describe(lang, p.names))) } }
         (error_summary(s, p.errors))
         form.subscribe method="post" action=(Route::Subscription(lang).path()) novalidate {
             input type="hidden" name="t" value=(token);
-            (choice_fields(lang, p.choice, p.topics, p.errors))
+            (choice_fields(lang, p.names, p.choice, p.topics, p.errors))
             button type="submit" { (s.save) }
         }
         h2 { (s.stop_all) }

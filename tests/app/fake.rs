@@ -290,6 +290,12 @@ impl Fake {
         self.put_raw(&e.key, e.value.as_bytes(), e.metadata);
     }
 
+    /// The translated category and tag names, as `make publish` writes them.
+    pub fn set_names(&self, names: &access_alerts::i18n::Names) {
+        let e = keyset::names_entry(names);
+        self.put_raw(&e.key, e.value.as_bytes(), e.metadata);
+    }
+
     pub fn put_raw(&self, key: &str, value: &[u8], metadata: Option<serde_json::Value>) {
         self.kv.borrow_mut().insert(
             key.to_string(),

@@ -62,11 +62,13 @@ fn a_translation_is_served_under_its_language_with_its_strings_and_dates() {
     );
     assert!(fr.contains(r#""inLanguage":"fr""#));
     // What stays in English says so: related alerts not translated (in
-    // English, labelled in French, linking to the English page), the
-    // category's name (its page in French).
+    // English, labelled in French, linking to the English page). The
+    // category's and tags' names are the editors' French (names.toml),
+    // their pages in French.
     assert!(fr.contains(r#"<article class="card" lang="en"><h3><a href="/alerts/"#));
     assert!(fr.contains(r#"<div lang="fr"><p class="english-only">Uniquement en anglais</p>"#));
-    assert!(fr.contains(r#"<a class="category" href="/fr/category/opinion" lang="en">Opinion</a>"#));
+    assert!(fr.contains(r#"<a class="category" href="/fr/category/opinion">Opinion</a>"#));
+    assert!(fr.contains(r#"<a href="/fr/tag/united-nations">Nations unies</a>"#));
 
     let ar = page(&site, &format!("/ar/alerts/{SEED}"));
     assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#));
@@ -274,7 +276,7 @@ fn a_listing_in_a_language_shows_its_translations_and_every_other_alert_in_engli
         "{category}"
     );
     let tag = page(&site, "/zh/tag/cybersecurity");
-    assert!(tag.contains("<h1>标签：Cybersecurity</h1>"), "{tag}");
+    assert!(tag.contains("<h1>标签：网络安全</h1>"), "{tag}");
     assert!(tag.contains(&format!(r#"<a href="/zh/alerts/{SEED}">"#)));
     let month = page(&site, "/es/archive/2024/11");
     assert!(

@@ -24,6 +24,7 @@ mod languages;
 mod listings;
 mod mail_languages;
 mod malformed;
+mod names;
 mod pages;
 mod paging;
 mod push_cost;
@@ -60,6 +61,7 @@ impl Site {
     pub fn publish_dir(&self, dir: &Path) {
         let content = publisher::load::load(dir).unwrap_or_else(|p| panic!("{p:?}"));
         self.fake.set_contacts(&content.contacts);
+        self.fake.set_names(&content.names);
         for alert in &content.alerts {
             self.publish(&alert.record);
         }
@@ -81,6 +83,7 @@ impl Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         std::fs::create_dir_all(dir.path().join("alerts")).unwrap();
         std::fs::copy(root.join("contacts.toml"), dir.path().join("contacts.toml")).unwrap();
+        std::fs::copy(root.join("names.toml"), dir.path().join("names.toml")).unwrap();
         for entry in std::fs::read_dir(root.join("alerts")).unwrap().flatten() {
             std::fs::copy(
                 entry.path(),
@@ -94,6 +97,7 @@ impl Site {
         let content = publisher::load::load(dir.path())
             .map_err(|p| p.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
         self.fake.set_contacts(&content.contacts);
+        self.fake.set_names(&content.names);
         for alert in &content.alerts {
             self.publish(&alert.record);
         }

@@ -9,7 +9,7 @@
 use super::check::check;
 use crate::cli::PublishArgs;
 use access_alerts::content::PublishedMeta;
-use access_alerts::keys::{ALERT_PREFIX, CONTACTS_KEY};
+use access_alerts::keys::{ALERT_PREFIX, SITE_PREFIX};
 use access_alerts::listing::is_chunk_key;
 use access_alerts::search::index;
 use anyhow::{anyhow, Context, Result};
@@ -38,7 +38,12 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
     let (published, parts) =
         read(&w, args.store.remote, derive).context("reading what is published")?;
     let mut writes = Writes::default();
-    writes.contacts(keyset::contacts_entry(&content.contacts), &published);
+    writes.site(
+        keyset::contacts_entry(&content.contacts),
+        "contacts",
+        &published,
+    );
+    writes.site(keyset::names_entry(&content.names), "names", &published);
     writes.alerts(
         keyset::plan(&records, &published.alerts, args.prune),
         where_,
@@ -68,9 +73,9 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
 
 /// What is published now, as far as publishing needs to know.
 struct Published {
-    /// The contacts key as listed, with its metadata (none before the
-    /// first publish).
-    contacts: Vec<serde_json::Value>,
+    /// The `site:` keys as listed, with their metadata: the contacts' and
+    /// the names' hashes (none before the first publish).
+    site: Vec<serde_json::Value>,
     /// Every `alert:` key's metadata, by slug.
     alerts: BTreeMap<String, PublishedMeta>,
     /// The derived parts' manifest (none before the first publish).
@@ -85,12 +90,12 @@ struct Published {
 fn read<T>(w: &Wrangler, remote: bool, derive: impl FnOnce() -> T) -> Result<(Published, T)> {
     std::thread::scope(|s| {
         if remote {
-            let contacts = s.spawn(|| w.list(CONTACTS_KEY));
+            let site = s.spawn(|| w.list(SITE_PREFIX));
             let alerts = s.spawn(|| published(w));
             let manifest = s.spawn(|| w.get_text(index::MANIFEST_KEY));
             let derived = derive();
             let published = Published {
-                contacts: joined(contacts.join())?,
+                site: joined(site.join())?,
                 alerts: joined(alerts.join())?,
                 manifest: joined(manifest.join())?,
             };
@@ -98,7 +103,7 @@ fn read<T>(w: &Wrangler, remote: bool, derive: impl FnOnce() -> T) -> Result<(Pu
         } else {
             let reads = s.spawn(|| -> Result<_, wrangler::Error> {
                 Ok(Published {
-                    contacts: w.list(CONTACTS_KEY)?,
+                    site: w.list(SITE_PREFIX)?,
                     alerts: published(w)?,
                     manifest: w.get_text(index::MANIFEST_KEY)?,
                 })
@@ -146,11 +151,16 @@ struct Writes {
 }
 
 impl Writes {
-    /// The contacts, unless the published ones are the same.
-    fn contacts(&mut self, entry: KvEntry, published: &Published) {
-        if published.contacts.first().map(|k| &k["metadata"]) != entry.metadata.as_ref() {
+    /// A site-wide value (the contacts, the names), unless the published
+    /// one is the same (by its hash).
+    fn site(&mut self, entry: KvEntry, what: &str, published: &Published) {
+        let listed = published
+            .site
+            .iter()
+            .find(|k| k["name"] == entry.key.as_str());
+        if listed.map(|k| &k["metadata"]) != entry.metadata.as_ref() {
             self.put.push(entry);
-            self.report.push("published contacts".to_string());
+            self.report.push(format!("published {what}"));
         }
     }
 
@@ -334,6 +344,41 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use access_alerts::keys::CONTACTS_KEY;
+
+    #[test]
+    fn a_site_wide_value_is_written_only_when_its_hash_differs() {
+        let contacts = keyset::contacts_entry(&[]);
+        let mut names = access_alerts::i18n::Names::default();
+        let listed = |entries: &[&KvEntry]| Published {
+            site: entries
+                .iter()
+                .map(|e| serde_json::json!({ "name": e.key, "metadata": e.metadata }))
+                .collect(),
+            alerts: BTreeMap::new(),
+            manifest: None,
+        };
+        let published = listed(&[&contacts, &keyset::names_entry(&names)]);
+        let mut writes = Writes::default();
+        writes.site(contacts.clone(), "contacts", &published);
+        writes.site(keyset::names_entry(&names), "names", &published);
+        assert!(writes.put.is_empty(), "nothing changed");
+        names.insert(
+            access_alerts::i18n::Kind::Tag,
+            "Merger",
+            access_alerts::i18n::Lang::Fr,
+            "Fusion",
+        );
+        writes.site(keyset::names_entry(&names), "names", &published);
+        let written: Vec<&str> = writes.put.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(written, ["site:names"]);
+        assert_eq!(writes.report, ["published names"]);
+        // Before the first publish nothing is listed: both are written.
+        let mut first = Writes::default();
+        first.site(contacts, "contacts", &listed(&[]));
+        first.site(keyset::names_entry(&names), "names", &listed(&[]));
+        assert_eq!(first.put.len(), 2);
+    }
 
     fn entry(key: &str) -> KvEntry {
         KvEntry {

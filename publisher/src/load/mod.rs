@@ -1,19 +1,22 @@
-//! Reads `content/` (alerts with TOML front matter, `contacts.toml`),
+//! Reads `content/` (alerts with TOML front matter, `contacts.toml`, the
+//! optional `names.toml`),
 //! validates it and builds the records the Worker reads. Every problem is
 //! reported with file and line; nothing is published while any exists.
 //! One alert file is parsed in `alert` (its change notes in `changes`),
-//! `contacts.toml` in `contacts`; the
+//! `contacts.toml` in `contacts`, `names.toml` in `names`; the
 //! cross-file checks are `crate::link`'s.
 
 mod alert;
 mod changes;
 mod contacts;
 mod front;
+mod names;
 mod translation;
 
 pub use crate::model::{Alert, Content, Problem, Translation};
 pub use alert::parse_alert;
 pub use contacts::parse_contacts;
+pub use names::parse_names;
 pub use translation::{parse_translation, LANGUAGES};
 
 use crate::link::link;
@@ -72,14 +75,54 @@ pub fn load(root: &Path) -> Result<Content, Vec<Problem>> {
         }
     }
     translation::check_against_sources(&translations, &alerts, &mut problems, &mut warnings);
+    let names = read_names(
+        &root.join("names.toml"),
+        &alerts,
+        &mut problems,
+        &mut warnings,
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
     translation::attach(&translations, &mut alerts);
     let mut content = link(contacts, alerts, &contacts_file)?;
     content.translations = translations;
+    content.names = names;
     content.warnings = warnings;
     Ok(content)
+}
+
+/// `names.toml` if there is one (none: every name shows in English).
+fn read_names(
+    file: &Path,
+    alerts: &[Alert],
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> access_alerts::i18n::Names {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Default::default(),
+        Err(e) => {
+            problems.push(problem(file, 1, format!("cannot read: {e}")));
+            return Default::default();
+        }
+    };
+    let used = |kind, name: &str| {
+        alerts.iter().any(|a| match kind {
+            access_alerts::i18n::Kind::Category => a.record.category.as_deref() == Some(name),
+            access_alerts::i18n::Kind::Tag => a.record.tags.iter().any(|t| t == name),
+        })
+    };
+    match parse_names(file, &text, used) {
+        Ok((names, w)) => {
+            warnings.extend(w);
+            names
+        }
+        Err(p) => {
+            problems.extend(p);
+            Default::default()
+        }
+    }
 }
 
 fn collect_md(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {

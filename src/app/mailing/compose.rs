@@ -5,7 +5,7 @@
 use crate::app::messages::Mailing;
 use crate::app::{App, AppError, Platform};
 use crate::content::{AlertRecord, Change};
-use crate::i18n::{date_in, Lang};
+use crate::i18n::{date_in, Lang, Names};
 use crate::mail::message::{self, AlertMail, DigestItem, Envelope, Links, Update};
 use crate::mail::notify;
 use crate::routes::alert_path_in;
@@ -204,6 +204,7 @@ pub fn compose<P: Platform>(
     choice: &crate::mail::topics::Choice,
     manage: &str,
     unsubscribe: &str,
+    names: &Names,
 ) -> Option<Result<String, crate::form::UnsafeHeader>> {
     match content {
         Content::Alert {
@@ -214,7 +215,7 @@ pub fn compose<P: Platform>(
             test,
         } => {
             let lang = choice.lang;
-            let reason = choice.reason(topics, lang);
+            let reason = choice.reason(topics, lang, names);
             let links = Links {
                 manage,
                 unsubscribe,
@@ -280,7 +281,7 @@ pub fn compose<P: Platform>(
                         }),
                 })
                 .collect();
-            let reason = choice.describe(lang);
+            let reason = choice.describe(lang, names);
             let links = Links {
                 manage,
                 unsubscribe,

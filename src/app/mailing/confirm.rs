@@ -39,7 +39,8 @@ pub async fn send<P: Platform>(
         id: &format!("confirm-{id}"),
         unix_time: app.now(),
     };
-    let choice = request.choice.describe(lang);
+    let names = app.store.names_in(lang, app.now()).await?;
+    let choice = request.choice.describe(lang, &names);
     let raw = match message::confirmation(&envelope, &url, &choice, lang) {
         Ok(raw) => raw,
         Err(h) => {

@@ -89,6 +89,10 @@ pub async fn send<P: Platform>(
             id: &message_id,
             unix_time: app.now(),
         };
+        // The topics' names in the reader's language, for the line that
+        // says why they were sent the mail (none to read for English; one
+        // read the isolate keeps for the others).
+        let names = app.store.names_in(reader.choice.lang, app.now()).await?;
         let outcome = match compose(
             app,
             &content,
@@ -96,6 +100,7 @@ pub async fn send<P: Platform>(
             &reader.choice,
             &manage,
             &unsubscribe,
+            &names,
         ) {
             // Nothing for this reader: the claim goes, nothing is sent.
             None => Err(None),

@@ -12,6 +12,7 @@ use super::compose::{alert_content, compose};
 use crate::app::operator::OperatorForm;
 use crate::app::reply::Reply;
 use crate::app::{App, AppError, Incoming, Level, Platform};
+use crate::i18n::Names;
 use crate::mail::message::Envelope;
 use crate::mail::topics::Choice;
 use crate::routes::Route;
@@ -56,7 +57,15 @@ pub async fn send<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
         lang,
         ..Choice::default()
     };
-    let raw = match compose(app, &content, &envelope, &every, &inert, &inert) {
+    let raw = match compose(
+        app,
+        &content,
+        &envelope,
+        &every,
+        &inert,
+        &inert,
+        &Names::EMPTY,
+    ) {
         Some(Ok(raw)) => raw,
         _ => {
             return Err(AppError::Internal(

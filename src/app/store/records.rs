@@ -114,6 +114,29 @@ impl<K: Kv> Store<'_, K> {
         Ok(months)
     }
 
+    /// The category and tag names for a page or mail in `lang`
+    /// (`site:names`; none before a publish writes them): none to read for
+    /// English; for the others kept in the isolate's cache for the TTL.
+    pub async fn names_in(
+        &self,
+        lang: crate::i18n::Lang,
+        now: i64,
+    ) -> Result<crate::i18n::Names, AppError> {
+        if lang == crate::i18n::Lang::En {
+            return Ok(crate::i18n::Names::EMPTY);
+        }
+        let (now_ms, key) = (now * 1000, crate::i18n::names::KEY);
+        let text = match self.kept(key, now_ms).await? {
+            Some(Cached::Text(t)) => t,
+            _ => {
+                let t: Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
+                self.keep(key, Cached::Text(t.clone()), t.len(), now_ms);
+                t
+            }
+        };
+        Ok(crate::i18n::Names::from_value(text.to_string()))
+    }
+
     /// Where an old path redirects, if it is an alias.
     pub async fn alias(&self, path: &str) -> Result<Option<String>, AppError> {
         self.get_text(&keys::alias(path)).await
