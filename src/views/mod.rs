@@ -193,6 +193,16 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
     }
 }
 
+/// A value sent back into a one-line field (`<input value>`, which HTML
+/// does not let hold a line break): its line breaks as spaces. The form's
+/// error says the field must be one line; the words are kept.
+fn one_line(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.contains(['\r', '\n']) {
+        true => value.replace(['\r', '\n'], " ").into(),
+        false => value.into(),
+    }
+}
+
 fn category_link(category: &Option<String>) -> Markup {
     html! {
         @if let Some(c) = category {

@@ -126,7 +126,7 @@ fn field_text(
         div.field {
             label for=(id) { (label) }
             @if let Some(m) = error { p.field-error id={ (id) "-error" } { (m) } }
-            input id=(id) type=(kind) name=(id) value=(value) autocomplete=(autocomplete)
+            input id=(id) type=(kind) name=(id) value=(super::one_line(value)) autocomplete=(autocomplete)
                 required[field != Field::Organisation]
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[error.map(|_| format!("{id}-error"))];

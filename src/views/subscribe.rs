@@ -146,7 +146,7 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
             div.field {
                 label for="email" { (s.your_email) }
                 @if let Some(m) = e.get("email") { p.field-error #email-error { (m) } }
-                input #email type="email" name="email" value=(v.email) autocomplete="email" required
+                input #email type="email" name="email" value=(super::one_line(&v.email)) autocomplete="email" required
                     aria-invalid=[e.get("email").map(|_| "true")]
                     aria-describedby=[e.get("email").map(|_| "email-error")];
             }

@@ -123,6 +123,10 @@ fn errors_are_in_the_page_s_language_and_the_inquiry_says_which_it_was_written_i
         "the label in the message is the page's: {page}"
     );
     assert!(page.contains(">Bonjour</textarea>"), "values kept");
+    assert!(
+        page.contains(r#"name="subject" value="a b""#),
+        "a line break sent into a one-line field comes back as a space (HTML allows none there): {page}"
+    );
     assert!(!page.contains("{}"), "every placeholder filled");
     let json = r#"{"name":"Ada","email":"ada@example.net","contact":"gordon-mackay","subject":"OEWG","message":"","consent":true}"#;
     let r = post_to(&site, "/zh/contact", "application/json", json, &[]);
