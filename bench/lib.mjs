@@ -29,8 +29,9 @@ const STORE_VERSION = "7"; // bump when what a store holds changes (7: site:vers
 export const log = (...a) => console.error("[bench]", ...a);
 
 /// The sample content plus the 10 KB benchmark alert (see BENCH_SLUG);
-/// with `sourcesOnly`, without translations (`<slug>.<lang>.md`), which a
-/// publisher from before them (the cold A/B's base) rejects.
+/// with `sourcesOnly`, without translations (`<slug>.<lang>.md`) and the
+/// translated names (`names.toml`), which a publisher from before them
+/// (the cold A/B's base) rejects or does not know.
 export function benchContent({ sourcesOnly = false } = {}) {
   fs.mkdirSync(cacheDir, { recursive: true });
   const dir = path.join(cacheDir, "content");
@@ -40,6 +41,7 @@ export function benchContent({ sourcesOnly = false } = {}) {
     for (const f of fs.readdirSync(path.join(dir, "alerts"))) {
       if (/\.[a-z]{2}\.md$/.test(f)) fs.rmSync(path.join(dir, "alerts", f));
     }
+    fs.rmSync(path.join(dir, "names.toml"), { force: true });
   }
   const seed = fs.readFileSync(path.join(root, "content/alerts", `${path.basename(SEED_ALERT)}.md`), "utf8");
   const end = seed.indexOf("+++", 3) + 3;

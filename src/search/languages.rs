@@ -159,20 +159,74 @@ pub fn is_han_term(term: &str) -> bool {
 pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for at in analyze::word_ranges(text) {
-        let raw = &text[at.clone()];
-        if lang == Lang::Zh && raw.chars().any(is_han) {
-            han_terms(text, at, &mut out);
-            continue;
-        }
-        if raw.chars().count() > MAX_WORD_CHARS {
-            continue;
-        }
-        if let Some(mut w) = stem_in(lang, raw) {
-            w.at = at;
-            out.push(w);
-        }
+        terms_at(lang, text, at, &|_| true, &mut out);
     }
     out
+}
+
+/// The most letters Snowball's Arabic takes off a word's start (`وال`,
+/// `بال`, `يست`... and a conjunction before them).
+const ARABIC_PREFIX_CHARS: usize = 4;
+
+/// The terms of one word of `text` (`at`, a range of
+/// `analyze::word_ranges`) in `lang`, pushed onto `out` as [`words_in`]
+/// makes them, but a word whose folded form `wanted` refuses is pushed
+/// unstemmed (empty folded form and stem), its place kept for phrases and
+/// snippets: a result's text is analysed on each request, and stemming
+/// every word of it was most of a query's work. An Arabic word is offered
+/// to `wanted` from each of its first letters (Snowball's Arabic removes
+/// prefixes, so a stem need not start as its word does); Han characters
+/// are never stemmed (they are terms as they are). Whether anything was
+/// pushed.
+pub fn terms_at(
+    lang: Lang,
+    text: &str,
+    at: std::ops::Range<usize>,
+    wanted: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Word>,
+) -> bool {
+    let raw = &text[at.clone()];
+    let before = out.len();
+    if lang == Lang::Zh && raw.chars().any(is_han) {
+        han_terms(text, at, out);
+        return out.len() > before;
+    }
+    if raw.chars().count() > MAX_WORD_CHARS {
+        return false;
+    }
+    // Latin words among Chinese are English's.
+    let stemmer = if lang == Lang::Zh { Lang::En } else { lang };
+    let lower = normalised(stemmer, raw);
+    if lower.is_empty() {
+        return false;
+    }
+    let folded = analyze::fold(&lower);
+    // Snowball's Arabic may take up to four letters off a word's start
+    // (a conjunction, a preposition, a verb's prefix): the word is wanted
+    // if a key meets it there too.
+    let skips = if stemmer == Lang::Ar {
+        ARABIC_PREFIX_CHARS
+    } else {
+        0
+    };
+    let meets = folded
+        .char_indices()
+        .map(|(i, _)| i)
+        .take(skips + 1)
+        .any(|i| wanted(&folded[i..]));
+    if !meets {
+        out.push(Word {
+            at,
+            folded: String::new(),
+            stem: String::new(),
+        });
+        return true;
+    }
+    if let Some(mut w) = stem_in(stemmer, raw) {
+        w.at = at;
+        out.push(w);
+    }
+    out.len() > before
 }
 
 /// A word that mixes Han characters with others (`5G网络`): each Han run

@@ -29,6 +29,7 @@ mod pages;
 mod paging;
 mod push_cost;
 mod search;
+mod search_cost;
 mod search_languages;
 mod subscribers;
 mod updates;

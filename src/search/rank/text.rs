@@ -50,9 +50,8 @@ fn start(s: &str) -> &str {
 pub struct Keys {
     starts: Vec<String>,
     initials: Vec<char>,
-    /// The query's language: English's words are analysed only where they
-    /// may match (below); another language's text wholly, with its own
-    /// analyzer (a translation is read far less often).
+    /// The query's language: its words are analysed only where they may
+    /// match (below, and `languages::terms_at`), with its own analyzer.
     lang: Lang,
 }
 
@@ -129,15 +128,9 @@ impl<'r> Analysed<'r> {
         let fields = doc
             .fields_but_body()
             .map(|(f, text)| (f, text, OnceCell::new()));
-        let body = match keys.lang {
-            Lang::En => Body {
-                words: Vec::new(),
-                rest: Some(analyze::word_ranges(&doc.body)),
-            },
-            lang => Body {
-                words: languages::terms(lang, &doc.body),
-                rest: None,
-            },
+        let body = Body {
+            words: Vec::new(),
+            rest: Some(analyze::word_ranges(&doc.body)),
         };
         Analysed {
             doc,
@@ -150,11 +143,12 @@ impl<'r> Analysed<'r> {
     /// A field's text and words (analysed on first use).
     pub(super) fn field(&self, field: Field) -> Option<(&str, &[Word])> {
         let (_, text, words) = self.fields.iter().find(|(f, _, _)| *f == field)?;
-        let words = words.get_or_init(|| match self.keys.lang {
-            Lang::En => analyze::word_ranges(text)
-                .filter_map(|at| analyse(text, at, &self.keys))
-                .collect(),
-            lang => languages::terms(lang, text),
+        let words = words.get_or_init(|| {
+            let mut words = Vec::new();
+            for at in analyze::word_ranges(text) {
+                self.push_word(text, at, &mut words);
+            }
+            words
         });
         Some((text, words))
     }
@@ -165,13 +159,32 @@ impl<'r> Analysed<'r> {
             return false;
         };
         for at in rest {
-            if let Some(w) = analyse(&self.doc.body, at, &self.keys) {
-                body.words.push(w);
+            if self.push_word(&self.doc.body, at, &mut body.words) {
                 return true;
             }
         }
         body.rest = None;
         false
+    }
+
+    /// Pushes the terms of the word of `text` at `at` (English's through
+    /// `analyse`, another language's through its analyzer, each stemmed
+    /// only where a key may meet it); whether any.
+    fn push_word(&self, text: &str, at: Range<usize>, out: &mut Vec<Word>) -> bool {
+        let keys = &self.keys;
+        if keys.lang == Lang::En {
+            return analyse(text, at, keys).map(|w| out.push(w)).is_some();
+        }
+        // A folded word's start against each key's, as far as the shorter
+        // goes (a stem may be shorter than `SHARED_START`).
+        let wanted = |folded: &str| {
+            let s = start(folded).as_bytes();
+            keys.starts.iter().any(|p| {
+                let n = s.len().min(p.len());
+                s[..n] == p.as_bytes()[..n]
+            })
+        };
+        languages::terms_at(keys.lang, text, at, &wanted, out)
     }
 
     /// Whether some word of the body ends a match (`found`, given the
@@ -305,5 +318,71 @@ mod tests {
         // An absent word, or an excluded one, is looked for to the end.
         assert_eq!(analysed("absent"), (false, (2404, true)));
         assert_eq!(analysed("working -absent"), (true, (2404, true)));
+    }
+
+    /// A language's text is stemmed only where a key may meet it, and read
+    /// only as far as a match: the answers are those of the whole text
+    /// analysed as the index is (`languages::words_in`).
+    #[test]
+    fn a_translation_s_words_are_stemmed_only_where_a_query_may_meet_them() {
+        use crate::search::languages::words_in;
+        let texts = [
+            (
+                Lang::Fr,
+                "Les négociations ont repris à Genève avec la société civile.",
+                ["negociation", "société", "civiles", "geneve", "absent"],
+            ),
+            (
+                Lang::Es,
+                "Las negociaciones sobre ciberseguridad continúan en Nueva York.",
+                ["negociacion", "ciberseguridad", "nueva", "york", "ausente"],
+            ),
+            (
+                Lang::Ru,
+                "Переговоры о кибербезопасности продолжаются в Нью-Йорке.",
+                ["переговоры", "кибербезопасность", "йорк", "ёлка", "нет"],
+            ),
+            (
+                Lang::Ar,
+                "وقالت المنظمات ومفاوضات فالمفاوضات بالأمن للمنظمات وسيستمر الحوار السيبراني",
+                ["مفاوضات", "المنظمة", "امن", "يستمر", "غائب"],
+            ),
+            (
+                Lang::Zh,
+                "网络安全谈判在纽约继续进行 OEWG",
+                ["网络", "谈判", "纽约", "oewg", "缺席"],
+            ),
+        ];
+        for (lang, text, queries) in texts {
+            let r = record("T", text);
+            let doc = SearchDoc::of(&r);
+            let all: Vec<String> = words_in(lang, &doc.body)
+                .into_iter()
+                .map(|w| w.stem)
+                .collect();
+            let mut found = 0;
+            for query in queries {
+                let q = Query::parse_in(lang, query);
+                let stems: Vec<Vec<String>> =
+                    q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+                let whole = stems.iter().all(|s| s.iter().any(|s| all.contains(s)));
+                let text = Analysed::new(&doc, Keys::new(&q, &stems));
+                assert_eq!(text.matches(&q, &stems), whole, "{lang:?} {query}: {all:?}");
+                found += usize::from(whole);
+            }
+            assert!((2..5).contains(&found), "{lang:?}: {found} of 5 found");
+        }
+        // Read only as far as the match, and a word no key meets not stemmed.
+        let filler = "Des mots qui ne disent pas grand-chose. ".repeat(400);
+        let r = record("T", &format!("Les négociations ont repris. {filler}"));
+        let doc = SearchDoc::of(&r);
+        let q = Query::parse_in(Lang::Fr, "negociation");
+        let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+        let text = Analysed::new(&doc, Keys::new(&q, &stems));
+        assert!(text.matches(&q, &stems));
+        assert_eq!(text.body_read(), (2, false));
+        let words = text.body.borrow();
+        assert_eq!(words.words[0].stem, "", "`Les` is not stemmed");
+        assert_ne!(words.words[1].stem, "");
     }
 }
