@@ -202,6 +202,7 @@ fn fixed_pages() {
         readable(
             views::message_page(
                 &site(),
+                Lang::En,
                 "Page not found",
                 "There is no page at this address."
             )

@@ -98,7 +98,7 @@ pub async fn submit<P: Platform>(
             Answer::Page => render(app, lang, &contacts, &inquiry, &errors, 422),
         });
     }
-    if let Some(message) = turnstile_refusal(app, req, &inquiry.turnstile_token).await? {
+    if let Some(message) = turnstile_refusal(app, req, &inquiry.turnstile_token, lang).await? {
         let mut errors = FormErrors::default();
         errors.add(Field::Turnstile, message);
         return Ok(match answer {

@@ -4,6 +4,7 @@
 use super::ports::{Level, PortError};
 use super::reply::Reply;
 use crate::http::{cache, types};
+use crate::i18n::{fill, ErrorStrings, Lang};
 use crate::views::{self, Site};
 
 #[derive(Debug)]
@@ -24,7 +25,7 @@ pub enum AppError {
     /// A link that is malformed, forged or used up (410 when `gone`).
     BadLink {
         gone: bool,
-        message: String,
+        problem: LinkProblem,
     },
     /// What was asked for is gone for good (410), and the message says why.
     Gone(String),
@@ -33,6 +34,37 @@ pub enum AppError {
     Unavailable(String),
     /// Anything else: logged, answered with a generic message.
     Internal(String),
+}
+
+/// What is wrong with a subscriber's link, as its page says in the
+/// reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No token in it.
+    Incomplete,
+    /// Forged, altered, of another kind, or revoked.
+    Invalid,
+    /// A confirmation link past its 48 hours.
+    ConfirmExpired,
+    /// A link to the subscriber's page past its 90 days.
+    TopicsExpired,
+    /// A confirmation already used, or its request expired.
+    Used,
+    /// The subscription was deleted.
+    Deleted,
+}
+
+impl LinkProblem {
+    fn message(self, t: &ErrorStrings) -> &'static str {
+        match self {
+            LinkProblem::Incomplete => t.link_incomplete,
+            LinkProblem::Invalid => t.link_invalid,
+            LinkProblem::ConfirmExpired => t.confirm_expired,
+            LinkProblem::TopicsExpired => t.topics_expired,
+            LinkProblem::Used => t.link_used,
+            LinkProblem::Deleted => t.subscription_deleted,
+        }
+    }
 }
 
 impl From<PortError> for AppError {
@@ -61,22 +93,36 @@ impl AppError {
         }
     }
 
-    /// What the visitor is told (never internal detail).
-    fn public_message(&self) -> (&'static str, String) {
+    /// What the visitor is told (never internal detail), in `lang` where
+    /// a reader may meet it; what programs and operators meet, in English.
+    fn public_message(&self, lang: Lang) -> (&'static str, String) {
+        let t = lang.error_strings();
         match self {
-            AppError::NotFound => ("Page not found", "There is no page at this address. It may have moved or been unpublished.".into()),
-            AppError::MethodNotAllowed(allow) => ("Method not allowed", format!("This address answers only {allow}.")),
+            AppError::NotFound => (t.not_found_title, t.not_found.into()),
+            AppError::MethodNotAllowed(allow) => (
+                "Method not allowed",
+                format!("This address answers only {allow}."),
+            ),
             AppError::BadRequest(m) => ("Bad request", m.clone()),
             AppError::Unauthorized => ("Unauthorized", "A valid bearer token is required.".into()),
             AppError::Forbidden(m) => ("Forbidden", m.clone()),
-            AppError::PayloadTooLarge => ("Request too large", format!("The request body must be at most {} KB.", crate::form::MAX_BODY_BYTES / 1024)),
-            AppError::UnsupportedMediaType => ("Unsupported content type", "Send application/x-www-form-urlencoded or application/json.".into()),
-            AppError::TooManyRequests(s) => ("Too many requests", format!("Too many messages from your address. Please try again in {s} seconds.")),
-            AppError::BrokenRecord { .. } => ("This alert cannot be shown", "The stored copy of this alert is damaged. The editors have been notified in the logs; other pages are unaffected.".into()),
-            AppError::BadLink { message, .. } => ("This link does not work", message.clone()),
+            AppError::PayloadTooLarge => (
+                "Request too large",
+                format!(
+                    "The request body must be at most {} KB.",
+                    crate::form::MAX_BODY_BYTES / 1024
+                ),
+            ),
+            AppError::UnsupportedMediaType => (
+                "Unsupported content type",
+                "Send application/x-www-form-urlencoded or application/json.".into(),
+            ),
+            AppError::TooManyRequests(s) => (t.too_many_title, fill(t.too_many, &s.to_string())),
+            AppError::BrokenRecord { .. } => (t.broken_title, t.broken.into()),
+            AppError::BadLink { problem, .. } => (t.bad_link_title, problem.message(t).into()),
             AppError::Gone(m) => ("Gone", m.clone()),
-            AppError::Unavailable(_) => ("Please try again", "This could not be done just now, and nothing was kept. Please try again in a minute.".into()),
-            AppError::Internal(_) => ("Something went wrong", "Something went wrong on our side. Please try again shortly.".into()),
+            AppError::Unavailable(_) => (t.unavailable_title, t.unavailable.into()),
+            AppError::Internal(_) => (t.internal_title, t.internal.into()),
         }
     }
 
@@ -93,13 +139,20 @@ impl AppError {
         }
     }
 
-    /// The answer: an HTML page, or `{"error": ...}` when `json`.
-    pub fn into_reply(self, site: &Site, json: bool, log: impl Fn(Level, &str)) -> Reply {
+    /// The answer: an HTML page in `lang` (the path's language), or
+    /// `{"error": ...}` when `json`.
+    pub fn into_reply(
+        self,
+        site: &Site,
+        json: bool,
+        lang: Lang,
+        log: impl Fn(Level, &str),
+    ) -> Reply {
         if let Some(line) = self.log_line() {
             log(Level::Error, &line);
         }
         let status = self.status();
-        let (title, message) = self.public_message();
+        let (title, message) = self.public_message(lang);
         let mut reply = if json {
             Reply::new(
                 status,
@@ -107,7 +160,7 @@ impl AppError {
                 serde_json::json!({ "error": message }).to_string(),
             )
         } else {
-            Reply::html(status, views::message_page(site, title, &message))
+            Reply::html(status, views::message_page(site, lang, title, &message))
         };
         reply.cache = if status == 404 {
             cache::SHORT

@@ -119,20 +119,20 @@ async fn rate_limited<P: Platform>(
     }
 }
 
-/// Turnstile's verdict when it is on: `Some(message)` for a missing or
-/// failed check, to be shown by the form's field.
+/// Turnstile's verdict when it is on: `Some(message)` (in `lang`, the
+/// form's) for a missing or failed check, to be shown by the form's field.
 pub async fn turnstile_refusal<P: Platform>(
     app: &App<'_, P>,
     req: &impl Incoming,
     token: &str,
+    lang: crate::i18n::Lang,
 ) -> Result<Option<&'static str>, AppError> {
     let Some(t) = &app.settings.turnstile else {
         return Ok(None);
     };
     let ip = req.header("CF-Connecting-IP");
     let passed = !token.is_empty() && verify_turnstile(app, t, token, ip).await?;
-    Ok((!passed)
-        .then_some("The anti-robot check failed or is missing. Please complete it and send again."))
+    Ok((!passed).then_some(lang.error_strings().turnstile))
 }
 
 async fn verify_turnstile<P: Platform>(

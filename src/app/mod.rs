@@ -330,7 +330,12 @@ impl<'a, P: Platform> App<'a, P> {
                 || req
                     .header("Content-Type")
                     .is_some_and(|t| t.starts_with("application/json"));
-            e.into_reply(self.site(), wants_json, |level, line| self.log(level, line))
+            // The page in the language of the address asked for.
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            let lang = Lang::translated(first).unwrap_or(Lang::En);
+            e.into_reply(self.site(), wants_json, lang, |level, line| {
+                self.log(level, line)
+            })
         });
         for key in self.store.take_broken() {
             self.log(

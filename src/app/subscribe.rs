@@ -134,7 +134,7 @@ pub async fn submit<P: Platform>(
             })
         }
     };
-    if let Some(message) = turnstile_refusal(app, req, &request.turnstile_token).await? {
+    if let Some(message) = turnstile_refusal(app, req, &request.turnstile_token, lang).await? {
         let errors = Errors(vec![("turnstile", message.to_string())]);
         return Ok(match answer {
             Answer::Json => Reply::json(403, &errors.to_json()).cache(cache::NO_STORE),

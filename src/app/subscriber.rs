@@ -6,6 +6,7 @@
 //! page or log line holds an address.
 
 use super::db::Unsubscribed;
+use super::error::LinkProblem;
 use super::forms::{self as post, read_post, Limit};
 use super::subscribe::{known_topics, secret, THROTTLE_MILLIS};
 use super::{App, AppError, Incoming, Level, Platform, Query, Reply};
@@ -31,7 +32,7 @@ async fn token_of(req: &impl Incoming, query: &Query) -> Result<String, AppError
     }
     Err(AppError::BadLink {
         gone: false,
-        message: "This link is incomplete. Open the link from the email as it is.".into(),
+        problem: LinkProblem::Incomplete,
     })
 }
 
@@ -39,7 +40,7 @@ fn verify<P: Platform>(app: &App<'_, P>, purpose: Purpose, t: &str) -> Result<St
     token::verify(secret(app)?, purpose, t, app.now()).map_err(|e| match e {
         TokenError::Expired => AppError::BadLink {
             gone: true,
-            message: "This confirmation link has expired (links work for 48 hours). Subscribe again to get a new one.".into(),
+            problem: LinkProblem::ConfirmExpired,
         },
         TokenError::Invalid => not_valid(),
     })
@@ -50,7 +51,7 @@ fn verify<P: Platform>(app: &App<'_, P>, purpose: Purpose, t: &str) -> Result<St
 fn not_valid() -> AppError {
     AppError::BadLink {
         gone: false,
-        message: "This link is not valid. Open the link from the email as it is.".into(),
+        problem: LinkProblem::Invalid,
     }
 }
 
@@ -61,7 +62,7 @@ fn verify_link<P: Platform>(app: &App<'_, P>, link: Link, t: &str) -> Result<Hol
         TokenError::Expired => AppError::BadLink {
             gone: true,
             // TOPICS_SECONDS, in days.
-            message: "This link to change your topics has expired (it works for 90 days). Use the link in a recent alert email; every email also has a link to unsubscribe.".into(),
+            problem: LinkProblem::TopicsExpired,
         },
         TokenError::Invalid => not_valid(),
     })
@@ -98,7 +99,7 @@ pub async fn confirm<P: Platform>(
     let Some(super::db::Confirmed { id, links, choice }) = confirmed else {
         return Err(AppError::BadLink {
             gone: true,
-            message: "This link was already used, or the request has expired. Subscribe again if you want to.".into(),
+            problem: LinkProblem::Used,
         });
     };
     app.log(
@@ -124,8 +125,7 @@ async fn subscriber<P: Platform>(app: &App<'_, P>, holder: &Holder) -> Result<Ch
     let current = app.db().subscriber(&holder.id).run().await?;
     let current = current.ok_or(AppError::BadLink {
         gone: true,
-        message: "This subscription no longer exists: the address was unsubscribed and deleted."
-            .into(),
+        problem: LinkProblem::Deleted,
     })?;
     if current.links != holder.links {
         return Err(not_valid());

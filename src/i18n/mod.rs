@@ -7,6 +7,7 @@ mod catalog;
 mod contact_errors;
 mod contact_strings;
 mod dates;
+mod error_strings;
 mod mail_strings;
 pub mod names;
 mod search_strings;
@@ -18,6 +19,7 @@ pub use catalog::Strings;
 pub use contact_errors::ContactErrors;
 pub use contact_strings::ContactStrings;
 pub use dates::{date_in, month_in};
+pub use error_strings::ErrorStrings;
 pub use mail_strings::MailStrings;
 pub use names::{Kind, Names, Shown};
 pub use search_strings::SearchStrings;
@@ -128,6 +130,11 @@ impl Lang {
     /// The contact form's errors in this language.
     pub fn contact_errors(self) -> &'static ContactErrors {
         contact_errors::of(self)
+    }
+
+    /// The error pages' strings in this language.
+    pub fn error_strings(self) -> &'static ErrorStrings {
+        error_strings::of(self)
     }
 
     /// The mails' strings in this language.

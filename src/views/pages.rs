@@ -9,10 +9,12 @@ use crate::i18n::Lang;
 use crate::routes::Route;
 use maud::{html, Markup};
 
-/// A page that tells the reader something went wrong or is missing.
-pub fn message_page(site: &Site, title: &str, message: &str) -> Markup {
+/// A page that tells the reader something went wrong or is missing, in
+/// `lang` (the language of the address asked for).
+pub fn message_page(site: &Site, lang: Lang, title: &str, message: &str) -> Markup {
     let head = Head {
         noindex: true,
+        lang,
         ..Head::new(title, message)
     };
     layout(
@@ -21,7 +23,7 @@ pub fn message_page(site: &Site, title: &str, message: &str) -> Markup {
         html! {
             h1 { (title) }
             p { (message) }
-            p { a href=(Route::Home.path()) { "Go to the latest alerts" } }
+            p { a href=(Route::Home.in_lang(lang).path()) { (lang.error_strings().home) } }
         },
     )
 }

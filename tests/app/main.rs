@@ -17,6 +17,7 @@ mod cache;
 mod contact;
 mod contact_languages;
 mod delivery;
+mod error_pages;
 mod fanout;
 mod hardening;
 mod hooks;
