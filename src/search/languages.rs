@@ -209,11 +209,18 @@ pub fn terms_at(
     } else {
         0
     };
-    let meets = folded
-        .char_indices()
-        .map(|(i, _)| i)
-        .take(skips + 1)
-        .any(|i| wanted(&folded[i..]));
+    // It also rewrites letters (Arabic-Indic digits, presentation forms,
+    // `ؤ` and `ئ`): a word with any of them is stemmed whatever its start.
+    let rewritten = stemmer == Lang::Ar
+        && folded
+            .chars()
+            .any(|c| matches!(c, 'ؤ' | 'ئ') || !matches!(c, 'ء'..='غ' | 'ف'..='ي'));
+    let meets = rewritten
+        || folded
+            .char_indices()
+            .map(|(i, _)| i)
+            .take(skips + 1)
+            .any(|i| wanted(&folded[i..]));
     if !meets {
         out.push(Word {
             at,
