@@ -91,13 +91,9 @@ async fn read<P: Platform>(
         of = of.month(m.clone());
     }
     if spec.lang != Lang::En && spec.month.is_none() {
-        // A page in a language reads the names with the listing's index,
-        // in one bulk read.
-        let ahead = [
-            crate::i18n::names::KEY.to_string(),
-            spec.listing.index_key(),
-        ];
-        app.store.prefetch(&ahead, app.now()).await?;
+        // The listing's index and the names, in one bulk read.
+        let ahead = vec![spec.listing.index_key()];
+        app.store.prefetch_in(spec.lang, ahead, app.now()).await?;
     }
     let page = app.store.page(of, app.now()).await?;
     if page.entries.is_empty() && (paged || spec.empty_is_unknown) {
@@ -201,11 +197,9 @@ pub async fn archive<P: Platform>(
     let month = YearMonth { year: y, month: m };
     // The months (`site:months`) and the listing's index in one bulk read,
     // then the month's chunk.
-    let mut ahead = vec![crate::months::KEY.to_string(), Listing::All.index_key()];
-    if lang != Lang::En {
-        ahead.push(crate::i18n::names::KEY.to_string());
-    }
-    app.store.prefetch(&ahead, app.now()).await?;
+    // (and the names for a page in another language).
+    let ahead = vec![crate::months::KEY.to_string(), Listing::All.index_key()];
+    app.store.prefetch_in(lang, ahead, app.now()).await?;
     let months = app.store.months(app.now()).await?;
     if !months.is_public(month, app.now()) {
         return Err(AppError::NotFound);

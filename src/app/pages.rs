@@ -108,10 +108,9 @@ pub async fn alert<P: Platform>(
 ) -> Result<Reply, AppError> {
     let site = app.site();
     if lang != Lang::En {
-        // A page in a language reads the names with the record, in one
-        // bulk read.
-        let ahead = [keys::alert(slug), crate::i18n::names::KEY.to_string()];
-        app.store.prefetch(&ahead, app.now()).await?;
+        // The record and the names, in one bulk read.
+        let ahead = vec![keys::alert(slug)];
+        app.store.prefetch_in(lang, ahead, app.now()).await?;
     }
     let record = match visibility {
         Visibility::Preview => app

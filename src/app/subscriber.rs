@@ -111,7 +111,10 @@ pub async fn confirm<P: Platform>(
         &token::topics(secret(app)?, &id, links, app.now()),
         Route::Subscription(lang),
     );
-    let names = app.store.names_in(lang, app.now()).await?;
+    // Confirmed already: a failed read of the names shows them in
+    // English rather than an error.
+    let names = app.store.names_in(lang, app.now()).await;
+    let names = names.unwrap_or(crate::i18n::Names::EMPTY);
     Ok(Reply::html(
         200,
         views::subscribed_page(app.site(), lang, &names, &manage, &choice),

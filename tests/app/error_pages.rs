@@ -39,7 +39,19 @@ fn a_missing_page_under_a_language_says_so_in_it_and_leads_home_in_it() {
     // A program's answer stays English.
     let api = site.get("/api/search?q=x&lang=de");
     assert_eq!(api.status, 400);
-    assert!(api.text().contains("lang"), "{}", api.text());
+    let body: serde_json::Value = serde_json::from_str(&api.text()).unwrap();
+    assert_eq!(
+        body["error"],
+        "`lang` must be one of en, ar, zh, fr, ru, es."
+    );
+    // So does a malformed parameter's, on a page in a language.
+    let bad = site.get("/fr/search?q=x&start=zz");
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.text().contains("is not a position in the results."),
+        "{}",
+        bad.text()
+    );
 }
 
 #[test]

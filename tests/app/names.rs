@@ -43,7 +43,7 @@ fn pages_and_feeds_in_a_language_show_the_editors_names_and_english_where_there_
     assert!(home.contains(r#"<a class="category" href="/zh/category/opinion">观点</a>"#));
     let tag = page(&site, "/zh/tag/united-nations");
     assert!(tag.contains("<h1>标签：联合国</h1>"), "{tag}");
-    // A tag no one translated: English, marked, on its page and the alert's.
+    // A tag no one translated: its English name in its page's heading.
     let merger = page(&site, "/fr/tag/merger");
     assert!(merger.contains("Merger</h1>"), "{merger}");
     let english = page(&site, "/fr/category/opinion");

@@ -39,7 +39,10 @@ pub async fn send<P: Platform>(
         id: &format!("confirm-{id}"),
         unix_time: app.now(),
     };
-    let names = app.store.names_in(lang, app.now()).await?;
+    // The topics in the reader's language; in English if they cannot be
+    // read (the mail is sent all the same).
+    let names = app.store.names_in(lang, app.now()).await;
+    let names = names.unwrap_or(crate::i18n::Names::EMPTY);
     let choice = request.choice.describe(lang, &names);
     let raw = match message::confirmation(&envelope, &url, &choice, lang) {
         Ok(raw) => raw,

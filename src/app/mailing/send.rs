@@ -69,6 +69,7 @@ pub async fn send<P: Platform>(
     let message_prefix = id.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let (mut sent, mut failed) = (0, 0);
     let mut throttled_at = None;
+    let mut names: Option<crate::i18n::Names> = None;
     for (i, reader) in claimed.iter().enumerate() {
         let sub = &reader.id;
         let manage = token::link(
@@ -89,10 +90,15 @@ pub async fn send<P: Platform>(
             id: &message_id,
             unix_time: app.now(),
         };
-        // The topics' names in the reader's language, for the line that
-        // says why they were sent the mail (none to read for English; one
-        // read the isolate keeps for the others).
-        let names = app.store.names_in(reader.choice.lang, app.now()).await?;
+        // The topics' names, for the line that says why the reader was
+        // sent the mail: read once, for the first reader of a language
+        // besides English (the value holds them all); in English if they
+        // cannot be read (the mail goes all the same).
+        let lang = reader.choice.lang;
+        if lang != crate::i18n::Lang::En && names.is_none() {
+            let read = app.store.names_in(lang, app.now()).await;
+            names = Some(read.unwrap_or(crate::i18n::Names::EMPTY));
+        }
         let outcome = match compose(
             app,
             &content,
@@ -100,7 +106,7 @@ pub async fn send<P: Platform>(
             &reader.choice,
             &manage,
             &unsubscribe,
-            &names,
+            names.as_ref().unwrap_or(&crate::i18n::Names::EMPTY),
         ) {
             // Nothing for this reader: the claim goes, nothing is sent.
             None => Err(None),

@@ -138,6 +138,20 @@ impl<'a, K: Kv> Store<'a, K> {
         Ok(())
     }
 
+    /// `prefetch` of `keys` and, for a page in a language besides English,
+    /// the category and tag names (`names_in`) in the same bulk read.
+    pub async fn prefetch_in(
+        &self,
+        lang: crate::i18n::Lang,
+        mut keys: Vec<String>,
+        now: i64,
+    ) -> Result<(), AppError> {
+        if lang != crate::i18n::Lang::En {
+            keys.push(crate::i18n::names::KEY.to_string());
+        }
+        self.prefetch(&keys, now).await
+    }
+
     /// Keys found unreadable so far (taken: each is logged once).
     pub fn take_broken(&self) -> Vec<String> {
         std::mem::take(&mut self.broken.borrow_mut())
