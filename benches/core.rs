@@ -75,6 +75,7 @@ fn listing_page_from_1000_entries(bencher: Bencher) {
                 .map(|l| (*l, access_alerts::routes::Route::Home.in_lang(*l).path()))
                 .collect(),
             names: &access_alerts::i18n::Names::EMPTY,
+            english_name: None,
         };
         views::listing_page(&site, &page).into_string().len()
     });

@@ -156,6 +156,7 @@ fn home_page() {
                 lang,
                 alternates: alternates.clone(),
                 names: &content.names,
+                english_name: None,
             },
         );
         insta::assert_snapshot!(name, readable(page.into_string()));

@@ -39,6 +39,9 @@ struct Spec {
     months: Option<MonthLinks>,
     /// Whether an empty first page is a 404 (an unknown category, tag or month).
     empty_is_unknown: bool,
+    /// The category's or tag's name in the heading when it is English on a
+    /// page in another language (marked `lang="en"` there).
+    english_name: Option<String>,
 }
 
 impl Spec {
@@ -52,6 +55,7 @@ impl Spec {
             lang,
             feed: None,
             months: None,
+            english_name: None,
             empty_is_unknown: true,
         }
     }
@@ -129,6 +133,7 @@ fn render<P: Platform>(
             lang: spec.lang,
             alternates,
             names,
+            english_name: spec.english_name.as_deref(),
         },
     );
     Reply::html(200, markup)
@@ -167,7 +172,10 @@ pub async fn taxonomy<P: Platform>(
         Taxonomy::Category => Kind::Category,
         Taxonomy::Tag => Kind::Tag,
     };
-    let display = names.shown(which, lang, &display).text.to_string();
+    let shown = names.shown(which, lang, &display);
+    // A name without a translation is marked English in the heading.
+    spec.english_name = shown.lang.map(|_| display.clone());
+    let display = shown.text.to_string();
     let t = lang.strings();
     let heading = match kind {
         Taxonomy::Category => t.category_heading,

@@ -28,6 +28,17 @@ pub struct ListingPage<'a> {
     pub alternates: Vec<(Lang, String)>,
     /// Category and tag names in the page's language (none in English).
     pub names: &'a Names,
+    /// A category's or tag's name shown in English in the heading and
+    /// intro of a page in another language: marked `lang="en"` there.
+    pub english_name: Option<&'a str>,
+}
+
+/// `text` with the first `english` in it marked `lang="en"`.
+fn marked(text: &str, english: Option<&str>) -> Markup {
+    match english.and_then(|e| text.split_once(e).map(|(b, a)| (b, e, a))) {
+        Some((before, name, after)) => html! { (before) span lang="en" { (name) } (after) },
+        None => html! { (text) },
+    }
 }
 
 /// The newer and older months of an archive page that have alerts.
@@ -58,8 +69,8 @@ pub fn listing_page(site: &Site, page: &ListingPage) -> Markup {
     };
     let main = html! {
         (switcher(&page.alternates, lang, t))
-        h1 { (page.heading) }
-        @if let Some(intro) = page.intro { p.intro { (intro) } }
+        h1 { (marked(page.heading, page.english_name)) }
+        @if let Some(intro) = page.intro { p.intro { (marked(intro, page.english_name)) } }
         @if let Some((title, path)) = &page.feed {
             p.feed-link { a href=(path) { (crate::i18n::fill(t.subscribe_feed, title)) } }
         }

@@ -43,9 +43,19 @@ fn pages_and_feeds_in_a_language_show_the_editors_names_and_english_where_there_
     assert!(home.contains(r#"<a class="category" href="/zh/category/opinion">观点</a>"#));
     let tag = page(&site, "/zh/tag/united-nations");
     assert!(tag.contains("<h1>标签：联合国</h1>"), "{tag}");
-    // A tag no one translated: its English name in its page's heading.
+    // A tag no one translated: its English name in its page's heading,
+    // marked as such.
     let merger = page(&site, "/fr/tag/merger");
-    assert!(merger.contains("Merger</h1>"), "{merger}");
+    assert!(
+        merger.contains(r#"<span lang="en">Merger</span></h1>"#),
+        "{merger}"
+    );
+    assert!(merger.contains(r#"<span lang="en">Merger</span>"#));
+    let translated = page(&site, "/fr/tag/united-nations");
+    assert!(
+        translated.contains("Nations unies</h1>") && !translated.contains(r#"<span lang="en">"#),
+        "{translated}"
+    );
     let english = page(&site, "/fr/category/opinion");
     assert!(english.contains("<h1>Catégorie\u{a0}: Opinion</h1>"));
 
