@@ -193,7 +193,7 @@ pub fn validate(inq: &Inquiry, contacts: &[Contact], lang: Lang) -> FormErrors {
     let mut e = FormErrors::default();
     let name = (s.your_name, t.name_empty);
     single_line(&mut e, Field::Name, name, &inq.name, Presence::Required, t);
-    let email = (s.your_email, t.email_empty);
+    let email = (lang.strings().your_email, t.email_empty);
     single_line(
         &mut e,
         Field::Email,

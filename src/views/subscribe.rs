@@ -5,7 +5,7 @@
 //! ever shows an address.
 
 use super::{layout, Head, Site};
-use crate::i18n::{fill, Lang, Names, SubscribeStrings};
+use crate::i18n::{fill, Lang, Names};
 use crate::mail::form::{Errors, Request};
 use crate::mail::topics::{Choice, Frequency};
 use crate::routes::Route;
@@ -31,19 +31,9 @@ fn head<'a>(lang: Lang, title: &'a str, description: &'a str) -> Head<'a> {
     }
 }
 
-fn error_summary(s: &SubscribeStrings, errors: &Errors) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { (s.correct) }
-                ul {
-                    @for (f, msg) in &errors.0 {
-                        li { a href={ "#" (f) } { (msg) } }
-                    }
-                }
-            }
-        }
-    }
+/// The form's problems, in the page's language.
+fn error_summary(lang: Lang, errors: &Errors) -> Markup {
+    super::error_summary(lang, errors.0.iter().map(|(f, m)| (*f, m.as_str())))
 }
 
 /// Scope, topics, frequency and the mails' language: the part the
@@ -141,20 +131,17 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
     let main = html! {
         h1 { (s.title) }
         p.intro { (s.intro) }
-        (error_summary(s, e))
+        (error_summary(lang, e))
         form.subscribe method="post" action=(path) novalidate {
             div.field {
-                label for="email" { (s.your_email) }
+                label for="email" { (lang.strings().your_email) }
                 @if let Some(m) = e.get("email") { p.field-error #email-error { (m) } }
                 input #email type="email" name="email" value=(super::one_line(&v.email)) autocomplete="email" required
                     aria-invalid=[e.get("email").map(|_| "true")]
                     aria-describedby=[e.get("email").map(|_| "email-error")];
             }
             (choice_fields(lang, form.names, &shown, form.topics, e))
-            div.field.hp aria-hidden="true" {
-                label for="website" { (s.honeypot) }
-                input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
-            }
+            (super::honeypot(lang))
             div.field.check #consent-field {
                 @if let Some(m) = e.get("consent") { p.field-error #consent-error { (m) } }
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent]
@@ -310,7 +297,7 @@ pub fn subscription_page(site: &Site, p: &SubscriptionPage) -> Markup {
     let main = html! {
         h1 { (s.manage_title) }
         @if p.saved { p.notice role="status" { (fill(s.saved, &p.choice.describe(lang, p.names))) } }
-        (error_summary(s, p.errors))
+        (error_summary(lang, p.errors))
         form.subscribe method="post" action=(Route::Subscription(lang).path()) novalidate {
             input type="hidden" name="t" value=(token);
             (choice_fields(lang, p.names, p.choice, p.topics, p.errors))
