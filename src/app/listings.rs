@@ -18,13 +18,6 @@ use crate::views::{self, ListingPage, MonthLinks};
 /// Alerts on a listing page.
 const PAGE_SIZE: usize = 10;
 
-/// A category or a tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taxonomy {
-    Category,
-    Tag,
-}
-
 /// What a listing page shows, besides its entries.
 struct Spec {
     listing: Listing,
@@ -144,22 +137,20 @@ fn render<P: Platform>(
 pub async fn taxonomy<P: Platform>(
     app: &App<'_, P>,
     lang: Lang,
-    kind: Taxonomy,
+    kind: Kind,
     name: &str,
     query: &Query,
 ) -> Result<Reply, AppError> {
     let owned = std::borrow::Cow::Owned(name.to_string());
     let mut spec = match kind {
-        Taxonomy::Category => {
-            Spec::new(Listing::Category(name.into()), Route::Category(owned), lang)
-        }
-        Taxonomy::Tag => Spec::new(Listing::Tag(name.into()), Route::Tag(owned), lang),
+        Kind::Category => Spec::new(Listing::Category(name.into()), Route::Category(owned), lang),
+        Kind::Tag => Spec::new(Listing::Tag(name.into()), Route::Tag(owned), lang),
     };
     let (page, paged) = read(app, &spec, query).await?;
     let first = page.entries.first().ok_or(AppError::NotFound)?;
     let display = match kind {
-        Taxonomy::Category => first.meta.category.clone(),
-        Taxonomy::Tag => first
+        Kind::Category => first.meta.category.clone(),
+        Kind::Tag => first
             .meta
             .tags
             .iter()
@@ -168,23 +159,19 @@ pub async fn taxonomy<P: Platform>(
     }
     .unwrap_or_else(|| name.to_string());
     let names = app.store.names_in(lang, app.now()).await?;
-    let which = match kind {
-        Taxonomy::Category => Kind::Category,
-        Taxonomy::Tag => Kind::Tag,
-    };
-    let shown = names.shown(which, lang, &display);
+    let shown = names.shown(kind, lang, &display);
     // A name without a translation is marked English in the heading.
     spec.english_name = shown.lang.map(|_| display.clone());
     let display = shown.text.to_string();
     let t = lang.strings();
     let heading = match kind {
-        Taxonomy::Category => t.category_heading,
-        Taxonomy::Tag => t.tag_heading,
+        Kind::Category => t.category_heading,
+        Kind::Tag => t.tag_heading,
     };
     spec.heading = fill(heading, &display);
     spec.intro = Some(fill(t.filed_under, &display));
     // A category's feed is in English (the languages have one feed each).
-    if kind == Taxonomy::Category && lang == Lang::En {
+    if kind == Kind::Category && lang == Lang::En {
         spec.feed = Some((
             format!("{} ({display})", app.site().name),
             Route::CategoryFeed(name.into()).path(),

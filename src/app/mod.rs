@@ -218,24 +218,24 @@ impl<'a, P: Platform> App<'a, P> {
         req: &impl Incoming,
         if_none_match: &dyn Fn() -> Option<String>,
     ) -> Result<Reply, AppError> {
+        use crate::i18n::Kind;
         use discovery::Format;
-        use listings::Taxonomy;
         let query = || query_map(req.url());
         let inm = if_none_match;
         match route {
             Route::Home => listings::home(self, Lang::En, &query()).await,
             Route::HomeIn(lang) => listings::home(self, lang, &query()).await,
             Route::Category(name) => {
-                listings::taxonomy(self, Lang::En, Taxonomy::Category, &name, &query()).await
+                listings::taxonomy(self, Lang::En, Kind::Category, &name, &query()).await
             }
             Route::CategoryIn(lang, name) => {
-                listings::taxonomy(self, lang, Taxonomy::Category, &name, &query()).await
+                listings::taxonomy(self, lang, Kind::Category, &name, &query()).await
             }
             Route::Tag(name) => {
-                listings::taxonomy(self, Lang::En, Taxonomy::Tag, &name, &query()).await
+                listings::taxonomy(self, Lang::En, Kind::Tag, &name, &query()).await
             }
             Route::TagIn(lang, name) => {
-                listings::taxonomy(self, lang, Taxonomy::Tag, &name, &query()).await
+                listings::taxonomy(self, lang, Kind::Tag, &name, &query()).await
             }
             Route::Archive(y, m) => listings::archive(self, Lang::En, y, m, &query()).await,
             Route::ArchiveIn(lang, y, m) => listings::archive(self, lang, y, m, &query()).await,
@@ -331,8 +331,7 @@ impl<'a, P: Platform> App<'a, P> {
                     .header("Content-Type")
                     .is_some_and(|t| t.starts_with("application/json"));
             // The page in the language of the address asked for.
-            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-            let lang = Lang::translated(first).unwrap_or(Lang::En);
+            let lang = crate::routes::lang_of(path);
             e.into_reply(self.site(), wants_json, lang, |level, line| {
                 self.log(level, line)
             })

@@ -15,7 +15,7 @@ pub use route::Diag;
 pub use route::{
     alert_path, alert_path_in, category_path, category_path_in, tag_path, tag_path_in, Route,
 };
-pub use table::owns;
+pub use table::{lang_of, owns};
 
 /// The request methods the site distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -125,10 +125,10 @@ fn year_month(y: &str, m: &str) -> Option<(i32, u32)> {
 pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let slug = |s: &&str| crate::keys::is_valid_slug(s);
-    if let [first, rest @ ..] = segments.as_slice() {
-        if let Some(lang) = Lang::translated(first) {
-            return in_lang(lang, rest);
-        }
+    let lang = lang_of(path);
+    if lang != Lang::En {
+        // Its prefix is the first segment.
+        return in_lang(lang, &segments[1..]);
     }
     if let Some(found) = every_language(Lang::En, &segments) {
         return Some(found);
@@ -176,6 +176,13 @@ pub(super) fn table(path: &str) -> Option<(Route<'_>, &'static str)> {
         ["__test" | "__bench", ..] => return diag(&segments),
         _ => return None,
     })
+}
+
+/// The language of an address: its first segment's (`/fr/...`), English
+/// where that is no language's code (English has no prefix).
+pub fn lang_of(path: &str) -> Lang {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    Lang::translated(first).unwrap_or(Lang::En)
 }
 
 /// The pages of forms (contact, privacy, the subscriber pages), in every
@@ -238,6 +245,16 @@ fn diag<'a>(segments: &[&'a str]) -> Option<(Route<'a>, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_s_language_is_its_first_segment_s() {
+        assert_eq!(lang_of("/fr/contact"), Lang::Fr);
+        assert_eq!(lang_of("/zh/"), Lang::Zh);
+        assert_eq!(lang_of("/ar"), Lang::Ar);
+        assert_eq!(lang_of("/en/contact"), Lang::En);
+        assert_eq!(lang_of("/contact/fr"), Lang::En);
+        assert_eq!(lang_of("/"), Lang::En);
+    }
 
     #[test]
     fn owns_every_route_and_every_route_prefix() {
