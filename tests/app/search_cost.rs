@@ -175,7 +175,8 @@ fn search_per_language_against_the_article_page() {
                 Lang::En => String::new(),
                 l => format!("/{}", l.code()),
             };
-            let path = format!("{prefix}/search?q={}", urlencode(text));
+            let query = serde_urlencoded::to_string([("q", text)]).unwrap();
+            let path = format!("{prefix}/search?{query}");
             let body = site.get(&path).text();
             assert!(
                 body.contains(r#"<li class="result">"#),
@@ -191,14 +192,4 @@ fn search_per_language_against_the_article_page() {
         }
     }
     println!("worst ratio: {worst:.2}x");
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

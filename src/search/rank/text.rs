@@ -284,13 +284,26 @@ mod tests {
     use super::super::tests::record;
     use super::*;
 
+    /// A query in `lang` read against `doc`: the query, its words' stems
+    /// (one each) and the text analysed for it.
+    fn against<'d>(
+        doc: &'d SearchDoc,
+        lang: Lang,
+        query: &str,
+    ) -> (Query, Vec<Vec<String>>, Analysed<'d>) {
+        let q = Query::parse_in(lang, query);
+        let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+        let text = Analysed::new(doc, Keys::new(&q, &stems));
+        (q, stems, text)
+    }
+
     #[test]
     fn phrases_and_exclusions_are_checked_against_the_text() {
         let r = record("T", "The working group met; groups working elsewhere.");
+        let doc = SearchDoc::of(&r);
         let check = |query: &str| {
-            let q = Query::parse(query);
-            let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-            Analysed::new(&SearchDoc::of(&r), Keys::new(&q, &stems)).matches(&q, &stems)
+            let (q, stems, text) = against(&doc, Lang::En, query);
+            text.matches(&q, &stems)
         };
         assert!(check("\"working group\""));
         assert!(!check("\"group met elsewhere\""));
@@ -308,9 +321,7 @@ mod tests {
         let r = record("T", &format!("The working group met. {filler}"));
         let doc = SearchDoc::of(&r);
         let analysed = |query: &str| {
-            let q = Query::parse(query);
-            let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-            let text = Analysed::new(&doc, Keys::new(&q, &stems));
+            let (q, stems, text) = against(&doc, Lang::En, query);
             (text.matches(&q, &stems), text.body_read())
         };
         assert_eq!(analysed("\"working group\""), (true, (3, false)));
@@ -362,11 +373,8 @@ mod tests {
                 .collect();
             let mut found = 0;
             for query in queries {
-                let q = Query::parse_in(lang, query);
-                let stems: Vec<Vec<String>> =
-                    q.required.iter().map(|r| vec![r.stem.clone()]).collect();
+                let (q, stems, text) = against(&doc, lang, query);
                 let whole = stems.iter().all(|s| s.iter().any(|s| all.contains(s)));
-                let text = Analysed::new(&doc, Keys::new(&q, &stems));
                 assert_eq!(text.matches(&q, &stems), whole, "{lang:?} {query}: {all:?}");
                 found += usize::from(whole);
             }
@@ -375,17 +383,13 @@ mod tests {
         // An excluded word whose stem Snowball's Arabic rewrites (`ئ`).
         let r = record("T", "مفاوضات مع رئيس الوفد");
         let doc = SearchDoc::of(&r);
-        let q = Query::parse_in(Lang::Ar, "مفاوضات -رئيس");
-        let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-        let text = Analysed::new(&doc, Keys::new(&q, &stems));
+        let (q, stems, text) = against(&doc, Lang::Ar, "مفاوضات -رئيس");
         assert!(!text.matches(&q, &stems), "the excluded word is seen");
         // Read only as far as the match, and a word no key meets not stemmed.
         let filler = "Des mots qui ne disent pas grand-chose. ".repeat(400);
         let r = record("T", &format!("Les négociations ont repris. {filler}"));
         let doc = SearchDoc::of(&r);
-        let q = Query::parse_in(Lang::Fr, "negociation");
-        let stems: Vec<Vec<String>> = q.required.iter().map(|r| vec![r.stem.clone()]).collect();
-        let text = Analysed::new(&doc, Keys::new(&q, &stems));
+        let (q, stems, text) = against(&doc, Lang::Fr, "negociation");
         assert!(text.matches(&q, &stems));
         assert_eq!(text.body_read(), (2, false));
         let words = text.body.borrow();
