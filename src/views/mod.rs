@@ -193,36 +193,6 @@ pub fn layout(site: &Site, head: &Head, main: Markup) -> Markup {
     }
 }
 
-/// A form's summary of its problems (`items`: each field's id and
-/// message, in the form's order), each linking to its field; nothing when
-/// there are none.
-fn error_summary<'a>(lang: Lang, items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Markup {
-    let items: Vec<(&str, &str)> = items.into_iter().collect();
-    html! {
-        @if !items.is_empty() {
-            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
-                h2 #error-summary-title { (lang.strings().correct) }
-                ul {
-                    @for (field, message) in items {
-                        li { a href={ "#" (field) } { (message) } }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The field people leave empty and robots fill (`website`), hidden from
-/// people and assistive technology.
-fn honeypot(lang: Lang) -> Markup {
-    html! {
-        div.field.hp aria-hidden="true" {
-            label for="website" { (lang.strings().honeypot) }
-            input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
-        }
-    }
-}
-
 /// A value sent back into a one-line field (`<input value>`, which HTML
 /// does not let hold a line break): its line breaks as spaces. The form's
 /// error says the field must be one line; the words are kept.

@@ -65,7 +65,16 @@ pub fn contact_page(site: &Site, form: &ContactForm) -> Markup {
     let main = html! {
         h1 { (s.title) }
         p.intro { (s.intro) }
-        (super::error_summary(lang, form.errors.iter().map(|(f, m)| (f.name(), m))))
+        @if !form.errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { (lang.strings().correct) }
+                ul {
+                    @for (f, msg) in form.errors.iter() {
+                        li { a href={ "#" (f.name()) } { (msg) } }
+                    }
+                }
+            }
+        }
         form.contact method="post" action=(contact_path) novalidate {
             (field_text(Field::Name, s.your_name, "text", &v.name, err(Field::Name), "name"))
             (field_text(Field::Email, lang.strings().your_email, "email", &v.email, err(Field::Email), "email"))
@@ -87,7 +96,10 @@ pub fn contact_page(site: &Site, form: &ContactForm) -> Markup {
                 @if let Some(m) = err(Field::Message) { p.field-error #message-error { (m) } }
                 textarea #message name="message" rows="8" required aria-invalid=[err(Field::Message).map(|_| "true")] aria-describedby=[described(Field::Message)] { (v.message) }
             }
-            (super::honeypot(lang))
+            div.field.hp aria-hidden="true" {
+                label for="website" { (lang.strings().honeypot) }
+                input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
+            }
             div.field.check {
                 @if let Some(m) = err(Field::Consent) { p.field-error #consent-error { (m) } }
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent] aria-invalid=[err(Field::Consent).map(|_| "true")] aria-describedby=[described(Field::Consent)];

@@ -31,9 +31,19 @@ fn head<'a>(lang: Lang, title: &'a str, description: &'a str) -> Head<'a> {
     }
 }
 
-/// The form's problems, in the page's language.
 fn error_summary(lang: Lang, errors: &Errors) -> Markup {
-    super::error_summary(lang, errors.0.iter().map(|(f, m)| (*f, m.as_str())))
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { (lang.strings().correct) }
+                ul {
+                    @for (f, msg) in &errors.0 {
+                        li { a href={ "#" (f) } { (msg) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Scope, topics, frequency and the mails' language: the part the
@@ -141,7 +151,10 @@ pub fn subscribe_page(site: &Site, form: &SubscribeForm) -> Markup {
                     aria-describedby=[e.get("email").map(|_| "email-error")];
             }
             (choice_fields(lang, form.names, &shown, form.topics, e))
-            (super::honeypot(lang))
+            div.field.hp aria-hidden="true" {
+                label for="website" { (lang.strings().honeypot) }
+                input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
+            }
             div.field.check #consent-field {
                 @if let Some(m) = e.get("consent") { p.field-error #consent-error { (m) } }
                 input #consent type="checkbox" name="consent" value="yes" checked[v.consent]
