@@ -797,6 +797,10 @@ async function searchSection(a, b, largeStore, out) {
   out();
   out(`${judgedLine} (\`tests/search/judged.toml\`, written before ranking was tuned; 5 sample and 100 synthetic alerts).`);
   out();
+  // The same filter runs the judged sets per language (issue 24).
+  const perLang = [...(judged.stdout + judged.stderr).matchAll(/judged set (\w\w): (.*)/g)];
+  out(perLang.length ? `Per language (\`tests/search/judged-languages.toml\`, written before those queries were run; the sample content, whose seed alert is translated into all five): ${perLang.map(([, l, rest]) => `${l} ${rest}`).join("; ")}.` : "Per language: not measured.");
+  out();
   const maxRatio = Math.max(...SEARCH_QUERIES.map(([name]) => own.get(name) / articleOwn));
   const maxWhole = Math.max(...SEARCH_QUERIES.map(([name]) => cpu(name).cpu10k / article.cpu10k));
   return {

@@ -59,7 +59,7 @@ fn pages_are_valid_html() {
         ),
         (
             "missing-translation.html",
-            "/ru/alerts/oewg-collective-call-against-barring-organisations",
+            "/ru/alerts/australia-social-media-ban-for-under-16s",
         ),
         ("home-ar.html", "/ar/"),
         ("home-zh.html", "/zh/"),

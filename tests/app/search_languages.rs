@@ -65,9 +65,18 @@ fn each_language_searches_its_translations_with_its_own_analyzer() {
         ),
         "{typo}"
     );
-    // A language with no translation yet answers in its language.
-    let ru = page(&site, "/ru/search?q=ООН");
-    assert!(ru.contains(r#"<html lang="ru""#) && ru.contains("Нет оповещений"));
+    // Russian and Spanish: case endings, and a word without its accent.
+    let ru = page(&site, "/ru/search?q=переговоры");
+    assert!(
+        ru.contains(r#"<html lang="ru" dir="ltr">"#) && finds_seed(&ru, "ru"),
+        "{ru}"
+    );
+    let none = page(&site, "/ru/search?q=мексика");
+    assert!(
+        !finds_seed(&none, "ru") && none.contains("Нет оповещений"),
+        "{none}"
+    );
+    assert!(finds_seed(&page(&site, "/es/search?q=negociacion"), "es"));
 }
 
 #[test]
@@ -154,7 +163,7 @@ fn ranking_on_the_judged_sets_in_each_language() {
     .unwrap();
     let set: toml::Table = text.parse().unwrap();
     let all = set["query"].as_array().unwrap();
-    for lang in ["fr", "ar", "zh"] {
+    for lang in ["fr", "ar", "zh", "ru", "es"] {
         let queries: Vec<toml::Value> = all
             .iter()
             .filter(|q| q["lang"].as_str() == Some(lang))
