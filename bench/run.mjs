@@ -372,7 +372,7 @@ function searchLanguages(out) {
   const worst = Number(lines.find((l) => l.startsWith("worst ratio: "))?.match(/([\d.]+)x/)?.[1]);
   out(`## Search in each language (${fmt(n + 5)} alerts, natively)`);
   out();
-  out(`${lines.find((l) => l.startsWith("search per language")) ?? "The run failed."} (\`tests/app/search_cost.rs\`). Each language's article page is the seed alert's translation where it has one (French, Arabic, Chinese), else a synthetic alert's; English's is the seed alert's. In workerd the wasm is slower for both sides of each ratio alike; the English queries' workerd figures are in the search section above.`);
+  out(`${lines.find((l) => l.startsWith("search per language")) ?? "The run failed."} (\`tests/app/search_cost.rs\`). Each language's article page is the seed alert's translation; English's is the seed alert's English. In workerd the wasm is slower for both sides of each ratio alike; the English queries' workerd figures are in the search section above.`);
   out();
   if (rows.length) out(rows.join("\n"));
   else out("```\n" + (r.stdout + r.stderr).slice(-3000) + "\n```");

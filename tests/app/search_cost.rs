@@ -95,7 +95,6 @@ fn search_per_language_against_the_article_page() {
     }
     site.fake.reindex();
     let seeded = started.elapsed().as_secs_f64();
-    let synthetic = "synthetic-000001";
     let rows: [Row; 6] = [
         (
             Lang::En,
@@ -139,16 +138,20 @@ fn search_per_language_against_the_article_page() {
         ),
         (
             Lang::Ru,
-            format!("/ru/alerts/{synthetic}"),
+            format!("/ru/alerts/{SEED}"),
             vec![
+                ("one word", "переговоры"),
+                ("phrase", "\"рабочая группа\""),
                 ("one alert's number", "оповещение 1234"),
                 ("a word in every alert", "оповещение"),
             ],
         ),
         (
             Lang::Es,
-            format!("/es/alerts/{synthetic}"),
+            format!("/es/alerts/{SEED}"),
             vec![
+                ("one word", "negociacion"),
+                ("phrase", "\"grupo de trabajo\""),
                 ("one alert's number", "sintética 1234"),
                 ("a word in every alert", "alerta"),
             ],
