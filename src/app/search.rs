@@ -148,8 +148,21 @@ async fn run<P: Platform>(
             texts.extend(app.store.kept_texts(&missing, now_ms).await?);
         }
     }
+    // One word, no filter or exclusion: when all its postings rank the
+    // same (a word in nearly every alert), its results are the newest
+    // first, as stored, and only the page's are read.
+    let one_word =
+        stems.len() == 1 && stems[0].len() == 1 && q.excluded.is_empty() && filters.is_empty();
     let list = |key: &str| -> Option<TermList<'_>> {
         let text = texts.get(key)?;
+        if one_word {
+            let newest = TermList::parse_newest(text, now, start + CHECKED_PAGE);
+            if let Some((list, (max, min))) = newest {
+                if index::all_equal(index::idf(docs, list.df), max, min) {
+                    return Some(list);
+                }
+            }
+        }
         let parsed = TermList::parse(text, now);
         if parsed.is_none() {
             app.store.note_broken(key);
@@ -213,9 +226,15 @@ async fn run<P: Platform>(
             score: c.score,
         });
     }
+    // (Postings not read are candidates too: those of one word past its page.)
+    let unread: usize = slots
+        .iter()
+        .flat_map(|s| &s.lists)
+        .map(|(_, l)| l.unread)
+        .sum();
+    let total = candidates.len() + unread;
     let next = start + consumed;
-    results.next = (next < candidates.len() && next <= MAX_START).then_some(next);
-    results.total = candidates.len();
+    results.next = (next < total && next <= MAX_START).then_some(next);
     if results.hits.is_empty() && results.next.is_none() {
         results.suggestion = suggest(app, &results.query, &slots, &texts, now).await?;
     }

@@ -6,8 +6,8 @@
 
 use super::doc::SearchDoc;
 use super::index::{
-    block_of, fields_of, impact, meta_key, posting_order, render_dates, term_key_in, Meta, Posting,
-    TermList, MAX_BLOCK_WORDS, MAX_POSTINGS,
+    block_of, fields_of, impact, meta_key, newest_first, posting_order, render_dates, term_key_in,
+    Meta, Posting, TermList, MAX_BLOCK_WORDS, MAX_POSTINGS,
 };
 use super::languages::{is_stop_word, terms};
 use crate::content::AlertRecord;
@@ -113,7 +113,12 @@ fn build_in(
         };
         list.sort_by(order);
         list.truncate(MAX_POSTINGS);
-        later.sort_by(order);
+        // Stored the newest first: a word whose postings all rank the same
+        // is read no further than the page it shows.
+        let newest =
+            |a: &OwnedPosting, b: &OwnedPosting| newest_first((a.date, &a.slug), (b.date, &b.slug));
+        list.sort_by(newest);
+        later.sort_by(newest);
         let mut dates: Vec<i64> = later.iter().map(|p| p.date).collect();
         dates.sort_unstable();
         list.extend(later);
@@ -129,6 +134,7 @@ fn build_in(
                     tags: &p.tags,
                 })
                 .collect(),
+            unread: 0,
         };
         parts.insert(term_key_in(lang, &stem), stored.render(&dates));
     }

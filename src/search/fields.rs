@@ -82,6 +82,26 @@ pub fn idf(docs: u32, df: u32) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
+/// One posting's score for a word: the word's IDF times the posting's
+/// impact.
+pub fn score(idf: f64, impact: u32) -> f64 {
+    idf * f64::from(impact) / 1000.0
+}
+
+/// What a result's rank compares: its score to a thousandth (equal ones go
+/// to the newer alert).
+pub fn rounded(score: f64) -> f64 {
+    (score * 1000.0).round()
+}
+
+/// Whether every posting of a word whose impacts span `max..=min` ranks
+/// the same at `idf` (a word in nearly every alert, whose IDF is near
+/// zero): its results are then simply the newest first. The score and its
+/// rounding never decrease with the impact, so the two ends decide.
+pub fn all_equal(idf: f64, max: u32, min: u32) -> bool {
+    rounded(score(idf, max)) == rounded(score(idf, min))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +116,13 @@ mod tests {
         );
         assert!(impact([1, 0, 0, 0], [12, 0, 0, 0]) > impact([0, 0, 1, 0], [0, 0, 35, 0]));
         assert!(impact([0, 0, 0, 1], [0, 0, 0, 100]) > impact([0, 0, 0, 1], [0, 0, 0, 2000]));
+    }
+
+    #[test]
+    fn a_word_in_nearly_every_alert_ranks_its_postings_equal() {
+        let common = idf(10_005, 10_005);
+        assert!(all_equal(common, 2_100, 100), "{common}");
+        let rare = idf(10_005, 3);
+        assert!(!all_equal(rare, 2_100, 100) && all_equal(rare, 700, 700));
     }
 }

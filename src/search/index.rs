@@ -2,7 +2,7 @@
 //! publisher builds it: `super::build`).
 //!
 //! Four kinds of key, all written by `make publish` from `content/`:
-//! - `search:t:<stem>`: one term's postings, best first, at most
+//! - `search:t:<stem>`: one term's postings (`super::postings`), at most
 //!   [`MAX_POSTINGS`] of them, after a first line with the term's document
 //!   frequency. A query reads one such key per word: a word in every alert
 //!   costs the same read and the same work as a rare one.
@@ -78,38 +78,6 @@ pub fn block_of(folded: &str) -> &str {
     &folded[..end]
 }
 
-/// One alert in a term's postings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Posting<'a> {
-    /// BM25F term-frequency part, times 1,000 (the IDF is applied per query).
-    pub impact: u32,
-    /// Unix seconds (a scheduled alert is skipped until then).
-    pub date: i64,
-    pub slug: &'a str,
-    /// Category slug, or empty.
-    pub category: &'a str,
-    /// Tag slugs, comma-separated.
-    pub tags: &'a str,
-}
-
-impl Posting<'_> {
-    pub fn has_tag(&self, slug: &str) -> bool {
-        !self.tags.is_empty() && self.tags.split(',').any(|t| t == slug)
-    }
-}
-
-/// A term's postings as read at a time (`search:t:<stem>`): the stored
-/// text is a first line `df[\tdates]` (the alerts public when it was
-/// built, and the dates of the scheduled ones, comma-separated), then the
-/// best public postings and every scheduled one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermList<'a> {
-    /// How many alerts (drafts aside) public at the time read have the term.
-    pub df: u32,
-    /// The postings of alerts public at the time read, best first.
-    pub postings: Vec<Posting<'a>>,
-}
-
 /// Dates as stored after a count: comma-separated unix seconds.
 pub(super) fn render_dates(dates: &[i64]) -> String {
     let mut out = String::new();
@@ -123,95 +91,13 @@ pub(super) fn render_dates(dates: &[i64]) -> String {
 }
 
 /// `count` plus the stored `dates` that are not after `now`.
-fn count_at(count: u32, dates: &str, now: i64) -> u32 {
+pub(super) fn count_at(count: u32, dates: &str, now: i64) -> u32 {
     let due = dates
         .split(',')
         .filter_map(|d| d.parse::<i64>().ok())
         .filter(|d| *d <= now)
         .count();
     count.saturating_add(due as u32)
-}
-
-/// The order of postings: best first, newer first among equals.
-pub(super) fn posting_order(a: (u32, i64, &str), b: (u32, i64, &str)) -> std::cmp::Ordering {
-    b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2))
-}
-
-impl<'a> TermList<'a> {
-    /// Whether every alert with the term is listed (else only the best).
-    pub fn complete(&self) -> bool {
-        self.postings.len() as u64 >= u64::from(self.df)
-    }
-
-    /// Reads a stored list as of `now` (unix seconds): the alerts public
-    /// then, counted and listed best first; `None` if it is not one
-    /// (logged by the caller).
-    pub fn parse(text: &'a str, now: i64) -> Option<Self> {
-        let (head, rows) = text.split_once('\n').unwrap_or((text, ""));
-        let (df, dates) = head.split_once('\t').unwrap_or((head, ""));
-        let df = count_at(df.parse().ok()?, dates, now);
-        // The public postings come first, in order, then the scheduled
-        // ones (as many as the dates): each put in its place once public,
-        // a few at most, so no sort. The rows are cut at every tab and line
-        // end in one pass (a common word's list is 500 rows, and a search
-        // per field was most of a query's work).
-        let mut postings: Vec<Posting> = Vec::with_capacity(MAX_POSTINGS);
-        let mut fields = [""; 5];
-        let (mut n, mut start) = (0, 0);
-        let ends = (rows.bytes().enumerate())
-            .filter(|(_, b)| matches!(b, b'\t' | b'\n'))
-            .map(|(i, _)| i);
-        for at in ends.chain((!rows.ends_with('\n') && !rows.is_empty()).then_some(rows.len())) {
-            if let Some(f) = fields.get_mut(n) {
-                *f = &rows[start..at];
-            }
-            n += 1;
-            start = at + 1;
-            if rows.as_bytes().get(at).is_none_or(|b| *b == b'\n') {
-                let [impact, date, slug, category, tags] = fields;
-                if n < fields.len() {
-                    return None;
-                }
-                postings.push(Posting {
-                    impact: impact.parse().ok()?,
-                    date: date.parse().ok()?,
-                    slug,
-                    category,
-                    tags,
-                });
-                n = 0;
-            }
-        }
-        let scheduled = dates.split(',').filter(|d| !d.is_empty()).count();
-        let later = postings.split_off(postings.len().saturating_sub(scheduled));
-        // (A list built before the dates were kept may hold a scheduled
-        // alert among the public ones.)
-        postings.retain(|p| p.date <= now);
-        for p in later.into_iter().filter(|p| p.date <= now) {
-            let at = postings.partition_point(|q| {
-                posting_order((q.impact, q.date, q.slug), (p.impact, p.date, p.slug)).is_lt()
-            });
-            postings.insert(at, p);
-        }
-        Some(TermList { df, postings })
-    }
-
-    /// The stored text of public postings (scheduled ones' `dates`
-    /// counted from their date on).
-    pub fn render(&self, dates: &[i64]) -> String {
-        let mut out = if dates.is_empty() {
-            format!("{}\n", self.df)
-        } else {
-            format!("{}\t{}\n", self.df, render_dates(dates))
-        };
-        for p in &self.postings {
-            out.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\n",
-                p.impact, p.date, p.slug, p.category, p.tags
-            ));
-        }
-        out
-    }
 }
 
 /// One word of a prefix block, as read at a time. Stored as
@@ -313,7 +199,9 @@ impl Meta {
 }
 
 pub use super::build::build;
-pub use super::fields::{fields, fields_of, idf, impact, Field};
+pub use super::fields::{all_equal, fields, fields_of, idf, impact, Field};
+pub(super) use super::postings::{newest_first, posting_order};
+pub use super::postings::{Posting, TermList};
 pub use crate::derived::{plan, Plan};
 
 #[cfg(test)]
@@ -349,12 +237,16 @@ mod tests {
         let list = TermList::parse(&parts["search:t:accredit"], NOW).unwrap();
         assert_eq!(list.df, 2);
         assert!(list.complete());
-        assert_eq!(
-            list.postings[0].slug, "a",
+        let [newer, older] = &list.postings[..] else {
+            panic!("{list:?}")
+        };
+        assert_eq!((newer.slug, older.slug), ("b", "a"), "the newest first");
+        assert!(
+            older.impact > newer.impact,
             "a title match outweighs a body match"
         );
-        assert_eq!(list.postings[0].category, "opinion");
-        assert!(list.postings[0].has_tag("un-oewg"));
+        assert_eq!(older.category, "opinion");
+        assert!(older.has_tag("un-oewg"));
         assert_eq!(TermList::parse(&list.render(&[]), NOW), Some(list));
         assert!(
             !parts.contains_key("search:t:the"),
@@ -446,11 +338,56 @@ mod tests {
         assert!(list.postings.iter().any(|p| p.slug == "later"));
         assert!(block.contains(&("mergers".to_string(), 1)));
         assert_eq!(block[0], ("mexico".to_string(), 4), "commonest first");
-        // Its postings come in best first, whatever order they were stored in.
-        assert!(list
-            .postings
-            .windows(2)
-            .all(|w| (w[0].impact, w[0].date) >= (w[1].impact, w[1].date)));
+        // Its postings come in the newest first, the one whose date came too.
+        assert!(list.postings.windows(2).all(|w| w[0].date >= w[1].date));
+        assert_eq!(list.postings[0].slug, "later");
+    }
+
+    /// What `parse_newest` reads is the start of what `parse` reads, at
+    /// every time and length, with the impacts of all of it.
+    #[test]
+    fn the_newest_postings_are_the_start_of_the_whole_list() {
+        let mut records: Vec<AlertRecord> = (0..MAX_POSTINGS + 30)
+            .map(|i| {
+                let body = "common ".repeat(1 + i % 7);
+                let mut r = alert(&format!("s{i:03}"), "Title", &body, 1 + (i % 28) as u32);
+                r.date += chrono::Duration::seconds((i % 3) as i64);
+                r
+            })
+            .collect();
+        for (i, later) in [60, 60, 7200].into_iter().enumerate() {
+            let mut r = alert(&format!("later{i}"), "Common", "Common.", 1);
+            r.date = chrono::DateTime::from_timestamp(NOW + later, 0).unwrap();
+            records.push(r);
+        }
+        let built = build(&records, NOW);
+        let text = &built["search:t:common"];
+        for at in [NOW, NOW + 60, NOW + 7200] {
+            let all = TermList::parse(text, at).unwrap();
+            for want in [0, 1, 2, 10, 20, 499, 600] {
+                let (head, (max, min)) = TermList::parse_newest(text, at, want).unwrap();
+                let n = want
+                    .max(all.postings.len() - MAX_POSTINGS)
+                    .min(all.postings.len());
+                assert_eq!(head.postings, all.postings[..n], "{at} {want}");
+                assert_eq!(head.df, all.df);
+                assert_eq!(head.postings.len() + head.unread, all.postings.len());
+                assert_eq!(head.complete(), all.complete());
+                let impacts = all.postings.iter().map(|p| p.impact);
+                assert_eq!(
+                    (max, min),
+                    (impacts.clone().max().unwrap(), impacts.min().unwrap())
+                );
+            }
+        }
+        let (head, rest) = text.split_once('\n').unwrap();
+        let without_span = format!("{}\n{rest}", head.rsplit_once('\t').unwrap().0);
+        assert!(TermList::parse_newest(&without_span, NOW, 10).is_none());
+        assert_eq!(
+            TermList::parse(&without_span, NOW),
+            TermList::parse(text, NOW),
+            "a list without its span is still read whole"
+        );
     }
 
     #[test]

@@ -11,5 +11,6 @@ pub mod doc;
 mod fields;
 pub mod index;
 pub mod languages;
+mod postings;
 pub mod query;
 pub mod rank;

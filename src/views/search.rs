@@ -31,8 +31,6 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// Where the next page starts, if there is one.
     pub next: Option<usize>,
-    /// Candidates found (some may not survive the check of their text).
-    pub total: usize,
     /// The query with an unknown word replaced by a known one.
     pub suggestion: Option<String>,
 }
@@ -45,7 +43,6 @@ impl Results {
             start,
             hits: Vec::new(),
             next: None,
-            total: 0,
             suggestion: None,
         }
     }

@@ -367,7 +367,10 @@ fn kv_calls_per_query_do_not_grow_with_the_archive() {
         list.lines().count(),
         1 + access_alerts::search::index::MAX_POSTINGS
     );
-    assert_eq!(list.lines().next(), Some("1500"));
+    assert_eq!(
+        list.lines().next().unwrap().split('\t').next(),
+        Some("1500")
+    );
     // And a rare word with it is still found past the common word's best.
     assert_eq!(q(&large, "synthetic 1234")[0], "synthetic-001234");
 }
@@ -490,4 +493,69 @@ fn publishing_a_scheduled_alert_changes_no_search_answer_byte_for_byte_until_its
     assert!(slugs(&serde_json::from_str(&live[0]).unwrap())
         .contains(&"mexico-telecoms-mergers".to_string()));
     assert_ne!(before[5], live[5], "mergers: found at its date");
+}
+
+/// A word in every alert is read only as far as its page (its postings
+/// stored the newest first, all ranking the same): every page answers byte
+/// for byte what reading its whole list answers, before and after a
+/// scheduled alert's date.
+#[test]
+fn a_word_in_every_alert_read_to_its_page_answers_as_its_whole_list() {
+    use access_alerts::search::index::{all_equal, idf, Meta, TermList};
+    let sites = [Site::from_content(), Site::from_content()];
+    for site in &sites {
+        site.seed_synthetic(3_000);
+        // Some with the word more often (a higher impact), spread in time.
+        for i in 0..40 {
+            let mut r = publisher::synthetic::record(5_000 + i);
+            r.body = format!("{}{}", "Alert: ".repeat(1 + i % 9), r.body);
+            r.date -= chrono::Duration::days(30 * i as i64 - 600);
+            r.content_hash = format!("more {i}");
+            site.fake.publish(&r);
+        }
+        let mut later = publisher::synthetic::record(3_000);
+        later.date = chrono::DateTime::from_timestamp(site.fake.now() / 1000 + 60, 0).unwrap();
+        site.fake.publish(&later);
+        site.fake.reindex();
+    }
+    // The second store's lists without the impacts' span that lets a list
+    // be read to its page: read whole, as before.
+    let whole = &sites[1];
+    for key in whole.fake.keys_with_prefix("search:t:") {
+        let text = whole.fake.value(&key).unwrap();
+        let (head, rows) = text.split_once('\n').unwrap();
+        let fields: Vec<&str> = head.split('\t').collect();
+        if let [df, dates, _span] = fields[..] {
+            let stripped = format!("{df}\t{dates}\n{rows}");
+            whole.fake.put_raw(&key, stripped.as_bytes(), None);
+        }
+    }
+    let list = sites[0].fake.value("search:t:alert").unwrap();
+    let meta = sites[0].fake.value("search:meta").unwrap();
+    let now = sites[0].fake.now() / 1000;
+    let (head, (max, min)) = TermList::parse_newest(&list, now, 30).unwrap();
+    let docs = Meta::parse(&meta).unwrap().docs_at(now);
+    assert!(all_equal(idf(docs, head.df), max, min), "read to its page");
+    assert!(head.unread > 400);
+    for step in [0, 61] {
+        for site in &sites {
+            site.fake.advance_seconds(step);
+        }
+        for query in [
+            "q=alert",
+            "q=alert&start=10",
+            "q=alert&start=490",
+            "q=alerts&start=495",
+        ] {
+            let [fast, slow] = sites
+                .each_ref()
+                .map(|s| s.get(&format!("/api/search?{query}")).text());
+            assert_eq!(fast, slow, "{query} after {step} s");
+            let page = sites
+                .each_ref()
+                .map(|s| s.get(&format!("/search?{query}")).text());
+            assert_eq!(page[0], page[1], "{query}");
+        }
+    }
+    assert!(json(&sites[0], "q=alert")["results"][0]["slug"] == "synthetic-003000");
 }

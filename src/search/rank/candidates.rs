@@ -3,6 +3,7 @@
 //! scheduled alerts, excluded words) and sorted best first, each marked when
 //! its text must still be checked.
 
+use crate::search::fields::{rounded, score};
 use crate::search::index::{self, Posting, TermList};
 use std::collections::HashMap;
 
@@ -63,7 +64,7 @@ impl<'a> Slot<'a> {
         let mut out: HashMap<&'a str, (f64, &Posting<'a>)> = HashMap::new();
         for (idf, list) in &self.lists {
             for p in &list.postings {
-                let s = idf * f64::from(p.impact) / 1000.0;
+                let s = score(*idf, p.impact);
                 let e = out.entry(p.slug).or_insert((s, p));
                 if s > e.0 {
                     *e = (s, p);
@@ -73,14 +74,14 @@ impl<'a> Slot<'a> {
         out
     }
 
-    /// What an alert missing from the lists is taken to score.
+    /// What an alert missing from the lists is taken to score: the
+    /// lowest listed.
     fn floor(&self) -> f64 {
         self.lists
             .iter()
             .filter_map(|(idf, l)| {
-                l.postings
-                    .last()
-                    .map(|p| idf * f64::from(p.impact) / 1000.0)
+                let lowest = l.postings.iter().map(|p| p.impact).min()?;
+                Some(score(*idf, lowest))
             })
             .fold(0.0, f64::max)
     }
@@ -128,7 +129,7 @@ pub fn candidates<'a>(
                 out.push(Candidate {
                     slug: p.slug,
                     date: p.date,
-                    score: idf * f64::from(p.impact) / 1000.0,
+                    score: score(*idf, p.impact),
                     verify,
                 });
             }
@@ -176,7 +177,7 @@ pub fn candidates<'a>(
 /// Best first; a tie (to a thousandth) goes to the newer alert.
 fn sort(candidates: &mut [Candidate]) {
     candidates.sort_by(|a, b| {
-        let (sa, sb) = ((a.score * 1000.0).round(), (b.score * 1000.0).round());
+        let (sa, sb) = (rounded(a.score), rounded(b.score));
         sb.total_cmp(&sa)
             .then(b.date.cmp(&a.date))
             .then(a.slug.cmp(b.slug))
@@ -203,7 +204,11 @@ mod tests {
     }
 
     fn list<'a>(df: u32, postings: Vec<Posting<'a>>) -> TermList<'a> {
-        TermList { df, postings }
+        TermList {
+            df,
+            postings,
+            unread: 0,
+        }
     }
 
     #[test]
