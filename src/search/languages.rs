@@ -45,15 +45,52 @@ fn is_han(c: char) -> bool {
 /// Arabic text normalised for search: marks and tatweel removed, letter
 /// variants unified (see the module's documentation).
 pub fn normalise_arabic(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}'))
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            c => c,
-        })
-        .collect()
+    word.chars().filter_map(arabic_letter).collect()
+}
+
+/// One character as Arabic normalisation leaves it (`None`: a mark or the
+/// tatweel, removed).
+fn arabic_letter(c: char) -> Option<char> {
+    match c {
+        '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}' => None,
+        'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+        'ى' => Some('ي'),
+        'ة' => Some('ه'),
+        c => Some(c),
+    }
+}
+
+/// Whether a key may meet an Arabic word (of at most `MAX_WORD_CHARS`)
+/// wherever Snowball may leave its stem's start: some three letters of it
+/// (fewer at its end), normalised as the word would be, that `wanted`
+/// takes. A word with a letter Snowball rewrites (`ؤ`, `ئ`) or that is
+/// not a plain Arabic letter (but for a word of ASCII letters and digits
+/// only), or with none, may always meet one. Read
+/// before the word is normalised, folded and stemmed, which most words of
+/// a text never need.
+fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
+    // Digits and Latin letters alone (`2024`, `OEWG`): Snowball's Arabic
+    // leaves them as they are (its rules are Arabic letters'), so their
+    // first one decides, as in the other languages.
+    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let first = raw.as_bytes().first().map(u8::to_ascii_lowercase);
+        return first.is_some_and(|b| wanted(std::str::from_utf8(&[b]).unwrap_or("")));
+    }
+    // The letters, each two bytes of UTF-8 (U+0621 to U+064A).
+    let mut buf = [0u8; 2 * MAX_WORD_CHARS];
+    let mut n = 0;
+    for c in raw.chars().filter_map(arabic_letter) {
+        if matches!(c, 'ؤ' | 'ئ') || !matches!(c, 'ء'..='غ' | 'ف'..='ي') || n == MAX_WORD_CHARS
+        {
+            return true;
+        }
+        c.encode_utf8(&mut buf[2 * n..]);
+        n += 1;
+    }
+    let Ok(letters) = std::str::from_utf8(&buf[..2 * n]) else {
+        return true;
+    };
+    n == 0 || (0..n).any(|j| wanted(&letters[2 * j..2 * n.min(j + 3)]))
 }
 
 /// The definite article and the particles joined to it (`ال`, `وال`,
@@ -196,6 +233,30 @@ pub fn terms_at(
     }
     // Latin words among Chinese are English's.
     let stemmer = if lang == Lang::Zh { Lang::En } else { lang };
+    // Most words of a text meet no key, and their first letter, folded as
+    // the word would be, says so before the word is lowercased and folded
+    // (an Arabic word: any three of its letters, since Snowball's Arabic
+    // takes letters off the start).
+    let refused = if stemmer == Lang::Ar {
+        !arabic_may_meet(raw, wanted)
+    } else {
+        analyze::folded_initial(raw).is_some_and(|c| {
+            let c = if stemmer == Lang::Ru && c == 'ё' {
+                'е'
+            } else {
+                c
+            };
+            !wanted(c.encode_utf8(&mut [0; 4]))
+        })
+    };
+    if refused {
+        out.push(Word {
+            at,
+            folded: String::new(),
+            stem: String::new(),
+        });
+        return true;
+    }
     let lower = normalised(stemmer, raw);
     if lower.is_empty() {
         return false;

@@ -385,6 +385,13 @@ mod tests {
         let doc = SearchDoc::of(&r);
         let (q, stems, text) = against(&doc, Lang::Ar, "مفاوضات -رئيس");
         assert!(!text.matches(&q, &stems), "the excluded word is seen");
+        // A capital `Ё` starts a word read as `е`, as the index reads it.
+        let r = record("T", "Ёлки стоят у входа.");
+        let doc = SearchDoc::of(&r);
+        for query in ["елка", "ёлки"] {
+            let (q, stems, text) = against(&doc, Lang::Ru, query);
+            assert!(text.matches(&q, &stems), "{query}");
+        }
         // Read only as far as the match, and a word no key meets not stemmed.
         let filler = "Des mots qui ne disent pas grand-chose. ".repeat(400);
         let r = record("T", &format!("Les négociations ont repris. {filler}"));
@@ -395,5 +402,59 @@ mod tests {
         let words = text.body.borrow();
         assert_eq!(words.words[0].stem, "", "`Les` is not stemmed");
         assert_ne!(words.words[1].stem, "");
+    }
+
+    /// Every word of the seed alert's translations, and each without its
+    /// first letter (a word the text may lack), as a query: the text
+    /// analysed only where the query's keys may meet it answers as the
+    /// whole text analysed as the index is.
+    #[test]
+    fn each_word_of_the_translations_is_found_as_the_index_finds_it() {
+        use crate::search::languages::words_in;
+        let seed = |lang: &str| -> String {
+            let path = format!(
+                "{}/content/alerts/oewg-collective-call-against-barring-organisations.{lang}.md",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            text.rsplit("+++").next().unwrap().to_string()
+        };
+        for lang in [Lang::Ar, Lang::Fr, Lang::Ru, Lang::Es, Lang::Zh] {
+            let r = record("T", &seed(lang.code()));
+            let doc = SearchDoc::of(&r);
+            // (The title, `T`, is searched too.)
+            let all = words_in(lang, &format!("T {}", doc.body));
+            // Each word and it without its first letter; in Chinese, each
+            // two and three characters in a row.
+            let queries: Vec<String> = if lang == Lang::Zh {
+                let chars: Vec<char> = doc.body.chars().collect();
+                (2..4)
+                    .flat_map(|n| chars.windows(n).map(|w| w.iter().collect()))
+                    .collect()
+            } else {
+                doc.body
+                    .split_whitespace()
+                    .flat_map(|w| {
+                        let shorter = w.char_indices().nth(1).map_or("", |(i, _)| &w[i..]);
+                        [w.to_string(), shorter.to_string()]
+                    })
+                    .collect()
+            };
+            let mut checked = 0;
+            for word in &queries {
+                let (q, stems, text) = against(&doc, lang, word);
+                if q.required.is_empty() || !q.phrases.is_empty() || !q.excluded.is_empty() {
+                    continue;
+                }
+                // A word of the text has the stem (or starts with a prefix).
+                let whole = q.required.iter().all(|r| {
+                    all.iter()
+                        .any(|w| w.stem == r.stem || (r.prefix && w.folded.starts_with(&r.folded)))
+                });
+                assert_eq!(text.matches(&q, &stems), whole, "{lang:?} {word}");
+                checked += 1;
+            }
+            assert!(checked > 200, "{lang:?}: {checked}");
+        }
     }
 }
