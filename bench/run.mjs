@@ -368,7 +368,7 @@ function searchLanguages(out) {
     cwd: root, encoding: "utf8", env: { ...process.env, SEARCH_ALERTS: String(n) }, maxBuffer: 64 * 2 ** 20,
   });
   const lines = (r.stdout + r.stderr).split("\n");
-  const rows = lines.filter((l) => l.startsWith("| "));
+  const rows = lines.filter((l) => l.startsWith("|"));
   const worst = Number(lines.find((l) => l.startsWith("worst ratio: "))?.match(/([\d.]+)x/)?.[1]);
   out(`## Search in each language (${fmt(n + 5)} alerts, natively)`);
   out();

@@ -156,11 +156,9 @@ async fn run<P: Platform>(
     let list = |key: &str| -> Option<TermList<'_>> {
         let text = texts.get(key)?;
         if one_word {
-            let newest = TermList::parse_newest(text, now, start + CHECKED_PAGE);
-            if let Some((list, (max, min))) = newest {
-                if index::all_equal(index::idf(docs, list.df), max, min) {
-                    return Some(list);
-                }
+            let equal = |df, max, min| index::all_equal(index::idf(docs, df), max, min);
+            if let Some(list) = TermList::parse_newest(text, now, start + CHECKED_PAGE, equal) {
+                return Some(list);
             }
         }
         let parsed = TermList::parse(text, now);

@@ -365,7 +365,13 @@ mod tests {
         for at in [NOW, NOW + 60, NOW + 7200] {
             let all = TermList::parse(text, at).unwrap();
             for want in [0, 1, 2, 10, 20, 499, 600] {
-                let (head, (max, min)) = TermList::parse_newest(text, at, want).unwrap();
+                let span = std::cell::Cell::new((0, 0));
+                let equal = |_, max, min| {
+                    span.set((max, min));
+                    true
+                };
+                let head = TermList::parse_newest(text, at, want, equal).unwrap();
+                let (max, min) = span.get();
                 let n = want
                     .max(all.postings.len() - MAX_POSTINGS)
                     .min(all.postings.len());
@@ -382,7 +388,11 @@ mod tests {
         }
         let (head, rest) = text.split_once('\n').unwrap();
         let without_span = format!("{}\n{rest}", head.rsplit_once('\t').unwrap().0);
-        assert!(TermList::parse_newest(&without_span, NOW, 10).is_none());
+        assert!(TermList::parse_newest(&without_span, NOW, 10, |_, _, _| true).is_none());
+        assert!(
+            TermList::parse_newest(text, NOW, 10, |_, _, _| false).is_none(),
+            "not when they rank apart"
+        );
         assert_eq!(
             TermList::parse(&without_span, NOW),
             TermList::parse(text, NOW),

@@ -90,7 +90,10 @@ fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
     let Ok(letters) = std::str::from_utf8(&buf[..2 * n]) else {
         return true;
     };
-    n == 0 || (0..n).any(|j| wanted(&letters[2 * j..2 * n.min(j + 3)]))
+    // (Snowball's stem starts at most `ARABIC_PREFIX_CHARS` letters into
+    // the word once the article, at most three, is off.)
+    let starts = n.min(3 + ARABIC_PREFIX_CHARS + 1);
+    n == 0 || (0..starts).any(|j| wanted(&letters[2 * j..2 * n.min(j + 3)]))
 }
 
 /// The definite article and the particles joined to it (`ال`, `وال`,
@@ -400,6 +403,15 @@ mod tests {
             stems(Lang::Ar, "الآن"),
             "two letters left: kept"
         );
+    }
+
+    /// What `arabic_may_meet` relies on: Snowball's Arabic leaves a word
+    /// of ASCII letters and digits as it is (lowercased).
+    #[test]
+    fn arabic_leaves_latin_letters_and_digits_alone() {
+        for word in ["OEWG2024", "un", "150", "alal", "x1y2"] {
+            assert_eq!(stems(Lang::Ar, word), [word.to_lowercase()], "{word}");
+        }
     }
 
     #[test]

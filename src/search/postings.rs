@@ -154,12 +154,18 @@ impl<'a> TermList<'a> {
     }
 
     /// Reads only the newest `want` postings of a stored list as of `now`,
-    /// with the highest and lowest impact of all that are public then: a
-    /// one-word query whose postings all rank the same (a word in nearly
-    /// every alert, [`super::fields::all_equal`]) shows them in this order
-    /// and needs no more. `None` where the list keeps no impacts' span (it
-    /// was built before) or is not one; [`TermList::parse`] then reads it.
-    pub fn parse_newest(text: &'a str, now: i64, want: usize) -> Option<(Self, (u32, u32))> {
+    /// when `rank_equal(df, highest impact, lowest impact)` (of all that
+    /// are public then) says they all rank the same: a one-word query for
+    /// a word in nearly every alert ([`super::fields::all_equal`]) shows
+    /// them in this order and needs no more. `None` where they do not,
+    /// where the list keeps no impacts' span (it was built before) or is
+    /// not one; [`TermList::parse`] then reads it.
+    pub fn parse_newest(
+        text: &'a str,
+        now: i64,
+        want: usize,
+        rank_equal: impl Fn(u32, u32, u32) -> bool,
+    ) -> Option<Self> {
         let (head, rows) = text.split_once('\n').unwrap_or((text, ""));
         let head = Head::parse(head)?;
         let (mut max, mut min) = head.span?;
@@ -176,6 +182,10 @@ impl<'a> TermList<'a> {
         for p in &postings {
             (max, min) = (max.max(p.impact), min.min(p.impact));
         }
+        let df = count_at(head.df, head.dates, now);
+        if !rank_equal(df, max, min) {
+            return None;
+        }
         let public = (head.df as usize).min(MAX_POSTINGS);
         let read = public.min(want.saturating_sub(postings.len()));
         let first = rows_of(public_rows, read)?;
@@ -183,12 +193,11 @@ impl<'a> TermList<'a> {
             return None;
         }
         postings.extend(first);
-        let list = TermList {
-            df: count_at(head.df, head.dates, now),
+        Some(TermList {
+            df,
             postings,
             unread: public - read,
-        };
-        Some((list, (max, min)))
+        })
     }
 
     /// The stored text of public postings (scheduled ones' `dates`

@@ -111,7 +111,7 @@ pub fn candidates<'a>(
     };
     let mut out = Vec::new();
     // One word, one list (most queries): its postings are the candidates,
-    // already in order; no map to build.
+    // sorted once; no map to build.
     if let ([slot], [] | [_]) = (slots, excluded) {
         if let [(idf, list)] = slot.lists.as_slice() {
             let excluded = excluded.first();
@@ -138,6 +138,8 @@ pub fn candidates<'a>(
         }
     }
     let scored: Vec<_> = slots.iter().map(Slot::scores).collect();
+    // (Once per slot: each reads every posting of its lists.)
+    let floors: Vec<f64> = slots.iter().map(Slot::floor).collect();
     'docs: for (slug, (score, posting)) in &scored[driver] {
         if posting.date > now || !filters.admit(posting) {
             continue;
@@ -151,7 +153,7 @@ pub fn candidates<'a>(
             match scored[i].get(slug) {
                 Some((s, _)) => total += s,
                 None if slot.partial => {
-                    total += slot.floor();
+                    total += floors[i];
                     verify = true;
                 }
                 None => continue 'docs,
