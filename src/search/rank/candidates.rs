@@ -283,6 +283,27 @@ mod tests {
         );
     }
 
+    /// Lists are stored the newest first, not the best first: an alert a
+    /// cut list misses is taken to score its lowest impact, wherever it is.
+    #[test]
+    fn a_missing_word_scores_the_cut_list_s_lowest_impact() {
+        let rare = Slot::new(vec![list(1, vec![posting("a", 900, 1, "")])], 100, false);
+        let cut = Slot::new(
+            vec![list(
+                90,
+                vec![posting("new", 100, 9, ""), posting("old", 800, 2, "")],
+            )],
+            100,
+            false,
+        );
+        let idf = cut.lists[0].0;
+        let expected = rare.lists[0].0 * 0.9 + idf * 0.1;
+        let got = candidates(&[rare, cut], &[], false, &Filters::default(), 10);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].verify);
+        assert!((got[0].score - expected).abs() < 1e-12, "{got:?}");
+    }
+
     #[test]
     fn equal_scores_go_to_the_newer_alert() {
         let slot = Slot::new(
