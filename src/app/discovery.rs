@@ -1,6 +1,7 @@
 //! Feeds and sitemaps. Feeds are one `Store::page` plus one bulk `get` for
 //! the full text of their 20 entries; the sitemap index reads the months
-//! (`site:months`), each month's part lists that month's index.
+//! (`site:months`), each month's part lists that month's chunk, and the
+//! pages part the categories and tags (`site:topics`).
 
 use super::cache::Cached;
 use super::store::PageOf;
@@ -13,7 +14,6 @@ use crate::keys;
 use crate::listing::{Listing, Position};
 use crate::routes::Route;
 use crate::views::Site;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// A feed's format.
@@ -240,23 +240,32 @@ fn absolute(site: &Site, versions: Vec<(Lang, String)>) -> Vec<(Lang, String)> {
         .collect()
 }
 
-/// `/sitemap/pages.xml`: the pages that are not alerts (the home page in
-/// each language).
-pub fn sitemap_pages(site: &Site) -> Reply {
+/// `/sitemap/pages.xml`: the pages that are not alerts, in every
+/// language: home, contact, privacy, and each public category's and tag's
+/// page (one read: `site:topics`; here once, not in each month's part).
+pub async fn sitemap_pages<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppError> {
+    let site = app.site();
+    let topics = app.store.topics(app.now()).await?;
+    // Categories first, then tags, each by name.
+    let taxonomy = topics.iter().filter_map(|t| match t.split_once(':')? {
+        ("c", name) => Some(Route::Category(keys::name_slug(name).into())),
+        (_, name) => Some(Route::Tag(keys::name_slug(name).into())),
+    });
     let urls: Vec<SitemapUrl> = [
         Route::Home,
         Route::Contact(Lang::En),
         Route::Privacy(Lang::En),
     ]
-    .iter()
-    .flat_map(|r| SitemapUrl::versions(&versions(site, r), None))
+    .into_iter()
+    .chain(taxonomy)
+    .flat_map(|r| SitemapUrl::versions(&versions(site, &r), None))
     .collect();
-    Reply::new(200, types::XML, feeds::urlset(&urls))
+    Ok(Reply::new(200, types::XML, feeds::urlset(&urls)))
 }
 
-/// `/sitemap/<yyyy>-<mm>.xml`: a month's alerts (with `lastmod`), its
-/// archive page and the category and tag pages of its alerts, each in every
-/// language it exists in, with its alternates.
+/// `/sitemap/<yyyy>-<mm>.xml`: a month's alerts (with `lastmod`) and its
+/// archive page, each in every language it exists in, with its alternates
+/// (their categories and tags are in the pages part).
 pub async fn sitemap_month<P: Platform>(
     app: &App<'_, P>,
     y: i32,
@@ -264,7 +273,6 @@ pub async fn sitemap_month<P: Platform>(
 ) -> Result<Reply, AppError> {
     let site = app.site();
     let mut urls = Vec::new();
-    let mut taxonomy = BTreeSet::new();
     let mut after = None;
     loop {
         let of = PageOf::new(Listing::All, 1000)
@@ -274,11 +282,6 @@ pub async fn sitemap_month<P: Platform>(
         for e in &page.entries {
             let alert = absolute(site, Route::Alert(&e.slug).versions(&e.meta.languages()));
             urls.extend(SitemapUrl::versions(&alert, e.modified_at(app.now())));
-            // Categories first, then tags, each by slug.
-            if let Some(c) = &e.meta.category {
-                taxonomy.insert((false, keys::name_slug(c)));
-            }
-            taxonomy.extend(e.meta.tags.iter().map(|t| (true, keys::name_slug(t))));
         }
         match page.next.as_deref().and_then(Position::parse) {
             Some(next) => after = Some(next),
@@ -288,12 +291,9 @@ pub async fn sitemap_month<P: Platform>(
     if urls.is_empty() {
         return Err(AppError::NotFound);
     }
-    let taxonomy = taxonomy.into_iter().map(|(tag, slug)| match tag {
-        false => Route::Category(slug.into()),
-        true => Route::Tag(slug.into()),
-    });
-    for route in std::iter::once(Route::Archive(y, m)).chain(taxonomy) {
-        urls.extend(SitemapUrl::versions(&versions(site, &route), None));
-    }
+    urls.extend(SitemapUrl::versions(
+        &versions(site, &Route::Archive(y, m)),
+        None,
+    ));
     Ok(Reply::new(200, types::XML, feeds::urlset(&urls)))
 }

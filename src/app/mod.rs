@@ -257,7 +257,7 @@ impl<'a, P: Platform> App<'a, P> {
                 discovery::feed(self, Lang::En, Some(&name), Format::Atom, inm()).await
             }
             Route::Sitemap => discovery::sitemap_index(self).await,
-            Route::SitemapPages => Ok(discovery::sitemap_pages(self.site())),
+            Route::SitemapPages => discovery::sitemap_pages(self).await,
             Route::SitemapMonth(y, m) => discovery::sitemap_month(self, y, m).await,
             Route::Alert(slug) => {
                 pages::alert(self, slug, Lang::En, Visibility::Public, inm()).await

@@ -16,7 +16,6 @@ use crate::http::cache;
 use crate::i18n::{Lang, Names};
 use crate::mail::form::{self, Errors, Request};
 use crate::mail::token;
-use crate::mail::topics::Topics;
 use crate::routes::Route;
 use crate::views::subscribe as views;
 use serde_json::json;
@@ -34,8 +33,7 @@ pub(super) fn secret<'s, P: Platform>(app: &'s App<'_, P>) -> Result<&'s str, Ap
 
 /// The topics a reader may choose now.
 pub(super) async fn known_topics<P: Platform>(app: &App<'_, P>) -> Result<Vec<String>, AppError> {
-    let text = app.store.get_text(crate::mail::topics::KEY).await?;
-    Ok(Topics::parse(text.as_deref().unwrap_or("")).public(app.now()))
+    app.store.topics(app.now()).await
 }
 
 /// `GET /subscribe` (`/<lang>/subscribe`).

@@ -2,7 +2,7 @@
 //! past a scheduled alert's date, rendered bodies and feeds kept by content
 //! hash, hits byte-identical to misses, and the KV calls it saves.
 
-use crate::fake::{Site, START_MILLIS};
+use crate::fake::{Site, ORIGIN, START_MILLIS};
 use crate::SEED;
 
 fn cached_site() -> Site {
@@ -283,4 +283,46 @@ fn kept_months_show_a_scheduled_month_at_its_date_not_after_the_ttl() {
         "on time, though the months were read less than the TTL ago"
     );
     assert_eq!(site.get("/archive/2024/12").status, 200);
+}
+
+#[test]
+fn the_pages_sitemap_names_a_scheduled_tag_at_its_date_not_after_the_ttl() {
+    let site = cached_site();
+    let date = chrono::DateTime::from_timestamp_millis(START_MILLIS + 10_000).unwrap();
+    site.publish_text(
+        "tagged-later",
+        &format!(
+            "+++\ntitle = \"Tagged later\"\ndate = {}\ncategory = \"Opinion\"\ntags = [\"Later Tag\"]\n+++\nSoon.\n",
+            date.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let (first, text) = calls(&site, "/sitemap/pages.xml");
+    assert_eq!(first, 1, "one read: the topics");
+    assert!(!text.contains("later-tag"), "not before its date: {text}");
+    assert!(
+        text.contains(&format!("{ORIGIN}/ar/tag/topic-3</loc>")),
+        "{text}"
+    );
+    let r = site.get("/sitemap/pages.xml");
+    assert_eq!(
+        r.edge_ttl,
+        Some(10),
+        "the location may keep it until that date"
+    );
+    assert_eq!(calls(&site, "/sitemap/pages.xml").0, 0, "kept");
+    site.fake.advance_seconds(11);
+    let text = site.get("/sitemap/pages.xml").text();
+    assert!(
+        text.contains(&format!("<loc>{ORIGIN}/tag/later-tag</loc>"))
+            && text.contains(&format!("<loc>{ORIGIN}/zh/tag/later-tag</loc>")),
+        "on time, though the topics were read less than the TTL ago: {text}"
+    );
+    // A month's part names its alerts and its archive page, not their
+    // categories and tags (those are the pages part's, once).
+    let month = site.get("/sitemap/2024-11.xml").text();
+    assert!(month.contains(&format!("<loc>{ORIGIN}/fr/archive/2024/11</loc>")));
+    assert!(
+        !month.contains("/tag/") && !month.contains("/category/"),
+        "{month}"
+    );
 }

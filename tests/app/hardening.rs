@@ -25,7 +25,7 @@ fn embargo_site() -> Site {
 }
 
 /// Every output a reader, a feed reader, a crawler or a script can reach.
-const OUTPUTS: [&str; 18] = [
+const OUTPUTS: [&str; 19] = [
     "/",
     "/category/opinion",
     "/tag/embargo-tag",
@@ -37,6 +37,7 @@ const OUTPUTS: [&str; 18] = [
     "/sitemap.xml",
     "/sitemap/2024-11.xml",
     "/sitemap/2024-12.xml",
+    "/sitemap/pages.xml",
     "/api/alerts?limit=100",
     "/api/alerts?tag=embargo-tag",
     "/api/alerts/embargo-public",
@@ -82,6 +83,13 @@ fn embargoed_alerts_appear_nowhere_until_public() {
     assert_eq!(
         site.get("/tag/embargo-tag").text(),
         site.get("/tag/never-used").text()
+    );
+    assert!(
+        !site
+            .get("/sitemap/pages.xml")
+            .text()
+            .contains("embargo-tag"),
+        "a tag only embargoed alerts carry has no page to name"
     );
     // No validator changes with what is not shown: the same site with the
     // embargoed alerts edited answers every output with the same ETags.
@@ -131,6 +139,10 @@ fn embargoed_alerts_appear_nowhere_until_public() {
             "{path}"
         );
     }
+    assert!(site
+        .get("/sitemap/pages.xml")
+        .text()
+        .contains("/tag/embargo-tag</loc>"));
     assert!(
         site.get("/archive/2024/11")
             .text()
@@ -325,7 +337,7 @@ fn a_non_ascii_tag_has_pages_that_answer_and_sitemap_urls_that_parse() {
     let site = Site::from_content();
     site.publish_files(&[("turkiye-alert", "+++\ntitle = \"Türkiye alert\"\ndate = 2024-11-21\ncategory = \"Région\"\ntags = [\"Türkiye\"]\n+++\nBody.\n")])
         .unwrap();
-    let part = site.get("/sitemap/2024-11.xml").text();
+    let part = site.get("/sitemap/pages.xml").text();
     assert!(
         part.contains(&format!("{ORIGIN}/tag/t%C3%BCrkiye"))
             && part.contains(&format!("{ORIGIN}/category/r%C3%A9gion")),

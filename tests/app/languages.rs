@@ -419,8 +419,14 @@ fn sitemaps_name_each_version_with_its_alternates() {
     let link = format!(r#"hreflang="fr" href="{ORIGIN}/fr/alerts/{SEED}""#);
     assert_eq!(four.matches(&link).count(), 4, "in each of four <url>s");
     assert!(month.contains(&format!("<loc>{ORIGIN}/ru/archive/2024/11</loc>")));
-    assert!(month.contains(&format!("<loc>{ORIGIN}/es/category/opinion</loc>")));
     let pages = page(&site, "/sitemap/pages.xml");
+    assert!(pages.contains(&format!("<loc>{ORIGIN}/es/category/opinion</loc>")));
+    let link = format!(r#"hreflang="ru" href="{ORIGIN}/ru/category/opinion""#);
+    assert_eq!(
+        pages.matches(&link).count(),
+        6,
+        "a category page in each of its six <url>s"
+    );
     assert!(pages.contains(&format!("<loc>{ORIGIN}/ar/</loc>")));
     assert!(
         pages.contains(&format!("<loc>{ORIGIN}/ar/contact</loc>")),

@@ -1,6 +1,6 @@
 //! Typed reads of what the publisher wrote: alert records (one, one kept
 //! parsed in the isolate's cache, or many in bulk reads), the contacts, the
-//! months that have alerts, and aliases.
+//! months that have alerts, the topics, and aliases.
 
 use super::{parse_json, Store};
 use crate::app::cache::Cached;
@@ -90,6 +90,21 @@ impl<K: Kv> Store<'_, K> {
                 doc
             })
             .collect())
+    }
+
+    /// The categories and tags public at `now` (`site:topics`: each from
+    /// its first alert's date), kept in the isolate like the search parts;
+    /// what is built from them is fresh until the next one's date.
+    pub async fn topics(&self, now: i64) -> Result<Vec<String>, AppError> {
+        let key = crate::mail::topics::KEY.to_string();
+        let text = self
+            .kept_texts(std::slice::from_ref(&key), now * 1000)
+            .await?;
+        let topics = crate::mail::topics::Topics::parse(text.get(&key).map_or("", |t| t));
+        if let Some(next) = topics.0.iter().map(|k| k.first).filter(|f| *f > now).min() {
+            self.fresh(next * 1000);
+        }
+        Ok(topics.public(now))
     }
 
     /// The months that have alerts (`site:months`; none before the first
