@@ -38,6 +38,33 @@ pub struct KvList {
     pub complete: bool,
 }
 
+/// A bulk read's values as the edge hands them over: for each key asked,
+/// in order, its length in bytes (`u32`, little-endian; `u32::MAX` for a
+/// missing key) and its UTF-8 text. Bytes rather than JSON: escaping a
+/// value into a JSON string and out again cost more than reading it.
+pub fn framed_values(
+    keys: &[String],
+    mut bytes: &[u8],
+) -> Result<HashMap<String, String>, PortError> {
+    let bad = || PortError("kv bulk get: a malformed answer".into());
+    let mut out = HashMap::with_capacity(keys.len());
+    for key in keys {
+        let (len, rest) = bytes.split_first_chunk::<4>().ok_or_else(bad)?;
+        let len = u32::from_le_bytes(*len);
+        bytes = rest;
+        if len == u32::MAX {
+            continue;
+        }
+        let (value, rest) = bytes.split_at_checked(len as usize).ok_or_else(bad)?;
+        out.insert(
+            key.clone(),
+            String::from_utf8(value.to_vec()).map_err(|_| bad())?,
+        );
+        bytes = rest;
+    }
+    Ok(out)
+}
+
 /// Workers KV (binding `ALERTS`).
 pub trait Kv {
     /// One value as bytes; `None` when the key does not exist.
@@ -279,4 +306,47 @@ pub trait Incoming {
 pub enum BodyError {
     TooLarge,
     Unreadable(String),
+}
+
+#[cfg(test)]
+mod framed_tests {
+    use super::*;
+
+    fn frame(values: &[Option<&str>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for v in values {
+            match v {
+                Some(v) => {
+                    out.extend((v.len() as u32).to_le_bytes());
+                    out.extend(v.as_bytes());
+                }
+                None => out.extend(u32::MAX.to_le_bytes()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn framed_values_are_read_in_the_order_asked_and_missing_ones_left_out() {
+        let keys: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let bytes = frame(&[Some("tab\there\nلا"), None, Some(""), Some("last")]);
+        let got = framed_values(&keys, &bytes).unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got["a"], "tab\there\nلا");
+        assert!(!got.contains_key("b"));
+        assert_eq!(got["c"], "");
+        assert_eq!(got["d"], "last");
+    }
+
+    #[test]
+    fn a_short_or_broken_answer_is_an_error_not_a_panic() {
+        let keys: Vec<String> = ["a", "b"].map(String::from).to_vec();
+        let whole = frame(&[Some("value"), Some("other")]);
+        for cut in 0..whole.len() {
+            assert!(framed_values(&keys, &whole[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut bad = frame(&[Some("ab")]);
+        bad[4] = 0xFF;
+        assert!(framed_values(&keys[..1], &bad).is_err(), "not UTF-8");
+    }
 }
