@@ -24,7 +24,7 @@ const alertsBin = process.env.ALERTS_BIN || path.join(root, "target/debug/alerts
 export const BENCH_SLUG = "bench-10k-alert";
 export const ALERT = `/alerts/${BENCH_SLUG}`;
 export const SEED_ALERT = "/alerts/oewg-collective-call-against-barring-organisations";
-const STORE_VERSION = "7"; // bump when what a store holds changes (7: site:version)
+const STORE_VERSION = "8"; // bump when what a store holds changes (7: site:version; 8: months name their chunks)
 
 export const log = (...a) => console.error("[bench]", ...a);
 

@@ -128,10 +128,11 @@ pub fn derived<'a>(
 ) -> std::collections::BTreeMap<String, String> {
     let mut parts = crate::search::index::build(records.clone(), now);
     parts.extend(crate::listing_build::build(records.clone()));
-    parts.insert(
-        crate::months::KEY.to_string(),
-        crate::months::Months::of(records.clone()).render(),
-    );
+    let all = parts
+        .get(&crate::listing::Listing::All.index_key())
+        .map_or("", String::as_str);
+    let months = crate::months::Months::of(records.clone()).with_chunks(all);
+    parts.insert(crate::months::KEY.to_string(), months.render());
     parts.insert(
         crate::mail::topics::KEY.to_string(),
         crate::mail::topics::Topics::of(records.clone()).render(),

@@ -3,9 +3,12 @@
 //! that a month's archive page is two KV calls (this key and the month's
 //! listing) and the sitemap index one, whatever the archive's size.
 //!
-//! Each line is `yyyy-mm\t<earliest date in the month, unix seconds>\t<alerts>`;
-//! drafts are left out. A month is shown once its earliest alert is public,
-//! checked per request, so a month of scheduled alerts appears by itself.
+//! Each line is `yyyy-mm\t<earliest date in the month, unix seconds>\t<alerts>\t<chunk>`,
+//! the last the hash of the month's chunk of the `all` listing, so that a
+//! month's archive reads it without the listing's index (a line without it,
+//! as written before it was added, is read too); drafts are left out. A
+//! month is shown once its earliest alert is public, checked per request,
+//! so a month of scheduled alerts appears by itself.
 
 use crate::content::AlertRecord;
 use crate::dates::YearMonth;
@@ -15,12 +18,14 @@ use std::collections::BTreeMap;
 pub const KEY: &str = "site:months";
 
 /// One month with alerts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Month {
     pub month: YearMonth,
     /// The earliest alert's date: the month is public from then on.
     pub first: i64,
     pub alerts: u32,
+    /// The hash of the month's chunk of the `all` listing (`crate::listing`).
+    pub chunk: Option<String>,
 }
 
 /// Every month with alerts, oldest first.
@@ -44,9 +49,22 @@ impl Months {
                     month,
                     first,
                     alerts,
+                    chunk: None,
                 })
                 .collect(),
         )
+    }
+
+    /// Each month's chunk of the `all` listing, from its index's text.
+    pub fn with_chunks(mut self, all_index: &str) -> Self {
+        for r in crate::listing::index_lines(all_index) {
+            let named =
+                |m: &&mut Month| format!("{:04}-{:02}", m.month.year, m.month.month) == r.month;
+            if let Some(m) = self.0.iter_mut().find(named) {
+                m.chunk = Some(r.hash.to_string());
+            }
+        }
+        self
     }
 
     pub fn render(&self) -> String {
@@ -54,8 +72,12 @@ impl Months {
             .iter()
             .map(|m| {
                 format!(
-                    "{:04}-{:02}\t{}\t{}\n",
-                    m.month.year, m.month.month, m.first, m.alerts
+                    "{:04}-{:02}\t{}\t{}\t{}\n",
+                    m.month.year,
+                    m.month.month,
+                    m.first,
+                    m.alerts,
+                    m.chunk.as_deref().unwrap_or("")
                 )
             })
             .collect()
@@ -76,6 +98,7 @@ impl Months {
                     month,
                     first: f.next()?.parse().ok()?,
                     alerts: f.next()?.parse().ok()?,
+                    chunk: f.next().filter(|h| !h.is_empty()).map(str::to_string),
                 })
             })
             .collect();
@@ -99,6 +122,17 @@ impl Months {
     /// the list of public months next changes by itself.
     pub fn next_first(&self, now: i64) -> Option<i64> {
         self.0.iter().map(|m| m.first).filter(|f| *f > now).min()
+    }
+
+    /// The `all` listing's index line of `month`'s chunk
+    /// (`crate::listing::index_lines`), when the months name it.
+    pub fn chunk_line(&self, month: YearMonth) -> Option<String> {
+        let m = self.0.iter().find(|m| m.month == month)?;
+        let hash = m.chunk.as_deref()?;
+        Some(format!(
+            "{:04}-{:02}\t{}\t{hash}",
+            month.year, month.month, m.alerts
+        ))
     }
 
     /// The nearest newer and older months with a public alert.
@@ -141,8 +175,40 @@ mod tests {
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(text.starts_with("2023-02\t"));
         assert!(
-            text.contains("2024-11\t1730764800\t2\n"),
+            text.contains("2024-11\t1730764800\t2\t\n"),
             "earliest date, two alerts: {text}"
+        );
+    }
+
+    #[test]
+    fn months_name_the_all_listing_s_chunk_and_read_lines_without_it() {
+        let records = [
+            alert("a", 2024, 11, 20, false),
+            alert("c", 2023, 2, 1, false),
+        ];
+        let index = "2024-11\t7\tabc123\n2023-02\t1\tdef456\n\nhead lines\n";
+        let months = Months::of(&records).with_chunks(index);
+        let back = Months::parse(&months.render());
+        assert_eq!(back, months);
+        let nov = YearMonth {
+            year: 2024,
+            month: 11,
+        };
+        // The line as the index has it, but with the months' own count.
+        assert_eq!(back.chunk_line(nov).as_deref(), Some("2024-11\t1\tabc123"));
+        let line = back.chunk_line(nov).unwrap();
+        let r = crate::listing::index_lines(&line).next().unwrap();
+        assert_eq!((r.month, r.entries, r.hash), ("2024-11", 1, "abc123"));
+        // Written before the chunk was named: read, with no chunk line.
+        let old = Months::parse("2024-11\t1732060800\t1\n");
+        assert!(old.is_public(nov, 1_732_060_800));
+        assert_eq!(old.chunk_line(nov), None);
+        assert_eq!(
+            back.chunk_line(YearMonth {
+                year: 2024,
+                month: 10
+            }),
+            None
         );
     }
 

@@ -1,6 +1,6 @@
 //! Feeds and sitemaps. Feeds are one `Store::page` plus one bulk `get` for
 //! the full text of their 20 entries; the sitemap index reads the months
-//! (`site:months`), each month's part lists that month's chunk, and the
+//! (`site:months`), each month's part the month's chunk they name, and the
 //! pages part the categories and tags (`site:topics`).
 
 use super::cache::Cached;
@@ -272,11 +272,19 @@ pub async fn sitemap_month<P: Platform>(
     m: u32,
 ) -> Result<Reply, AppError> {
     let site = app.site();
+    // The month's chunk, which the months name (one small read, kept):
+    // the listing's index is not read.
+    let chunk = app
+        .store
+        .months(app.now())
+        .await?
+        .chunk_line(crate::dates::YearMonth { year: y, month: m });
     let mut urls = Vec::new();
     let mut after = None;
     loop {
         let of = PageOf::new(Listing::All, 1000)
             .month(format!("{y:04}-{m:02}"))
+            .chunk(chunk.clone())
             .after(after);
         let page = app.store.page(of, app.now()).await?;
         for e in &page.entries {

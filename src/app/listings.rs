@@ -23,6 +23,8 @@ struct Spec {
     listing: Listing,
     /// A month's archive: only that month.
     month: Option<String>,
+    /// Its chunk's index line, from the months (`PageOf::chunk`).
+    chunk: Option<String>,
     heading: String,
     intro: Option<String>,
     /// The page in English (`/category/x`); it is shown in `lang`.
@@ -42,6 +44,7 @@ impl Spec {
         Spec {
             listing,
             month: None,
+            chunk: None,
             heading: String::new(),
             intro: None,
             route,
@@ -83,7 +86,9 @@ async fn read<P: Platform>(
 ) -> Result<(Page, bool), AppError> {
     let after = position_param(query)?;
     let paged = after.is_some();
-    let mut of = PageOf::new(spec.listing.clone(), PAGE_SIZE).after(after);
+    let mut of = PageOf::new(spec.listing.clone(), PAGE_SIZE)
+        .after(after)
+        .chunk(spec.chunk.clone());
     if let Some(m) = &spec.month {
         of = of.month(m.clone());
     }
@@ -190,10 +195,10 @@ pub async fn archive<P: Platform>(
     query: &Query,
 ) -> Result<Reply, AppError> {
     let month = YearMonth { year: y, month: m };
-    // The months (`site:months`) and the listing's index in one bulk read,
-    // then the month's chunk.
-    // (and the names for a page in another language).
-    let ahead = vec![crate::months::KEY.to_string(), Listing::All.index_key()];
+    // The months (`site:months`, and the names for a page in another
+    // language, in one read), then the month's chunk, which the months
+    // name (the listing's index too, for months written before they did).
+    let ahead = vec![crate::months::KEY.to_string()];
     app.store.prefetch_in(lang, ahead, app.now()).await?;
     let months = app.store.months(app.now()).await?;
     if !months.is_public(month, app.now()) {
@@ -207,6 +212,7 @@ pub async fn archive<P: Platform>(
         heading: fill(t.month_heading, &name),
         intro: Some(fill(t.month_intro, &name)),
         months: Some(MonthLinks { newer, older }),
+        chunk: months.chunk_line(month),
         ..Spec::new(Listing::All, Route::Archive(y, m), lang)
     };
     let (page, paged) = read(app, &spec, query).await?;

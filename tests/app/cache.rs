@@ -175,13 +175,26 @@ fn listings_feeds_and_sitemaps_carry_an_edge_ttl_pages_do_not() {
 fn the_archive_is_two_kv_calls_the_sitemap_index_one_and_a_month_two() {
     let site = Site::from_content();
     site.seed_synthetic(300);
+    site.fake.kv_read.borrow_mut().clear();
     assert_eq!(
         calls(&site, "/archive/2024/11").0,
         2,
-        "the months and the index at once, then the chunk"
+        "the months, then the chunk they name"
+    );
+    let read = site.fake.kv_read.take();
+    assert_eq!(read.len(), 2, "{read:?}");
+    assert!(
+        read[0] == "site:months" && read[1].starts_with("ls:all:2024-11:"),
+        "{read:?}"
     );
     assert_eq!(calls(&site, "/sitemap.xml").0, 1);
-    assert_eq!(calls(&site, "/sitemap/2024-10.xml").0, 2, "index, chunk");
+    let other = Site::from_content();
+    other.seed_synthetic(300);
+    assert_eq!(calls(&other, "/sitemap/2024-10.xml").0, 2, "months, chunk");
+    assert!(
+        !other.fake.kv_read.take().contains(&"ls:all".to_string()),
+        "the listing's index is not read"
+    );
     let page = site.get("/archive/2024/10").text();
     assert!(
         page.contains(r#"href="/archive/2024/11""#) && page.contains(r#"href="/archive/2024/09""#),
@@ -272,8 +285,8 @@ fn kept_months_show_a_scheduled_month_at_its_date_not_after_the_ttl() {
     assert_eq!(site.get("/archive/2024/12").status, 404);
     let (warm, _) = calls(&site, "/archive/2024/11");
     assert_eq!(
-        warm, 2,
-        "the months are kept: the listing's index and the month's chunk are read"
+        warm, 1,
+        "the months are kept: only the month's chunk is read"
     );
     site.fake.advance_seconds(11);
     assert!(
@@ -325,4 +338,32 @@ fn the_pages_sitemap_names_a_scheduled_tag_at_its_date_not_after_the_ttl() {
         !month.contains("/tag/") && !month.contains("/category/"),
         "{month}"
     );
+}
+
+#[test]
+fn months_written_before_they_named_chunks_still_serve_the_archive_from_the_index() {
+    let site = Site::from_content();
+    site.seed_synthetic(300);
+    let new = (
+        site.get("/archive/2024/10").text(),
+        site.get("/sitemap/2024-10.xml").text(),
+    );
+    {
+        let mut kv = site.fake.kv.borrow_mut();
+        let months = kv.get_mut("site:months").unwrap();
+        let text = String::from_utf8(months.value.clone()).unwrap();
+        let old: String = text
+            .lines()
+            .map(|l| format!("{}\n", l.rsplit_once('\t').unwrap().0))
+            .collect();
+        assert!(old.lines().all(|l| l.split('\t').count() == 3), "{old}");
+        months.value = old.into_bytes();
+    }
+    site.fake.kv_read.take();
+    let old = (
+        site.get("/archive/2024/10").text(),
+        site.get("/sitemap/2024-10.xml").text(),
+    );
+    assert_eq!(old, new, "the same answers");
+    assert!(site.fake.kv_read.take().contains(&"ls:all".to_string()));
 }

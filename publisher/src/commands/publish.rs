@@ -228,14 +228,18 @@ impl Writes {
 }
 
 /// The writes in three groups: first every key that no listing names yet
-/// (contacts, aliases, listing chunks, the search index, months, topics);
-/// then the `alert:` records (whose hash tells the next run an alert is
-/// done) followed by the listing indexes that name them; last
+/// (contacts, aliases, listing chunks, the search index, topics); then the
+/// `alert:` records (whose hash tells the next run an alert is done)
+/// followed by the listing indexes and the months (which name the `all`
+/// listing's chunks) that name them; last
 /// `site:notify` (what the cron mails: after the records it names) and the
 /// derived parts' manifest.
 fn ordered(put: &[KvEntry]) -> [Vec<KvEntry>; 3] {
     let notify = access_alerts::mail::notify::KEY;
-    let is_index = |k: &str| k.starts_with(access_alerts::listing::PREFIX) && !is_chunk_key(k);
+    let is_index = |k: &str| {
+        k.starts_with(access_alerts::listing::PREFIX) && !is_chunk_key(k)
+            || k == access_alerts::months::KEY
+    };
     let mut groups: [Vec<KvEntry>; 3] = Default::default();
     for e in put {
         let group = if e.key == index::MANIFEST_KEY || e.key == notify {
@@ -415,6 +419,7 @@ mod tests {
             entry(notify),
             entry("ls:all:2024-11:0123abcd"),
             entry("alias:/old"),
+            entry(access_alerts::months::KEY),
         ];
         let delete = ["alias:/gone".to_string(), "alert:pruned".to_string()];
         let derived = ["search:t:gone".to_string()];
@@ -424,7 +429,7 @@ mod tests {
             [
                 "put site:contacts ls:all:2024-11:0123abcd alias:/old",
                 "delete alias:/gone",
-                "put alert:a ls:all",
+                "put alert:a ls:all site:months",
                 "delete alert:pruned search:t:gone",
                 format!("put {notify} {manifest}").as_str(),
                 "put site:version",
@@ -435,7 +440,7 @@ mod tests {
             described(&runs(&put, &[], &[], version())),
             [
                 format!(
-                "put site:contacts ls:all:2024-11:0123abcd alias:/old alert:a ls:all {notify} {manifest}"
+                "put site:contacts ls:all:2024-11:0123abcd alias:/old alert:a ls:all site:months {notify} {manifest}"
                 )
                 .as_str(),
                 "put site:version",

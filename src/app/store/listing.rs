@@ -43,6 +43,10 @@ pub struct PageOf {
     pub listing: Listing,
     /// Only this month's chunk (`yyyy-mm`): a month's archive.
     pub month: Option<String>,
+    /// That chunk's line as the listing's index has it, when known without
+    /// the index (`site:months` names the `all` listing's): the index is
+    /// then not read.
+    pub chunk: Option<String>,
     pub want: usize,
     pub after: Option<Position>,
     pub filter: Option<EntryFilter>,
@@ -54,6 +58,7 @@ impl PageOf {
         PageOf {
             listing,
             month: None,
+            chunk: None,
             want,
             after: None,
             filter: None,
@@ -70,6 +75,11 @@ impl PageOf {
         self
     }
 
+    pub fn chunk(mut self, line: Option<String>) -> Self {
+        self.chunk = line;
+        self
+    }
+
     pub fn filter(mut self, filter: Option<EntryFilter>) -> Self {
         self.filter = filter;
         self
@@ -80,7 +90,10 @@ impl<K: Kv> Store<'_, K> {
     /// One listing page: entries dated at or before `now`.
     pub async fn page(&self, of: PageOf, now: i64) -> Result<Page, AppError> {
         let index_key = of.listing.index_key();
-        let index = self.index(&index_key, now).await?;
+        let index = match &of.chunk {
+            Some(line) => Rc::from(line.as_str()),
+            None => self.index(&index_key, now).await?,
+        };
         let refs: Vec<_> = listing::index_lines(&index)
             .filter(|r| of.month.as_deref().is_none_or(|m| r.month == m))
             .collect();
