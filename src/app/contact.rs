@@ -32,7 +32,7 @@ pub async fn form<P: Platform>(
     lang: Lang,
     query: &Query,
 ) -> Result<Reply, AppError> {
-    let contacts = app.store.contacts().await?;
+    let contacts = app.store.kept_contacts(app.now_millis()).await?;
     let to = query
         .get("to")
         .filter(|to| contacts.iter().any(|c| &c.id == *to))
@@ -90,7 +90,7 @@ pub async fn submit<P: Platform>(
     let inquiry = parsed.map_err(|e| AppError::BadRequest(e.0))?;
     // The honeypot is looked at last, once everything a person would be
     // told about has been checked: a filled one changes no answer.
-    let contacts = app.store.contacts().await?;
+    let contacts = app.store.kept_contacts(app.now_millis()).await?;
     let errors = form::validate(&inquiry, &contacts, lang);
     if !errors.is_empty() {
         return Ok(match answer {

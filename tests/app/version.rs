@@ -9,13 +9,15 @@ use crate::SEED;
 use access_alerts::content::AlertRecord;
 use access_alerts::keys::{self, VERSION_KEY};
 
-const ROUTES: [&str; 6] = [
+const ROUTES: [&str; 8] = [
     "/",
     "/category/opinion",
     "/archive/2024/11",
     "/sitemap.xml",
+    "/sitemap/pages.xml",
     "/feed.xml",
     "/alerts/oewg-collective-call-against-barring-organisations",
+    "/contact",
 ];
 
 fn site() -> Site {
@@ -60,7 +62,7 @@ fn past_the_ttl_an_isolate_reads_only_the_version_while_nothing_is_published() {
         assert_eq!(
             reads(&site),
             [VERSION_KEY],
-            "six routes past the TTL: the version, once, and nothing else"
+            "every route past the TTL: the version, once, and nothing else"
         );
         assert!(reads(&site).is_empty(), "and within the TTL, nothing");
         site.fake.advance_seconds(31);
@@ -214,5 +216,28 @@ fn a_search_is_kept_like_a_page_and_a_publish_shows_in_it_within_the_ttl() {
     assert!(
         site.get(query).text().contains("Accreditation later"),
         "at its date"
+    );
+}
+
+#[test]
+fn the_contact_form_shows_a_published_contact_within_the_ttl_of_its_version() {
+    let site = site();
+    settle(&site);
+    let text = site.fake.value(keys::CONTACTS_KEY).unwrap();
+    let mut contacts: Vec<access_alerts::content::Contact> = serde_json::from_str(&text).unwrap();
+    let old = contacts[0].name.clone();
+    assert!(site.get("/contact").text().contains(&old));
+    contacts[0].name = "Renamed Contact".into();
+    site.fake.set_contacts(&contacts);
+    site.fake.reindex();
+    assert!(
+        site.get("/contact").text().contains(&old),
+        "kept: the version was checked less than the TTL ago"
+    );
+    site.fake.advance_seconds(31);
+    let page = site.get("/contact").text();
+    assert!(
+        page.contains("Renamed Contact") && !page.contains(&old),
+        "{page}"
     );
 }

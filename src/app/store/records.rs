@@ -42,9 +42,19 @@ impl<K: Kv> Store<'_, K> {
         Ok(Some(record))
     }
 
-    /// The public contact list (no addresses).
+    /// The public contact list (no addresses), read from KV (`/healthz`
+    /// asks KV itself).
     pub async fn contacts(&self) -> Result<Vec<Contact>, AppError> {
         Ok(self.get_json(keys::CONTACTS_KEY).await?.unwrap_or_default())
+    }
+
+    /// The same, kept in the isolate like the search parts, under the
+    /// site's version: the contact form and its posts.
+    pub async fn kept_contacts(&self, now_ms: i64) -> Result<Vec<Contact>, AppError> {
+        let key = keys::CONTACTS_KEY.to_string();
+        let mut text = self.kept_texts(std::slice::from_ref(&key), now_ms).await?;
+        text.remove(&key)
+            .map_or(Ok(Vec::new()), |t| parse_json(&key, t.as_bytes()))
     }
 
     /// Several alert records in bulk reads (up to 100 keys each), in the
