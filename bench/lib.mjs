@@ -323,8 +323,9 @@ function toMs(v) {
 }
 
 /// One wrk run against one Worker: requests/s, p50/p99 (ms), CPU s per 10k requests.
-export function load(w, route, headers = []) {
+export function load(w, route, headers = [], { script } = {}) {
   const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency"];
+  if (script) args.push("-s", script);
   for (const h of headers) args.push("-H", h);
   args.push(w.url + route);
   const before = cpuTicks(w.pid);
@@ -342,6 +343,15 @@ export function load(w, route, headers = []) {
   };
 }
 
+
+/// `load` over several routes in turn (a wrk script cycling through
+/// them): a crawler's pass over a sitemap's parts, say. The CPU per 10k
+/// requests is then the mean over the routes.
+export function loadPaths(w, routes) {
+  const script = path.join(os.tmpdir(), `bench-paths-${process.pid}.lua`);
+  fs.writeFileSync(script, `local paths = { ${routes.map((r) => JSON.stringify(r)).join(", ")} }\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+  return load(w, "/", [], { script });
+}
 
 export function summarize(runs) {
   return ["rps", "p50", "p99", "cpu10k"].reduce((o, k) => ({ ...o, [k]: median(runs.map((r) => r[k])) }), {});
@@ -366,6 +376,7 @@ export const COST_ROUTES = [
   ["/feed.json", "/feed.json"],
   ["sitemap index", "/sitemap.xml"],
   ["sitemap month", "/sitemap/2024-11.xml"],
+  ["sitemap pages", "/sitemap/pages.xml"],
   ["search (one word)", "/search?q=accreditation"],
   ["contact form", "/contact"],
   ["floor", "/__bench/floor"],

@@ -590,7 +590,9 @@ const MIX = [
   ["tag page", 0.05, 50],
   ["archive month", 0.03, 24],
   ["search (one word)", 0.08, null],
-  ["contact form", 0.04, null],
+  // The contact form: the contacts kept in the isolate like a record
+  // (one key for the form in every language).
+  ["contact form", 0.04, 1],
   ["API listing", 0.02, 1],
   ["sitemap month", 0.005, 24],
   ["sitemap index", 0.005, 1],
@@ -615,10 +617,10 @@ function capacityModel(per, out, fanout) {
   // A cacheable URL's views become KV calls only when its location has no
   // fresh copy: at most one per location per TTL window with any view in it
   // (views arriving as a Poisson process spread over LOCATIONS).
-  const missShare = (viewsPerUrl) => {
+  const missShare = (viewsPerUrl, ttl) => {
     if (viewsPerUrl === 0) return 0;
     const rate = viewsPerUrl / (LOCATIONS * month);
-    const windows = LOCATIONS * (month / TTL) * (1 - Math.exp(-rate * TTL));
+    const windows = LOCATIONS * (month / ttl) * (1 - Math.exp(-rate * ttl));
     return Math.min(1, windows / viewsPerUrl);
   };
   // Of one URL's misses, the share that finds its isolate empty.
@@ -626,11 +628,11 @@ function capacityModel(per, out, fanout) {
   // A month at `views` page views: requests, KV keys read (each key of a
   // bulk read is billed as a read), lists, writes, CPU; email alerts too
   // unless `pagesOnly`, the feed readers unless `noFeeds`.
-  const monthAt = (views, { pagesOnly = false, noFeeds = false } = {}) => {
+  const monthAt = (views, { pagesOnly = false, noFeeds = false, ttl = TTL } = {}) => {
     const t = { requests: 0, versioned: 0, reads: 0, lists: 0, writes: 0, cpuMs: 0, mail: 0 };
     const add = (route, n, urls) => {
       const r = per[route];
-      const miss = urls ? missShare(n / urls) : 1;
+      const miss = urls ? missShare(n / urls, ttl) : 1;
       const cold = urls ? coldShare((n * miss) / urls) : 1;
       t.requests += n;
       // Views that find the isolate's copy past its TTL check the version.
@@ -647,7 +649,7 @@ function capacityModel(per, out, fanout) {
     // a view finds a kept copy past its TTL (all URLs together; a first
     // read of the day reads no version).
     const rate = t.versioned / (LOCATIONS * month);
-    t.reads += LOCATIONS * (month / TTL) * (1 - Math.exp(-rate * TTL));
+    t.reads += LOCATIONS * (month / ttl) * (1 - Math.exp(-rate * ttl));
     const posts = (views / 1e6) * CONTACT_POSTS_PER_MILLION_VIEWS;
     t.requests += posts;
     t.reads += posts * 2;
@@ -700,13 +702,21 @@ function capacityModel(per, out, fanout) {
   };
   const limits = Object.keys(FREE_PER_DAY).map((k) => [k, viewsPerDayAt(k, { noFeeds: true }), viewsPerDayAt(k, {})]);
   limits.sort((a, b) => a[1] - b[1]);
+  // The shortest CACHE_TTL_SECONDS (up to the 300 it takes) at which
+  // requests come first without the feed readers: what a free-plan site
+  // with few feed readers may set.
+  let requestsFirstAt = null;
+  for (let ttl = TTL; ttl <= 300 && requestsFirstAt === null; ttl += 10) {
+    const [reads, requests] = ["reads", "requests"].map((k) => viewsPerDayAt(k, { noFeeds: true, ttl }));
+    if (requests < reads) requestsFirstAt = [ttl, requests, reads];
+  }
   out(`### Capacity model (docs/capacity.md)`);
   out();
   out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations; a miss reads what the view reads uncached when the isolate there holds nothing for the URL (its first miss of the day, taking isolates as new daily, and its first after each of the month's ${ALERTS_PER_MONTH} alerts) and otherwise what it reads after the TTL besides the site's version (a custom domain; on workers.dev there is no location cache and each isolate keeps its own); the version is one read per location and TTL window in which some view finds a kept copy past its TTL, for all URLs together. KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
   out();
   out(table(["page views a month", "Worker requests (M)", "KV reads (M)", "KV lists (M)", "KV writes", "CPU ms (M)", "paid plan, a month", "free plan: first daily limit passed"], rows));
   out();
-  out(`The free plan's daily limits, in page views a day of this mix (pages only): ${limits.map(([k, noFeeds, feeds]) => `${k} at ${fmt(noFeeds)} views a day (${fmt(feeds)} with the ${fmt(FEED_READERS)} feed readers)`).join("; ")}. The first reached is **${limits[0][0]}**.`);
+  out(`The free plan's daily limits, in page views a day of this mix (pages only): ${limits.map(([k, noFeeds, feeds]) => `${k} at ${fmt(noFeeds)} views a day (${fmt(feeds)} with the ${fmt(FEED_READERS)} feed readers)`).join("; ")}. The first reached is **${limits[0][0]}**. ${requestsFirstAt ? `Without the feed readers, requests come first from \`CACHE_TTL_SECONDS=${requestsFirstAt[0]}\` on (requests at ${fmt(requestsFirstAt[1])} views a day, reads at ${fmt(requestsFirstAt[2])}): each location then checks the site's version less often, and a publish takes up to that long, after KV's own propagation, to show in listings (a scheduled alert still appears at its date).` : "Without the feed readers, reads come first at every `CACHE_TTL_SECONDS` up to 300."}`);
   out();
   return {
     goals: [
