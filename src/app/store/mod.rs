@@ -315,6 +315,19 @@ impl<'a, K: Kv> Store<'a, K> {
         Ok(out)
     }
 
+    /// One value as text (empty when missing), from the isolate while it
+    /// holds it (for the TTL, then while the site's version is the one it
+    /// was read under), else read and kept the same way: a listing's
+    /// index, the names, the topics, the contacts.
+    pub async fn kept_text(&self, key: &str, now_ms: i64) -> Result<std::rc::Rc<str>, AppError> {
+        if let Some(Cached::Text(t)) = self.kept(key, now_ms).await? {
+            return Ok(t);
+        }
+        let text: std::rc::Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
+        self.keep(key, Cached::Text(text.clone()), text.len(), now_ms);
+        Ok(text)
+    }
+
     /// Remembers a key whose value could not be read (logged once).
     pub fn note_broken(&self, key: &str) {
         self.broken.borrow_mut().push(key.to_string());

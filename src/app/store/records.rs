@@ -51,10 +51,11 @@ impl<K: Kv> Store<'_, K> {
     /// The same, kept in the isolate like the search parts, under the
     /// site's version: the contact form and its posts.
     pub async fn kept_contacts(&self, now_ms: i64) -> Result<Vec<Contact>, AppError> {
-        let key = keys::CONTACTS_KEY.to_string();
-        let mut text = self.kept_texts(std::slice::from_ref(&key), now_ms).await?;
-        text.remove(&key)
-            .map_or(Ok(Vec::new()), |t| parse_json(&key, t.as_bytes()))
+        let text = self.kept_text(keys::CONTACTS_KEY, now_ms).await?;
+        match &*text {
+            "" => Ok(Vec::new()),
+            t => parse_json(keys::CONTACTS_KEY, t.as_bytes()),
+        }
     }
 
     /// Several alert records in bulk reads (up to 100 keys each), in the
@@ -106,11 +107,8 @@ impl<K: Kv> Store<'_, K> {
     /// its first alert's date), kept in the isolate like the search parts;
     /// what is built from them is fresh until the next one's date.
     pub async fn topics(&self, now: i64) -> Result<Vec<String>, AppError> {
-        let key = crate::mail::topics::KEY.to_string();
-        let text = self
-            .kept_texts(std::slice::from_ref(&key), now * 1000)
-            .await?;
-        let topics = crate::mail::topics::Topics::parse(text.get(&key).map_or("", |t| t));
+        let text = self.kept_text(crate::mail::topics::KEY, now * 1000).await?;
+        let topics = crate::mail::topics::Topics::parse(&text);
         if let Some(next) = topics.0.iter().map(|k| k.first).filter(|f| *f > now).min() {
             self.fresh(next * 1000);
         }
@@ -150,15 +148,7 @@ impl<K: Kv> Store<'_, K> {
         if lang == crate::i18n::Lang::En {
             return Ok(crate::i18n::Names::EMPTY);
         }
-        let (now_ms, key) = (now * 1000, crate::i18n::names::KEY);
-        let text = match self.kept(key, now_ms).await? {
-            Some(Cached::Text(t)) => t,
-            _ => {
-                let t: Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
-                self.keep(key, Cached::Text(t.clone()), t.len(), now_ms);
-                t
-            }
-        };
+        let text = self.kept_text(crate::i18n::names::KEY, now * 1000).await?;
         Ok(crate::i18n::Names::from_value(text.to_string()))
     }
 
