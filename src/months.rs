@@ -57,12 +57,12 @@ impl Months {
 
     /// Each month's chunk of the `all` listing, from its index's text.
     pub fn with_chunks(mut self, all_index: &str) -> Self {
-        for r in crate::listing::index_lines(all_index) {
-            let named =
-                |m: &&mut Month| format!("{:04}-{:02}", m.month.year, m.month.month) == r.month;
-            if let Some(m) = self.0.iter_mut().find(named) {
-                m.chunk = Some(r.hash.to_string());
-            }
+        let hashes: BTreeMap<&str, &str> = crate::listing::index_lines(all_index)
+            .map(|r| (r.month, r.hash))
+            .collect();
+        for m in &mut self.0 {
+            let month = format!("{:04}-{:02}", m.month.year, m.month.month);
+            m.chunk = hashes.get(month.as_str()).map(|h| h.to_string());
         }
         self
     }
@@ -124,15 +124,10 @@ impl Months {
         self.0.iter().map(|m| m.first).filter(|f| *f > now).min()
     }
 
-    /// The `all` listing's index line of `month`'s chunk
-    /// (`crate::listing::index_lines`), when the months name it.
-    pub fn chunk_line(&self, month: YearMonth) -> Option<String> {
-        let m = self.0.iter().find(|m| m.month == month)?;
-        let hash = m.chunk.as_deref()?;
-        Some(format!(
-            "{:04}-{:02}\t{}\t{hash}",
-            month.year, month.month, m.alerts
-        ))
+    /// The hash of `month`'s chunk of the `all` listing, when the months
+    /// name it.
+    pub fn chunk(&self, month: YearMonth) -> Option<&str> {
+        self.0.iter().find(|m| m.month == month)?.chunk.as_deref()
     }
 
     /// The nearest newer and older months with a public alert.
@@ -194,17 +189,21 @@ mod tests {
             year: 2024,
             month: 11,
         };
-        // The line as the index has it, but with the months' own count.
-        assert_eq!(back.chunk_line(nov).as_deref(), Some("2024-11\t1\tabc123"));
-        let line = back.chunk_line(nov).unwrap();
-        let r = crate::listing::index_lines(&line).next().unwrap();
-        assert_eq!((r.month, r.entries, r.hash), ("2024-11", 1, "abc123"));
-        // Written before the chunk was named: read, with no chunk line.
+        // The hash the index has for the month's chunk.
+        assert_eq!(back.chunk(nov), Some("abc123"));
+        assert_eq!(
+            back.chunk(YearMonth {
+                year: 2023,
+                month: 2
+            }),
+            Some("def456")
+        );
+        // Written before the chunk was named: read, with no chunk.
         let old = Months::parse("2024-11\t1732060800\t1\n");
         assert!(old.is_public(nov, 1_732_060_800));
-        assert_eq!(old.chunk_line(nov), None);
+        assert_eq!(old.chunk(nov), None);
         assert_eq!(
-            back.chunk_line(YearMonth {
+            back.chunk(YearMonth {
                 year: 2024,
                 month: 10
             }),

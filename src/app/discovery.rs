@@ -249,7 +249,8 @@ pub async fn sitemap_pages<P: Platform>(app: &App<'_, P>) -> Result<Reply, AppEr
     // Categories first, then tags, each by name.
     let taxonomy = topics.iter().filter_map(|t| match t.split_once(':')? {
         ("c", name) => Some(Route::Category(keys::name_slug(name).into())),
-        (_, name) => Some(Route::Tag(keys::name_slug(name).into())),
+        ("t", name) => Some(Route::Tag(keys::name_slug(name).into())),
+        _ => None,
     });
     let urls: Vec<SitemapUrl> = [
         Route::Home,
@@ -278,7 +279,8 @@ pub async fn sitemap_month<P: Platform>(
         .store
         .months(app.now())
         .await?
-        .chunk_line(crate::dates::YearMonth { year: y, month: m });
+        .chunk(crate::dates::YearMonth { year: y, month: m })
+        .map(str::to_string);
     let mut urls = Vec::new();
     let mut after = None;
     loop {

@@ -23,7 +23,7 @@ struct Spec {
     listing: Listing,
     /// A month's archive: only that month.
     month: Option<String>,
-    /// Its chunk's index line, from the months (`PageOf::chunk`).
+    /// Its chunk's hash, from the months (`PageOf::chunk`).
     chunk: Option<String>,
     heading: String,
     intro: Option<String>,
@@ -212,7 +212,7 @@ pub async fn archive<P: Platform>(
         heading: fill(t.month_heading, &name),
         intro: Some(fill(t.month_intro, &name)),
         months: Some(MonthLinks { newer, older }),
-        chunk: months.chunk_line(month),
+        chunk: months.chunk(month).map(str::to_string),
         ..Spec::new(Listing::All, Route::Archive(y, m), lang)
     };
     let (page, paged) = read(app, &spec, query).await?;

@@ -9,7 +9,7 @@ use crate::app::cache::Cached;
 use crate::app::error::AppError;
 use crate::app::ports::{Kv, KvList};
 use crate::content::ListingEntry;
-use crate::listing::{self, Collector, EntryFilter, Listing, Position};
+use crate::listing::{self, ChunkRef, Collector, EntryFilter, Listing, Position};
 use std::rc::Rc;
 
 /// How long KV's location caches keep a chunk (seconds): it never changes.
@@ -43,9 +43,8 @@ pub struct PageOf {
     pub listing: Listing,
     /// Only this month's chunk (`yyyy-mm`): a month's archive.
     pub month: Option<String>,
-    /// That chunk's line as the listing's index has it, when known without
-    /// the index (`site:months` names the `all` listing's): the index is
-    /// then not read.
+    /// That chunk's hash, when known without the index (`site:months`
+    /// names the `all` listing's): the index is then not read.
     pub chunk: Option<String>,
     pub want: usize,
     pub after: Option<Position>,
@@ -75,8 +74,8 @@ impl PageOf {
         self
     }
 
-    pub fn chunk(mut self, line: Option<String>) -> Self {
-        self.chunk = line;
+    pub fn chunk(mut self, hash: Option<String>) -> Self {
+        self.chunk = hash;
         self
     }
 
@@ -91,12 +90,20 @@ impl<K: Kv> Store<'_, K> {
     pub async fn page(&self, of: PageOf, now: i64) -> Result<Page, AppError> {
         let index_key = of.listing.index_key();
         let index = match &of.chunk {
-            Some(line) => Rc::from(line.as_str()),
-            None => self.index(&index_key, now).await?,
+            Some(_) => Rc::from(""),
+            None => self.kept_text(&index_key, now * 1000).await?,
         };
-        let refs: Vec<_> = listing::index_lines(&index)
-            .filter(|r| of.month.as_deref().is_none_or(|m| r.month == m))
-            .collect();
+        let refs: Vec<_> = match (&of.month, &of.chunk) {
+            // The only chunk (its count is not needed).
+            (Some(month), Some(hash)) => vec![ChunkRef {
+                month,
+                entries: 0,
+                hash,
+            }],
+            _ => listing::index_lines(&index)
+                .filter(|r| of.month.as_deref().is_none_or(|m| r.month == m))
+                .collect(),
+        };
         // The first chunk that may hold an entry after the cursor.
         let mut i = match &of.after {
             None => 0,
@@ -166,18 +173,6 @@ impl<K: Kv> Store<'_, K> {
             entries: collector.entries,
             next,
         }
-    }
-
-    /// A listing's index, from the isolate while fresh (the TTL, or while
-    /// the site's version is unchanged).
-    async fn index(&self, key: &str, now: i64) -> Result<Rc<str>, AppError> {
-        let now_ms = now * 1000;
-        if let Some(Cached::Text(t)) = self.kept(key, now_ms).await? {
-            return Ok(t);
-        }
-        let text: Rc<str> = self.get_text(key).await?.unwrap_or_default().into();
-        self.keep(key, Cached::Text(text.clone()), text.len(), now_ms);
-        Ok(text)
     }
 
     /// Chunks by key, in the order of `keys` (`None`: not readable),
