@@ -36,8 +36,11 @@ use std::rc::Rc;
 /// The most bytes the cache holds (estimated: keys, values and a fixed
 /// overhead per entry). The Worker's memory goal is 16 MiB in all.
 pub const DEFAULT_MAX_BYTES: usize = 8 << 20;
-/// How long a listing index or the months are kept, by default.
-pub const DEFAULT_TTL_SECONDS: i64 = 30;
+/// How long a listing index or the months are kept, by default: KV's own
+/// window (a read is cached at a location for 60 s, so a shorter one buys
+/// little freshness), and long enough that the free plan's first daily
+/// limit is its Worker requests, not KV reads (`docs/capacity.md`).
+pub const DEFAULT_TTL_SECONDS: i64 = 60;
 /// How long a new site version must have been seen before what is read
 /// is tagged with it, by default: KV's propagation delay (its reads are
 /// cached at a location for 60 s).
