@@ -431,6 +431,15 @@ const kvHeaders = async (w, p) => {
   return [Number(r.headers.get("x-kv-ops") ?? 0), Number(r.headers.get("x-kv-lists") ?? 0), Number(r.headers.get("x-kv-keys") ?? 0), Number(r.headers.get("x-kv-version") ?? 0)];
 };
 
+/// The keys `p` reads in an isolate that has just answered `other` (another
+/// URL of its route) and nothing else (`/__bench/own?after=`).
+async function keysAfter(w, other, p) {
+  const url = `${w.url}/__bench/own?after=${encodeURIComponent(other)}&path=${encodeURIComponent(p)}`;
+  const [status, keys] = (await (await get(url)).text()).trim().split(" ").map(Number);
+  if (status !== 200) throw new Error(`${p} after ${other}: ${status}`);
+  return keys;
+}
+
 /// The Worker's own CPU for one answer of `path` (KV read once, then from
 /// memory; the local KV emulator excluded), in ms: `cold` with an empty
 /// isolate cache for each answer, else warm.
@@ -451,13 +460,13 @@ async function ownMs(w, p, cold) {
 
 async function edgeCostSection(largeStore, out, fanout) {
   const cold = await start("rust", copy(largeStore, "cost-cold"), { bindings: { CACHE_TTL_SECONDS: "0" } });
-  const warm = await start("rust", copy(largeStore, "cost-warm"), { bindings: { CACHE_TTL_SECONDS: "30" }, inspectorPort: await freePort() });
+  const warm = await start("rust", copy(largeStore, "cost-warm"), { bindings: { CACHE_TTL_SECONDS: String(TTL) }, inspectorPort: await freePort() });
   // The isolate's cache alone, as on workers.dev: Miniflare's Cache API off.
   // With it on, a cached listing is a hit in the emulated location cache,
   // whose SQLite and file reads run in the same workerd process (like the
   // emulated KV's) and count in its CPU; on Cloudflare they are not the
   // Worker's CPU.
-  const isolate = await start("rust", copy(largeStore, "cost-isolate"), { bindings: { CACHE_TTL_SECONDS: "30" }, options: { cache: false } });
+  const isolate = await start("rust", copy(largeStore, "cost-isolate"), { bindings: { CACHE_TTL_SECONDS: String(TTL) }, options: { cache: false } });
   // After the TTL: a 1 s TTL, no location cache; a view, then the same
   // view each time the TTL has run out, twice (what a location's later
   // misses cost while nothing changed: the isolate still holds what is
@@ -467,8 +476,10 @@ async function edgeCostSection(largeStore, out, fanout) {
   // settled at once, as it is a minute after a publish (the steady state).
   const expired = await start("rust", copy(largeStore, "cost-expired"), { bindings: { CACHE_TTL_SECONDS: "1", KV_SETTLE_SECONDS: "0" }, options: { cache: false } });
   const rows = [];
-  for (const [name, p] of COST_ROUTES) {
+  for (const [name, p, other] of COST_ROUTES) {
     const c = await kvHeaders(cold, p);
+    // The keys of its own: read after another URL of the route.
+    const ownKeys = other ? await keysAfter(warm, other, p) : c[2];
     await kvHeaders(warm, p);
     const w = await kvHeaders(warm, p);
     await kvHeaders(expired, p);
@@ -476,7 +487,7 @@ async function edgeCostSection(largeStore, out, fanout) {
     await kvHeaders(expired, p);
     await new Promise((r) => setTimeout(r, 1200));
     const e = await kvHeaders(expired, p);
-    rows.push({ name, path: p, kvCold: c, kvWarm: w, kvExpired: e });
+    rows.push({ name, path: p, other, kvCold: c, kvOwn: ownKeys, kvWarm: w, kvExpired: e });
   }
   // List operations for 1,000 views of the same listing in one isolate:
   // the same URL (the location's cache answers most), and 1,000 URLs that
@@ -537,10 +548,10 @@ async function edgeCostSection(largeStore, out, fanout) {
 
   out(`## Edge cost: KV calls and CPU per view, cached and not (${LARGE + 5} alerts)`);
   out();
-  out(`"Uncached": \`CACHE_TTL_SECONDS=0\`, every view pays its KV calls (the first view after a publish, or after the TTL). "Cached": the second view within the TTL in the same isolate (30 s). "After the TTL": the same view again once the isolate's TTL has run out, nothing having changed (the isolate still holds what is named by its content, and what it read under the site's version, which one read of \`site:version\` per TTL confirms for everything it holds: "v" counts that read). Own CPU: the Worker's work per answer with KV read once and served from memory (\`/__bench/own\`), so without the local KV emulator that runs in the same process; cold with an empty isolate cache, warm with the answer's lists, bodies and feed cached.`);
+  out(`"Uncached": \`CACHE_TTL_SECONDS=0\`, every view pays its KV calls (the first view after a publish, or after the TTL). "Its own": the keys the view reads in an isolate that has just answered another URL of the same route (\`/__bench/own?after=\`); the others are shared by the route's URLs (the search meta, \`site:months\`) and kept in the isolate like a listing's index. "Cached": the second view within the TTL in the same isolate (${TTL} s). "After the TTL": the same view again once the isolate's TTL has run out, nothing having changed (the isolate still holds what is named by its content, and what it read under the site's version, which one read of \`site:version\` per TTL confirms for everything it holds: "v" counts that read). Own CPU: the Worker's work per answer with KV read once and served from memory (\`/__bench/own\`), so without the local KV emulator that runs in the same process; cold with an empty isolate cache, warm with the answer's lists, bodies and feed cached.`);
   out();
-  out(table(["route", "KV calls (lists; keys read) uncached", "KV calls (lists; keys read) cached", "KV calls (lists; keys read) after the TTL", "own CPU ms cold", "own CPU ms warm"], rows.map((r) => [
-    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]}; ${r.kvCold[2]})`, `${r.kvWarm[0]} (${r.kvWarm[1]}; ${r.kvWarm[2]})`, `${r.kvExpired[0]} (${r.kvExpired[1]}; ${r.kvExpired[2]}${r.kvExpired[3] ? `, v ${r.kvExpired[3]}` : ""})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
+  out(table(["route", "KV calls (lists; keys read) uncached", "of the keys, its own (after another URL)", "KV calls (lists; keys read) cached", "KV calls (lists; keys read) after the TTL", "own CPU ms cold", "own CPU ms warm"], rows.map((r) => [
+    `${r.name}: \`${r.path}\``, `${r.kvCold[0]} (${r.kvCold[1]}; ${r.kvCold[2]})`, r.other ? `${r.kvOwn} (after \`${r.other}\`)` : "", `${r.kvWarm[0]} (${r.kvWarm[1]}; ${r.kvWarm[2]})`, `${r.kvExpired[0]} (${r.kvExpired[1]}; ${r.kvExpired[2]}${r.kvExpired[3] ? `, v ${r.kvExpired[3]}` : ""})`, r.ownCold === undefined ? "" : fmt(r.ownCold, 3), r.ownWarm === undefined ? "" : fmt(r.ownWarm, 3),
   ])));
   out();
   out(table(["route (whole process, emulated KV included)", "CPU s/10k uncached", "vs floor", "CPU s/10k cached: isolate's cache alone (workers.dev)", "vs floor", "CPU s/10k cached: location's cache on (emulated)", "vs floor"], measured.map(([name]) => [
@@ -554,7 +565,7 @@ async function edgeCostSection(largeStore, out, fanout) {
   out();
   // The per-view figures the capacity model (docs/capacity.md) is built from.
   const per = Object.fromEntries(rows.map((r) => [r.name, r]));
-  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], keys: r.kvCold[2], kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], keysCached: r.kvWarm[2], keysAfterTtl: r.kvExpired[2], versionAfterTtl: r.kvExpired[3], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
+  out(`Per-view figures for \`docs/capacity.md\` (JSON): \`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { kv: r.kvCold[0], lists: r.kvCold[1], keys: r.kvCold[2], ownKeys: r.kvOwn, kvCached: r.kvWarm[0], listsCached: r.kvWarm[1], keysCached: r.kvWarm[2], keysAfterTtl: r.kvExpired[2], versionAfterTtl: r.kvExpired[3], ownMsCold: r.ownCold === undefined ? null : Number(r.ownCold.toFixed(3)), ownMsWarm: r.ownWarm === undefined ? null : Number(r.ownWarm.toFixed(3)) }])))}\``);
   out();
   const capacity = capacityModel(per, out, fanout);
   const feedRatio = cpu("isolate /feed.xml") / floorIsolate;
@@ -606,7 +617,8 @@ const MIX = [
 ];
 const FEED_READERS = 5000; // each polling /feed.xml every 15 minutes
 const LOCATIONS = 50; // Cloudflare locations the readers reach
-const TTL = 30;
+// CACHE_TTL_SECONDS as deployed (its default, src/app/cache.rs).
+const TTL = 60;
 const CONTACT_POSTS_PER_MILLION_VIEWS = 300; // each: 2 KV reads, 2 writes, 1 queue message, 1 email
 // Email alerts: one subscriber per 1,000 monthly page views (1,000 at 1
 // million, 100,000 at 100 million), 20 alerts a month; their cost per month
@@ -646,7 +658,13 @@ function capacityModel(per, out, fanout) {
       if (r.kvExpired[3] > 0) t.versioned += n * miss * (1 - cold);
       // The version's read is the isolate's, once per TTL for all its
       // URLs: counted below, not per URL.
-      t.reads += n * miss * (cold * r.kvCold[2] + (1 - cold) * (r.kvExpired[2] - r.kvExpired[3]));
+      // A URL new to its isolate reads its own keys; the keys the route's
+      // URLs share (the search meta, `site:months`) are read by the first
+      // of them an isolate serves each day and after each publish, then
+      // kept like a listing's index.
+      const own = r.kvOwn ?? r.kvCold[2];
+      t.reads += n * miss * (cold * own + (1 - cold) * (r.kvExpired[2] - r.kvExpired[3]));
+      t.reads += (r.kvCold[2] - own) * Math.min(n * miss * cold, LOCATIONS * (30 + ALERTS_PER_MONTH));
       t.lists += n * miss * r.kvCold[1];
       t.cpuMs += n * (miss * r.ownCold + (1 - miss) * (r.ownWarm ?? r.ownCold));
     };
@@ -713,17 +731,17 @@ function capacityModel(per, out, fanout) {
   // requests come first without the feed readers: what a free-plan site
   // with few feed readers may set.
   let requestsFirstAt = null;
-  for (let ttl = TTL; ttl <= 300 && requestsFirstAt === null; ttl += 10) {
+  for (let ttl = 30; ttl <= 300 && requestsFirstAt === null; ttl += 10) {
     const [reads, requests] = ["reads", "requests"].map((k) => viewsPerDayAt(k, { noFeeds: true, ttl }));
     if (requests < reads) requestsFirstAt = [ttl, requests, reads];
   }
   out(`### Capacity model (docs/capacity.md)`);
   out();
-  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations; a miss reads what the view reads uncached when the isolate there holds nothing for the URL (its first miss of the day, taking isolates as new daily, and its first after each of the month's ${ALERTS_PER_MONTH} alerts) and otherwise what it reads after the TTL besides the site's version (a custom domain; on workers.dev there is no location cache and each isolate keeps its own); the version is one read per location and TTL window in which some view finds a kept copy past its TTL, for all URLs together. KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
+  out(`A month of page views in this mix: ${MIX.map(([r, s]) => `${r} ${fmt(s * 100, 1)}%`).join(", ")}; plus ${fmt(FEED_READERS)} feed readers polling \`/feed.xml\` every 15 minutes (${fmt(FEED_READERS * 4 * 24 * 30 / 1e6, 2)} million requests), ${CONTACT_POSTS_PER_MILLION_VIEWS} contact posts per million views, and email alerts: one subscriber per 1,000 monthly views, 20 alerts a month, at the fan-out section's cost (SES's price is most of it). Cacheable URLs (the number after each route's share is how many URLs its views spread over) miss at most once per location and TTL window with a view in it, readers spread over ${LOCATIONS} locations; a miss reads the URL's own keys when the isolate there holds nothing for the URL (its first miss of the day, taking isolates as new daily, and its first after each of the month's ${ALERTS_PER_MONTH} alerts), and the keys its route's URLs share (the search meta, \`site:months\`: uncached keys less own keys in the table above) once per location each day and after each alert; every search is a query of its own and otherwise what it reads after the TTL besides the site's version (a custom domain; on workers.dev there is no location cache and each isolate keeps its own); the version is one read per location and TTL window in which some view finds a kept copy past its TTL, for all URLs together. KV keys read (each key of a bulk read billed as a read) and the Worker's own CPU per view come from the tables above; prices and free-plan limits are Cloudflare's published ones.`);
   out();
   out(table(["page views a month", "Worker requests (M)", "KV reads (M)", "KV lists (M)", "KV writes", "CPU ms (M)", "paid plan, a month", "free plan: first daily limit passed"], rows));
   out();
-  out(`The free plan's daily limits, in page views a day of this mix (pages only): ${limits.map(([k, noFeeds, feeds]) => `${k} at ${fmt(noFeeds)} views a day (${fmt(feeds)} with the ${fmt(FEED_READERS)} feed readers)`).join("; ")}. The first reached is **${limits[0][0]}**. ${requestsFirstAt ? `Without the feed readers, requests come first from \`CACHE_TTL_SECONDS=${requestsFirstAt[0]}\` on (requests at ${fmt(requestsFirstAt[1])} views a day, reads at ${fmt(requestsFirstAt[2])}): each location then checks the site's version less often, and a publish takes up to that long, after KV's own propagation, to show in listings (a scheduled alert still appears at its date).` : "Without the feed readers, reads come first at every `CACHE_TTL_SECONDS` up to 300."}`);
+  out(`The free plan's daily limits, in page views a day of this mix (pages only): ${limits.map(([k, noFeeds, feeds]) => `${k} at ${fmt(noFeeds)} views a day (${fmt(feeds)} with the ${fmt(FEED_READERS)} feed readers)`).join("; ")}. The first reached is **${limits[0][0]}**. ${requestsFirstAt ? `Without the feed readers, requests come first from \`CACHE_TTL_SECONDS=${requestsFirstAt[0]}\` on (requests at ${fmt(requestsFirstAt[1])} views a day, reads at ${fmt(requestsFirstAt[2])})${requestsFirstAt[0] > 30 ? `; at 30 s, reads come first, at ${fmt(viewsPerDayAt("reads", { noFeeds: true, ttl: 30 }))} views a day, each location checking the site's version more often` : ""}. A publish takes up to the TTL, after KV's own propagation, to show in listings (a scheduled alert still appears at its date).` : "Without the feed readers, reads come first at every `CACHE_TTL_SECONDS` up to 300."} The model takes \`CACHE_TTL_SECONDS\` at its default, ${TTL} s.`);
   out();
   return {
     goals: [

@@ -132,6 +132,9 @@ async fn own_work<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
         .clamp(1, 1000);
     let cold = param("cold").as_deref() == Some("1");
     let origin = req.url().split("/__bench").next().unwrap_or("");
+    if let Some(after) = param("after").filter(|p| p.starts_with('/') && !p.starts_with("/__")) {
+        return keys_after(app, origin, &after, &path).await;
+    }
     let target = BenchRequest {
         url: format!("{origin}{path}"),
     };
@@ -155,6 +158,32 @@ async fn own_work<P: Platform>(app: &App<'_, P>, req: &impl Incoming) -> Result<
         bytes += response.body.map_or(0, |b| b.len());
     }
     Ok(Reply::new(200, types::TEXT, format!("{status} {}\n", bytes / n)).cache(cache::NO_STORE))
+}
+
+/// `/__bench/own?after=&path=`: the keys `path` reads in an isolate that
+/// has just answered `after` (another URL of the same route) and nothing
+/// else: the keys that are the URL's own, not shared with the route's other
+/// URLs (the search meta, `site:months`), which the capacity model counts
+/// once per location rather than per URL or query.
+async fn keys_after<P: Platform>(
+    app: &App<'_, P>,
+    origin: &str,
+    after: &str,
+    path: &str,
+) -> Result<Reply, AppError> {
+    let cache = super::cache::Cache::default();
+    let mut status = 0;
+    let mut keys = 0;
+    for p in [after, path] {
+        let target = BenchRequest {
+            url: format!("{origin}{p}"),
+        };
+        let app = App::with_cache(app.platform, app.settings, &cache);
+        // Boxed: this route answers through the pipeline that called it.
+        status = Box::pin(app.handle(&target)).await.status;
+        keys = app.store.keys_read();
+    }
+    Ok(Reply::new(200, types::TEXT, format!("{status} {keys}\n")).cache(cache::NO_STORE))
 }
 
 struct BenchRequest {
