@@ -63,9 +63,10 @@ fn arabic_letter(c: char) -> Option<char> {
 /// Whether a key may meet an Arabic word (of at most `MAX_WORD_CHARS`)
 /// wherever Snowball may leave its stem's start: some three letters of it
 /// (fewer at its end), normalised as the word would be, that `wanted`
-/// takes. A word with a letter Snowball rewrites (`ؤ`, `ئ`) or that is
-/// not a plain Arabic letter (but for a word of ASCII letters and digits
-/// only), or with none, may always meet one. Read
+/// takes, a hamza's seat (`ؤ`, `ئ`) as Snowball rewrites it (`ء` where
+/// the stem ends on it, else `و`, `ي`: each way). A word with a letter
+/// that is not a plain Arabic letter (but for a word of ASCII letters and
+/// digits only), or with none, may always meet one. Read
 /// before the word is normalised, folded and stemmed, which most words of
 /// a text never need.
 fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
@@ -76,24 +77,43 @@ fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
         let first = raw.as_bytes().first().map(u8::to_ascii_lowercase);
         return first.is_some_and(|b| wanted(std::str::from_utf8(&[b]).unwrap_or("")));
     }
-    // The letters, each two bytes of UTF-8 (U+0621 to U+064A).
+    // The letters, each two bytes of UTF-8 (U+0621 to U+064A), a hamza's
+    // seat (`ؤ`, `ئ`) as Snowball writes it but at the stem's end: `و`,
+    // `ي` (and `seats` says where).
     let mut buf = [0u8; 2 * MAX_WORD_CHARS];
     let mut n = 0;
+    let mut seats: u64 = 0;
     for c in raw.chars().filter_map(arabic_letter) {
-        if matches!(c, 'ؤ' | 'ئ') || !matches!(c, 'ء'..='غ' | 'ف'..='ي') || n == MAX_WORD_CHARS
-        {
+        if !matches!(c, 'ء'..='غ' | 'ف'..='ي') || n == MAX_WORD_CHARS {
             return true;
         }
+        seats |= u64::from(matches!(c, 'ؤ' | 'ئ')) << n;
+        let c = match c {
+            'ؤ' => 'و',
+            'ئ' => 'ي',
+            c => c,
+        };
         c.encode_utf8(&mut buf[2 * n..]);
         n += 1;
     }
-    let Ok(letters) = std::str::from_utf8(&buf[..2 * n]) else {
-        return true;
-    };
     // (Snowball's stem starts at most `ARABIC_PREFIX_CHARS` letters into
     // the word once the article, at most three, is off.)
     let starts = n.min(3 + ARABIC_PREFIX_CHARS + 1);
-    n == 0 || (0..starts).any(|j| wanted(&letters[2 * j..2 * n.min(j + 3)]))
+    n == 0
+        || (0..starts).any(|j| {
+            let len = n.min(j + 3) - j;
+            // A seat in the window is `ء` where the stem ends on it: each
+            // of the window's seats either way.
+            let here = (seats >> j) & ((1 << len) - 1);
+            (0..=here).filter(|m| m & !here == 0).any(|m| {
+                let mut window = [0u8; 6];
+                window[..2 * len].copy_from_slice(&buf[2 * j..2 * (j + len)]);
+                for k in (0..len).filter(|k| m >> k & 1 == 1) {
+                    'ء'.encode_utf8(&mut window[2 * k..]);
+                }
+                std::str::from_utf8(&window[..2 * len]).is_ok_and(wanted)
+            })
+        })
 }
 
 /// The definite article and the particles joined to it (`ال`, `وال`,
@@ -403,6 +423,46 @@ mod tests {
             stems(Lang::Ar, "الآن"),
             "two letters left: kept"
         );
+    }
+
+    /// A hamza's seat is read as Snowball writes it in the stem (`و`, `ي`,
+    /// or `ء` at its end): a word with one is offered to a key where its
+    /// stem may meet it, and refused where it cannot (it used to be
+    /// stemmed whatever the key).
+    #[test]
+    fn a_hamza_seat_is_read_as_snowball_writes_it() {
+        let meets = |word: &str, key: &str| {
+            let key: String = key.chars().take(3).collect();
+            arabic_may_meet(word, &|w: &str| {
+                let n = w.len().min(key.len());
+                w.as_bytes()[..n] == key.as_bytes()[..n]
+            })
+        };
+        for word in [
+            "رئيس",
+            "الرئيس",
+            "المسؤولين",
+            "مسؤول",
+            "القوائم",
+            "أُنشئ",
+            "شؤون",
+            "بيئة",
+            "يقرؤون",
+            "مبادئ",
+            "سئل",
+            "ملء",
+            "بطئ",
+            "جزئ",
+            "مئه",
+            "لؤلؤ",
+        ] {
+            let stem = stems(Lang::Ar, word).pop().unwrap();
+            assert!(meets(word, &stem), "{word}: its stem {stem}");
+        }
+        assert!(!meets("القوائم", "تنب"));
+        assert!(!meets("أُنشئ", "تنب"));
+        // `بيئة` stems to `بيء`: the seat read as `ي` alone would refuse it.
+        assert!(meets("بيئة", "بيء") && !meets("بيئة", "بين"));
     }
 
     /// What `arabic_may_meet` relies on: Snowball's Arabic leaves a word
