@@ -7,7 +7,7 @@
 // inflates it), that time by kind (Rust in wasm, JS glue, runtime APIs), and
 // the functions with the most self time.
 //
-//   make profile [ROUTE=/alerts/...] [KIND=js] [TOP=40]
+//   make profile [ROUTE=/alerts/...] [KIND=js] [TOP=40] [PROFILE_ALERTS=10000]
 //   node bench/profile.mjs [route] [build dir]
 // Function names need a build with them: `make profile` builds one
 // (build-profile/, wasm-opt skipped so the name section stays).
@@ -22,8 +22,9 @@ const KIND = process.env.KIND || "rust";
 
 async function main() {
   const port = await freePort();
-  // A copy of the bench's small store (seeded once, like make bench's).
-  const dir = copy(store(100), "profile");
+  // A copy of one of the bench's stores (seeded once, like make bench's):
+  // the small one, or PROFILE_ALERTS=10000 for the large.
+  const dir = copy(store(Number(process.env.PROFILE_ALERTS || 100)), "profile");
   if (KIND === "js") bundleJsWorker();
   const w = await start(KIND, dir, { build: BUILD, inspectorPort: port });
   wrk(["-t1", "-c16", "-d2s", w.url + ROUTE]); // warm up
