@@ -69,7 +69,12 @@ fn arabic_letter(c: char) -> Option<char> {
 /// digits only), or with none, may always meet one. Read
 /// before the word is normalised, folded and stemmed, which most words of
 /// a text never need.
-fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
+///
+/// `initials` (bits of [`arabic_initials`]) are the letters the keys
+/// start with: a window starting with none of them is refused before it
+/// is offered to `wanted` (a text's words are offered several windows
+/// each, and most windows start with no key's letter).
+fn arabic_may_meet(raw: &str, initials: u64, wanted: &dyn Fn(&str) -> bool) -> bool {
     // Digits and Latin letters alone (`2024`, `OEWG`): Snowball's Arabic
     // leaves them as they are (its rules are Arabic letters'), so their
     // first one decides, as in the other languages.
@@ -81,18 +86,23 @@ fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
     // seat (`ؤ`, `ئ`) as Snowball writes it but at the stem's end: `و`,
     // `ي` (and `seats` says where).
     let mut buf = [0u8; 2 * MAX_WORD_CHARS];
+    // Each letter's bit, as a window starting there may begin (a seat:
+    // also `ء`'s).
+    let mut firsts = [0u64; MAX_WORD_CHARS];
     let mut n = 0;
     let mut seats: u64 = 0;
     for c in raw.chars().filter_map(arabic_letter) {
         if !matches!(c, 'ء'..='غ' | 'ف'..='ي') || n == MAX_WORD_CHARS {
             return true;
         }
-        seats |= u64::from(matches!(c, 'ؤ' | 'ئ')) << n;
+        let seat = matches!(c, 'ؤ' | 'ئ');
+        seats |= u64::from(seat) << n;
         let c = match c {
             'ؤ' => 'و',
             'ئ' => 'ي',
             c => c,
         };
+        firsts[n] = arabic_bit(c) | if seat { arabic_bit('ء') } else { 0 };
         c.encode_utf8(&mut buf[2 * n..]);
         n += 1;
     }
@@ -101,6 +111,9 @@ fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
     let starts = n.min(3 + ARABIC_PREFIX_CHARS + 1);
     n == 0
         || (0..starts).any(|j| {
+            if firsts[j] & initials == 0 {
+                return false;
+            }
             let len = n.min(j + 3) - j;
             // A seat in the window is `ء` where the stem ends on it: each
             // of the window's seats either way.
@@ -113,6 +126,30 @@ fn arabic_may_meet(raw: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
                 }
                 std::str::from_utf8(&window[..2 * len]).is_ok_and(wanted)
             })
+        })
+}
+
+/// [`arabic_initials`] of no key in particular: every window is offered.
+pub const ARABIC_ANY: u64 = u64::MAX;
+
+/// An Arabic letter's bit (U+0621 to U+064A; none for another character).
+fn arabic_bit(c: char) -> u64 {
+    match c {
+        'ء'..='ي' => 1 << (c as u32 - 'ء' as u32),
+        _ => 0,
+    }
+}
+
+/// The Arabic letters the keys `starts` begin with, as bits, for
+/// [`terms_at`]: a word no window of which starts with one of them is
+/// refused before its windows are compared with the keys (an empty start,
+/// which meets every word: all of them).
+pub fn arabic_initials<'a>(starts: impl IntoIterator<Item = &'a str>) -> u64 {
+    starts
+        .into_iter()
+        .fold(0, |bits, s| match s.chars().next() {
+            Some(c) => bits | arabic_bit(c),
+            None => ARABIC_ANY,
         })
 }
 
@@ -219,7 +256,7 @@ pub fn is_han_term(term: &str) -> bool {
 pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for at in analyze::word_ranges(text) {
-        terms_at(lang, text, at, &|_| true, &mut out);
+        terms_at(lang, text, at, ARABIC_ANY, &|_| true, &mut out);
     }
     out
 }
@@ -242,6 +279,7 @@ pub fn terms_at(
     lang: Lang,
     text: &str,
     at: std::ops::Range<usize>,
+    arabic_initials: u64,
     wanted: &dyn Fn(&str) -> bool,
     out: &mut Vec<Word>,
 ) -> bool {
@@ -261,7 +299,7 @@ pub fn terms_at(
     // (an Arabic word: any three of its letters, since Snowball's Arabic
     // takes letters off the start).
     let refused = if stemmer == Lang::Ar {
-        !arabic_may_meet(raw, wanted)
+        !arabic_may_meet(raw, arabic_initials, wanted)
     } else {
         analyze::folded_initial(raw).is_some_and(|c| {
             let c = if stemmer == Lang::Ru && c == 'ё' {
@@ -433,7 +471,7 @@ mod tests {
     fn a_hamza_seat_is_read_as_snowball_writes_it() {
         let meets = |word: &str, key: &str| {
             let key: String = key.chars().take(3).collect();
-            arabic_may_meet(word, &|w: &str| {
+            arabic_may_meet(word, arabic_initials([key.as_str()]), &|w: &str| {
                 let n = w.len().min(key.len());
                 w.as_bytes()[..n] == key.as_bytes()[..n]
             })

@@ -50,6 +50,8 @@ fn start(s: &str) -> &str {
 pub struct Keys {
     starts: Vec<String>,
     initials: Vec<char>,
+    /// The Arabic letters the starts begin with (`languages::terms_at`).
+    arabic_initials: u64,
     /// The query's language: its words are analysed only where they may
     /// match (below, and `languages::terms_at`), with its own analyzer.
     lang: Lang,
@@ -57,21 +59,23 @@ pub struct Keys {
 
 impl Keys {
     pub fn new(q: &Query, stems: &[Vec<String>]) -> Rc<Self> {
-        let mut starts: Vec<String> = stems
-            .iter()
-            .flatten()
-            .map(|s| start(s).to_string())
-            .collect();
-        starts.extend(q.required.iter().map(|r| start(&r.folded).to_string()));
-        starts.extend(q.phrases.iter().flatten().map(|s| start(s).to_string()));
-        starts.extend(q.excluded.iter().map(|s| start(s).to_string()));
         // (A word's stem and its folded form mostly start alike: each
         // start once, as each result's words are compared with them all.)
-        starts.sort_unstable();
-        starts.dedup();
+        let mut starts: Vec<String> = Vec::new();
+        let all = (stems.iter().flatten())
+            .chain(q.required.iter().map(|r| &r.folded))
+            .chain(q.phrases.iter().flatten())
+            .chain(q.excluded.iter());
+        for s in all {
+            let s = start(s);
+            if !starts.iter().any(|t| t == s) {
+                starts.push(s.to_string());
+            }
+        }
         let mut initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
         initials.dedup();
         Rc::new(Keys {
+            arabic_initials: languages::arabic_initials(starts.iter().map(String::as_str)),
             starts,
             initials,
             lang: q.lang,
@@ -190,7 +194,7 @@ impl<'r> Analysed<'r> {
             let s = start(folded).as_bytes();
             (keys.starts.iter()).any(|p| s.iter().zip(p.as_bytes()).all(|(a, b)| a == b))
         };
-        languages::terms_at(keys.lang, text, at, &wanted, out)
+        languages::terms_at(keys.lang, text, at, keys.arabic_initials, &wanted, out)
     }
 
     /// Whether some word of the body ends a match (`found`, given the
