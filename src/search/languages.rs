@@ -86,9 +86,9 @@ fn arabic_may_meet(raw: &str, initials: u64, wanted: &dyn Fn(&str) -> bool) -> b
     // seat (`ؤ`, `ئ`) as Snowball writes it but at the stem's end: `و`,
     // `ي` (and `seats` says where).
     let mut buf = [0u8; 2 * MAX_WORD_CHARS];
-    // Each letter's bit, as a window starting there may begin (a seat:
-    // also `ء`'s).
-    let mut firsts = [0u64; MAX_WORD_CHARS];
+    // The bit of each letter a window may start at, as the window may
+    // begin (a seat: also `ء`'s).
+    let mut firsts = [0u64; ARABIC_STEM_STARTS];
     let mut n = 0;
     let mut seats: u64 = 0;
     for c in raw.chars().filter_map(arabic_letter) {
@@ -102,13 +102,13 @@ fn arabic_may_meet(raw: &str, initials: u64, wanted: &dyn Fn(&str) -> bool) -> b
             'ئ' => 'ي',
             c => c,
         };
-        firsts[n] = arabic_bit(c) | if seat { arabic_bit('ء') } else { 0 };
+        if let Some(first) = firsts.get_mut(n) {
+            *first = arabic_bit(c) | if seat { arabic_bit('ء') } else { 0 };
+        }
         c.encode_utf8(&mut buf[2 * n..]);
         n += 1;
     }
-    // (Snowball's stem starts at most `ARABIC_PREFIX_CHARS` letters into
-    // the word once the article, at most three, is off.)
-    let starts = n.min(3 + ARABIC_PREFIX_CHARS + 1);
+    let starts = n.min(ARABIC_STEM_STARTS);
     n == 0
         || (0..starts).any(|j| {
             if firsts[j] & initials == 0 {
@@ -264,6 +264,11 @@ pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
 /// The most letters Snowball's Arabic takes off a word's start (`وال`,
 /// `بال`, `يست`... and a conjunction before them).
 const ARABIC_PREFIX_CHARS: usize = 4;
+
+/// Where in a word Snowball's Arabic stem may start: at most
+/// `ARABIC_PREFIX_CHARS` letters in once the article, at most three, is
+/// off.
+const ARABIC_STEM_STARTS: usize = 3 + ARABIC_PREFIX_CHARS + 1;
 
 /// The terms of one word of `text` (`at`, a range of
 /// `analyze::word_ranges`) in `lang`, pushed onto `out` as [`words_in`]
@@ -501,6 +506,22 @@ mod tests {
         assert!(!meets("أُنشئ", "تنب"));
         // `بيئة` stems to `بيء`: the seat read as `ي` alone would refuse it.
         assert!(meets("بيئة", "بيء") && !meets("بيئة", "بين"));
+    }
+
+    /// The keys' Arabic initials: a Latin or digit start adds none (an
+    /// Arabic word's windows never start with one), an empty start meets
+    /// every word, so lets every window through.
+    #[test]
+    fn arabic_initials_are_the_letters_keys_start_with() {
+        assert_eq!(arabic_initials(["تنب", "oewg", "2024"]), arabic_bit('ت'));
+        assert_eq!(arabic_initials(["ء", "ي"]), 1 | 1 << 41);
+        assert_eq!(arabic_initials(["تنب", ""]), ARABIC_ANY);
+        // A word is refused by its windows' first letters alone, whatever
+        // `wanted` would say.
+        assert!(!arabic_may_meet("القوائم", arabic_bit('ت'), &|_| true));
+        assert!(arabic_may_meet("القوائم", arabic_bit('ق'), &|_| {
+            true
+        }));
     }
 
     /// What `arabic_may_meet` relies on: Snowball's Arabic leaves a word

@@ -72,8 +72,7 @@ impl Keys {
                 starts.push(s.to_string());
             }
         }
-        let mut initials: Vec<char> = starts.iter().filter_map(|s| s.chars().next()).collect();
-        initials.dedup();
+        let initials = starts.iter().filter_map(|s| s.chars().next()).collect();
         Rc::new(Keys {
             arabic_initials: languages::arabic_initials(starts.iter().map(String::as_str)),
             starts,
