@@ -152,6 +152,12 @@ impl AlertRecord {
         self.translations.iter().find(|t| t.lang == lang)
     }
 
+    /// Its Markdown body in `lang`: its translation's, else its own.
+    pub fn body_in(&self, lang: crate::i18n::Lang) -> std::borrow::Cow<'_, str> {
+        self.translation(lang)
+            .map_or(std::borrow::Cow::Borrowed(&*self.body), |t| t.body.text())
+    }
+
     /// The languages it can be read in: English, then its translations'.
     pub fn languages(&self) -> Vec<crate::i18n::Lang> {
         let mut out = vec![crate::i18n::Lang::En];

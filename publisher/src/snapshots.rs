@@ -42,7 +42,7 @@ fn every_alert_page() {
         };
         // Each version: English, then its translations (`alert-<slug>.<lang>`).
         for lang in a.languages() {
-            let body = markdown::render(a.translation(lang).map_or(&a.body, |t| &t.body)).html;
+            let body = markdown::render(&a.body_in(lang)).html;
             let page = views::alert_page(
                 &site(),
                 &AlertPage {

@@ -133,8 +133,8 @@ impl<'a, P: Platform> App<'a, P> {
         lang: crate::i18n::Lang,
     ) -> std::rc::Rc<str> {
         use cache::Cached;
-        let body = record.translation(lang).map_or(&record.body, |t| &t.body);
-        let render = || std::rc::Rc::<str>::from(crate::markdown::render(body).html);
+        let body = record.body_in(lang);
+        let render = || std::rc::Rc::<str>::from(crate::markdown::render(&body).html);
         if record.validator().is_empty() {
             return render();
         }

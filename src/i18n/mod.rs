@@ -25,7 +25,7 @@ pub use names::{Kind, Names, Shown};
 pub use search_strings::SearchStrings;
 pub use subscribe_errors::SubscribeErrors;
 pub use subscribe_strings::SubscribeStrings;
-pub use translation::Translation;
+pub use translation::{Body, Translation};
 
 use serde::{Deserialize, Serialize};
 

@@ -55,7 +55,7 @@ impl SearchDoc {
         Some(SearchDoc {
             title: t.title.clone(),
             summary: t.summary.clone(),
-            body: crate::markdown::plain_text(&t.body),
+            body: crate::markdown::plain_text(&t.body.text()),
             ..SearchDoc::of_head(r)
         })
     }

@@ -54,7 +54,7 @@ fn translated(i: usize) -> AlertRecord {
             contact_note: None,
             image_alt: None,
             translated: r.date,
-            body,
+            body: body.into(),
         })
         .collect();
     r

@@ -289,7 +289,7 @@ mod tests {
             "else its first paragraph"
         );
         assert_eq!(record.translations[1].title, "Titre");
-        assert_eq!(record.translations[1].body.trim(), "Texte.");
+        assert_eq!(record.translations[1].body.text().trim(), "Texte.");
         // A translation's edit changes its source's hash: it is published again.
         let before = record.hash.clone();
         let dir = with_files(&[

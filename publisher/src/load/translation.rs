@@ -204,7 +204,7 @@ fn stored(t: &Translation) -> access_alerts::i18n::Translation {
         contact_note: t.contact_note.clone(),
         image_alt: t.image_alt.clone(),
         translated: t.translated,
-        body: t.body.clone(),
+        body: t.body.as_str().into(),
     }
 }
 

@@ -49,10 +49,10 @@ fn body<'c, P: Platform>(
     lang: Lang,
 ) -> &'c Body {
     bodies[lang as usize].get_or_init(|| {
-        let source = record.translation(lang).map_or(&record.body, |t| &t.body);
+        let source = record.body_in(lang);
         Body {
             html: message::absolute_links(&app.body_html(record, lang), app.site()),
-            text: crate::markdown::plain_text(source).replace('\n', "\n\n"),
+            text: crate::markdown::plain_text(&source).replace('\n', "\n\n"),
         }
     })
 }
