@@ -7,7 +7,7 @@
 // inflates it), that time by kind (Rust in wasm, JS glue, runtime APIs), and
 // the functions with the most self time.
 //
-//   make profile [ROUTE=/alerts/...] [KIND=js] [TOP=40] [PROFILE_ALERTS=10000]
+//   make profile [ROUTE=/alerts/...] [KIND=js] [TOP=40] [PROFILE_ALERTS=10000] [PROFILE_TTL=0]
 //   node bench/profile.mjs [route] [build dir]
 // Function names need a build with them: `make profile` builds one
 // (build-profile/, wasm-opt skipped so the name section stays).
@@ -26,7 +26,10 @@ async function main() {
   // the small one, or PROFILE_ALERTS=10000 for the large.
   const dir = copy(store(Number(process.env.PROFILE_ALERTS || 100)), "profile");
   if (KIND === "js") bundleJsWorker();
-  const w = await start(KIND, dir, { build: BUILD, inspectorPort: port });
+  // PROFILE_TTL=0: the isolate keeps nothing, so every request pays its KV
+  // calls and renders (the cold path the cold A/B measures).
+  const bindings = process.env.PROFILE_TTL ? { CACHE_TTL_SECONDS: process.env.PROFILE_TTL } : {};
+  const w = await start(KIND, dir, { build: BUILD, inspectorPort: port, bindings });
   wrk(["-t1", "-c16", "-d2s", w.url + ROUTE]); // warm up
   const c = cdp(await workerTarget(port));
   await c.ready;
