@@ -21,6 +21,7 @@
 //!   adjacent. Latin words and digits among them are English's.
 
 use super::analyze::{self, Word, MAX_WORD_CHARS};
+use super::arabic;
 use crate::i18n::Lang;
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -42,139 +43,11 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
-/// Arabic text normalised for search: marks and tatweel removed, letter
-/// variants unified (see the module's documentation).
-pub fn normalise_arabic(word: &str) -> String {
-    word.chars().filter_map(arabic_letter).collect()
-}
-
-/// One character as Arabic normalisation leaves it (`None`: a mark or the
-/// tatweel, removed).
-fn arabic_letter(c: char) -> Option<char> {
-    match c {
-        '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}' => None,
-        'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-        'ى' => Some('ي'),
-        'ة' => Some('ه'),
-        c => Some(c),
-    }
-}
-
-/// Whether a key may meet an Arabic word (of at most `MAX_WORD_CHARS`)
-/// wherever Snowball may leave its stem's start: some three letters of it
-/// (fewer at its end), normalised as the word would be, that `wanted`
-/// takes, a hamza's seat (`ؤ`, `ئ`) as Snowball rewrites it (`ء` where
-/// the stem ends on it, else `و`, `ي`: each way). A word with a letter
-/// that is not a plain Arabic letter (but for a word of ASCII letters and
-/// digits only), or with none, may always meet one. Read
-/// before the word is normalised, folded and stemmed, which most words of
-/// a text never need.
-///
-/// `initials` (bits of [`arabic_initials`]) are the letters the keys
-/// start with: a window starting with none of them is refused before it
-/// is offered to `wanted` (a text's words are offered several windows
-/// each, and most windows start with no key's letter).
-fn arabic_may_meet(raw: &str, initials: u64, wanted: &dyn Fn(&str) -> bool) -> bool {
-    // Digits and Latin letters alone (`2024`, `OEWG`): Snowball's Arabic
-    // leaves them as they are (its rules are Arabic letters'), so their
-    // first one decides, as in the other languages.
-    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        let first = raw.as_bytes().first().map(u8::to_ascii_lowercase);
-        return first.is_some_and(|b| wanted(std::str::from_utf8(&[b]).unwrap_or("")));
-    }
-    // The letters, each two bytes of UTF-8 (U+0621 to U+064A), a hamza's
-    // seat (`ؤ`, `ئ`) as Snowball writes it but at the stem's end: `و`,
-    // `ي` (and `seats` says where).
-    let mut buf = [0u8; 2 * MAX_WORD_CHARS];
-    // The bit of each letter a window may start at, as the window may
-    // begin (a seat: also `ء`'s).
-    let mut firsts = [0u64; ARABIC_STEM_STARTS];
-    let mut n = 0;
-    let mut seats: u64 = 0;
-    for c in raw.chars().filter_map(arabic_letter) {
-        if !matches!(c, 'ء'..='غ' | 'ف'..='ي') || n == MAX_WORD_CHARS {
-            return true;
-        }
-        let seat = matches!(c, 'ؤ' | 'ئ');
-        seats |= u64::from(seat) << n;
-        let c = match c {
-            'ؤ' => 'و',
-            'ئ' => 'ي',
-            c => c,
-        };
-        if let Some(first) = firsts.get_mut(n) {
-            *first = arabic_bit(c) | if seat { arabic_bit('ء') } else { 0 };
-        }
-        c.encode_utf8(&mut buf[2 * n..]);
-        n += 1;
-    }
-    let starts = n.min(ARABIC_STEM_STARTS);
-    n == 0
-        || (0..starts).any(|j| {
-            if firsts[j] & initials == 0 {
-                return false;
-            }
-            let len = n.min(j + 3) - j;
-            // A seat in the window is `ء` where the stem ends on it: each
-            // of the window's seats either way.
-            let here = (seats >> j) & ((1 << len) - 1);
-            (0..=here).filter(|m| m & !here == 0).any(|m| {
-                let mut window = [0u8; 6];
-                window[..2 * len].copy_from_slice(&buf[2 * j..2 * (j + len)]);
-                for k in (0..len).filter(|k| m >> k & 1 == 1) {
-                    'ء'.encode_utf8(&mut window[2 * k..]);
-                }
-                std::str::from_utf8(&window[..2 * len]).is_ok_and(wanted)
-            })
-        })
-}
-
-/// [`arabic_initials`] of no key in particular: every window is offered.
-pub const ARABIC_ANY: u64 = u64::MAX;
-
-/// An Arabic letter's bit (U+0621 to U+064A; none for another character).
-fn arabic_bit(c: char) -> u64 {
-    match c {
-        'ء'..='ي' => 1 << (c as u32 - 'ء' as u32),
-        _ => 0,
-    }
-}
-
-/// The Arabic letters the keys `starts` begin with, as bits, for
-/// [`terms_at`]: a word no window of which starts with one of them is
-/// refused before its windows are compared with the keys (an empty start,
-/// which meets every word: all of them).
-pub fn arabic_initials<'a>(starts: impl IntoIterator<Item = &'a str>) -> u64 {
-    starts
-        .into_iter()
-        .fold(0, |bits, s| match s.chars().next() {
-            Some(c) => bits | arabic_bit(c),
-            None => ARABIC_ANY,
-        })
-}
-
-/// The definite article and the particles joined to it (`ال`, `وال`,
-/// `بال`, `كال`, `فال`, `لل`), as Lucene's light stemmer removes them, when
-/// at least three letters are left. Snowball's Arabic stems a word with
-/// the article and without it differently (`المفاوضات`: `مفاوض`;
-/// `مفاوضات`: `مفاوضا`), so that a query typed with the article would miss
-/// the text's word without it: both are stemmed without it.
-fn without_article(word: &str) -> &str {
-    for prefix in ["وال", "بال", "كال", "فال", "ال", "لل"] {
-        if let Some(rest) = word.strip_prefix(prefix) {
-            if rest.chars().count() >= 3 {
-                return rest;
-            }
-        }
-    }
-    word
-}
-
 /// A word lowercased and normalised as `lang`'s stemmer wants it.
 fn normalised(lang: Lang, raw: &str) -> String {
     let lower = raw.to_lowercase();
     match lang {
-        Lang::Ar => without_article(&normalise_arabic(&lower)).to_string(),
+        Lang::Ar => arabic::without_article(&arabic::normalise(&lower)).to_string(),
         // `-ción` is always written with its accent in the singular (the
         // plural `-ciones` has none), which Snowball's Spanish needs to
         // find the suffix: a query typed without it gets it back.
@@ -256,19 +129,10 @@ pub fn is_han_term(term: &str) -> bool {
 pub fn words_in(lang: Lang, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for at in analyze::word_ranges(text) {
-        terms_at(lang, text, at, ARABIC_ANY, &|_| true, &mut out);
+        terms_at(lang, text, at, arabic::ANY, &|_| true, &mut out);
     }
     out
 }
-
-/// The most letters Snowball's Arabic takes off a word's start (`وال`,
-/// `بال`, `يست`... and a conjunction before them).
-const ARABIC_PREFIX_CHARS: usize = 4;
-
-/// Where in a word Snowball's Arabic stem may start: at most
-/// `ARABIC_PREFIX_CHARS` letters in once the article, at most three, is
-/// off.
-const ARABIC_STEM_STARTS: usize = 3 + ARABIC_PREFIX_CHARS + 1;
 
 /// The terms of one word of `text` (`at`, a range of
 /// `analyze::word_ranges`) in `lang`, pushed onto `out` as [`words_in`]
@@ -304,7 +168,7 @@ pub fn terms_at(
     // (an Arabic word: any three of its letters, since Snowball's Arabic
     // takes letters off the start).
     let refused = if stemmer == Lang::Ar {
-        !arabic_may_meet(raw, arabic_initials, wanted)
+        !arabic::may_meet(raw, arabic_initials, wanted)
     } else {
         analyze::folded_initial(raw).is_some_and(|c| {
             let c = if stemmer == Lang::Ru && c == 'ё' {
@@ -332,7 +196,7 @@ pub fn terms_at(
     // (a conjunction, a preposition, a verb's prefix): the word is wanted
     // if a key meets it there too.
     let skips = if stemmer == Lang::Ar {
-        ARABIC_PREFIX_CHARS
+        arabic::PREFIX_CHARS
     } else {
         0
     };
@@ -341,7 +205,7 @@ pub fn terms_at(
     let rewritten = stemmer == Lang::Ar
         && folded
             .chars()
-            .any(|c| matches!(c, 'ؤ' | 'ئ') || !matches!(c, 'ء'..='غ' | 'ف'..='ي'));
+            .any(|c| matches!(c, 'ؤ' | 'ئ') || !arabic::is_plain_letter(c));
     let meets = rewritten
         || folded
             .char_indices()
@@ -437,10 +301,10 @@ mod tests {
 
     #[test]
     fn arabic_is_normalised_then_stemmed() {
-        assert_eq!(normalise_arabic("أَمْنٌ"), "امن");
-        assert_eq!(normalise_arabic("إلى"), "الي");
-        assert_eq!(normalise_arabic("مدرسة"), "مدرسه");
-        assert_eq!(normalise_arabic("ســلام"), "سلام", "tatweel");
+        assert_eq!(arabic::normalise("أَمْنٌ"), "امن");
+        assert_eq!(arabic::normalise("إلى"), "الي");
+        assert_eq!(arabic::normalise("مدرسة"), "مدرسه");
+        assert_eq!(arabic::normalise("ســلام"), "سلام", "tatweel");
         // With and without the article, marks and a variant alef.
         // The article and the prepositions joined to it go (Snowball's
         // rules, which leave an article-less plural and a joined `و` be).
@@ -466,71 +330,6 @@ mod tests {
             stems(Lang::Ar, "الآن"),
             "two letters left: kept"
         );
-    }
-
-    /// A hamza's seat is read as Snowball writes it in the stem (`و`, `ي`,
-    /// or `ء` at its end): a word with one is offered to a key where its
-    /// stem may meet it, and refused where it cannot (it used to be
-    /// stemmed whatever the key).
-    #[test]
-    fn a_hamza_seat_is_read_as_snowball_writes_it() {
-        let meets = |word: &str, key: &str| {
-            let key: String = key.chars().take(3).collect();
-            arabic_may_meet(word, arabic_initials([key.as_str()]), &|w: &str| {
-                let n = w.len().min(key.len());
-                w.as_bytes()[..n] == key.as_bytes()[..n]
-            })
-        };
-        for word in [
-            "رئيس",
-            "الرئيس",
-            "المسؤولين",
-            "مسؤول",
-            "القوائم",
-            "أُنشئ",
-            "شؤون",
-            "بيئة",
-            "يقرؤون",
-            "مبادئ",
-            "سئل",
-            "ملء",
-            "بطئ",
-            "جزئ",
-            "مئه",
-            "لؤلؤ",
-        ] {
-            let stem = stems(Lang::Ar, word).pop().unwrap();
-            assert!(meets(word, &stem), "{word}: its stem {stem}");
-        }
-        assert!(!meets("القوائم", "تنب"));
-        assert!(!meets("أُنشئ", "تنب"));
-        // `بيئة` stems to `بيء`: the seat read as `ي` alone would refuse it.
-        assert!(meets("بيئة", "بيء") && !meets("بيئة", "بين"));
-    }
-
-    /// The keys' Arabic initials: a Latin or digit start adds none (an
-    /// Arabic word's windows never start with one), an empty start meets
-    /// every word, so lets every window through.
-    #[test]
-    fn arabic_initials_are_the_letters_keys_start_with() {
-        assert_eq!(arabic_initials(["تنب", "oewg", "2024"]), arabic_bit('ت'));
-        assert_eq!(arabic_initials(["ء", "ي"]), 1 | 1 << 41);
-        assert_eq!(arabic_initials(["تنب", ""]), ARABIC_ANY);
-        // A word is refused by its windows' first letters alone, whatever
-        // `wanted` would say.
-        assert!(!arabic_may_meet("القوائم", arabic_bit('ت'), &|_| true));
-        assert!(arabic_may_meet("القوائم", arabic_bit('ق'), &|_| {
-            true
-        }));
-    }
-
-    /// What `arabic_may_meet` relies on: Snowball's Arabic leaves a word
-    /// of ASCII letters and digits as it is (lowercased).
-    #[test]
-    fn arabic_leaves_latin_letters_and_digits_alone() {
-        for word in ["OEWG2024", "un", "150", "alal", "x1y2"] {
-            assert_eq!(stems(Lang::Ar, word), [word.to_lowercase()], "{word}");
-        }
     }
 
     #[test]

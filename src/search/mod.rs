@@ -6,6 +6,7 @@
 //! KV reads.
 
 pub mod analyze;
+mod arabic;
 mod build;
 pub mod doc;
 mod fields;

@@ -6,8 +6,8 @@ use crate::i18n::Lang;
 use crate::search::analyze::{self, Word, WordRanges};
 use crate::search::doc::SearchDoc;
 use crate::search::index::Field;
-use crate::search::languages;
 use crate::search::query::Query;
+use crate::search::{arabic, languages};
 use std::cell::{OnceCell, Ref, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
@@ -50,7 +50,8 @@ fn start(s: &str) -> &str {
 pub struct Keys {
     starts: Vec<String>,
     initials: Vec<char>,
-    /// The Arabic letters the starts begin with (`languages::terms_at`).
+    /// The Arabic letters the starts begin with (`arabic::initials`, for
+    /// `languages::terms_at`).
     arabic_initials: u64,
     /// The query's language: its words are analysed only where they may
     /// match (below, and `languages::terms_at`), with its own analyzer.
@@ -74,7 +75,7 @@ impl Keys {
         }
         let initials = starts.iter().filter_map(|s| s.chars().next()).collect();
         Rc::new(Keys {
-            arabic_initials: languages::arabic_initials(starts.iter().map(String::as_str)),
+            arabic_initials: arabic::initials(starts.iter().map(String::as_str)),
             starts,
             initials,
             lang: q.lang,
