@@ -463,4 +463,32 @@ mod tests {
         value.as_object_mut().unwrap().remove("slug");
         assert_eq!(value, serde_json::to_value(&e.meta).unwrap());
     }
+
+    /// A record's body in a language: its translation's where it has one,
+    /// else its own; and a record read back from its JSON reads the same.
+    #[test]
+    fn the_body_in_a_language_is_its_translation_s_else_the_source_s() {
+        use crate::i18n::{Lang, Translation};
+        let date = chrono::DateTime::from_timestamp(1_732_579_200, 0).unwrap();
+        let mut r = AlertRecord::new("x", "Title", date, "English *body*.");
+        r.translations.push(Translation {
+            lang: Lang::Fr,
+            title: "Titre".into(),
+            summary: "Résumé.".into(),
+            contact_note: None,
+            image_alt: None,
+            translated: date,
+            body: "Corps *français*.\n\nDeuxième « paragraphe ».".into(),
+        });
+        let back: AlertRecord = serde_json::from_slice(&serde_json::to_vec(&r).unwrap()).unwrap();
+        for record in [&r, &back] {
+            assert_eq!(record.body_in(Lang::En), "English *body*.");
+            assert_eq!(
+                record.body_in(Lang::Fr),
+                "Corps *français*.\n\nDeuxième « paragraphe »."
+            );
+            assert_eq!(record.body_in(Lang::Ar), "English *body*.", "no Arabic");
+        }
+        assert_eq!(back, r);
+    }
 }

@@ -133,8 +133,10 @@ impl<'a, P: Platform> App<'a, P> {
         lang: crate::i18n::Lang,
     ) -> std::rc::Rc<str> {
         use cache::Cached;
-        let body = record.body_in(lang);
-        let render = || std::rc::Rc::<str>::from(crate::markdown::render(&body).html);
+        // (The body's text is read only to render it: a translation's is
+        // checked as UTF-8 then, not when the HTML is in the cache.)
+        let render =
+            || std::rc::Rc::<str>::from(crate::markdown::render(&record.body_in(lang)).html);
         if record.validator().is_empty() {
             return render();
         }
